@@ -1,0 +1,91 @@
+/**
+ * Every problem mailgate can find in a config, as a closed union so tests, docs and CI
+ * annotations can rely on the codes. Messages are made in `messages.ts`, nowhere else.
+ */
+export const DIAGNOSTIC_CODES = [
+  // files and YAML
+  "NO_CONFIG_FILES",
+  "CONFIG_DIR_MISSING",
+  "FILE_UNREADABLE",
+  "YAML_SYNTAX",
+  "DUPLICATE_KEY",
+  // shape
+  "UNKNOWN_KEY",
+  "WRONG_TYPE",
+  "MISSING_FIELD",
+  "INVALID_PORT",
+  // values
+  "INVALID_DOMAIN",
+  "INVALID_HOST",
+  "NON_PUBLIC_HOST",
+  "INVALID_EXCHANGE_URL",
+  "NON_STANDARD_EWS_PATH",
+  "INVALID_REGION",
+  "UNKNOWN_REGION",
+  "INVALID_VPC_ID",
+  "INVALID_SECURITY_GROUP_ID",
+  "INVALID_FIREWALL_NAME",
+  "INVALID_GROUP_NAME",
+  "FIREWALL_TARGET_SHAPE",
+  "INVALID_CIDR",
+  "CIDR_HOST_BITS",
+  "CIDR_TOO_BROAD",
+  "NON_PUBLIC_CIDR",
+  "DUPLICATE_CIDR",
+  "EMPTY_LIST",
+  // references and cross-file
+  "MISSING_SETTINGS",
+  "IMAP_EXCHANGE_CONFLICT",
+  "DUPLICATE_DOMAIN",
+  "DUPLICATE_FIREWALL",
+  "DUPLICATE_HUBSPOT",
+  "DUPLICATE_SECURITY_GROUP",
+  "DUPLICATE_GROUP_NAME",
+  "UNDEFINED_FIREWALL",
+  "DUPLICATE_FIREWALL_REFERENCE",
+  "UNUSED_FIREWALL",
+] as const;
+
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+
+export type Severity = "error" | "warning";
+
+/** A place in a config file. `file` is the path as shown to the user; line and column are 1-based. */
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  /** One sentence or two: what is wrong, the value received, why it matters. */
+  readonly message: string;
+  readonly position: SourcePosition;
+  /** The likely fix ("did you mean ...?", the canonical CIDR, ...). */
+  readonly hint?: string;
+  /** Other places involved (the first definition of a duplicate, the other side of a conflict). */
+  readonly related?: readonly SourcePosition[];
+  /** The offending source line and the span to underline, for the caret excerpt. */
+  readonly excerpt?: { readonly lineText: string; readonly column: number; readonly length: number };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
+
+/** File, then line, then column, then code: the order people read a file in. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    compareStrings(a.position.file, b.position.file) ||
+    a.position.line - b.position.line ||
+    a.position.column - b.position.column ||
+    compareStrings(a.code, b.code) ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
