@@ -1,0 +1,33 @@
+/**
+ * Terraform evaluates `${...}` and `%{...}` inside every JSON string. Any text that comes from
+ * config must reach Terraform literally, so the two openers are doubled (`$${`, `%%{`), which is
+ * Terraform's own escape. Applying it to already-escaped text keeps the user's text literal too.
+ */
+export function escapeTerraformString(text: string): string {
+  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+}
+
+/** Characters AWS accepts in a security group (rule) description, and its length limit. */
+const AWS_DESCRIPTION = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
+export const AWS_DESCRIPTION_MAX = 255;
+
+export function isAwsDescription(text: string): boolean {
+  return AWS_DESCRIPTION.test(text);
+}
+
+/**
+ * Forces text into AWS's description alphabet and length. The provider does not check this at
+ * plan time, so a bad description would only fail at apply: better a lossy description now.
+ */
+export function toAwsDescription(text: string): string {
+  const cleaned = text.replace(/[^a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]/g, "_");
+  return cleaned.length <= AWS_DESCRIPTION_MAX ? cleaned : `${cleaned.slice(0, AWS_DESCRIPTION_MAX - 3)}...`;
+}
+
+/** Terraform resource/output names: a letter or underscore, then letters, digits, `_` and `-`. */
+export function terraformName(...parts: string[]): string {
+  return parts
+    .map((part) => part.replace(/[^a-zA-Z0-9_-]/g, "-"))
+    .join("_")
+    .replace(/^(?=[^a-zA-Z_])/, "_");
+}

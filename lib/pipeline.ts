@@ -1,0 +1,33 @@
+import type { Diagnostic } from "./config/diagnostic";
+import { loadConfig } from "./config/load";
+import type { Config } from "./model/config";
+import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
+import { prefillSettings, renderPrefillJson, renderPrefillMarkdown } from "./artifacts/prefill";
+import type { Artifacts } from "./artifacts/write-atomic";
+
+export type Prepared =
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
+  | {
+      readonly ok: true;
+      readonly diagnostics: readonly Diagnostic[];
+      readonly config: Config;
+      readonly policy: FirewallPolicy;
+      /** Everything for the artifacts directory, rendered in memory so nothing is written on error. */
+      readonly artifacts: Artifacts;
+    };
+
+/** Everything up to (not including) writing: load, validate, policy, artifacts. No I/O but reads. */
+export function prepare(configDir: string): Prepared {
+  const { config, diagnostics } = loadConfig(configDir);
+  if (!config) return { ok: false, diagnostics };
+  const policy = buildPolicy(config);
+  return { ok: true, diagnostics, config, policy, artifacts: renderArtifacts(config, policy) };
+}
+
+export function renderArtifacts(config: Config, policy: FirewallPolicy): Artifacts {
+  const prefill = prefillSettings(config, policy.catalog);
+  return new Map([
+    ["prefill-settings.json", renderPrefillJson(prefill)],
+    ["prefill-settings.md", renderPrefillMarkdown(prefill)],
+  ]);
+}
