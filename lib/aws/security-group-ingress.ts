@@ -49,7 +49,7 @@ export class SecurityGroupIngress extends Construct {
         fromPort: rule.port,
         toPort: rule.port,
         ...(rule.cidr.family === 4 ? { cidrIpv4: rule.cidr.toString() } : { cidrIpv6: rule.cidr.toString() }),
-        description: ruleDescription(rule),
+        description: escapeTerraformString(ruleDescription(rule)),
         tags: { MailgateTarget: target.name, MailgateLists: rule.lists.join("+") },
       });
       resource.overrideLogicalId(terraformName(target.name, `${rule.protocol}${rule.port}`, rule.cidr.toString()));

@@ -2,10 +2,18 @@
  * Terraform evaluates `${...}` and `%{...}` inside every JSON string. Any text that comes from
  * config must reach Terraform literally, so the two openers are doubled (`$${`, `%%{`), which is
  * Terraform's own escape. Applying it to already-escaped text keeps the user's text literal too.
+ *
+ * cdktf itself substitutes its token markers (`${TfToken[TOKEN.n]}`) anywhere in a string, and
+ * no escape stops that, so text containing one is refused outright; validation keeps such text
+ * out of config long before this point.
  */
 export function escapeTerraformString(text: string): string {
-  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  if (CDKTF_TOKEN_MARKER.test(text)) throw new Error(`refusing to pass a cdktf token marker from config to Terraform: ${JSON.stringify(text)}`);
+  // Function replacements: in a replacement *string*, "$$" would mean a single "$".
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
+
+const CDKTF_TOKEN_MARKER = /\$\{TfToken\[/;
 
 /** Characters AWS accepts in a security group (rule) description, and its length limit. */
 const AWS_DESCRIPTION = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/**
+ * The shape of one config file (format version 1), and nothing more: value rules (domain names,
+ * CIDRs, regions...) live in `values.ts` so they can be reported with our own codes and hints.
+ * Keep every structural rule here: a JSON Schema for editors is generated from this module with
+ * `z.toJSONSchema`, and `shape.ts` maps its issues to diagnostics.
+ */
+
+// Every number in the format is an integer (ports); `shape.ts` relies on that when it names
+// the expected type of a number field.
+const port = z.int().min(1).max(65535).meta({ description: "TCP port, 1-65535" });
+
+const endpoint = z.strictObject({
+  host: z.string().meta({ description: "Host name or IP address HubSpot connects to" }),
+  port,
+});
+
+const imapSettings = z.strictObject({
+  incoming: endpoint.meta({ description: "The IMAP server (HubSpot reads mail here)" }),
+  outgoing: endpoint.meta({ description: "The SMTP server (HubSpot submits mail here)" }),
+  allowNonSecureCertificate: z
+    .boolean()
+    .optional()
+    .meta({ description: "Accept a certificate not signed by a CA. @default false" }),
+});
+
+const exchangeSettings = z.strictObject({
+  url: z.string().meta({ description: "EWS URL, e.g. https://mail.example.com/EWS/Exchange.asmx" }),
+});
+
+const domainEntry = z.strictObject({
+  domain: z.string().meta({ description: "Email domain, the part after @" }),
+  imap: imapSettings.optional(),
+  exchange: exchangeSettings.optional(),
+  firewalls: z.array(z.string()).optional().meta({ description: "Names of firewall targets protecting this domain's servers" }),
+});
+
+const ipList = z.array(z.string()).min(1);
+
+const hubspotSection = z.strictObject({
+  ipRanges: z
+    .strictObject({
+      source: z.string().min(1).max(500).meta({ description: "Where these lists came from" }),
+      smtp: ipList.meta({ description: "Source ranges HubSpot submits mail from (CIDR or address)" }),
+      imap: ipList.meta({ description: "Source ranges HubSpot reads mail from (CIDR or address)" }),
+    })
+    .optional()
+    .meta({ description: "Your account's HubSpot IP lists; omitted = the lists HubSpot publishes" }),
+});
+
+const awsSecurityGroup = z.strictObject({
+  type: z.literal("aws-security-group"),
+  region: z.string(),
+  vpcId: z.string().optional().meta({ description: "VPC of the group mailgate creates (with `name`)" }),
+  name: z.string().optional().meta({ description: "Name of the group mailgate creates (with `vpcId`)" }),
+  securityGroupId: z.string().optional().meta({ description: "An existing group to add rules to" }),
+});
+
+/** One member per firewall kind; a new kind is a new member. */
+const firewallTarget = z.discriminatedUnion("type", [awsSecurityGroup]);
+
+/** The values `type` may take, for messages. */
+export const FIREWALL_TYPES: readonly string[] = firewallTarget.options.map((o) => o.shape.type.value);
+
+export const configFileSchema = z.strictObject({
+  hubspot: hubspotSection.optional(),
+  domains: z.array(domainEntry).optional(),
+  firewalls: z.record(z.string(), firewallTarget).optional(),
+});
+
+export type ConfigFileShape = z.infer<typeof configFileSchema>;
