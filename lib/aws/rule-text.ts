@@ -23,8 +23,3 @@ function fitList(prefix: string, items: readonly string[], limit: number): strin
   }
   return `${prefix}(${items.length})`;
 }
-
-/** Content-based construct id: reordering the YAML never renames (and so never replaces) a rule. */
-export function ruleId(targetName: string, rule: FirewallRule): string {
-  return `${targetName}_${rule.protocol}${rule.port}_${rule.cidr.toString()}`;
-}

@@ -4,8 +4,9 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { SecurityGroupTarget } from "../model/config";
 import type { FirewallRule } from "../policy/firewall-policy";
-import { ruleDescription, ruleId } from "./rule-text";
-import { escapeTerraformString, terraformName } from "./terraform-text";
+import { groupResourceName, ruleResourceName, securityGroupIdOutputName } from "./naming";
+import { ruleDescription } from "./rule-text";
+import { escapeTerraformString } from "./terraform-text";
 
 export interface SecurityGroupIngressProps {
   /** The validated target: a group to create, or an existing group's id. */
@@ -36,14 +37,15 @@ export class SecurityGroupIngress extends Construct {
         tags: { Name: escapeTerraformString(target.create.groupName), MailgateTarget: target.name },
         lifecycle: { createBeforeDestroy: true },
       });
-      group.overrideLogicalId(terraformName(target.name, "group"));
+      group.overrideLogicalId(groupResourceName(target.name));
       this.securityGroupId = group.id;
     } else {
       this.securityGroupId = target.securityGroupId;
     }
 
     for (const rule of rules) {
-      const resource = new VpcSecurityGroupIngressRule(this, ruleId(target.name, rule), {
+      const name = ruleResourceName(target.name, rule);
+      const resource = new VpcSecurityGroupIngressRule(this, name, {
         securityGroupId: this.securityGroupId,
         ipProtocol: rule.protocol,
         fromPort: rule.port,
@@ -52,12 +54,13 @@ export class SecurityGroupIngress extends Construct {
         description: escapeTerraformString(ruleDescription(rule)),
         tags: { MailgateTarget: target.name, MailgateLists: rule.lists.join("+") },
       });
-      resource.overrideLogicalId(terraformName(target.name, `${rule.protocol}${rule.port}`, rule.cidr.toString()));
+      // Readable, content-based names instead of cdktf's path hash: reordering YAML renames nothing.
+      resource.overrideLogicalId(name);
     }
 
     new TerraformOutput(this, "security-group-id", {
       value: this.securityGroupId,
       description: `Security group holding HubSpot's ingress for target ${target.name}`,
-    }).overrideLogicalId(terraformName(target.name, "security_group_id"));
+    }).overrideLogicalId(securityGroupIdOutputName(target.name));
   }
 }
