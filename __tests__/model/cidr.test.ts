@@ -130,6 +130,14 @@ describe("Cidr.publicProblem", () => {
     else expect(cidr.overlaps(named)).toBe(true);
   });
 
+  test.each([["4000::1"], ["e000::/4"], ["200::1"], ["1000::/4"]])(
+    "GIVEN %s, in no special range but outside 2000::/3 THEN non-public as outside global unicast",
+    (text) => {
+      const cidr = Cidr.of(text);
+      expect(cidr.publicProblem()).toEqual({ kind: "non-public", text: cidr.toString(), range: "outside global unicast 2000::/3" });
+    },
+  );
+
   test.each([["141.193.184.0/27"], ["143.244.82.12"], ["54.174.62.128/26"], ["8.8.8.8"], ["2600:1f18::/32"], ["2a00:1450::/32"]])(
     "GIVEN public %s THEN no problem",
     (text) => {
@@ -205,7 +213,8 @@ describe("Cidr properties", () => {
         expect(a.overlaps(b)).toBe(sameFamily && a.first <= b.last && b.first <= a.last);
         expect(a.overlaps(b)).toBe(b.overlaps(a));
         expect(Cidr.compare(a, b) === 0).toBe(a.equals(b));
-        expect(Math.sign(Cidr.compare(a, b))).toBe(-Math.sign(Cidr.compare(b, a)));
+        // Antisymmetric (`+ 0` folds -0 into 0).
+        expect(Math.sign(Cidr.compare(a, b)) + 0).toBe(-Math.sign(Cidr.compare(b, a)) + 0);
       }),
       { numRuns: 300 },
     );

@@ -2,36 +2,7 @@ import { describe, expect, test } from "vitest";
 import { Cidr } from "../../lib/model/cidr";
 import { catalogFor, HUBSPOT_LISTS, publishedCatalog } from "../../lib/model/ip-catalog";
 import { minimalCover } from "../../lib/policy/aggregate";
-
-// Copied by hand from seed/FACTS.md ("The IP allowlist"), in the article's order and spelling.
-const FACTS_SMTP = [
-  "141.193.184.0/27",
-  "141.193.185.0/27",
-  "143.244.82.12",
-  "143.244.82.13",
-  "143.244.82.14",
-  "143.244.82.15",
-  "143.244.87.0/25",
-  "54.174.62.128/26",
-  "54.174.62.192",
-  "54.174.62.193",
-  "54.174.62.194",
-  "54.174.62.195",
-];
-const FACTS_IMAP = [
-  "141.193.184.0/27",
-  "141.193.185.0/27",
-  "143.244.82.10",
-  "143.244.82.11",
-  "143.244.82.8",
-  "143.244.82.9",
-  "143.244.87.0/25",
-  "54.174.62.128/26",
-  "54.174.62.196",
-  "54.174.62.197",
-  "54.174.62.198",
-  "54.174.62.199",
-];
+import { FACTS_IMAP, FACTS_SMTP } from "./facts";
 
 /** Dotted quad -> integer, without ipaddr.js or lib code. */
 function v4(text: string): bigint {
