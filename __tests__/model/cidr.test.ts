@@ -225,3 +225,13 @@ describe("Cidr properties", () => {
     expect(Cidr.fromRange(4, 2n, 31).toString()).toBe("0.0.0.2/31");
   });
 });
+
+describe("Cidr.publicProblem names the range that holds the block", () => {
+  test.each([
+    ["240.0.0.0/4", "reserved 240.0.0.0/4"],
+    ["10.1.0.0/16", "private 10.0.0.0/8"],
+    ["127.0.0.1", "loopback 127.0.0.0/8"],
+  ])("%s -> %s", (text, range) => {
+    expect(Cidr.of(text).publicProblem()).toEqual({ kind: "non-public", text: Cidr.of(text).toString(), range });
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Cidr } from "../../lib/model/cidr";
 import type { Config, DomainSettings, ExchangeDomain, FirewallTarget, ImapDomain } from "../../lib/model/config";
-import { buildPolicy, needsOf, type FirewallRule } from "../../lib/policy/firewall-policy";
+import { buildPolicy, endpointText, needsOf, type FirewallRule } from "../../lib/policy/firewall-policy";
 
 const SMTP_COVER = ["54.174.62.128/26", "54.174.62.192/30", "141.193.184.0/27", "141.193.185.0/27", "143.244.82.12/30", "143.244.87.0/25"];
 const IMAP_COVER = ["54.174.62.128/26", "54.174.62.196/30", "141.193.184.0/27", "141.193.185.0/27", "143.244.82.8/30", "143.244.87.0/25"];
@@ -234,5 +234,15 @@ describe("buildPolicy with the user's own ranges", () => {
         hosts: ["imap.a.example:993", "imap.b.example:993"],
       },
     ]);
+  });
+});
+
+describe("endpointText", () => {
+  test.each([
+    [{ host: "imap.example.com", port: 993 }, "imap.example.com:993"],
+    [{ host: "198.51.99.7", port: 587 }, "198.51.99.7:587"],
+    [{ host: "2600:1f18::25", port: 465 }, "[2600:1f18::25]:465"],
+  ])("%o -> %s", (endpoint, text) => {
+    expect(endpointText(endpoint)).toBe(text);
   });
 });

@@ -114,9 +114,11 @@ export class Cidr {
   publicProblem(): CidrProblem | undefined {
     const text = this.toString();
     if (this.prefixLength === 0) return { kind: "everything", text };
-    for (const [name, range] of specialRanges(this.family)) {
-      if (this.overlaps(range)) return { kind: "non-public", text, range: `${name} ${range.toString()}` };
-    }
+    // Name the range that holds the block when there is one (240.0.0.0/4 is "reserved", not the
+    // broadcast address inside it); otherwise the first it overlaps.
+    const ranges = specialRanges(this.family);
+    const hit = ranges.find(([, range]) => range.contains(this)) ?? ranges.find(([, range]) => this.overlaps(range));
+    if (hit) return { kind: "non-public", text, range: `${hit[0]} ${hit[1].toString()}` };
     if (this.family === 6 && !GLOBAL_UNICAST_V6.contains(this)) {
       return { kind: "non-public", text, range: `outside global unicast ${GLOBAL_UNICAST_V6.toString()}` };
     }

@@ -98,11 +98,16 @@ export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRu
         cidr,
         lists: unique(served.map((n) => n.list)),
         domains: unique(served.map((n) => n.domain)),
-        hosts: unique(served.map((n) => `${n.endpoint.host}:${n.endpoint.port}`)),
+        hosts: unique(served.map((n) => endpointText(n.endpoint))),
       });
     }
   }
   return rules;
+}
+
+/** `host:port`, with IPv6 literals bracketed so the port stays unambiguous (RFC 3986). */
+export function endpointText({ host, port }: Endpoint): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function unique<T extends string>(values: readonly T[]): T[] {
