@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -9,11 +8,6 @@ export interface RegionStackProps {
   readonly region: string;
   /** The targets in this region, each with its exact rules. */
   readonly targets: readonly TargetPolicy[];
-  /**
-   * Where cdktf writes stacks, to place the local state file relative to the stack's working
-   * directory. @default "cdktf.out"
-   */
-  readonly outdir?: string;
 }
 
 /** Stack name for a region; CI runs `cdktf plan <name>`. */
@@ -28,11 +22,10 @@ export class RegionStack extends TerraformStack {
     super(scope, name);
 
     // cdktf's default local backend path is absolute, so the same config would synthesize
-    // different bytes on every machine. Terraform runs in <outdir>/stacks/<name>; point back to
-    // the project root, where cdktf would have put the state anyway.
-    const stackDir = path.resolve(props.outdir ?? "cdktf.out", "stacks", name);
-    const statePath = path.relative(stackDir, path.resolve(`terraform.${name}.tfstate`)).split(path.sep).join("/");
-    new LocalBackend(this, { path: statePath });
+    // different bytes on every machine. Terraform runs in <outdir>/stacks/<name>: the state lives
+    // beside the output directory, which is the project root for the default cdktf.out. Never
+    // inside it: cdktf deletes the folders of stacks that disappear, and the state with them.
+    new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
 
     new AwsProvider(this, "aws", {
       region: props.region,

@@ -3,11 +3,11 @@ import type { FirewallPolicy, TargetPolicy } from "../policy/firewall-policy";
 import { RegionStack } from "./region-stack";
 
 /** Adds one stack per region that has at least one target with rules. */
-export function addStacks(app: Construct, policy: FirewallPolicy, outdir?: string): RegionStack[] {
+export function addStacks(app: Construct, policy: FirewallPolicy, _outdir?: string): RegionStack[] {
   const byRegion = new Map<string, TargetPolicy[]>();
   for (const targetPolicy of policy.targets) {
     const region = targetPolicy.target.region;
     byRegion.set(region, [...(byRegion.get(region) ?? []), targetPolicy]);
   }
-  return [...byRegion.keys()].sort().map((region) => new RegionStack(app, { region, targets: byRegion.get(region) ?? [], outdir }));
+  return [...byRegion.keys()].sort().map((region) => new RegionStack(app, { region, targets: byRegion.get(region) ?? [] }));
 }

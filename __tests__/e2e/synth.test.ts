@@ -1,0 +1,108 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { PROJECT_ROOT, readTree, runTs, tempDir, writeTree } from "../support/run";
+
+/** Runs the cdktf app as `cdktf synth` does: CDKTF_OUTDIR for Terraform, MAILGATE_* for the rest. */
+function synth(configDir: string, work = tempDir()) {
+  const tfOut = path.join(work, "cdktf.out");
+  const artifacts = path.join(work, "generated");
+  const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: configDir, MAILGATE_OUT: artifacts, CDKTF_OUTDIR: tfOut } });
+  return { ...result, tfOut, artifacts, work };
+}
+
+/** The shipped example config, split, reordered and re-keyed: same meaning, other bytes. */
+const SHUFFLED_EXAMPLE = {
+  "z-last.yml": `
+firewalls:
+  exchange-dmz: { securityGroupId: sg-0a1b2c3d4e5f67890, region: eu-central-1, type: aws-security-group }
+domains:
+  - firewalls: [exchange-dmz]
+    exchange: { url: "https://mail.corp.example.org/EWS/Exchange.asmx" }
+    domain: Corp.Example.Org.
+`,
+  "a/first.yaml": `
+domains:
+  - domain: example.io
+    imap:
+      outgoing: { port: 587, host: smtp.mailhost.example }
+      incoming: { port: 993, host: imap.mailhost.example }
+  - firewalls: [mail-use1]
+    domain: example.net
+    imap:
+      allowNonSecureCertificate: false
+      outgoing: { host: mail.example.net, port: 465 }
+      incoming: { host: mail.example.net, port: 993 }
+firewalls:
+  mail-use1: { name: hubspot-mail-ingress, vpcId: vpc-0a1b2c3d4e5f67890, region: us-east-1, type: aws-security-group }
+`,
+  "m/example-com.yaml": `
+domains:
+  - imap:
+      outgoing: { host: SMTP.example.com, port: 587 }
+      incoming: { host: imap.example.com, port: 993 }
+    domain: EXAMPLE.com
+    firewalls: [mail-use1]
+`,
+};
+
+describe("main.ts (the cdktf app) end to end", () => {
+  const shipped = synth(path.join(PROJECT_ROOT, "config"));
+
+  test("GIVEN the shipped example WHEN synthesized THEN one stack per region and both prefill artifacts", () => {
+    expect(shipped.stderr).toBe("");
+    expect(shipped.status).toBe(0);
+    const tf = readTree(shipped.tfOut);
+    expect(Object.keys(tf).filter((f) => f.endsWith("cdk.tf.json"))).toEqual([
+      "stacks/mailgate-eu-central-1/cdk.tf.json",
+      "stacks/mailgate-us-east-1/cdk.tf.json",
+    ]);
+    const prefill = JSON.parse(fs.readFileSync(path.join(shipped.artifacts, "prefill-settings.json"), "utf8"));
+    expect(prefill.domains.map((d: { domain: string; kind: string }) => `${d.domain}:${d.kind}`)).toEqual([
+      "corp.example.org:exchange",
+      "example.com:imap",
+      "example.io:imap",
+      "example.net:imap",
+    ]);
+    const useast = JSON.parse(tf["stacks/mailgate-us-east-1/cdk.tf.json"]);
+    const ports = Object.values<{ from_port: number }>(useast.resource.aws_vpc_security_group_ingress_rule).map((r) => r.from_port);
+    expect(ports.filter((p) => p === 993)).toHaveLength(6);
+    expect(ports.filter((p) => p === 587)).toHaveLength(6);
+    expect(ports.filter((p) => p === 465)).toHaveLength(6);
+    expect(ports).toHaveLength(18);
+  });
+
+  test("no output contains an absolute path, a timestamp-like value, or this machine's temp dir", () => {
+    const everything = { ...readTree(shipped.tfOut), ...readTree(shipped.artifacts) };
+    for (const [file, text] of Object.entries(everything)) {
+      expect(text, file).not.toContain(shipped.work);
+      expect(text, file).not.toContain(PROJECT_ROOT);
+      expect(text, file).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    }
+  });
+
+  test("GIVEN the same config split, reordered and differently cased WHEN synthesized THEN every output is byte-identical", () => {
+    const shuffled = synth(writeTree(SHUFFLED_EXAMPLE));
+    expect(shuffled.status).toBe(0);
+    expect(readTree(shuffled.artifacts)).toEqual(readTree(shipped.artifacts));
+    const stacks = (dir: string) => Object.fromEntries(Object.entries(readTree(dir)).filter(([f]) => f.startsWith("stacks/")));
+    expect(stacks(shuffled.tfOut)).toEqual(stacks(shipped.tfOut));
+  });
+
+  test("GIVEN an invalid config after a good run WHEN synthesized again THEN exit 1, located errors, no stack trace, nothing changed", () => {
+    const work = tempDir();
+    const good = synth(path.join(PROJECT_ROOT, "config"), work);
+    expect(good.status).toBe(0);
+    const before = { tf: readTree(good.tfOut), artifacts: readTree(good.artifacts) };
+
+    const bad = writeTree({
+      "a.yaml": "domains:\n  - domain: example.com\n    imap:\n      incoming: { host: imap.example.com, port: 993 }\n      outgoing: { host: smtp.example.com, port: 587 }\n",
+      "b.yaml": "domains:\n  - domain: example.com\n    exchange: { url: https://mail.example.com/EWS/Exchange.asmx }\n",
+    });
+    const result = synth(bad, work);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/b\.yaml:3:5: error IMAP_EXCHANGE_CONFLICT: .*a\.yaml:3:5/);
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+    expect({ tf: readTree(result.tfOut), artifacts: readTree(result.artifacts) }).toEqual(before);
+  });
+});
