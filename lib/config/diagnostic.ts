@@ -33,6 +33,7 @@ export const DIAGNOSTIC_CODES = [
   "NON_PUBLIC_CIDR",
   "DUPLICATE_CIDR",
   "EMPTY_LIST",
+  "INVALID_SOURCE_TEXT",
   // references and cross-file
   "MISSING_SETTINGS",
   "IMAP_EXCHANGE_CONFLICT",

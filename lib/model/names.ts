@@ -73,7 +73,7 @@ export function normalizeHost(text: string): HostResult {
   const name = toAsciiName(text);
   if (!name.ok) {
     // "10.0.0.256" fails as a name because its last label is numeric; the real problem is the IP.
-    if (/^[0-9.]+$/.test(text)) return { ok: false, reason: "it looks like an IPv4 address but is not a valid one" };
+    if (/^[0-9]+(\.[0-9]+)+$/.test(text)) return { ok: false, reason: "it looks like an IPv4 address but is not a valid one" };
     return name;
   }
   return { ok: true, value: name.value, kind: "name" };

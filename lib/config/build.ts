@@ -1,0 +1,47 @@
+import { Cidr } from "../model/cidr";
+import type { Config, DomainSettings, FirewallTarget } from "../model/config";
+import type { DomainFact, FileFacts } from "./facts";
+
+/**
+ * The `Config` from facts that passed every check. Everything is sorted and de-duplicated here,
+ * so the result does not depend on file, key or entry order.
+ */
+export function buildConfig(files: readonly FileFacts[]): Config {
+  const domainFacts = files.flatMap((f) => f.domains);
+  const referenced = new Set(domainFacts.flatMap((d) => d.firewallRefs.map((r) => r.name)));
+  const hubspot = files.find((f) => f.hubspot?.hasIpRanges)?.hubspot;
+  const ipRanges = hubspot?.hasIpRanges ? required(hubspot.ipRanges, "hubspot.ipRanges") : undefined;
+  return {
+    ...(ipRanges
+      ? { ipRanges: { source: ipRanges.source, smtp: canonicalList(ipRanges.smtp), imap: canonicalList(ipRanges.imap) } }
+      : {}),
+    domains: domainFacts.map(domainSettings).sort((a, b) => compareStrings(a.name, b.name)),
+    firewalls: files
+      .flatMap((f) => f.firewalls)
+      .filter((f) => referenced.has(f.name))
+      .map((f): FirewallTarget => required(f.target, `firewall ${f.name}`))
+      .sort((a, b) => compareStrings(a.name, b.name)),
+  };
+}
+
+function domainSettings(fact: DomainFact): DomainSettings {
+  const name = required(fact.name, "domain name");
+  const value = required(fact.value, `settings of ${name}`);
+  const firewalls = [...new Set(fact.firewallRefs.map((r) => r.name))].sort(compareStrings);
+  return { ...value, name, firewalls };
+}
+
+function canonicalList(cidrs: readonly Cidr[]): Cidr[] {
+  const sorted = [...cidrs].sort(Cidr.compare);
+  return sorted.filter((cidr, i) => i === 0 || !cidr.equals(sorted[i - 1]));
+}
+
+/** Every check reports an error before leaving a value out, so a gap here is a bug in mailgate. */
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`internal: ${what} missing from a config without errors`);
+  return value;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

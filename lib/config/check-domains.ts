@@ -1,0 +1,120 @@
+import { Cidr, isCidr } from "../model/cidr";
+import type { Endpoint } from "../model/config";
+import { normalizeDomain, normalizeHost, type HostResult } from "../model/names";
+import { FileContext, isPlainMap, isPort, type PlainMap } from "./context";
+import type { DomainFact, ExchangeValue, ImapValue, SettingsKind } from "./facts";
+import { messages } from "./messages";
+import { comparePositions, type Located, type Path } from "./source";
+
+const SETTINGS_KINDS: readonly SettingsKind[] = ["imap", "exchange"];
+const EWS_PATH = "/ews/exchange.asmx";
+const HTTPS_PORT = 443;
+
+/**
+ * Checks one entry of `domains:`. Runs on the raw value whatever the schema said, checking each
+ * field only when it has the right type, so one entry's shape error hides nothing else.
+ */
+export function checkDomain(ctx: FileContext, entry: PlainMap, path: Path): DomainFact {
+  const domainPath = [...path, "domain"];
+  const name = typeof entry.domain === "string" ? checkDomainName(ctx, entry.domain, domainPath) : undefined;
+  const settings = SETTINGS_KINDS.filter((kind) => entry[kind] !== undefined)
+    .map((kind) => ({ kind, at: ctx.key([...path, kind]) }))
+    .sort((a, b) => comparePositions(a.at.position, b.at.position));
+  if (settings.length === 0) {
+    const shown = name ?? (typeof entry.domain === "string" ? entry.domain : "(unnamed)");
+    ctx.report(messages.missingSettings(shown), ctx.value(path));
+  }
+  const imap = isPlainMap(entry.imap) ? checkImap(ctx, entry.imap, [...path, "imap"]) : undefined;
+  const exchange = isPlainMap(entry.exchange) ? checkExchange(ctx, entry.exchange, [...path, "exchange"]) : undefined;
+  const value = settings.length === 1 ? (imap ?? exchange) : undefined;
+  return {
+    at: ctx.value(path),
+    domainAt: ctx.value(domainPath),
+    ...(name !== undefined ? { name } : {}),
+    settings,
+    ...(value ? { value } : {}),
+    firewallRefs: checkFirewallRefs(ctx, entry.firewalls, [...path, "firewalls"]),
+  };
+}
+
+function checkDomainName(ctx: FileContext, text: string, path: Path): string | undefined {
+  const result = normalizeDomain(text);
+  if (!result.ok) return ctx.report(messages.invalidDomain(text, result.reason, result.suggestion), ctx.value(path));
+  return result.value;
+}
+
+function checkImap(ctx: FileContext, imap: PlainMap, path: Path): ImapValue | undefined {
+  const incoming = checkEndpoint(ctx, imap.incoming, [...path, "incoming"], "IMAP server");
+  const outgoing = checkEndpoint(ctx, imap.outgoing, [...path, "outgoing"], "SMTP server");
+  const allow = imap.allowNonSecureCertificate ?? false;
+  if (!incoming || !outgoing || typeof allow !== "boolean") return undefined;
+  return { kind: "imap", incoming, outgoing, allowNonSecureCertificate: allow };
+}
+
+function checkEndpoint(ctx: FileContext, endpoint: unknown, path: Path, label: string): Endpoint | undefined {
+  if (!isPlainMap(endpoint)) return undefined;
+  const hostPath = [...path, "host"];
+  let host: string | undefined;
+  if (typeof endpoint.host === "string") {
+    const result = normalizeHost(endpoint.host);
+    if (result.ok) host = checkPublicHost(ctx, result, ctx.value(hostPath));
+    else ctx.report(messages.invalidHost(`${label} host`, endpoint.host, result.reason, result.suggestion), ctx.value(hostPath));
+  }
+  // Port type and range are schema rules, already reported.
+  if (host === undefined || !isPort(endpoint.port)) return undefined;
+  return { host, port: endpoint.port };
+}
+
+/** A private or loopback address is allowed (it may be NATed) but almost always a mistake. */
+function checkPublicHost(ctx: FileContext, host: Extract<HostResult, { ok: true }>, at: Located): string {
+  if (host.kind !== "name") {
+    const cidr = Cidr.parse(host.value);
+    const problem = isCidr(cidr) ? cidr.publicProblem() : undefined;
+    if (problem) ctx.report(messages.nonPublicHost(host.value, problem.kind === "non-public" ? problem.range : problem.text), at);
+  }
+  return host.value;
+}
+
+function checkExchange(ctx: FileContext, exchange: PlainMap, path: Path): ExchangeValue | undefined {
+  if (typeof exchange.url !== "string") return undefined;
+  const text = exchange.url;
+  const at = ctx.value([...path, "url"]);
+  // The WHATWG parser would silently trim; a stray space usually means a quoting mistake.
+  if (text.trim() !== text) return ctx.report(messages.exchangeUrlWhitespace(text), at);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return ctx.report(messages.exchangeUrlNotUrl(text), at);
+  }
+  const errors = [
+    ...(url.protocol !== "https:" ? [messages.exchangeUrlNotHttps(text, url.protocol)] : []),
+    ...(url.username !== "" || url.password !== "" ? [messages.exchangeUrlCredentials(text)] : []),
+  ];
+  // WHATWG keeps IPv6 hosts in brackets; our host rules take the bare address.
+  const rawHost = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const host = normalizeHost(rawHost);
+  if (!host.ok) errors.push(messages.exchangeUrlBadHost(rawHost, host.reason));
+  for (const problem of errors) ctx.report(problem, at);
+  if (url.pathname.toLowerCase() !== EWS_PATH) ctx.report(messages.nonStandardEwsPath(url.pathname), at);
+  if (!host.ok) return undefined;
+  const hostName = checkPublicHost(ctx, host, at);
+  if (errors.length > 0) return undefined;
+  return { kind: "exchange", url: url.href, endpoint: { host: hostName, port: url.port === "" ? HTTPS_PORT : Number(url.port) } };
+}
+
+/** Names under a domain's `firewalls:`; a repeat is harmless but worth a warning. */
+function checkFirewallRefs(ctx: FileContext, list: unknown, path: Path): DomainFact["firewallRefs"] {
+  if (!Array.isArray(list)) return [];
+  const refs: { name: string; at: Located }[] = [];
+  const seen = new Map<string, Located>();
+  list.forEach((name, i) => {
+    if (typeof name !== "string") return;
+    const at = ctx.value([...path, i]);
+    const first = seen.get(name);
+    if (first) ctx.report(messages.duplicateFirewallReference(name, first.position), at, [first]);
+    else seen.set(name, at);
+    refs.push({ name, at });
+  });
+  return refs;
+}

@@ -1,0 +1,116 @@
+import type { Diagnostic } from "./diagnostic";
+import type { DomainFact, FileFacts, FirewallFact, HubspotFact, SettingsKind } from "./facts";
+import { messages, type Problem } from "./messages";
+import { comparePositions, diagnosticAt, type Located } from "./source";
+import { didYouMean } from "./suggest";
+
+/**
+ * Checks that need every file: one settings kind per domain, unique firewall names, groups and
+ * `hubspot` section, and firewall references that resolve. `files` are in sorted path order,
+ * so "the later one" is the one a reader meets second. When some file could not be parsed
+ * (`complete` false), its definitions and references are unknown: reporting undefined or unused
+ * firewalls then would only send the user after problems that are not there.
+ */
+export function checkAcrossFiles(files: readonly FileFacts[], complete: boolean): Diagnostic[] {
+  const domains = files.flatMap((f) => f.domains);
+  const firewalls = files.flatMap((f) => f.firewalls);
+  const hubspots = files.flatMap((f) => (f.hubspot ? [f.hubspot] : []));
+  return [
+    ...checkDomainSettings(domains),
+    ...checkDuplicateFirewalls(firewalls),
+    ...checkHubspotSections(hubspots),
+    ...(complete ? checkReferences(domains, firewalls) : []),
+  ];
+}
+
+/**
+ * HubSpot keeps one settings entry per domain, IMAP or Exchange. Each settings key is compared
+ * with the first of each kind seen before it: the same kind is a duplicate domain, the other
+ * kind a conflict (also when both are in one entry).
+ */
+function checkDomainSettings(domains: readonly DomainFact[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const occurrences = domains
+    .flatMap((domain) => {
+      const name = domain.name;
+      return name === undefined ? [] : domain.settings.map((s) => ({ name, domain, ...s }));
+    })
+    .sort((a, b) => comparePositions(a.at.position, b.at.position));
+  const firstByKind = new Map<string, Located & { domain: DomainFact }>();
+  const reportedDuplicate = new Set<DomainFact>();
+  for (const { name, domain, kind, at } of occurrences) {
+    const same = firstByKind.get(`${kind} ${name}`);
+    const otherKind: SettingsKind = kind === "imap" ? "exchange" : "imap";
+    const other = firstByKind.get(`${otherKind} ${name}`);
+    if (same) {
+      if (!reportedDuplicate.has(domain)) {
+        diagnostics.push(diagnosticAt(messages.duplicateDomain(name, kind, same.domain.domainAt.position), domain.domainAt, [same.domain.domainAt]));
+        reportedDuplicate.add(domain);
+      }
+    } else {
+      firstByKind.set(`${kind} ${name}`, { ...at, domain });
+      if (other) diagnostics.push(diagnosticAt(messages.imapExchangeConflict(name, kind, otherKind, other.position), at, [other]));
+    }
+  }
+  return diagnostics;
+}
+
+function checkDuplicateFirewalls(firewalls: readonly FirewallFact[]): Diagnostic[] {
+  return [
+    ...laterDuplicates(
+      firewalls.map((f) => ({ key: f.name, at: f.at })),
+      (f, first) => messages.duplicateFirewall(f.key, first.at.position),
+    ),
+    ...laterDuplicates(
+      firewalls.flatMap((f) => (f.securityGroupId ? [{ key: f.securityGroupId.id, name: f.name, at: f.securityGroupId.at }] : [])),
+      (f, first) => messages.duplicateSecurityGroup(f.key, f.name, first.name, first.at.position),
+    ),
+    ...laterDuplicates(
+      firewalls.flatMap((f) => {
+        const g = f.createdGroup;
+        return g ? [{ key: JSON.stringify([g.region, g.vpcId, g.groupName]), name: f.name, group: g, at: g.at }] : [];
+      }),
+      (f, first) => messages.duplicateGroupName(f.group.groupName, f.group.vpcId, f.group.region, f.name, first.name, first.at.position),
+    ),
+  ];
+}
+
+function checkHubspotSections(sections: readonly HubspotFact[]): Diagnostic[] {
+  return laterDuplicates(
+    sections.map((s) => ({ key: "hubspot", at: s.at })),
+    (_, first) => messages.duplicateHubspot(first.at.position),
+  );
+}
+
+/** Every referenced firewall must exist; every defined one should be used (else it does nothing). */
+function checkReferences(domains: readonly DomainFact[], firewalls: readonly FirewallFact[]): Diagnostic[] {
+  const defined = [...new Set(firewalls.map((f) => f.name))].sort();
+  const referenced = new Set(domains.flatMap((d) => d.firewallRefs.map((r) => r.name)));
+  return [
+    ...domains.flatMap((d) =>
+      d.firewallRefs
+        .filter((r) => !defined.includes(r.name))
+        .map((r) => diagnosticAt(messages.undefinedFirewall(r.name, didYouMean(r.name, defined)), r.at)),
+    ),
+    ...firewalls.filter((f) => !referenced.has(f.name)).map((f) => diagnosticAt(messages.unusedFirewall(f.name), f.at)),
+  ];
+}
+
+/** One diagnostic per item whose key an earlier item (by position) already had, pointing back to it. */
+function laterDuplicates<T extends { key: string; at: Located; name?: string }>(
+  items: readonly T[],
+  problem: (item: T, first: T) => Problem,
+): Diagnostic[] {
+  const sorted = [...items].sort((a, b) => comparePositions(a.at.position, b.at.position));
+  const first = new Map<string, T>();
+  const diagnostics: Diagnostic[] = [];
+  for (const item of sorted) {
+    const earlier = first.get(item.key);
+    if (!earlier) first.set(item.key, item);
+    // Two definitions of one firewall name are already a DUPLICATE_FIREWALL; once is enough.
+    else if (item.name === undefined || item.name !== earlier.name) {
+      diagnostics.push(diagnosticAt(problem(item, earlier), item.at, [earlier.at]));
+    }
+  }
+  return diagnostics;
+}
