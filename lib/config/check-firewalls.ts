@@ -95,6 +95,10 @@ function groupNameProblem(groupName: string): GroupNameProblem | undefined {
   const bad = [...groupName].find((c) => !GROUP_NAME_CHARS.test(c));
   if (bad !== undefined) return { kind: "bad-character", character: bad };
   if (groupName.startsWith("sg-")) return { kind: "reserved-prefix" };
+  // AWS allows `$` and braces, but Terraform would evaluate `${...}` and cdktf substitutes its
+  // own `${TfToken[...]}` markers before any escape applies: refuse it here. (`%` is already
+  // outside AWS's alphabet, so `%{` never gets this far.)
+  if (groupName.includes("${")) return { kind: "template", opener: "${" };
   return undefined;
 }
 

@@ -88,7 +88,8 @@ function sourceTextReason(p: SourceTextProblem): string {
 export type GroupNameProblem =
   | { readonly kind: "empty" | "reserved-prefix" }
   | { readonly kind: "too-long"; readonly length: number; readonly max: number }
-  | { readonly kind: "bad-character"; readonly character: string };
+  | { readonly kind: "bad-character"; readonly character: string }
+  | { readonly kind: "template"; readonly opener: string };
 
 function groupNameReason(p: GroupNameProblem): string {
   switch (p.kind) {
@@ -100,6 +101,8 @@ function groupNameReason(p: GroupNameProblem): string {
       return `it is ${p.length} characters long; the limit is ${p.max}`;
     case "bad-character":
       return `it contains ${JSON.stringify(p.character)}, which AWS does not allow`;
+    case "template":
+      return `it contains \`${p.opener}\`, which Terraform would evaluate as an expression; mailgate writes names literally`;
   }
 }
 
