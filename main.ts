@@ -2,6 +2,7 @@
 // On any config error it exits 1 before writing anything, so cdktf.out/ and generated/ keep
 // their previous content.
 import { App } from "cdktf";
+import { verifyEmittedRules } from "./lib/aws/emitted-rules";
 import { addStacks } from "./lib/aws/stacks";
 import { writeArtifactsAtomically } from "./lib/artifacts/write-atomic";
 import { prepare } from "./lib/pipeline";
@@ -17,6 +18,9 @@ runGuarded(() => {
   // App() takes its output directory from CDKTF_OUTDIR, which `cdktf synth --output` sets.
   const app = new App();
   addStacks(app, prepared.policy, app.outdir);
+  // The audit proved the policy; this proves what the constructs will really emit, before
+  // anything is written. A failure throws (exit 70, one line).
+  verifyEmittedRules(app, prepared.config);
   app.synth();
   writeArtifactsAtomically(settings.outDir, prepared.artifacts);
   return EXIT.ok;

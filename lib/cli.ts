@@ -1,50 +1,189 @@
-// mailgate's command line. `validate` checks the config and writes nothing.
+// mailgate's command line. `validate` checks the config, `check` compares the artifacts
+// directory with a fresh rendering, `diff` describes the change between two configs. None of
+// them writes anything.
+import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { compareWithDisk } from "./audit/check";
+import { diffConfigs } from "./audit/diff";
+import { configAtGitRef } from "./audit/git-config";
 import { loadConfig } from "./config/load";
-import { hasErrors } from "./config/diagnostic";
+import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
+import type { Config } from "./model/config";
+import { prepare } from "./pipeline";
 import { EXIT, printDiagnostics, runGuarded } from "./report-errors";
 import { settingsFromEnv } from "./settings";
 
 const USAGE = `Usage: mailgate validate [--config DIR]
+       mailgate check [--config DIR] [--out DIR]
+       mailgate diff <base> <head>
 
 Commands:
   validate   Check every *.yaml/*.yml under the config directory; print all problems.
+  check      Regenerate the artifacts in memory and compare them with the artifacts
+             directory; list stale or missing files. Other files there are ignored.
+  diff       Print, as Markdown for a pull-request comment, the firewall rules, prefill
+             settings and HubSpot IP ranges that differ between two configs. Each of
+             <base> and <head> is a config directory, or git:<ref> for the config
+             directory as committed at that ref (e.g. git:origin/main).
 
 Options:
   --config DIR   Config directory (default: $MAILGATE_CONFIG, else "config").
+  --out DIR      Artifacts directory (default: $MAILGATE_OUT, else "generated").
   -h, --help     Show this help.
 
-Exit codes: 0 valid (warnings allowed), 1 invalid config, 2 usage error, 70 internal error.`;
+Exit codes: 0 valid / fresh / diff printed, 1 invalid config or stale artifacts,
+2 usage error (including an unknown git ref), 70 internal error.`;
 
-export function main(argv: readonly string[]): number {
+/** Where a command reads and writes; tests pass their own. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** The directory `git:<ref>` is resolved from. */
+  readonly cwd: string;
+}
+
+/** `check` found stale or missing artifacts; the same code as an invalid config: "fix and retry". */
+const EXIT_STALE = EXIT.invalidConfig;
+
+const OPTIONS_OF: Record<string, readonly string[]> = { validate: ["config"], check: ["config", "out"], diff: [] };
+const POSITIONALS_OF: Record<string, number> = { validate: 0, check: 0, diff: 2 };
+
+export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { config: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
   } catch (error) {
-    process.stderr.write(`mailgate: ${(error as Error).message}\n\n${USAGE}\n`);
-    return EXIT.usage;
+    return usageError(io, (error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
   const [command, ...rest] = positionals;
-  if (command !== "validate" || rest.length > 0) {
-    const problem = command === undefined ? "no command given" : rest.length > 0 ? `unexpected argument "${rest[0]}"` : `unknown command "${command}"`;
-    process.stderr.write(`mailgate: ${problem}\n\n${USAGE}\n`);
-    return EXIT.usage;
+  if (command === undefined) return usageError(io, "no command given");
+  if (!(command in OPTIONS_OF)) return usageError(io, `unknown command "${command}"`);
+  const wrongOption = (["config", "out"] as const).find((o) => values[o] !== undefined && !OPTIONS_OF[command].includes(o));
+  if (wrongOption) return usageError(io, `${command} does not take --${wrongOption}`);
+  if (rest.length > POSITIONALS_OF[command]) return usageError(io, `unexpected argument "${rest[POSITIONALS_OF[command]]}"`);
+  if (rest.length < POSITIONALS_OF[command]) return usageError(io, `${command} needs ${POSITIONALS_OF[command]} arguments, got ${rest.length}`);
+
+  const settings = settingsFromEnv(io.env);
+  const configDir = fromCwd(values.config ?? settings.configDir, io);
+  switch (command) {
+    case "validate":
+      return validate(configDir, io);
+    case "check":
+      return check(configDir, fromCwd(values.out ?? settings.outDir, io), io);
+    default:
+      return diff(rest[0], rest[1], settings.configDir, io);
   }
-  const configDir = values.config ?? settingsFromEnv().configDir;
+}
+
+/**
+ * A relative path taken relative to `io.cwd`, expressed relative to the process's directory so
+ * messages keep showing the short path the user typed (they are the same directory outside tests).
+ */
+function fromCwd(p: string, io: CliIo): string {
+  if (path.isAbsolute(p) || path.resolve(io.cwd) === process.cwd()) return p;
+  return path.relative(process.cwd(), path.resolve(io.cwd, p)) || ".";
+}
+
+function validate(configDir: string, io: CliIo): number {
   const { diagnostics } = loadConfig(configDir);
-  printDiagnostics(diagnostics);
+  printDiagnostics(diagnostics, io.stderr);
   if (hasErrors(diagnostics)) return EXIT.invalidConfig;
-  process.stdout.write(`${configDir}: valid${diagnostics.length > 0 ? ` (${diagnostics.length} warning${diagnostics.length === 1 ? "" : "s"})` : ""}\n`);
+  io.stdout.write(`${configDir}: valid${diagnostics.length > 0 ? ` (${diagnostics.length} warning${diagnostics.length === 1 ? "" : "s"})` : ""}\n`);
   return EXIT.ok;
+}
+
+function check(configDir: string, outDir: string, io: CliIo): number {
+  const prepared = prepare(configDir);
+  printDiagnostics(prepared.diagnostics, io.stderr);
+  if (!prepared.ok) return EXIT.invalidConfig;
+  const { missing, stale, fresh } = compareWithDisk(outDir, prepared.artifacts);
+  const shown = outDir.split(path.sep).join("/");
+  if (missing.length + stale.length === 0) {
+    io.stdout.write(`${shown}: up to date (${fresh.length} files match ${configDir.split(path.sep).join("/")})\n`);
+    return EXIT.ok;
+  }
+  const lines = [
+    `mailgate: ${shown} does not match ${configDir.split(path.sep).join("/")}:`,
+    ...stale.map((name) => `  stale:   ${shown}/${name}`),
+    ...missing.map((name) => `  missing: ${shown}/${name}`),
+    `hint: run npm run synth and commit ${shown}/`,
+  ];
+  io.stderr.write(`${lines.join("\n")}\n`);
+  return EXIT_STALE;
+}
+
+function diff(baseArg: string, headArg: string, configDir: string, io: CliIo): number {
+  const cleanups: (() => void)[] = [];
+  try {
+    const sides: { label: string; config: Config }[] = [];
+    let failed = false;
+    for (const arg of [baseArg, headArg]) {
+      const side = readSide(arg, configDir, io, cleanups);
+      if (typeof side === "number") {
+        if (side === EXIT.usage) return side;
+        failed = true;
+      } else {
+        sides.push(side);
+      }
+    }
+    if (failed) return EXIT.invalidConfig;
+    io.stdout.write(diffConfigs(sides[0], sides[1]));
+    return EXIT.ok;
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+  }
+}
+
+/** A config directory or `git:<ref>`, loaded and validated; an exit code when it cannot be. */
+function readSide(arg: string, configDir: string, io: CliIo, cleanups: (() => void)[]): { label: string; config: Config } | number {
+  if (!arg.startsWith("git:")) {
+    const { config, diagnostics } = loadConfig(fromCwd(arg, io));
+    printDiagnostics(diagnostics, io.stderr);
+    return config ? { label: arg, config } : EXIT.invalidConfig;
+  }
+  const ref = arg.slice("git:".length);
+  const snapshot = configAtGitRef(ref, configDir, io.cwd);
+  if (!snapshot.ok) {
+    io.stderr.write(`mailgate: ${snapshot.message}\n`);
+    return snapshot.kind === "usage" ? EXIT.usage : EXIT.invalidConfig;
+  }
+  cleanups.push(snapshot.cleanup);
+  const { config, diagnostics } = loadConfig(snapshot.dir);
+  // Show `<ref>:config/domains.yaml`, which `git show` accepts, not the temporary directory.
+  printDiagnostics(relabel(diagnostics, snapshot.dir, snapshot.label), io.stderr);
+  return config ? { label: arg, config } : EXIT.invalidConfig;
+}
+
+function relabel(diagnostics: readonly Diagnostic[], dir: string, label: string): Diagnostic[] {
+  const from = dir.split(path.sep).join("/");
+  const to = label.endsWith(":") ? label : `${label}/`;
+  const move = (p: SourcePosition): SourcePosition =>
+    p.file === from ? { ...p, file: label } : p.file.startsWith(`${from}/`) ? { ...p, file: `${to}${p.file.slice(from.length + 1)}` } : p;
+  return diagnostics.map((d) => ({
+    ...d,
+    position: move(d.position),
+    ...(d.related ? { related: d.related.map(move) } : {}),
+    message: d.message.split(from).join(label),
+  }));
+}
+
+function usageError(io: CliIo, problem: string): number {
+  io.stderr.write(`mailgate: ${problem}\n\n${USAGE}\n`);
+  return EXIT.usage;
+}
+
+function defaultIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
 if (require.main === module) runGuarded(() => main(process.argv.slice(2)));

@@ -4,6 +4,7 @@ import type { Config } from "./model/config";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import { prefillSettings, renderPrefillJson, renderPrefillMarkdown } from "./artifacts/prefill";
 import type { Artifacts } from "./artifacts/write-atomic";
+import { buildReport, renderReport } from "./audit/report";
 
 export type Prepared =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
@@ -16,7 +17,10 @@ export type Prepared =
       readonly artifacts: Artifacts;
     };
 
-/** Everything up to (not including) writing: load, validate, policy, artifacts. No I/O but reads. */
+/**
+ * Everything up to (not including) writing: load, validate, policy, artifacts. No I/O but reads.
+ * Throws `CoverageError` (a bug, exit 70) if the policy's rules fail the audit's coverage proof.
+ */
 export function prepare(configDir: string): Prepared {
   const { config, diagnostics } = loadConfig(configDir);
   if (!config) return { ok: false, diagnostics };
@@ -24,10 +28,15 @@ export function prepare(configDir: string): Prepared {
   return { ok: true, diagnostics, config, policy, artifacts: renderArtifacts(config, policy) };
 }
 
+/**
+ * Every file mailgate owns in the artifacts directory, as exact bytes. Synth writes these and
+ * `check` compares them with the disk, so both see the same bytes by construction.
+ */
 export function renderArtifacts(config: Config, policy: FirewallPolicy): Artifacts {
   const prefill = prefillSettings(config, policy.catalog);
   return new Map([
     ["prefill-settings.json", renderPrefillJson(prefill)],
     ["prefill-settings.md", renderPrefillMarkdown(prefill)],
+    ...renderReport(buildReport(config, policy)),
   ]);
 }

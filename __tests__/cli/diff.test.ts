@@ -1,0 +1,123 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { readTree, runTs, tempDir, writeTree } from "../support/run";
+import { cli, configDir, NEW_DOMAIN_YAML } from "./helpers";
+
+function git(repo: string, ...args: string[]): void {
+  execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, stdio: "pipe" });
+}
+
+/** A throwaway repository with `config/` committed, so tests never depend on this repo's history. */
+function repoWithConfig(): string {
+  const repo = tempDir("mailgate-repo-");
+  git(repo, "init", "-q", "-b", "main");
+  configDir({}, path.join(repo, "config"));
+  git(repo, "add", "config");
+  git(repo, "commit", "-q", "-m", "config");
+  return repo;
+}
+
+const ADDED_CIDRS = ["54.174.62.128/26", "54.174.62.192/30", "141.193.184.0/27", "141.193.185.0/27", "143.244.82.12/30", "143.244.87.0/25"];
+
+describe("mailgate diff", () => {
+  test("GIVEN two config directories, head adding a domain on a new port WHEN diffed THEN Markdown names the domain, port and CIDRs; nothing is written", () => {
+    const base = configDir();
+    const head = configDir({ "domains/new.yaml": NEW_DOMAIN_YAML });
+    const cwd = tempDir();
+    const trees = [readTree(base), readTree(head)];
+    const result = cli(["diff", base, head], { cwd });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^## mailgate: firewall changes\n/);
+    expect(result.stdout).toContain("### mail-use1 (us-east-1)");
+    for (const cidr of ADDED_CIDRS) expect(result.stdout).toContain(`| tcp/2525 | ${cidr} | SMTP | example.org |`);
+    expect(result.stdout).toContain("| example.org | added | Settings: IMAP; Incoming Mail (IMAP) server: mail.example.org;");
+    expect(result.stdout).not.toContain("exchange-dmz");
+    expect([readTree(base), readTree(head)]).toEqual(trees);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  test("GIVEN git:HEAD and the working tree with a new domain WHEN diffed in that repo THEN the committed config is the base", () => {
+    const repo = repoWithConfig();
+    fs.writeFileSync(path.join(repo, "config", "domains", "new.yaml"), NEW_DOMAIN_YAML);
+    const result = cli(["diff", "git:HEAD", "config"], { cwd: repo, env: {} });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Base: `git:HEAD`, head: `config`.");
+    expect(result.stdout).toContain("Firewall rules: 6 added, 0 removed, 6 changed on 1 target.");
+    for (const cidr of ADDED_CIDRS) expect(result.stdout).toContain(`| tcp/2525 | ${cidr} | SMTP | example.org |`);
+  });
+
+  test("GIVEN the same ref on both sides WHEN diffed THEN No changes, and the temporary copies are gone", () => {
+    const repo = repoWithConfig();
+    const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("mailgate-git-")).sort();
+    const result = cli(["diff", "git:main", "git:HEAD"], { cwd: repo });
+    expect(result.stdout).toContain("No changes.");
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("mailgate-git-")).sort()).toEqual(before);
+  });
+
+  test("GIVEN MAILGATE_CONFIG names another directory WHEN a git ref is read THEN that directory is read at the ref", () => {
+    const repo = repoWithConfig();
+    writeTree({ "mail/firewalls.yaml": fs.readFileSync(path.join(repo, "config", "firewalls.yaml"), "utf8"), "mail/domains.yaml": NEW_DOMAIN_YAML }, repo);
+    git(repo, "add", "mail");
+    git(repo, "commit", "-q", "-m", "mail");
+    const result = cli(["diff", "git:HEAD", "config"], { cwd: repo, env: { MAILGATE_CONFIG: "mail" } });
+    expect(result.status).toBe(0);
+    // Base has only example.org (port 2525); head (config/) has example.com and the Exchange domain.
+    expect(result.stdout).toContain("| tcp/2525 | 143.244.87.0/25 | SMTP | example.org |");
+    expect(result.stdout).toContain("| example.org | removed |");
+  });
+
+  test("GIVEN an unknown ref WHEN diffed THEN exit 2 with a clear message", () => {
+    const repo = repoWithConfig();
+    const result = cli(["diff", "git:no-such-branch", "config"], { cwd: repo });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('mailgate: unknown git ref "no-such-branch"');
+    expect(result.stdout).toBe("");
+  });
+
+  test("GIVEN a directory outside any git repository WHEN a git ref is asked for THEN exit 2", () => {
+    const result = cli(["diff", "git:HEAD", configDir()], { cwd: fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-nogit-")) });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("is not inside a git repository");
+  });
+
+  test("GIVEN a ref without the config directory WHEN diffed THEN exit 1 saying so", () => {
+    const repo = repoWithConfig();
+    const result = cli(["diff", "git:HEAD", "config"], { cwd: repo, env: { MAILGATE_CONFIG: "elsewhere" } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("there is no config directory elsewhere at git ref HEAD");
+  });
+
+  test("GIVEN an invalid config committed at the ref WHEN diffed THEN exit 1 with diagnostics at <ref>:config/<file>", () => {
+    const repo = repoWithConfig();
+    fs.writeFileSync(path.join(repo, "config", "domains", "bad.yaml"), "domains:\n  - domain: example.net\n    imap: { incoming: { host: x.example.net } }\n");
+    git(repo, "add", "config");
+    git(repo, "commit", "-q", "-m", "bad");
+    fs.rmSync(path.join(repo, "config", "domains", "bad.yaml"));
+    const result = cli(["diff", "git:HEAD", "config"], { cwd: repo });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^HEAD:config\/domains\/bad\.yaml:\d+:\d+: error /m);
+    expect(result.stderr).not.toContain(os.tmpdir());
+    expect(result.stdout).toBe("");
+  });
+
+  test("GIVEN an invalid plain directory on the head side WHEN diffed THEN exit 1 with its diagnostics", () => {
+    const head = configDir({ "domains/bad.yaml": "domains:\n  - domain: example.com\n    exchange: { url: https://mail.example.com/EWS/Exchange.asmx }\n" });
+    const result = cli(["diff", configDir(), head]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${head}/domains/bad.yaml:`);
+  });
+
+  test("npm run diff's command works as a separate process and prints to stdout", () => {
+    const repo = repoWithConfig();
+    fs.writeFileSync(path.join(repo, "config", "domains", "new.yaml"), NEW_DOMAIN_YAML);
+    const result = runTs("lib/cli.ts", ["diff", "git:HEAD", "config"], { cwd: repo, env: { MAILGATE_CONFIG: undefined } });
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+    expect(result.stdout).toContain("| tcp/2525 | 143.244.87.0/25 | SMTP | example.org |");
+  });
+});

@@ -1,0 +1,61 @@
+import { Writable } from "node:stream";
+import { main, type CliIo } from "../../lib/cli";
+import { tempDir, writeTree } from "../support/run";
+
+/** Runs the CLI in-process with captured output, an explicit environment and working directory. */
+export function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  let stdout = "";
+  let stderr = "";
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const io: CliIo = {
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+  };
+  const status = main(args, io);
+  return { status, stdout, stderr };
+}
+
+export const FIREWALLS_YAML = `firewalls:
+  mail-use1:
+    type: aws-security-group
+    region: us-east-1
+    vpcId: vpc-0a1b2c3d4e5f67890
+    name: hubspot-mail-ingress
+  exchange-dmz:
+    type: aws-security-group
+    region: eu-central-1
+    securityGroupId: sg-0a1b2c3d4e5f67890
+`;
+
+export const DOMAINS_YAML = `domains:
+  - domain: example.com
+    imap:
+      incoming: { host: imap.example.com, port: 993 }
+      outgoing: { host: smtp.example.com, port: 587 }
+    firewalls: [mail-use1]
+  - domain: corp.example.org
+    exchange:
+      url: https://mail.corp.example.org/EWS/Exchange.asmx
+    firewalls: [exchange-dmz]
+`;
+
+/** A domain on a port nothing else uses: 2525 for SMTP. */
+export const NEW_DOMAIN_YAML = `domains:
+  - domain: example.org
+    imap:
+      incoming: { host: mail.example.org, port: 993 }
+      outgoing: { host: mail.example.org, port: 2525 }
+    firewalls: [mail-use1]
+`;
+
+export function configDir(extra: Record<string, string> = {}, root = tempDir()): string {
+  return writeTree({ "firewalls.yaml": FIREWALLS_YAML, "domains/main.yaml": DOMAINS_YAML, ...extra }, root);
+}

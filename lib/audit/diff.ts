@@ -1,0 +1,249 @@
+import { prefillSettings, type PrefillDomain } from "../artifacts/prefill";
+import type { Config } from "../model/config";
+import { Cidr } from "../model/cidr";
+import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "../model/ip-catalog";
+import { buildPolicy } from "../policy/firewall-policy";
+import type { PortCoverage } from "./coverage";
+import { buildReport, mdText, type ReportRule, type ReportTarget } from "./report";
+
+/** One side of a comparison: a validated config and how the user named it. */
+export interface DiffSide {
+  readonly label: string;
+  readonly config: Config;
+}
+
+const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
+
+/**
+ * Markdown for a pull-request comment: per target, the rules added, removed and changed (rules
+ * are compared by region and Terraform address, as Terraform does); then the prefill settings
+ * per domain; then HubSpot's source ranges. Pure; both configs already validated.
+ */
+export function diffConfigs(base: DiffSide, head: DiffSide): string {
+  const before = buildReport(base.config, buildPolicy(base.config));
+  const after = buildReport(head.config, buildPolicy(head.config));
+  const lines: string[] = ["## mailgate: firewall changes", "", `Base: ${code(base.label)}, head: ${code(head.label)}.`, ""];
+
+  const totals = { added: 0, removed: 0, changed: 0, targets: 0 };
+  const targetNames = [...new Set([...before.targets, ...after.targets].map((t) => t.target))].sort(compareText);
+  const targetSections: string[] = [];
+  for (const name of targetNames) {
+    const section = targetDiff(
+      name,
+      before.targets.find((t) => t.target === name),
+      after.targets.find((t) => t.target === name),
+      before.rules.filter((r) => r.target === name),
+      after.rules.filter((r) => r.target === name),
+      addressChanges(
+        before.coverage.filter((c) => c.target === name),
+        after.coverage.filter((c) => c.target === name),
+      ),
+      totals,
+    );
+    if (section.length > 0) {
+      totals.targets++;
+      targetSections.push(...section);
+    }
+  }
+
+  const prefillSection = prefillDiff(base.config, head.config);
+  const catalogSection = catalogDiff(base.config, head.config);
+  if (targetSections.length === 0 && prefillSection.length === 0 && catalogSection.length === 0) {
+    lines.push("No changes.");
+    return `${lines.join("\n")}\n`;
+  }
+  lines.push(
+    `Firewall rules: ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed` +
+      (totals.targets > 0 ? ` on ${totals.targets} target${totals.targets === 1 ? "" : "s"}.` : "."),
+    "",
+    ...targetSections,
+    ...prefillSection,
+    ...catalogSection,
+  );
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+function ruleKey(rule: ReportRule): string {
+  return `${rule.region} ${rule.terraformAddress}`;
+}
+
+function targetDiff(
+  name: string,
+  before: ReportTarget | undefined,
+  after: ReportTarget | undefined,
+  beforeRules: readonly ReportRule[],
+  afterRules: readonly ReportRule[],
+  addresses: string | undefined,
+  totals: { added: number; removed: number; changed: number },
+): string[] {
+  const beforeByKey = new Map(beforeRules.map((r) => [ruleKey(r), r]));
+  const afterByKey = new Map(afterRules.map((r) => [ruleKey(r), r]));
+  const added = afterRules.filter((r) => !beforeByKey.has(ruleKey(r)));
+  const removed = beforeRules.filter((r) => !afterByKey.has(ruleKey(r)));
+  const changed = afterRules
+    .map((r) => ({ after: r, before: beforeByKey.get(ruleKey(r)) }))
+    .filter((p): p is { after: ReportRule; before: ReportRule } => p.before !== undefined && provenanceChanges(p.before, p.after).length > 0);
+
+  const notes: string[] = [];
+  if (!before) notes.push("New target: mailgate starts managing HubSpot's ingress here.");
+  if (!after) notes.push("Target no longer used by any domain: mailgate removes its rules.");
+  const groupBefore = before && groupText(before);
+  const groupAfter = after && groupText(after);
+  if (groupBefore && groupAfter && groupBefore !== groupAfter) notes.push(`Security group: ${groupBefore} → ${groupAfter}.`);
+  else if (groupAfter && !before) notes.push(`Security group: ${groupAfter}.`);
+  if (before && after && before.region !== after.region) {
+    notes.push(`Region: ${before.region} → ${after.region}: the rules move to another stack, so each is destroyed and re-created.`);
+  }
+  if (added.length + removed.length + changed.length === 0 && notes.length === 0) return [];
+  if (addresses) notes.push(`Addresses HubSpot may connect from: ${addresses}.`);
+
+  totals.added += added.length;
+  totals.removed += removed.length;
+  totals.changed += changed.length;
+  const region = before && after && before.region !== after.region ? `${before.region} → ${after.region}` : (after ?? before)?.region;
+  const lines = [`### ${name} (${region})`, ""];
+  if (notes.length > 0) lines.push(...notes.map((n) => `- ${n}`), "");
+  if (added.length > 0) lines.push(`**Added** (${rules(added.length)})`, "", ...ruleTable(added), "");
+  if (removed.length > 0) lines.push(`**Removed** (${rules(removed.length)})`, "", ...ruleTable(removed), "");
+  if (changed.length > 0) {
+    lines.push(
+      `**Changed** (${rules(changed.length)}: same port and CIDR, other domains or servers; Terraform updates the rule in place)`,
+      "",
+      "| Port | CIDR | Change |",
+      "| --- | --- | --- |",
+      ...changed.map(({ before: b, after: a }) => `| tcp/${a.fromPort} | ${a.cidr} | ${cell(provenanceChanges(b, a).join("; "))} |`),
+      "",
+    );
+  }
+  return lines;
+}
+
+/** `tcp/465 264 → 0, tcp/2525 0 → 264`: per port whose admitted address count changed. */
+function addressChanges(before: readonly PortCoverage[], after: readonly PortCoverage[]): string | undefined {
+  const ports = [...new Set([...before, ...after].map((c) => c.port))].sort((a, b) => a - b);
+  const changes = ports
+    .map((port) => [port, before.find((c) => c.port === port)?.opened.addresses ?? "0", after.find((c) => c.port === port)?.opened.addresses ?? "0"])
+    .filter(([, b, a]) => b !== a)
+    .map(([port, b, a]) => `tcp/${port} ${b} → ${a}`);
+  return changes.length > 0 ? changes.join(", ") : undefined;
+}
+
+function ruleTable(list: readonly ReportRule[]): string[] {
+  return [
+    "| Port | CIDR | Lists | Domains |",
+    "| --- | --- | --- | --- |",
+    ...[...list]
+      .sort((a, b) => a.fromPort - b.fromPort || Cidr.compare(Cidr.of(a.cidr), Cidr.of(b.cidr)))
+      .map((r) => `| tcp/${r.fromPort} | ${r.cidr} | ${listText(r.lists)} | ${cell(r.domains.join(", "))} |`),
+  ];
+}
+
+function provenanceChanges(before: ReportRule, after: ReportRule): string[] {
+  const changes: string[] = [];
+  if (listText(before.lists) !== listText(after.lists)) changes.push(`lists: ${listText(before.lists)} → ${listText(after.lists)}`);
+  const domains = setChange(before.domains, after.domains);
+  if (domains) changes.push(`domains: ${domains}`);
+  const hosts = setChange(before.hosts, after.hosts);
+  if (hosts) changes.push(`servers: ${hosts}`);
+  return changes;
+}
+
+function setChange(before: readonly string[], after: readonly string[]): string | undefined {
+  const added = after.filter((x) => !before.includes(x));
+  const removed = before.filter((x) => !after.includes(x));
+  if (added.length + removed.length === 0) return undefined;
+  return [added.length > 0 ? `added ${added.join(", ")}` : "", removed.length > 0 ? `removed ${removed.join(", ")}` : ""].filter(Boolean).join(", ");
+}
+
+function groupText(target: ReportTarget): string {
+  return "create" in target.securityGroup
+    ? `created by mailgate, ${code(target.securityGroup.create.name)} in ${code(target.securityGroup.create.vpcId)}`
+    : `existing ${code(target.securityGroup.id)}`;
+}
+
+/** HubSpot form fields, in the order the admin sees them. */
+const PREFILL_FIELDS: readonly [string, (d: PrefillDomain) => string | undefined][] = [
+  ["Settings", (d) => (d.kind === "imap" ? "IMAP" : "Exchange")],
+  ["Exchange URL", (d) => (d.kind === "exchange" ? d.exchangeUrl : undefined)],
+  ["Incoming Mail (IMAP) server", (d) => (d.kind === "imap" ? d.incoming.host : undefined)],
+  ["Incoming Mail (IMAP) port", (d) => (d.kind === "imap" ? String(d.incoming.port) : undefined)],
+  ["Outgoing Mail (SMTP) server", (d) => (d.kind === "imap" ? d.outgoing.host : undefined)],
+  ["Outgoing Mail (SMTP) port", (d) => (d.kind === "imap" ? String(d.outgoing.port) : undefined)],
+  ["Allow non-secure certificate", (d) => (d.kind === "imap" ? (d.allowNonSecureCertificate ? "checked" : "unchecked") : undefined)],
+];
+
+function prefillDiff(base: Config, head: Config): string[] {
+  const before = new Map(prefillSettings(base, catalogFor(base.ipRanges)).domains.map((d) => [d.domain, d]));
+  const after = new Map(prefillSettings(head, catalogFor(head.ipRanges)).domains.map((d) => [d.domain, d]));
+  const names = [...new Set([...before.keys(), ...after.keys()])].sort(compareText);
+  const rows: string[] = [];
+  for (const name of names) {
+    const b = before.get(name);
+    const a = after.get(name);
+    if (!b && a) rows.push(`| ${name} | added | ${cell(prefillSummary(a))} |`);
+    else if (b && !a) rows.push(`| ${name} | removed | ${cell(prefillSummary(b))} |`);
+    else if (a && b) {
+      const changes = PREFILL_FIELDS.map(([field, get]) => [field, get(b), get(a)] as const)
+        .filter(([, x, y]) => x !== y)
+        .map(([field, x, y]) => `${field}: ${x ?? "(none)"} → ${y ?? "(none)"}`);
+      if (changes.length > 0) rows.push(`| ${name} | changed | ${cell(changes.join("; "))} |`);
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    "### HubSpot prefill settings",
+    "",
+    "An admin enters these by hand under Exchange & IMAP Settings (see `prefill-settings.md`).",
+    "",
+    "| Domain | Change | Settings |",
+    "| --- | --- | --- |",
+    ...rows,
+    "",
+  ];
+}
+
+function prefillSummary(d: PrefillDomain): string {
+  return PREFILL_FIELDS.map(([field, get]) => [field, get(d)] as const)
+    .filter(([, v]) => v !== undefined)
+    .map(([field, v]) => `${field}: ${v}`)
+    .join("; ");
+}
+
+function catalogDiff(base: Config, head: Config): string[] {
+  const before = catalogFor(base.ipRanges);
+  const after = catalogFor(head.ipRanges);
+  const lines: string[] = [];
+  if (before.source !== after.source) lines.push(`- Source: ${mdText(before.source)} → ${mdText(after.source)}`);
+  if (before.published !== after.published) lines.push(`- Published: ${before.published ?? "(not stated)"} → ${after.published ?? "(not stated)"}`);
+  for (const list of HUBSPOT_LISTS) {
+    const b = before.lists[list].map(String);
+    const a = after.lists[list].map(String);
+    const added = a.filter((x) => !b.includes(x));
+    const removed = b.filter((x) => !a.includes(x));
+    if (added.length > 0) lines.push(`- ${LIST_LABEL[list]} list: added ${added.join(", ")}`);
+    if (removed.length > 0) lines.push(`- ${LIST_LABEL[list]} list: removed ${removed.join(", ")}`);
+  }
+  return lines.length === 0 ? [] : ["### HubSpot IP ranges", "", ...lines, ""];
+}
+
+function listText(lists: readonly HubSpotList[]): string {
+  return lists.map((l) => LIST_LABEL[l]).join(" + ");
+}
+
+function rules(n: number): string {
+  return `${n} rule${n === 1 ? "" : "s"}`;
+}
+
+/** Text inside a Markdown table cell: a pipe would end the cell, a line break the row. */
+function cell(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+}
+
+/** Inline code; backticks (never in mailgate's names, possible in a path) are dropped. */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "")}\``;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+import type { Cidr } from "../model/cidr";
+import type { Config, DomainSettings } from "../model/config";
+import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
+import { rangeOf, union, type AddressRange } from "./intervals";
+
+/**
+ * What each target must admit, re-derived from the config and HubSpot's lists without the
+ * policy code (no `needsOf`, `rulesFor` or `minimalCover`): the coverage proof compares the
+ * generated rules with this, so a bug in one is caught by the other.
+ *
+ * Target name -> TCP port -> the addresses HubSpot connects from (merged ranges).
+ */
+export type RequiredAccess = ReadonlyMap<string, ReadonlyMap<number, readonly AddressRange[]>>;
+
+/**
+ * FACTS.md, restated: HubSpot reads mail over IMAP from the IMAP list and submits it over SMTP
+ * from the SMTP list; Exchange (EWS over HTTPS) gets both lists on the URL's port.
+ */
+function listsByPort(domain: DomainSettings): [number, HubSpotList][] {
+  switch (domain.kind) {
+    case "imap":
+      return [
+        [domain.incoming.port, "imap"],
+        [domain.outgoing.port, "smtp"],
+      ];
+    case "exchange":
+      return [
+        [domain.endpoint.port, "imap"],
+        [domain.endpoint.port, "smtp"],
+      ];
+  }
+}
+
+export function requiredAccess(config: Config, catalog: IpCatalog): RequiredAccess {
+  const blocks = new Map<string, Map<number, Cidr[]>>();
+  for (const domain of config.domains) {
+    for (const target of domain.firewalls) {
+      const ports = blocks.get(target) ?? new Map<number, Cidr[]>();
+      blocks.set(target, ports);
+      for (const [port, list] of listsByPort(domain)) {
+        ports.set(port, [...(ports.get(port) ?? []), ...catalog.lists[list]]);
+      }
+    }
+  }
+  const required = new Map<string, Map<number, AddressRange[]>>();
+  for (const [target, ports] of blocks) {
+    required.set(target, new Map([...ports].map(([port, cidrs]) => [port, union(cidrs.map(rangeOf))])));
+  }
+  return required;
+}
