@@ -17,7 +17,7 @@ runGuarded(() => {
 
   // App() takes its output directory from CDKTF_OUTDIR, which `cdktf synth --output` sets.
   const app = new App();
-  addStacks(app, prepared.policy, app.outdir);
+  addStacks(app, prepared.policy);
   // The audit proved the policy; this proves what the constructs will really emit, before
   // anything is written. A failure throws (exit 70, one line).
   verifyEmittedRules(app, prepared.config);

@@ -22,7 +22,7 @@ export function runGuarded(main: () => number | Promise<number>): void {
       },
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`mailgate: internal error (this is a bug in mailgate, not in your config): ${message}\n`);
+        process.stderr.write(`mailgate: internal error (a bug in mailgate, not in your config; please report it): ${message}\n`);
         if (/(^|,)\s*mailgate\s*(,|$)/.test(process.env.DEBUG ?? "") && error instanceof Error && error.stack) {
           process.stderr.write(`${error.stack}\n`);
         } else {

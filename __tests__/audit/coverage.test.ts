@@ -38,7 +38,7 @@ describe("coverage proof", () => {
     const dropped = policyRules.filter((r) => !(r.target === "mail" && r.port === 993 && r.cidr.toString() === "143.244.82.8/30"));
     const error = failureOf(dropped);
     expect(error.message).toMatchInlineSnapshot(
-      `"internal error: the generated rules for target mail port 993 open 260 addresses but HubSpot's lists require 264: missing 143.244.82.8-143.244.82.11 (4 addresses), extra none; this is a bug in mailgate, please report it"`,
+      `"the generated rules for target mail port 993 open 260 addresses but HubSpot's lists require 264: missing 143.244.82.8-143.244.82.11 (4 addresses), extra none"`,
     );
     expect(error.failures.map((f) => [f.target, f.port, f.missing.addresses, f.extra.addresses])).toEqual([["mail", 993, "4", "0"]]);
   });

@@ -19,10 +19,10 @@ interface TfRule {
 }
 
 /** Every ingress rule of every synthesized stack, by address, with its stack's region. */
-function synthesizedRules(cfg: Config): Map<string, TfRule & { region: string }> {
+function synthesizedRules(cfg: Config): Map<string, TfRule & { region: string; stack: string }> {
   const app = Testing.app();
-  const found = new Map<string, TfRule & { region: string }>();
-  for (const stack of addStacks(app, buildPolicy(cfg), "cdktf.out")) {
+  const found = new Map<string, TfRule & { region: string; stack: string }>();
+  for (const stack of addStacks(app, buildPolicy(cfg))) {
     const parsed = JSON.parse(Testing.synth(stack)) as {
       provider: { aws: { region: string }[] };
       resource: { aws_vpc_security_group_ingress_rule?: Record<string, TfRule> };
@@ -30,7 +30,7 @@ function synthesizedRules(cfg: Config): Map<string, TfRule & { region: string }>
     for (const [name, rule] of Object.entries(parsed.resource.aws_vpc_security_group_ingress_rule ?? {})) {
       const address = `aws_vpc_security_group_ingress_rule.${name}`;
       expect(found.has(address), address).toBe(false);
-      found.set(address, { ...rule, region: parsed.provider.aws[0].region });
+      found.set(address, { ...rule, region: parsed.provider.aws[0].region, stack: stack.node.id });
     }
   }
   return found;
@@ -61,12 +61,13 @@ describe("audit report", () => {
     for (const row of report.rules) {
       const tf = synthesized.get(row.terraformAddress);
       expect(tf, row.terraformAddress).toBeDefined();
-      expect([tf!.cidr_ipv4 ?? tf!.cidr_ipv6, tf!.from_port, tf!.to_port, tf!.ip_protocol, tf!.region, tf!.tags.MailgateTarget, tf!.tags.MailgateLists]).toEqual([
+      expect([tf!.cidr_ipv4 ?? tf!.cidr_ipv6, tf!.from_port, tf!.to_port, tf!.ip_protocol, tf!.region, tf!.stack, tf!.tags.MailgateTarget, tf!.tags.MailgateLists]).toEqual([
         row.cidr,
         row.fromPort,
         row.toPort,
         row.protocol,
         row.region,
+        row.stack,
         row.target,
         row.lists.join("+"),
       ]);
@@ -132,7 +133,7 @@ describe("audit report", () => {
     };
     expect(() => renderArtifacts(cfg, tampered)).toThrow(CoverageError);
     expect(() => renderArtifacts(cfg, tampered)).toThrow(
-      "internal error: the generated rules for target mail-use1 port 587 open 136 addresses but HubSpot's lists require 264: missing 143.244.87.0-143.244.87.127 (128 addresses), extra none; this is a bug in mailgate, please report it",
+      "the generated rules for target mail-use1 port 587 open 136 addresses but HubSpot's lists require 264: missing 143.244.87.0-143.244.87.127 (128 addresses), extra none",
     );
   });
 
@@ -147,7 +148,7 @@ describe("audit report", () => {
       })),
     };
     expect(() => renderArtifacts(cfg, widened)).toThrow(
-      "target mail-use1 port 993 open 648 addresses but HubSpot's lists require 264: missing none, extra 143.244.86.0-143.244.86.255 143.244.87.128-143.244.87.255 (384 addresses);",
+      "target mail-use1 port 993 open 648 addresses but HubSpot's lists require 264: missing none, extra 143.244.86.0-143.244.86.255 143.244.87.128-143.244.87.255 (384 addresses)",
     );
   });
 
@@ -172,10 +173,10 @@ describe("audit report", () => {
       const report = buildReport(cfg, buildPolicy(cfg));
       const csv = renderReportCsv(report);
       const lines = csv.trimEnd().split("\n");
-      expect(lines[0]).toBe("target,type,region,protocol,fromPort,toPort,cidr,lists,domains,hosts,catalogSource,catalogPublished,terraformAddress");
+      expect(lines[0]).toBe("target,type,region,stack,protocol,fromPort,toPort,cidr,lists,domains,hosts,catalogSource,catalogPublished,terraformAddress");
       expect(lines).toHaveLength(report.rules.length + 1);
       expect(lines[1]).toBe(
-        'a,aws-security-group,ap-southeast-2,tcp,587,587,198.51.100.0/25,smtp,example.com,smtp.example.com:587,"HubSpot ""View connection IPs"", account 1234",,aws_vpc_security_group_ingress_rule.a_tcp587_198-51-100-0-25',
+        'a,aws-security-group,ap-southeast-2,mailgate-ap-southeast-2,tcp,587,587,198.51.100.0/25,smtp,example.com,smtp.example.com:587,"HubSpot ""View connection IPs"", account 1234",,aws_vpc_security_group_ingress_rule.a_tcp587_198-51-100-0-25',
       );
       expect(lines.find((l) => l.includes(",8443,198.51.100.0/24,"))).toContain(",imap smtp,corp.example.org,mail.corp.example.org:8443,");
     });

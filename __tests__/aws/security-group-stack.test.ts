@@ -25,7 +25,7 @@ interface SynthesizedStack {
 
 function synthStacks(cfg: Config): Map<string, { json: string; parsed: SynthesizedStack }> {
   const app = Testing.app();
-  const stacks = addStacks(app, buildPolicy(cfg), "cdktf.out");
+  const stacks = addStacks(app, buildPolicy(cfg));
   return new Map(
     stacks.map((stack) => {
       const json = Testing.synth(stack);

@@ -103,7 +103,8 @@ function coverageMessage(failures: readonly PortCoverage[]): string {
       `the generated rules for target ${f.target} port ${f.port} open ${f.opened.addresses} addresses but HubSpot's lists require ` +
       `${f.required.addresses}: missing ${rangeList(f.missing)}, extra ${rangeList(f.extra)}`,
   );
-  return `internal error: ${clauses.join("; ")}; this is a bug in mailgate, please report it`;
+  // No "internal error"/"bug" wording here: runGuarded frames every uncaught error that way.
+  return clauses.join("; ");
 }
 
 function rangeList(set: AddressSet): string {
@@ -129,10 +130,10 @@ export function describeCoverage(entry: PortCoverage): string {
 export class EmittedRuleError extends Error {
   constructor(readonly problems: readonly { readonly path: string; readonly problem: string }[]) {
     super(
-      `internal error: ${problems
+      `${problems
         .slice(0, MAX_RANGES_SHOWN)
         .map((p) => `the emitted resource ${p.path} ${p.problem}`)
-        .join("; ")}${problems.length > MAX_RANGES_SHOWN ? ` (+${problems.length - MAX_RANGES_SHOWN} more)` : ""}; this is a bug in mailgate, please report it`,
+        .join("; ")}${problems.length > MAX_RANGES_SHOWN ? ` (+${problems.length - MAX_RANGES_SHOWN} more)` : ""}`,
     );
     this.name = "EmittedRuleError";
   }

@@ -1,4 +1,4 @@
-import { ruleAddress } from "../aws/naming";
+import { regionStackName, ruleAddress } from "../aws/naming";
 import { Cidr } from "../model/cidr";
 import type { Config, FirewallTarget } from "../model/config";
 import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
@@ -18,6 +18,8 @@ export interface ReportRule {
   readonly target: string;
   readonly type: FirewallTarget["type"];
   readonly region: string;
+  /** The cdktf stack holding the rule (`cdktf plan <stack>`). */
+  readonly stack: string;
   readonly protocol: "tcp";
   readonly fromPort: number;
   readonly toPort: number;
@@ -69,6 +71,7 @@ export function buildReport(config: Config, policy: FirewallPolicy): FirewallRep
           target: target.name,
           type: target.type,
           region: target.region,
+          stack: regionStackName(target.region),
           protocol: rule.protocol,
           fromPort: rule.port,
           toPort: rule.port,
@@ -114,6 +117,7 @@ const CSV_COLUMNS = [
   "target",
   "type",
   "region",
+  "stack",
   "protocol",
   "fromPort",
   "toPort",
@@ -138,6 +142,7 @@ export function renderReportCsv(report: FirewallReport): string {
       target: r.target,
       type: r.type,
       region: r.region,
+      stack: r.stack,
       protocol: r.protocol,
       fromPort: String(r.fromPort),
       toPort: String(r.toPort),
@@ -197,7 +202,7 @@ export function renderReportMarkdown(report: FirewallReport): string {
       `## ${target.target}`,
       "",
       `- Type: ${target.type}`,
-      `- Region: ${target.region}`,
+      `- Region: ${target.region} (stack \`${regionStackName(target.region)}\`)`,
       `- Security group: ${group}`,
       "",
       "| Port | CIDR | Lists | Domains | Terraform address |",

@@ -3,6 +3,11 @@
 import type { FirewallRule } from "../policy/firewall-policy";
 import { terraformName } from "./terraform-text";
 
+/** Stack name for a region: one Terraform state and provider each; CI runs `cdktf plan <name>`. */
+export function regionStackName(region: string): string {
+  return `mailgate-${region}`;
+}
+
 export const RULE_RESOURCE_TYPE = "aws_vpc_security_group_ingress_rule";
 export const GROUP_RESOURCE_TYPE = "aws_security_group";
 

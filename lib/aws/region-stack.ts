@@ -2,17 +2,13 @@ import { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { TargetPolicy } from "../policy/firewall-policy";
+import { regionStackName } from "./naming";
 import { SecurityGroupIngress } from "./security-group-ingress";
 
 export interface RegionStackProps {
   readonly region: string;
   /** The targets in this region, each with its exact rules. */
   readonly targets: readonly TargetPolicy[];
-}
-
-/** Stack name for a region; CI runs `cdktf plan <name>`. */
-export function regionStackName(region: string): string {
-  return `mailgate-${region}`;
 }
 
 /** One Terraform stack (one state, one provider) per AWS region. */

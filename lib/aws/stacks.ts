@@ -3,7 +3,7 @@ import type { FirewallPolicy, TargetPolicy } from "../policy/firewall-policy";
 import { RegionStack } from "./region-stack";
 
 /** Adds one stack per region that has at least one target with rules. */
-export function addStacks(app: Construct, policy: FirewallPolicy, _outdir?: string): RegionStack[] {
+export function addStacks(app: Construct, policy: FirewallPolicy): RegionStack[] {
   const byRegion = new Map<string, TargetPolicy[]>();
   for (const targetPolicy of policy.targets) {
     const region = targetPolicy.target.region;
