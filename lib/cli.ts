@@ -7,13 +7,14 @@ import { compareWithDisk } from "./audit/check";
 import { diffConfigs } from "./audit/diff";
 import { configAtGitRef } from "./audit/git-config";
 import { loadConfig } from "./config/load";
+import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, type DiagnosticFormat } from "./config/format";
 import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
 import type { Config } from "./model/config";
 import { prepare } from "./pipeline";
 import { EXIT, printDiagnostics, runGuarded } from "./report-errors";
 import { settingsFromEnv } from "./settings";
 
-const USAGE = `Usage: mailgate validate [--config DIR]
+const USAGE = `Usage: mailgate validate [--config DIR] [--format text|json|github]
        mailgate check [--config DIR] [--out DIR]
        mailgate diff <base> <head>
 
@@ -29,6 +30,9 @@ Commands:
 Options:
   --config DIR   Config directory (default: $MAILGATE_CONFIG, else "config").
   --out DIR      Artifacts directory (default: $MAILGATE_OUT, else "generated").
+  --format F     validate only: text (default, on stderr), json (one document on stdout) or
+                 github (workflow commands on stdout, so problems annotate the pull request;
+                 the text goes to stderr too).
   -h, --help     Show this help.
 
 Exit codes: 0 valid / fresh / diff printed, 1 invalid config or stale artifacts,
@@ -46,7 +50,7 @@ export interface CliIo {
 /** `check` found stale or missing artifacts; the same code as an invalid config: "fix and retry". */
 const EXIT_STALE = EXIT.invalidConfig;
 
-const OPTIONS_OF: Record<string, readonly string[]> = { validate: ["config"], check: ["config", "out"], diff: [] };
+const OPTIONS_OF: Record<string, readonly string[]> = { validate: ["config", "format"], check: ["config", "out"], diff: [] };
 const POSITIONALS_OF: Record<string, number> = { validate: 0, check: 0, diff: 2 };
 
 export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
@@ -55,7 +59,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { config: { type: "string" }, out: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
   } catch (error) {
     return usageError(io, (error as Error).message);
@@ -68,7 +72,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
   const [command, ...rest] = positionals;
   if (command === undefined) return usageError(io, "no command given");
   if (!(command in OPTIONS_OF)) return usageError(io, `unknown command "${command}"`);
-  const wrongOption = (["config", "out"] as const).find((o) => values[o] !== undefined && !OPTIONS_OF[command].includes(o));
+  const wrongOption = (["config", "out", "format"] as const).find((o) => values[o] !== undefined && !OPTIONS_OF[command].includes(o));
   if (wrongOption) return usageError(io, `${command} does not take --${wrongOption}`);
   if (rest.length > POSITIONALS_OF[command]) return usageError(io, `unexpected argument "${rest[POSITIONALS_OF[command]]}"`);
   if (rest.length < POSITIONALS_OF[command]) return usageError(io, `${command} needs ${POSITIONALS_OF[command]} arguments, got ${rest.length}`);
@@ -76,8 +80,11 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
   const settings = settingsFromEnv(io.env);
   const configDir = fromCwd(values.config ?? settings.configDir, io);
   switch (command) {
-    case "validate":
-      return validate(configDir, io);
+    case "validate": {
+      const format = values.format ?? "text";
+      if (!isFormat(format)) return usageError(io, `unknown format "${format}"; use one of ${DIAGNOSTIC_FORMATS.join(", ")}`);
+      return validate(configDir, format, io);
+    }
     case "check":
       return check(configDir, fromCwd(values.out ?? settings.outDir, io), io);
     default:
@@ -94,10 +101,21 @@ function fromCwd(p: string, io: CliIo): string {
   return path.relative(process.cwd(), path.resolve(io.cwd, p)) || ".";
 }
 
-function validate(configDir: string, io: CliIo): number {
+function isFormat(value: string): value is DiagnosticFormat {
+  return (DIAGNOSTIC_FORMATS as readonly string[]).includes(value);
+}
+
+function validate(configDir: string, format: DiagnosticFormat, io: CliIo): number {
   const { diagnostics } = loadConfig(configDir);
+  const invalid = hasErrors(diagnostics);
+  if (format === "json") {
+    // Nothing else on stdout: it must parse as one JSON document.
+    io.stdout.write(formatDiagnosticsJson(diagnostics));
+    return invalid ? EXIT.invalidConfig : EXIT.ok;
+  }
+  if (format === "github") io.stdout.write(formatDiagnosticsGithub(diagnostics));
   printDiagnostics(diagnostics, io.stderr);
-  if (hasErrors(diagnostics)) return EXIT.invalidConfig;
+  if (invalid) return EXIT.invalidConfig;
   io.stdout.write(`${configDir}: valid${diagnostics.length > 0 ? ` (${diagnostics.length} warning${diagnostics.length === 1 ? "" : "s"})` : ""}\n`);
   return EXIT.ok;
 }

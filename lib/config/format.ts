@@ -36,3 +36,55 @@ export function formatDiagnostics(ds: readonly Diagnostic[]): string {
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
+
+/** `--format` values for diagnostics: people, programs, GitHub Actions. */
+export const DIAGNOSTIC_FORMATS = ["text", "json", "github"] as const;
+export type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
+
+/**
+ * `{ "diagnostics": [ { file, line, column, code, severity, message, hint?, related? } ] }`, one
+ * JSON document, for programs. The first six keys are contract; the rest may grow.
+ */
+export function formatDiagnosticsJson(ds: readonly Diagnostic[]): string {
+  const diagnostics = ds.map((d) => ({
+    file: d.position.file,
+    line: d.position.line,
+    column: d.position.column,
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    ...(d.hint ? { hint: d.hint } : {}),
+    ...(d.related?.length ? { related: d.related.map((p) => ({ file: p.file, line: p.line, column: p.column })) } : {}),
+  }));
+  return `${JSON.stringify({ diagnostics }, null, 2)}\n`;
+}
+
+/**
+ * GitHub Actions workflow commands (`::error file=..,line=..,col=..,title=..::message`), which
+ * the runner turns into annotations on the pull request's diff. The hint rides along on a
+ * second line of the message.
+ */
+export function formatDiagnosticsGithub(ds: readonly Diagnostic[]): string {
+  return ds
+    .map((d) => {
+      const properties = [
+        `file=${escapeProperty(d.position.file)}`,
+        `line=${d.position.line}`,
+        `col=${d.position.column}`,
+        `title=${escapeProperty(`mailgate ${d.code}`)}`,
+      ].join(",");
+      const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
+      return `::${d.severity} ${properties}::${escapeData(message)}\n`;
+    })
+    .join("");
+}
+
+// The escapes the Actions runner decodes (actions/toolkit, command.ts): without them a message
+// with a newline or "::" would end the command early or inject another one.
+function escapeData(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
