@@ -1,0 +1,76 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { describe, expect, test } from "vitest";
+import { PROJECT_ROOT } from "./support/run";
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  if?: string;
+}
+interface Job {
+  needs?: string;
+  permissions?: Record<string, string>;
+  strategy?: { matrix: Record<string, unknown> };
+  steps: Step[];
+}
+
+const workflow = parse(fs.readFileSync(path.join(PROJECT_ROOT, ".github/workflows/mailgate.yml"), "utf8")) as {
+  on: Record<string, unknown>;
+  jobs: Record<string, Job>;
+};
+const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+const allSteps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+const runs = allSteps.flatMap((step) => (step.run ? [step.run] : []));
+
+describe("the CI workflow teams adopt", () => {
+  test("runs on pull requests", () => {
+    expect(Object.keys(workflow.on)).toContain("pull_request");
+  });
+
+  test("every npm script it calls exists and is one the README shows", () => {
+    const called = runs.flatMap((run) => [...run.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]));
+    expect(new Set(called)).toEqual(new Set(["validate", "synth", "check", "diff"]));
+    for (const script of called) {
+      expect(scripts[script], script).toBeDefined();
+      expect(readme, script).toContain(`npm run ${script}`);
+    }
+  });
+
+  test("validates with GitHub annotations before synthesizing, then checks generated/", () => {
+    const order = ["validate -- --format github", "npm run synth", "npm run check"].map((needle) => runs.findIndex((run) => run.includes(needle)));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  test("posts the audit diff against the base branch on pull requests", () => {
+    const diff = allSteps.find((step) => step.run?.includes("npm run --silent diff -- \"git:origin/${{ github.base_ref }}\" config"));
+    expect(diff?.if).toBe("github.event_name == 'pull_request'");
+    const post = allSteps.find((step) => step.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
+    expect(post?.with?.path).toBe("mailgate-diff.md");
+    expect(workflow.jobs.review.permissions?.["pull-requests"]).toBe("write");
+    const checkout = workflow.jobs.review.steps.find((step) => step.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with?.["fetch-depth"]).toBe(0);
+  });
+
+  test("plans each synthesized stack with Terraform and OIDC credentials", () => {
+    const plan = workflow.jobs.plan;
+    expect(plan.needs).toBe("review");
+    expect(plan.permissions?.["id-token"]).toBe("write");
+    expect(plan.strategy?.matrix.stack).toBe("${{ fromJSON(needs.review.outputs.stacks) }}");
+    const uses = plan.steps.map((step) => step.uses?.split("@")[0]);
+    expect(uses).toEqual(expect.arrayContaining(["hashicorp/setup-terraform", "aws-actions/configure-aws-credentials"]));
+    const credentials = plan.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    expect(plan.steps.some((step) => step.run === 'npx cdktf plan "${{ matrix.stack }}"')).toBe(true);
+  });
+
+  test("the stack list step reads the names cdktf wrote to its manifest", () => {
+    const list = workflow.jobs.review.steps.find((step) => step.name === "List stacks for the plan matrix");
+    expect(list?.run).toContain("cdktf.out/manifest.json");
+  });
+});
