@@ -6,13 +6,13 @@ import { parseArgs } from "node:util";
 import { compareWithDisk } from "./audit/check";
 import { diffConfigs } from "./audit/diff";
 import { configAtGitRef } from "./audit/git-config";
-import { loadConfig } from "./config/load";
 import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, type DiagnosticFormat } from "./config/format";
 import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
 import type { Config } from "./model/config";
 import { prepare } from "./pipeline";
 import { EXIT, printDiagnostics, runGuarded } from "./report-errors";
 import { settingsFromEnv } from "./settings";
+import { validateConfig } from "./validate";
 
 const USAGE = `Usage: mailgate validate [--config DIR] [--format text|json|github]
        mailgate check [--config DIR] [--out DIR]
@@ -106,7 +106,8 @@ function isFormat(value: string): value is DiagnosticFormat {
 }
 
 function validate(configDir: string, format: DiagnosticFormat, io: CliIo): number {
-  const { diagnostics } = loadConfig(configDir);
+  // Quotas, rule numbers and capacity need the policy's counts: still pure and cdktf-free.
+  const { diagnostics } = validateConfig(configDir);
   const invalid = hasErrors(diagnostics);
   if (format === "json") {
     // Nothing else on stdout: it must parse as one JSON document.
@@ -165,7 +166,7 @@ function diff(baseArg: string, headArg: string, configDir: string, io: CliIo): n
 /** A config directory or `git:<ref>`, loaded and validated; an exit code when it cannot be. */
 function readSide(arg: string, configDir: string, io: CliIo, cleanups: (() => void)[]): { label: string; config: Config } | number {
   if (!arg.startsWith("git:")) {
-    const { config, diagnostics } = loadConfig(fromCwd(arg, io));
+    const { config, diagnostics } = validateConfig(fromCwd(arg, io));
     printDiagnostics(diagnostics, io.stderr);
     return config ? { label: arg, config } : EXIT.invalidConfig;
   }
@@ -176,7 +177,7 @@ function readSide(arg: string, configDir: string, io: CliIo, cleanups: (() => vo
     return snapshot.kind === "usage" ? EXIT.usage : EXIT.invalidConfig;
   }
   cleanups.push(snapshot.cleanup);
-  const { config, diagnostics } = loadConfig(snapshot.dir);
+  const { config, diagnostics } = validateConfig(snapshot.dir);
   // Show `<ref>:config/domains.yaml`, which `git show` accepts, not the temporary directory.
   printDiagnostics(relabel(diagnostics, snapshot.dir, snapshot.label), io.stderr);
   return config ? { label: arg, config } : EXIT.invalidConfig;

@@ -1,10 +1,10 @@
 import type { Diagnostic } from "./config/diagnostic";
-import { loadConfig } from "./config/load";
 import type { Config } from "./model/config";
-import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
+import type { FirewallPolicy } from "./policy/firewall-policy";
 import { prefillSettings, renderPrefillJson, renderPrefillMarkdown } from "./artifacts/prefill";
 import type { Artifacts } from "./artifacts/write-atomic";
 import { buildReport, renderReport } from "./audit/report";
+import { validateConfig } from "./validate";
 
 export type Prepared =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
@@ -18,13 +18,13 @@ export type Prepared =
     };
 
 /**
- * Everything up to (not including) writing: load, validate, policy, artifacts. No I/O but reads.
+ * Everything up to (not including) writing: load, validate (quotas included), policy, artifacts.
+ * No I/O but reads.
  * Throws `CoverageError` (a bug, exit 70) if the policy's rules fail the audit's coverage proof.
  */
 export function prepare(configDir: string): Prepared {
-  const { config, diagnostics } = loadConfig(configDir);
-  if (!config) return { ok: false, diagnostics };
-  const policy = buildPolicy(config);
+  const { config, policy, diagnostics } = validateConfig(configDir);
+  if (!config || !policy) return { ok: false, diagnostics };
   return { ok: true, diagnostics, config, policy, artifacts: renderArtifacts(config, policy) };
 }
 

@@ -1,17 +1,46 @@
 import { formatDiagnostics } from "./config/format";
 import type { Diagnostic } from "./config/diagnostic";
 
-/** Exit codes shared by every entry point (contract: DESIGN.md). */
-export const EXIT = { ok: 0, invalidConfig: 1, usage: 2, internal: 70 } as const;
+/**
+ * Exit codes shared by every entry point (contract: DESIGN.md). `cannotWrite` (EX_CANTCREAT) is
+ * an output that could not be written (permissions, a full disk, a file where a directory should
+ * be): the environment's problem, not the config's and not a bug. `internal` (EX_SOFTWARE) is a
+ * bug in mailgate.
+ */
+export const EXIT = { ok: 0, invalidConfig: 1, usage: 2, internal: 70, cannotWrite: 73 } as const;
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], stream: NodeJS.WritableStream = process.stderr): void {
   if (diagnostics.length > 0) stream.write(`${formatDiagnostics(diagnostics)}\n`);
 }
 
+/** An output file or directory could not be written; nothing mailgate owns was left half-written. */
+export class OutputError extends Error {
+  constructor(
+    /** The path that could not be written, as mailgate named it. */
+    readonly path: string,
+    readonly cause: unknown,
+  ) {
+    super(`cannot write ${path}: ${describeCause(cause)}`);
+    this.name = "OutputError";
+  }
+}
+
+function describeCause(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | null)?.code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return code && !message.startsWith(code) ? `${code} (${message})` : message;
+}
+
+/** Whether DEBUG names mailgate (`DEBUG=mailgate`, `DEBUG=foo,mailgate`). */
+export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /(^|,)\s*mailgate\s*(,|$)/.test(env.DEBUG ?? "");
+}
+
 /**
  * Runs an entry point so that a bug never looks like a config problem and a config problem never
  * shows a stack trace: an unexpected exception prints one line saying it is a bug (the stack only
- * with DEBUG=mailgate) and exits 70 (EX_SOFTWARE).
+ * with DEBUG=mailgate) and exits 70 (EX_SOFTWARE). An `OutputError` prints one line naming the
+ * path and exits 73 (EX_CANTCREAT).
  */
 export function runGuarded(main: () => number | Promise<number>): void {
   Promise.resolve()
@@ -21,14 +50,29 @@ export function runGuarded(main: () => number | Promise<number>): void {
         process.exitCode = code;
       },
       (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`mailgate: internal error (a bug in mailgate, not in your config; please report it): ${message}\n`);
-        if (/(^|,)\s*mailgate\s*(,|$)/.test(process.env.DEBUG ?? "") && error instanceof Error && error.stack) {
-          process.stderr.write(`${error.stack}\n`);
-        } else {
-          process.stderr.write("mailgate: set DEBUG=mailgate to see the stack trace.\n");
-        }
-        process.exitCode = EXIT.internal;
+        process.exitCode = reportFailure(error, process.stderr, process.env);
       },
     );
+}
+
+/** What `runGuarded` prints for an exception, and the exit code; exported for tests. */
+export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv): number {
+  const debug = debugEnabled(env);
+  const stack = (e: unknown) => (debug && e instanceof Error && e.stack ? `${e.stack}\n` : "");
+  if (error instanceof OutputError) {
+    stderr.write(`mailgate: ${oneLine(error.message)}; earlier outputs are unchanged.\n`);
+    stderr.write(stack(error.cause));
+    return EXIT.cannotWrite;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const how = debug ? "stack below" : "DEBUG=mailgate shows the stack";
+  stderr.write(`mailgate: internal error (a bug in mailgate, not in your config; please report it; ${how}): ${oneLine(message)}\n`);
+  stderr.write(stack(error));
+  return EXIT.internal;
+}
+
+/** Messages of foreign errors may span lines; the contract is one line. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s*\n\s*/g, " ").trim();
+  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
 }

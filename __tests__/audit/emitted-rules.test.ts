@@ -74,8 +74,10 @@ describe("verification of the emitted constructs", () => {
     ["udp", { ipProtocol: "udp" }, "opens protocol udp, not tcp"],
     ["all protocols", { ipProtocol: "-1" }, "opens protocol -1, not tcp"],
     ["a non-canonical CIDR", { cidrIpv4: "141.193.184.1/27" }, 'has CIDR "141.193.184.1/27", which is not canonical'],
-    ["two CIDRs", { cidrIpv6: "2600:1f18::/32" }, "must have exactly one of cidr_ipv4 and cidr_ipv6"],
-    ["a prefix list", { prefixListId: "pl-123" }, "admits pl-123, which is not a CIDR"],
+    ["two CIDRs", { cidrIpv6: "2600:1f18::/32" }, "must have exactly one of cidr_ipv4, cidr_ipv6 and prefix_list_id"],
+    ["a CIDR and a prefix list", { prefixListId: "pl-123" }, "must have exactly one of cidr_ipv4, cidr_ipv6 and prefix_list_id"],
+    ["someone else's prefix list", { cidrIpv4: undefined, prefixListId: "pl-123" }, "references prefix list pl-123, which is not one mailgate creates in this stack"],
+    ["another group as source", { cidrIpv4: undefined, referencedSecurityGroupId: "sg-0fffffffffffffff0" }, "admits sg-0fffffffffffffff0, which is not a CIDR"],
     ["another group", { securityGroupId: "sg-0fffffffffffffff0" }, "is attached to security group sg-0fffffffffffffff0, not target mail's group"],
   ])("GIVEN a rule with %s WHEN verified THEN an EmittedRuleError says so", (_, props, problem) => {
     const { app, mail, mailGroupId } = built();

@@ -129,7 +129,11 @@ describe("audit report", () => {
     const honest = buildPolicy(cfg);
     const tampered: FirewallPolicy = {
       ...honest,
-      targets: honest.targets.map((t) => (t.target.name === "mail-use1" ? { ...t, rules: t.rules.filter((r) => !(r.port === 587 && r.cidr.toString() === "143.244.87.0/25")) } : t)),
+      targets: honest.targets.map((t) =>
+        t.type === "aws-security-group" && t.target.name === "mail-use1"
+          ? { ...t, groups: t.groups.map((g) => ({ ...g, ingress: g.ingress.filter((r) => !(r.kind === "cidr" && r.port === 587 && r.rule.cidr.toString() === "143.244.87.0/25")) })) }
+          : t,
+      ),
     };
     expect(() => renderArtifacts(cfg, tampered)).toThrow(CoverageError);
     expect(() => renderArtifacts(cfg, tampered)).toThrow(
@@ -142,10 +146,19 @@ describe("audit report", () => {
     const honest = buildPolicy(cfg);
     const widened: FirewallPolicy = {
       ...honest,
-      targets: honest.targets.map((t) => ({
-        ...t,
-        rules: t.rules.map((r) => (r.port === 993 && r.cidr.toString() === "143.244.87.0/25" ? { ...r, cidr: Cidr.of("143.244.86.0/23") } : r)),
-      })),
+      targets: honest.targets.map((t) =>
+        t.type !== "aws-security-group"
+          ? t
+          : {
+              ...t,
+              groups: t.groups.map((g) => ({
+                ...g,
+                ingress: g.ingress.map((r) =>
+                  r.kind === "cidr" && r.port === 993 && r.rule.cidr.toString() === "143.244.87.0/25" ? { ...r, rule: { ...r.rule, cidr: Cidr.of("143.244.86.0/23") } } : r,
+                ),
+              })),
+            },
+      ),
     };
     expect(() => renderArtifacts(cfg, widened)).toThrow(
       "target mail-use1 port 993 open 648 addresses but HubSpot's lists require 264: missing none, extra 143.244.86.0-143.244.86.255 143.244.87.128-143.244.87.255 (384 addresses)",
@@ -173,10 +186,13 @@ describe("audit report", () => {
       const report = buildReport(cfg, buildPolicy(cfg));
       const csv = renderReportCsv(report);
       const lines = csv.trimEnd().split("\n");
-      expect(lines[0]).toBe("target,type,region,stack,protocol,fromPort,toPort,cidr,lists,domains,hosts,catalogSource,catalogPublished,terraformAddress");
+      // The original 14 columns keep their order; later ones are appended.
+      expect(lines[0]).toBe(
+        "target,type,region,stack,protocol,fromPort,toPort,cidr,lists,domains,hosts,catalogSource,catalogPublished,terraformAddress,direction,securityGroup,prefixList,ruleNumber,destination,sid",
+      );
       expect(lines).toHaveLength(report.rules.length + 1);
       expect(lines[1]).toBe(
-        'a,aws-security-group,ap-southeast-2,mailgate-ap-southeast-2,tcp,587,587,198.51.100.0/25,smtp,example.com,smtp.example.com:587,"HubSpot ""View connection IPs"", account 1234",,aws_vpc_security_group_ingress_rule.a_tcp587_198-51-100-0-25',
+        'a,aws-security-group,ap-southeast-2,mailgate-ap-southeast-2,tcp,587,587,198.51.100.0/25,smtp,example.com,smtp.example.com:587,"HubSpot ""View connection IPs"", account 1234",,aws_vpc_security_group_ingress_rule.a_tcp587_198-51-100-0-25,ingress,hubspot-a,,,,',
       );
       expect(lines.find((l) => l.includes(",8443,198.51.100.0/24,"))).toContain(",imap smtp,corp.example.org,mail.corp.example.org:8443,");
     });

@@ -39,7 +39,7 @@ const ROWS: Row[] = [
   e("two documents in one file", { "a.yaml": imapDomain() + yaml("---", "firewalls: {}") }, "YAML_SYNTAX", "a.yaml:10:1"),
   e("firewall name twice in one file", { "a.yaml": domainUsing("fw"), "fw.yaml": FIREWALL_FW + yaml("  fw:", "    type: aws-security-group") }, "DUPLICATE_KEY", "fw.yaml:6:3", "`fw`"),
   w("unknown YAML tag", { "a.yaml": imapDomain({ domain: "!custom example.com" }) }, "YAML_SYNTAX", "a.yaml:2:13", "Unresolved tag"),
-  e("file not UTF-8", { "a.yaml": Buffer.from([0x64, 0x6f, 0x6d, 0xff, 0x3a, 0x0a]) }, "FILE_UNREADABLE", "a.yaml:1:1", "UTF-8"),
+  e("file not UTF-8", { "a.yaml": Buffer.from([0x64, 0x6f, 0x6d, 0xff, 0x3a, 0x0a]) }, "NOT_UTF8", "a.yaml:1:4", "byte 0xff at byte offset 3"),
 
   // ---- shape
   e("unknown top-level key", { "a.yaml": yaml("domain:", "  - domain: example.com") }, "UNKNOWN_KEY", "a.yaml:1:1", "did you mean `domains`?"),

@@ -1,4 +1,5 @@
-import type { Config, DomainSettings, FirewallTarget } from "../../lib/model/config";
+import { Cidr } from "../../lib/model/cidr";
+import type { Config, DomainSettings, FirewallTarget, NetworkAclTarget, NetworkFirewallTarget, SecurityGroupTarget } from "../../lib/model/config";
 
 /** Small builders for validated configs, so tests of later stages skip the YAML layer. */
 export function imapDomain(name: string, firewalls: string[], ports: { imap?: number; smtp?: number } = {}): DomainSettings {
@@ -17,12 +18,43 @@ export function exchangeDomain(name: string, firewalls: string[], port = 443): D
   return { kind: "exchange", name, firewalls, url, endpoint: { host: `mail.${name}`, port } };
 }
 
-export function createdGroup(name: string, region = "us-east-1", groupName = `hubspot-${name}`): FirewallTarget {
-  return { name, type: "aws-security-group", region, create: { vpcId: "vpc-0a1b2c3d4e5f67890", groupName } };
+/** Security group options: `sources` and `maxRules` as in YAML (absent = AWS defaults). */
+export type GroupOptions = Pick<SecurityGroupTarget, "sources" | "maxRules">;
+
+export function createdGroup(name: string, region = "us-east-1", groupName = `hubspot-${name}`, options: GroupOptions = {}): FirewallTarget {
+  return { name, type: "aws-security-group", region, create: { vpcId: "vpc-0a1b2c3d4e5f67890", groupName }, ...options };
 }
 
-export function existingGroup(name: string, region = "eu-central-1", securityGroupId = "sg-0a1b2c3d4e5f67890"): FirewallTarget {
-  return { name, type: "aws-security-group", region, securityGroupId };
+export function existingGroup(name: string, region = "eu-central-1", securityGroupId = "sg-0a1b2c3d4e5f67890", options: GroupOptions = {}): FirewallTarget {
+  return { name, type: "aws-security-group", region, securityGroupId, ...options };
+}
+
+export function networkAcl(
+  name: string,
+  o: { region?: string; networkAclId?: string; from?: number; to?: number; maxRules?: number } = {},
+): NetworkAclTarget {
+  return {
+    name,
+    type: "aws-network-acl",
+    region: o.region ?? "us-east-1",
+    networkAclId: o.networkAclId ?? "acl-0a1b2c3d4e5f67890",
+    ruleNumbers: { from: o.from ?? 100, to: o.to ?? 199 },
+    ...(o.maxRules !== undefined ? { maxRules: o.maxRules } : {}),
+  };
+}
+
+export function networkFirewall(
+  name: string,
+  o: { region?: string; ruleGroupName?: string; destinations?: string[]; capacity?: number } = {},
+): NetworkFirewallTarget {
+  return {
+    name,
+    type: "aws-network-firewall",
+    region: o.region ?? "us-east-1",
+    ruleGroupName: o.ruleGroupName ?? `hubspot-${name}`,
+    destinations: (o.destinations ?? ["10.0.1.25/32"]).map(Cidr.of).sort(Cidr.compare),
+    ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
+  };
 }
 
 export function config(domains: DomainSettings[], firewalls: FirewallTarget[], ipRanges?: Config["ipRanges"]): Config {

@@ -1,12 +1,17 @@
 import type { Cidr } from "../model/cidr";
 import { addressCount, fewestBlocks, formatRange, rangeOf, sameRanges, subtract, union, type AddressRange } from "./intervals";
-import type { RequiredAccess } from "./required";
+import type { RequiredAccess, RequiredDestinations } from "./required";
 
-/** One opened permission as the proof sees it: TCP from `cidr` to `port` on `target`. */
+/**
+ * One opened permission as the proof sees it: TCP from `cidr` to `port` on `target` (and, for a
+ * Network Firewall, only towards `destination`). A rule referencing a prefix list is one
+ * `OpenedRule` per entry of the list.
+ */
 export interface OpenedRule {
   readonly target: string;
   readonly port: number;
   readonly cidr: Cidr;
+  readonly destination?: Cidr;
 }
 
 /** Addresses as a decimal count (IPv6 counts overflow a JSON number) and as merged ranges. */
@@ -15,11 +20,8 @@ export interface AddressSet {
   readonly ranges: readonly string[];
 }
 
-/** The proof for one (target, port): what HubSpot's lists require against what the rules open. */
-export interface PortCoverage {
-  readonly target: string;
-  readonly protocol: "tcp";
-  readonly port: number;
+/** What a set comparison found: required against opened, address for address. */
+interface SetComparison {
   readonly required: AddressSet;
   readonly opened: AddressSet;
   /** Opened equals required, address for address. */
@@ -28,7 +30,7 @@ export interface PortCoverage {
   readonly missing: AddressSet;
   /** Opened but not required (more of the internet let in than HubSpot needs). */
   readonly extra: AddressSet;
-  /** Rules opening this port. */
+  /** Rules (or prefix-list entries) opening these addresses. */
   readonly rules: number;
   /** Blocks in the smallest exact cover of the required addresses. */
   readonly fewestRules: number;
@@ -36,45 +38,97 @@ export interface PortCoverage {
   readonly overlapping: boolean;
 }
 
+/** The proof for one (target, port), or (target, destination, port) for a Network Firewall. */
+export interface PortCoverage extends SetComparison {
+  readonly target: string;
+  /** Network Firewall targets only: the mail server address this entry is about. */
+  readonly destination?: string;
+  readonly protocol: "tcp";
+  readonly port: number;
+}
+
+/**
+ * The proof for a stateless target's return traffic: the outbound rules to TCP 1024-65535 must
+ * reach exactly the addresses let in on any port.
+ */
+export interface ReturnCoverage extends SetComparison {
+  readonly target: string;
+  readonly protocol: "tcp";
+  readonly fromPort: number;
+  readonly toPort: number;
+}
+
 /**
  * Pure: expands the opened rules back to address ranges and compares them, per target and
- * port, with the required ranges. Every (target, port) on either side gets an entry, sorted by
- * target then port.
+ * port (and destination, for targets in `destinations`), with the required ranges. Every key on
+ * either side gets an entry, sorted by target, destination, then port.
  */
-export function proveCoverage(opened: readonly OpenedRule[], required: RequiredAccess): PortCoverage[] {
-  const openedByKey = new Map<string, { target: string; port: number; ranges: AddressRange[] }>();
-  for (const rule of opened) {
-    const key = `${rule.target}\u0000${rule.port}`;
-    const entry = openedByKey.get(key) ?? { target: rule.target, port: rule.port, ranges: [] };
-    entry.ranges.push(rangeOf(rule.cidr));
-    openedByKey.set(key, entry);
+export function proveCoverage(opened: readonly OpenedRule[], required: RequiredAccess, destinations: RequiredDestinations = new Map()): PortCoverage[] {
+  const entries = new Map<string, { target: string; destination?: Cidr; port: number; opened: AddressRange[]; required: AddressRange[] }>();
+  const entry = (target: string, destination: Cidr | undefined, port: number) => {
+    const key = `${target}\u0000${destination?.toString() ?? ""}\u0000${port}`;
+    let found = entries.get(key);
+    if (!found) {
+      found = { target, ...(destination ? { destination } : {}), port, opened: [], required: [] };
+      entries.set(key, found);
+    }
+    return found;
+  };
+  for (const [target, ports] of required) {
+    for (const [port, ranges] of ports) {
+      const servers = destinations.get(target);
+      if (!servers) entry(target, undefined, port).required.push(...ranges);
+      else for (const server of servers) entry(target, server, port).required.push(...ranges.filter((r) => r.family === server.family));
+    }
   }
-  const keys = new Map<string, { target: string; port: number }>();
-  for (const [target, ports] of required) for (const port of ports.keys()) keys.set(`${target}\u0000${port}`, { target, port });
-  for (const [key, { target, port }] of openedByKey) keys.set(key, { target, port });
+  for (const rule of opened) entry(rule.target, rule.destination, rule.port).opened.push(rangeOf(rule.cidr));
 
-  return [...keys]
-    .sort(([, a], [, b]) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.port - b.port))
-    .map(([key, { target, port }]) => {
-      const rawOpened = openedByKey.get(key)?.ranges ?? [];
-      const openedRanges = union(rawOpened);
-      const requiredRanges = union(required.get(target)?.get(port) ?? []);
-      const missing = subtract(requiredRanges, openedRanges);
-      const extra = subtract(openedRanges, requiredRanges);
-      return {
-        target,
-        protocol: "tcp",
-        port,
-        required: addressSet(requiredRanges),
-        opened: addressSet(openedRanges),
-        exact: sameRanges(openedRanges, requiredRanges) && missing.length === 0 && extra.length === 0,
-        missing: addressSet(missing),
-        extra: addressSet(extra),
-        rules: rawOpened.length,
-        fewestRules: fewestBlocks(requiredRanges),
-        overlapping: addressCount(rawOpened) !== addressCount(openedRanges),
-      };
-    });
+  return [...entries.values()]
+    .sort((a, b) => compareText(a.target, b.target) || compareDestinations(a.destination, b.destination) || a.port - b.port)
+    .map((e) => ({
+      target: e.target,
+      ...(e.destination ? { destination: e.destination.toString() } : {}),
+      protocol: "tcp",
+      port: e.port,
+      ...compareSets(e.opened, e.required),
+    }));
+}
+
+/** Pure: per stateless target, the return-traffic rules against every address it lets in. */
+export function proveReturnTraffic(
+  opened: readonly { readonly target: string; readonly cidr: Cidr }[],
+  required: RequiredAccess,
+  statelessTargets: ReadonlySet<string>,
+  ports: { readonly from: number; readonly to: number },
+): ReturnCoverage[] {
+  const targets = [...new Set([...statelessTargets, ...opened.map((r) => r.target)])].sort(compareText);
+  return targets.map((target) => ({
+    target,
+    protocol: "tcp",
+    fromPort: ports.from,
+    toPort: ports.to,
+    ...compareSets(
+      opened.filter((r) => r.target === target).map((r) => rangeOf(r.cidr)),
+      statelessTargets.has(target) ? [...(required.get(target)?.values() ?? [])].flat() : [],
+    ),
+  }));
+}
+
+function compareSets(rawOpened: readonly AddressRange[], rawRequired: readonly AddressRange[]): SetComparison {
+  const openedRanges = union(rawOpened);
+  const requiredRanges = union(rawRequired);
+  const missing = subtract(requiredRanges, openedRanges);
+  const extra = subtract(openedRanges, requiredRanges);
+  return {
+    required: addressSet(requiredRanges),
+    opened: addressSet(openedRanges),
+    exact: sameRanges(openedRanges, requiredRanges) && missing.length === 0 && extra.length === 0,
+    missing: addressSet(missing),
+    extra: addressSet(extra),
+    rules: rawOpened.length,
+    fewestRules: fewestBlocks(requiredRanges),
+    overlapping: addressCount(rawOpened) !== addressCount(openedRanges),
+  };
 }
 
 function addressSet(ranges: readonly AddressRange[]): AddressSet {
@@ -83,26 +137,37 @@ function addressSet(ranges: readonly AddressRange[]): AddressSet {
 
 /** The generated rules do not open exactly what HubSpot's lists require: a bug, never a config problem. */
 export class CoverageError extends Error {
-  constructor(readonly failures: readonly PortCoverage[]) {
-    super(coverageMessage(failures));
+  constructor(
+    readonly failures: readonly PortCoverage[],
+    readonly returnFailures: readonly ReturnCoverage[] = [],
+  ) {
+    super(coverageMessage(failures, returnFailures));
     this.name = "CoverageError";
   }
 }
 
-/** Throws a `CoverageError` naming every (target, port) whose rules differ from what is required. */
-export function assertCoverage(proof: readonly PortCoverage[]): void {
+/** Throws a `CoverageError` naming every entry whose rules differ from what is required. */
+export function assertCoverage(proof: readonly PortCoverage[], returns: readonly ReturnCoverage[] = []): void {
   const failures = proof.filter((entry) => !entry.exact);
-  if (failures.length > 0) throw new CoverageError(failures);
+  const returnFailures = returns.filter((entry) => !entry.exact);
+  if (failures.length + returnFailures.length > 0) throw new CoverageError(failures, returnFailures);
 }
 
 const MAX_RANGES_SHOWN = 5;
 
-function coverageMessage(failures: readonly PortCoverage[]): string {
-  const clauses = failures.map(
-    (f) =>
-      `the generated rules for target ${f.target} port ${f.port} open ${f.opened.addresses} addresses but HubSpot's lists require ` +
-      `${f.required.addresses}: missing ${rangeList(f.missing)}, extra ${rangeList(f.extra)}`,
-  );
+function coverageMessage(failures: readonly PortCoverage[], returnFailures: readonly ReturnCoverage[]): string {
+  const clauses = [
+    ...failures.map(
+      (f) =>
+        `the generated rules for target ${f.target} port ${f.port}${f.destination ? ` to ${f.destination}` : ""} open ${f.opened.addresses} addresses but HubSpot's lists require ` +
+        `${f.required.addresses}: missing ${rangeList(f.missing)}, extra ${rangeList(f.extra)}`,
+    ),
+    ...returnFailures.map(
+      (f) =>
+        `the generated return-traffic rules for target ${f.target} reach ${f.opened.addresses} addresses but the target lets in ` +
+        `${f.required.addresses}: missing ${rangeList(f.missing)}, extra ${rangeList(f.extra)}`,
+    ),
+  ];
   // No "internal error"/"bug" wording here: runGuarded frames every uncaught error that way.
   return clauses.join("; ");
 }
@@ -116,7 +181,16 @@ function rangeList(set: AddressSet): string {
 
 /** The one-line proof an auditor reads: `tcp/993: 264 addresses required, 264 opened, exact (6 rules, minimal)`. */
 export function describeCoverage(entry: PortCoverage): string {
-  const head = `${entry.protocol}/${entry.port}: ${entry.required.addresses} addresses required, ${entry.opened.addresses} opened`;
+  return describe(`${entry.protocol}/${entry.port}${entry.destination ? ` to ${entry.destination}` : ""}`, entry);
+}
+
+/** `return traffic tcp/1024-65535: 272 addresses required, 272 opened, exact (6 rules, minimal)` */
+export function describeReturnCoverage(entry: ReturnCoverage): string {
+  return describe(`return traffic ${entry.protocol}/${entry.fromPort}-${entry.toPort}`, entry);
+}
+
+function describe(what: string, entry: SetComparison): string {
+  const head = `${what}: ${entry.required.addresses} addresses required, ${entry.opened.addresses} opened`;
   if (!entry.exact) return `${head}, NOT EXACT (missing ${entry.missing.addresses}, extra ${entry.extra.addresses})`;
   const rules = `${entry.rules} rule${entry.rules === 1 ? "" : "s"}`;
   const minimal = entry.rules === entry.fewestRules && !entry.overlapping ? "minimal" : `not minimal: ${entry.fewestRules} would do`;
@@ -125,7 +199,8 @@ export function describeCoverage(entry: PortCoverage): string {
 
 /**
  * An emitted resource the proof cannot account for (wrong protocol, a port range, no CIDR, no
- * target tag, the wrong region or group, another kind of ingress): a bug, never a config problem.
+ * target tag, the wrong region or group, another kind of ingress, a quota or numbering AWS would
+ * refuse): a bug, never a config problem.
  */
 export class EmittedRuleError extends Error {
   constructor(readonly problems: readonly { readonly path: string; readonly problem: string }[]) {
@@ -137,4 +212,15 @@ export class EmittedRuleError extends Error {
     );
     this.name = "EmittedRuleError";
   }
+}
+
+function compareDestinations(a: Cidr | undefined, b: Cidr | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  if (a.family !== b.family) return a.family - b.family;
+  if (a.first !== b.first) return a.first < b.first ? -1 : 1;
+  return a.prefixLength - b.prefixLength;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -63,8 +63,13 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
+/**
+ * Rules are matched as Terraform matches resources: by stack and address. A Network Firewall's
+ * rules share their rule group's address, so for them (and harmlessly for the rest) what the rule
+ * admits is part of the key too.
+ */
 function ruleKey(rule: ReportRule): string {
-  return `${rule.region} ${rule.terraformAddress}`;
+  return [rule.region, rule.terraformAddress, rule.direction, rule.destination ?? "", rule.fromPort, rule.cidr ?? ""].join(" ");
 }
 
 function targetDiff(
@@ -89,8 +94,9 @@ function targetDiff(
   if (!after) notes.push("Target no longer used by any domain: mailgate removes its rules.");
   const groupBefore = before && groupText(before);
   const groupAfter = after && groupText(after);
-  if (groupBefore && groupAfter && groupBefore !== groupAfter) notes.push(`Security group: ${groupBefore} → ${groupAfter}.`);
-  else if (groupAfter && !before) notes.push(`Security group: ${groupAfter}.`);
+  const label = GROUP_LABEL[(after ?? before)?.type ?? "aws-security-group"];
+  if (groupBefore && groupAfter && groupBefore !== groupAfter) notes.push(`${label}: ${groupBefore} → ${groupAfter}.`);
+  else if (groupAfter && !before) notes.push(`${label}: ${groupAfter}.`);
   if (before && after && before.region !== after.region) {
     notes.push(`Region: ${before.region} → ${after.region}: the rules move to another stack, so each is destroyed and re-created.`);
   }
@@ -107,39 +113,84 @@ function targetDiff(
   if (removed.length > 0) lines.push(`**Removed** (${rules(removed.length)})`, "", ...ruleTable(removed), "");
   if (changed.length > 0) {
     lines.push(
-      `**Changed** (${rules(changed.length)}: same port and CIDR, other domains or servers; Terraform updates the rule in place)`,
+      `**Changed** (${rules(changed.length)}: same port and source; Terraform updates the rule in place unless it says replaced)`,
       "",
-      "| Port | CIDR | Change |",
+      "| Port | Source | Change |",
       "| --- | --- | --- |",
-      ...changed.map(({ before: b, after: a }) => `| tcp/${a.fromPort} | ${a.cidr} | ${cell(provenanceChanges(b, a).join("; "))} |`),
+      ...changed.map(({ before: b, after: a }) => `| ${portText(a)} | ${cell(diffSource(a))} | ${cell(provenanceChanges(b, a).join("; "))} |`),
       "",
     );
   }
   return lines;
 }
 
-/** `tcp/465 264 → 0, tcp/2525 0 → 264`: per port whose admitted address count changed. */
+/** `tcp/465 264 → 0, tcp/2525 0 → 264`: per port (and destination) whose admitted address count changed. */
 function addressChanges(before: readonly PortCoverage[], after: readonly PortCoverage[]): string | undefined {
-  const ports = [...new Set([...before, ...after].map((c) => c.port))].sort((a, b) => a - b);
-  const changes = ports
-    .map((port) => [port, before.find((c) => c.port === port)?.opened.addresses ?? "0", after.find((c) => c.port === port)?.opened.addresses ?? "0"])
+  const key = (c: PortCoverage) => `${c.port} ${c.destination ?? ""}`;
+  const entries = [...new Map([...before, ...after].map((c) => [key(c), c])).values()].sort(
+    (a, b) => a.port - b.port || compareText(a.destination ?? "", b.destination ?? ""),
+  );
+  const changes = entries
+    .map((c) => [
+      `tcp/${c.port}${c.destination ? ` to ${c.destination}` : ""}`,
+      before.find((x) => key(x) === key(c))?.opened.addresses ?? "0",
+      after.find((x) => key(x) === key(c))?.opened.addresses ?? "0",
+    ])
     .filter(([, b, a]) => b !== a)
-    .map(([port, b, a]) => `tcp/${port} ${b} → ${a}`);
+    .map(([what, b, a]) => `${what} ${b} → ${a}`);
   return changes.length > 0 ? changes.join(", ") : undefined;
 }
 
 function ruleTable(list: readonly ReportRule[]): string[] {
   return [
-    "| Port | CIDR | Lists | Domains |",
+    "| Port | Source | Lists | Domains |",
     "| --- | --- | --- | --- |",
     ...[...list]
-      .sort((a, b) => a.fromPort - b.fromPort || Cidr.compare(Cidr.of(a.cidr), Cidr.of(b.cidr)))
-      .map((r) => `| tcp/${r.fromPort} | ${r.cidr} | ${listText(r.lists)} | ${cell(r.domains.join(", "))} |`),
+      .sort(
+        (a, b) =>
+          compareText(b.direction, a.direction) ||
+          compareText(a.destination ?? "", b.destination ?? "") ||
+          a.fromPort - b.fromPort ||
+          compareCidrs(a.cidr, b.cidr) ||
+          compareText(a.terraformAddress, b.terraformAddress),
+      )
+      .map((r) => `| ${portText(r)} | ${cell(diffSource(r))} | ${listText(r.lists)} | ${cell(r.domains.join(", "))} |`),
   ];
+}
+
+function portText(r: ReportRule): string {
+  return r.fromPort === r.toPort ? `tcp/${r.fromPort}` : `tcp/${r.fromPort}-${r.toPort}`;
+}
+
+/** What the rule admits, in a few words: a CIDR, a prefix list, a return rule, a CIDR to a server. */
+function diffSource(r: ReportRule): string {
+  if (r.prefixList) return `prefix list ${r.prefixList.name}`;
+  if (r.direction === "egress") return `return traffic to ${r.cidr ?? ""} (rule ${r.ruleNumber ?? "?"})`;
+  if (r.destination) return `${r.cidr ?? ""} to ${r.destination} (sid ${r.sid ?? "?"})`;
+  if (r.ruleNumber !== undefined) return `${r.cidr ?? ""} (rule ${r.ruleNumber})`;
+  return r.cidr ?? "";
+}
+
+/** CIDRs as `Cidr.compare` orders them; a prefix-list rule (no CIDR) after them. */
+function compareCidrs(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return Cidr.compare(Cidr.of(a), Cidr.of(b));
 }
 
 function provenanceChanges(before: ReportRule, after: ReportRule): string[] {
   const changes: string[] = [];
+  if (before.securityGroup !== after.securityGroup) {
+    changes.push(`moves from group ${before.securityGroup ?? "(none)"} to ${after.securityGroup ?? "(none)"} (replaced)`);
+  }
+  if (before.ruleNumber !== after.ruleNumber) changes.push(`rule number ${before.ruleNumber ?? "(none)"} → ${after.ruleNumber ?? "(none)"} (replaced)`);
+  if (before.sid !== after.sid) changes.push(`sid ${before.sid ?? "(none)"} → ${after.sid ?? "(none)"}`);
+  if (before.prefixList && after.prefixList) {
+    const entries = setChange(before.prefixList.entries, after.prefixList.entries);
+    if (entries) changes.push(`prefix list entries: ${entries}`);
+    if (before.prefixList.maxEntries !== after.prefixList.maxEntries) {
+      changes.push(`prefix list max entries ${before.prefixList.maxEntries} → ${after.prefixList.maxEntries}`);
+    }
+  }
   if (listText(before.lists) !== listText(after.lists)) changes.push(`lists: ${listText(before.lists)} → ${listText(after.lists)}`);
   const domains = setChange(before.domains, after.domains);
   if (domains) changes.push(`domains: ${domains}`);
@@ -155,11 +206,26 @@ function setChange(before: readonly string[], after: readonly string[]): string 
   return [added.length > 0 ? `added ${added.join(", ")}` : "", removed.length > 0 ? `removed ${removed.join(", ")}` : ""].filter(Boolean).join(", ");
 }
 
+/** Where the target's rules live, for "Security group: a → b" style notes. */
 function groupText(target: ReportTarget): string {
-  return "create" in target.securityGroup
-    ? `created by mailgate, ${code(target.securityGroup.create.name)} in ${code(target.securityGroup.create.vpcId)}`
-    : `existing ${code(target.securityGroup.id)}`;
+  switch (target.type) {
+    case "aws-security-group": {
+      const sg = target.securityGroup;
+      const groups = target.groups.length > 1 ? ` (${target.groups.length} groups: ${target.groups.map((g) => code(g.group)).join(", ")})` : "";
+      return "create" in sg ? `created by mailgate, ${code(sg.create.name)} in ${code(sg.create.vpcId)}${groups}` : `existing ${code(sg.id)}`;
+    }
+    case "aws-network-acl":
+      return `network ACL ${code(target.networkAcl.id)}, rule numbers ${target.networkAcl.ruleNumbers.from}-${target.networkAcl.ruleNumbers.to}`;
+    case "aws-network-firewall":
+      return `rule group ${code(target.networkFirewall.ruleGroupName)}, capacity ${target.networkFirewall.capacity}`;
+  }
 }
+
+const GROUP_LABEL: Record<ReportTarget["type"], string> = {
+  "aws-security-group": "Security group",
+  "aws-network-acl": "Firewall",
+  "aws-network-firewall": "Firewall",
+};
 
 /** HubSpot form fields, in the order the admin sees them. */
 const PREFILL_FIELDS: readonly [string, (d: PrefillDomain) => string | undefined][] = [

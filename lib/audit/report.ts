@@ -1,10 +1,30 @@
-import { regionStackName, ruleAddress } from "../aws/naming";
+import {
+  groupAddress,
+  networkAclInboundAddress,
+  networkAclReturnAddress,
+  prefixListAddress,
+  prefixListName,
+  prefixListRuleAddress,
+  regionStackName,
+  ruleAddress,
+  ruleGroupAddress,
+} from "../aws/naming";
 import { Cidr } from "../model/cidr";
-import type { Config, FirewallTarget } from "../model/config";
+import type { Config, FirewallType } from "../model/config";
 import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
-import type { FirewallPolicy } from "../policy/firewall-policy";
-import { assertCoverage, describeCoverage, proveCoverage, type PortCoverage } from "./coverage";
-import { requiredAccess } from "./required";
+import type { FamilyCounts, FirewallPolicy, FirewallRule, RuleProvenance, TargetPolicy } from "../policy/firewall-policy";
+import { prefixListsUsedBy } from "../policy/prefix-lists";
+import {
+  assertCoverage,
+  describeCoverage,
+  describeReturnCoverage,
+  proveCoverage,
+  proveReturnTraffic,
+  type OpenedRule,
+  type PortCoverage,
+  type ReturnCoverage,
+} from "./coverage";
+import { requiredAccess, requiredDestinations, statelessTargets } from "./required";
 
 /** Where the HubSpot lists behind every rule came from. */
 export interface ReportCatalog {
@@ -13,18 +33,26 @@ export interface ReportCatalog {
   readonly published: string | null;
 }
 
-/** One Terraform rule resource and why it exists. */
+/**
+ * One Terraform rule resource and why it exists; for a Network Firewall, one stateful rule of
+ * its rule group (they share the group's `terraformAddress` and are told apart by `sid`).
+ */
 export interface ReportRule {
   readonly target: string;
-  readonly type: FirewallTarget["type"];
+  readonly type: FirewallType;
   readonly region: string;
   /** The cdktf stack holding the rule (`cdktf plan <stack>`). */
   readonly stack: string;
+  /** `ingress`, or `egress` for a network ACL's return-traffic rules (TCP 1024-65535 back to the sources). */
+  readonly direction: "ingress" | "egress";
   readonly protocol: "tcp";
   readonly fromPort: number;
   readonly toPort: number;
-  /** Canonical, as AWS echoes it back. */
-  readonly cidr: string;
+  /**
+   * Canonical, as AWS echoes it back: the source, or for an egress rule where the replies go.
+   * null for a rule that references a prefix list (its entries are in `prefixList`).
+   */
+  readonly cidr: string | null;
   readonly lists: readonly HubSpotList[];
   readonly domains: readonly string[];
   /** `host:port` of the mail servers behind the rule. */
@@ -32,77 +60,334 @@ export interface ReportRule {
   readonly catalog: ReportCatalog;
   /** Exactly the address in `cdk.tf.json` and `terraform plan`. */
   readonly terraformAddress: string;
+  /** Security groups: the group holding the rule, by name when mailgate creates it, else by id. */
+  readonly securityGroup?: string;
+  /** Security groups with `sources: prefix-lists`: the list the rule references. */
+  readonly prefixList?: ReportPrefixListRef;
+  /** Network ACLs: the rule number (inbound and outbound are numbered separately). */
+  readonly ruleNumber?: number;
+  /** Network Firewall: the mail server address the rule lets HubSpot reach. */
+  readonly destination?: string;
+  /** Network Firewall: the rule's signature id, unique in its rule group. */
+  readonly sid?: number;
 }
 
-export interface ReportTarget {
+export interface ReportPrefixListRef {
+  readonly name: string;
+  readonly terraformAddress: string;
+  readonly maxEntries: number;
+  readonly entries: readonly string[];
+}
+
+interface ReportTargetBase {
   readonly target: string;
-  readonly type: FirewallTarget["type"];
+  readonly type: FirewallType;
   readonly region: string;
-  readonly securityGroup: { readonly create: { readonly vpcId: string; readonly name: string } } | { readonly id: string };
+  /** Rule rows of this target (for a Network Firewall: stateful rules). */
   readonly rules: number;
 }
 
-/** `firewall-rules.json`. Later target types add their own rows; consumers key on `type`. */
+export interface ReportGroup {
+  /** The group's name when mailgate creates it, else its id. */
+  readonly group: string;
+  /** Created groups only. */
+  readonly terraformAddress?: string;
+  readonly rules: number;
+  /** What the rules weigh against the quota, as AWS counts (a prefix-list rule weighs its max_entries). */
+  readonly weight: FamilyCounts;
+}
+
+export type ReportTarget =
+  | (ReportTargetBase & {
+      readonly type: "aws-security-group";
+      readonly securityGroup: { readonly create: { readonly vpcId: string; readonly name: string } } | { readonly id: string };
+      readonly sources: "cidrs" | "prefix-lists";
+      readonly maxRules: number;
+      readonly groups: readonly ReportGroup[];
+    })
+  | (ReportTargetBase & {
+      readonly type: "aws-network-acl";
+      readonly networkAcl: {
+        readonly id: string;
+        readonly ruleNumbers: { readonly from: number; readonly to: number };
+        readonly maxRules: number;
+        readonly inbound: FamilyCounts;
+        readonly outbound: FamilyCounts;
+      };
+    })
+  | (ReportTargetBase & {
+      readonly type: "aws-network-firewall";
+      readonly networkFirewall: {
+        readonly ruleGroupName: string;
+        readonly terraformAddress: string;
+        readonly destinations: readonly string[];
+        readonly capacity: number;
+        readonly capacitySource: "given" | "computed";
+      };
+    });
+
+/** A prefix list mailgate creates in a stack for `sources: prefix-lists`. */
+export interface ReportPrefixList {
+  readonly stack: string;
+  readonly region: string;
+  readonly name: string;
+  readonly terraformAddress: string;
+  readonly family: "IPv4" | "IPv6";
+  readonly lists: readonly HubSpotList[];
+  readonly maxEntries: number;
+  readonly entries: readonly string[];
+}
+
+/** `firewall-rules.json`. Target types add their own keys; consumers key on `type`. */
 export interface FirewallReport {
   readonly schemaVersion: 1;
   readonly catalog: ReportCatalog;
   readonly targets: readonly ReportTarget[];
-  /** Sorted by target, port, then CIDR (IPv4 first, by address, wider first). */
+  /** Sorted by target, direction (ingress first), destination, port, then source (CIDRs: IPv4 first, by address, wider first; then prefix lists). */
   readonly rules: readonly ReportRule[];
-  /** Per target and port, sorted the same way. */
+  /** Per target and port (and destination, for Network Firewalls), sorted the same way. */
   readonly coverage: readonly PortCoverage[];
+  /** Per network ACL target: the return-traffic rules against every address it lets in. */
+  readonly returnTraffic: readonly ReturnCoverage[];
+  /** Sorted by stack, then name. */
+  readonly prefixLists: readonly ReportPrefixList[];
 }
 
 export const REPORT_FILES = { json: "firewall-rules.json", csv: "firewall-rules.csv", markdown: "firewall-rules.md" } as const;
 
+/** A row with what sorting and the proof need beside it. */
+interface Row {
+  readonly row: ReportRule;
+  /** Every (port, CIDR) the rule admits, for the proof; empty for egress rows. */
+  readonly admits: readonly OpenedRule[];
+  /** Egress rows: where the replies go. */
+  readonly returns?: Cidr;
+  readonly sortSource: Cidr | string;
+  readonly sortDestination?: Cidr;
+}
+
 /**
- * The audit report for a policy, with its coverage proof. The proof compares the policy's
- * rules with an independent derivation from the config; if they differ this throws a
- * `CoverageError` rather than describe rules mailgate cannot vouch for.
+ * The audit report for a policy, with its coverage proof. The proof compares the rule rows (each
+ * prefix-list rule expanded to the list's entries) with an independent derivation from the
+ * config; if they differ this throws a `CoverageError` rather than describe rules mailgate
+ * cannot vouch for.
  */
 export function buildReport(config: Config, policy: FirewallPolicy): FirewallReport {
   const catalog = reportCatalog(policy.catalog);
-  const rows: { row: ReportRule; cidr: Cidr }[] = [];
-  for (const { target, rules } of policy.targets) {
-    for (const rule of rules) {
-      rows.push({
-        cidr: rule.cidr,
-        row: {
-          target: target.name,
-          type: target.type,
-          region: target.region,
-          stack: regionStackName(target.region),
-          protocol: rule.protocol,
-          fromPort: rule.port,
-          toPort: rule.port,
-          cidr: rule.cidr.toString(),
-          lists: [...rule.lists],
-          domains: [...rule.domains],
-          hosts: [...rule.hosts],
-          catalog,
-          terraformAddress: ruleAddress(target.name, rule),
-        },
-      });
-    }
-  }
-  rows.sort((a, b) => compareText(a.row.target, b.row.target) || a.row.fromPort - b.row.fromPort || Cidr.compare(a.cidr, b.cidr));
+  const rows = policy.targets.flatMap((p) => rowsOf(p, catalog));
+  rows.sort(compareRows);
 
+  const required = requiredAccess(config, catalogFor(config.ipRanges));
   const coverage = proveCoverage(
-    rows.map(({ row, cidr }) => ({ target: row.target, port: row.fromPort, cidr })),
-    requiredAccess(config, catalogFor(config.ipRanges)),
+    rows.flatMap((r) => r.admits),
+    required,
+    requiredDestinations(config),
   );
-  assertCoverage(coverage);
+  const returnTraffic = proveReturnTraffic(
+    rows.flatMap((r) => (r.returns ? [{ target: r.row.target, cidr: r.returns }] : [])),
+    required,
+    statelessTargets(config),
+    { from: 1024, to: 65535 },
+  );
+  assertCoverage(coverage, returnTraffic);
 
   const targets = [...policy.targets]
     .sort((a, b) => compareText(a.target.name, b.target.name))
-    .map(({ target, rules }) => ({
-      target: target.name,
-      type: target.type,
-      region: target.region,
-      securityGroup: target.create ? { create: { vpcId: target.create.vpcId, name: target.create.groupName } } : { id: target.securityGroupId },
-      rules: rules.length,
-    }));
-  return { schemaVersion: 1, catalog, targets, rules: rows.map(({ row }) => row), coverage };
+    .map((p) => reportTarget(p, rows.filter((r) => r.row.target === p.target.name).length));
+  return { schemaVersion: 1, catalog, targets, rules: rows.map(({ row }) => row), coverage, returnTraffic, prefixLists: reportPrefixLists(policy) };
+}
+
+function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
+  const target = p.target.name;
+  const base = {
+    target,
+    type: p.type,
+    region: p.target.region,
+    stack: regionStackName(p.target.region),
+    direction: "ingress" as const,
+    protocol: "tcp" as const,
+  };
+  const provenance = (r: RuleProvenance) => ({ lists: [...r.lists], domains: [...r.domains], hosts: [...r.hosts], catalog });
+  const opened = (rule: FirewallRule, destination?: Cidr): OpenedRule => ({ target, port: rule.port, cidr: rule.cidr, ...(destination ? { destination } : {}) });
+  switch (p.type) {
+    case "aws-security-group":
+      return p.groups.flatMap((group) =>
+        group.ingress.map((ingress): Row => {
+          const securityGroup = group.groupName ?? p.target.securityGroupId ?? "";
+          if (ingress.kind === "cidr") {
+            return {
+              admits: [opened(ingress.rule)],
+              sortSource: ingress.rule.cidr,
+              row: {
+                ...base,
+                fromPort: ingress.port,
+                toPort: ingress.port,
+                cidr: ingress.rule.cidr.toString(),
+                ...provenance(ingress.rule),
+                terraformAddress: ruleAddress(target, ingress.rule),
+                securityGroup,
+              },
+            };
+          }
+          const pl = ingress.prefixList;
+          return {
+            // The proof expands the list as referenced, not the rules the policy meant it to hold.
+            admits: pl.entries.map((cidr) => ({ target, port: ingress.port, cidr })),
+            sortSource: `${pl.family} ${pl.key}`,
+            row: {
+              ...base,
+              fromPort: ingress.port,
+              toPort: ingress.port,
+              cidr: null,
+              ...provenance(ingress.provenance),
+              terraformAddress: prefixListRuleAddress(target, ingress.port, pl),
+              securityGroup,
+              prefixList: { name: prefixListName(pl), terraformAddress: prefixListAddress(pl), maxEntries: pl.maxEntries, entries: pl.entries.map(String) },
+            },
+          };
+        }),
+      );
+    case "aws-network-acl":
+      return [
+        ...p.inbound.map(({ ruleNumber, rule }): Row => ({
+          admits: [opened(rule)],
+          sortSource: rule.cidr,
+          row: {
+            ...base,
+            fromPort: rule.port,
+            toPort: rule.port,
+            cidr: rule.cidr.toString(),
+            ...provenance(rule),
+            terraformAddress: networkAclInboundAddress(target, rule),
+            ruleNumber,
+          },
+        })),
+        ...p.outbound.map((r): Row => ({
+          admits: [],
+          returns: r.cidr,
+          sortSource: r.cidr,
+          row: {
+            ...base,
+            direction: "egress",
+            fromPort: 1024,
+            toPort: 65535,
+            cidr: r.cidr.toString(),
+            ...provenance(r),
+            terraformAddress: networkAclReturnAddress(target, r.cidr),
+            ruleNumber: r.ruleNumber,
+          },
+        })),
+      ];
+    case "aws-network-firewall":
+      return p.statefulRules.map(({ sid, destination, rule }): Row => ({
+        admits: [opened(rule, destination)],
+        sortSource: rule.cidr,
+        sortDestination: destination,
+        row: {
+          ...base,
+          fromPort: rule.port,
+          toPort: rule.port,
+          cidr: rule.cidr.toString(),
+          ...provenance(rule),
+          terraformAddress: ruleGroupAddress(target),
+          destination: destination.toString(),
+          sid,
+        },
+      }));
+  }
+}
+
+function compareRows(a: Row, b: Row): number {
+  return (
+    compareText(a.row.target, b.row.target) ||
+    // Ingress first: what is let in, then what lets the replies out.
+    compareText(b.row.direction, a.row.direction) ||
+    compareOptionalCidr(a.sortDestination, b.sortDestination) ||
+    a.row.fromPort - b.row.fromPort ||
+    compareSource(a.sortSource, b.sortSource) ||
+    compareText(a.row.terraformAddress, b.row.terraformAddress)
+  );
+}
+
+/** CIDRs first (IPv4 before IPv6, by address), then prefix lists (by family and key). */
+function compareSource(a: Cidr | string, b: Cidr | string): number {
+  if (typeof a === "string" || typeof b === "string") {
+    if (typeof a === "string" && typeof b === "string") return compareText(a, b);
+    return typeof a === "string" ? 1 : -1;
+  }
+  return Cidr.compare(a, b);
+}
+
+function compareOptionalCidr(a: Cidr | undefined, b: Cidr | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  return Cidr.compare(a, b);
+}
+
+function reportTarget(p: TargetPolicy, rules: number): ReportTarget {
+  const base = { target: p.target.name, region: p.target.region, rules };
+  switch (p.type) {
+    case "aws-security-group": {
+      const t = p.target;
+      return {
+        ...base,
+        type: p.type,
+        securityGroup: t.create ? { create: { vpcId: t.create.vpcId, name: t.create.groupName } } : { id: t.securityGroupId },
+        sources: p.sources,
+        maxRules: p.maxRules,
+        groups: p.groups.map((g) => ({
+          group: g.groupName ?? t.securityGroupId ?? "",
+          ...(t.create ? { terraformAddress: groupAddress(t.name, g.index) } : {}),
+          rules: g.ingress.length,
+          weight: g.weight,
+        })),
+      };
+    }
+    case "aws-network-acl": {
+      const count = (cidrs: readonly Cidr[]) => ({ ipv4: cidrs.filter((c) => c.family === 4).length, ipv6: cidrs.filter((c) => c.family === 6).length });
+      return {
+        ...base,
+        type: p.type,
+        networkAcl: {
+          id: p.target.networkAclId,
+          ruleNumbers: { from: p.target.ruleNumbers.from, to: p.target.ruleNumbers.to },
+          maxRules: p.maxRules,
+          inbound: count(p.inbound.map((r) => r.rule.cidr)),
+          outbound: count(p.outbound.map((r) => r.cidr)),
+        },
+      };
+    }
+    case "aws-network-firewall":
+      return {
+        ...base,
+        type: p.type,
+        networkFirewall: {
+          ruleGroupName: p.target.ruleGroupName,
+          terraformAddress: ruleGroupAddress(p.target.name),
+          destinations: p.target.destinations.map(String),
+          capacity: p.capacity,
+          capacitySource: p.capacityGiven ? "given" : "computed",
+        },
+      };
+  }
+}
+
+function reportPrefixLists(policy: FirewallPolicy): ReportPrefixList[] {
+  const regions = [...new Set(policy.targets.map((t) => t.target.region))].sort();
+  return regions.flatMap((region) =>
+    prefixListsUsedBy(
+      policy.targets.filter((t) => t.target.region === region),
+      policy.prefixLists,
+    ).map((pl) => ({
+      stack: regionStackName(region),
+      region,
+      name: prefixListName(pl),
+      terraformAddress: prefixListAddress(pl),
+      family: pl.family === 4 ? ("IPv4" as const) : ("IPv6" as const),
+      lists: [...pl.lists],
+      maxEntries: pl.maxEntries,
+      entries: pl.entries.map(String),
+    })),
+  );
 }
 
 function reportCatalog(catalog: IpCatalog): ReportCatalog {
@@ -113,6 +398,7 @@ export function renderReportJson(report: FirewallReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/** The first 14 columns are the original ones, in their order; later ones were appended. */
 const CSV_COLUMNS = [
   "target",
   "type",
@@ -128,6 +414,12 @@ const CSV_COLUMNS = [
   "catalogSource",
   "catalogPublished",
   "terraformAddress",
+  "direction",
+  "securityGroup",
+  "prefixList",
+  "ruleNumber",
+  "destination",
+  "sid",
 ] as const;
 
 /**
@@ -146,13 +438,19 @@ export function renderReportCsv(report: FirewallReport): string {
       protocol: r.protocol,
       fromPort: String(r.fromPort),
       toPort: String(r.toPort),
-      cidr: r.cidr,
+      cidr: r.cidr ?? "",
       lists: r.lists.join(" "),
       domains: r.domains.join(" "),
       hosts: r.hosts.join(" "),
       catalogSource: r.catalog.source,
       catalogPublished: r.catalog.published ?? "",
       terraformAddress: r.terraformAddress,
+      direction: r.direction,
+      securityGroup: r.securityGroup ?? "",
+      prefixList: r.prefixList?.name ?? "",
+      ruleNumber: r.ruleNumber === undefined ? "" : String(r.ruleNumber),
+      destination: r.destination ?? "",
+      sid: r.sid === undefined ? "" : String(r.sid),
     };
     lines.push(CSV_COLUMNS.map((column) => csvField(values[column])).join(","));
   }
@@ -171,22 +469,32 @@ export function csvField(value: string): string {
 
 const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
 
+/** The source column of the Markdown tables: the CIDR, or the prefix list and its size. */
+export function sourceText(r: ReportRule): string {
+  if (r.prefixList) return `prefix list \`${r.prefixList.name}\` (${r.prefixList.entries.length} entries, max ${r.prefixList.maxEntries})`;
+  return r.cidr ?? "";
+}
+
 /** Per target: where it is, a table of its rules, the coverage proof per port, a summary. */
 export function renderReportMarkdown(report: FirewallReport): string {
   const published = report.catalog.published ? ` (published ${report.catalog.published})` : " (your own lists)";
-  const ports = new Set(report.rules.map((r) => `${r.target}/${r.fromPort}`)).size;
+  const ingress = report.rules.filter((r) => r.direction === "ingress");
+  const ports = new Set(ingress.map((r) => `${r.target}/${r.fromPort}`)).size;
   const lines: string[] = [
     "# HubSpot firewall rules",
     "",
-    "Generated by mailgate from the config in git; do not edit by hand. Each rule admits TCP from one",
-    "HubSpot source range to one mail-server port. Under each table, the coverage proof compares, per",
+    "Generated by mailgate from the config in git; do not edit by hand. Each rule admits TCP from",
+    "HubSpot source ranges to one mail-server port. Under each table, the coverage proof compares, per",
     "port, the addresses the rules open with the addresses HubSpot's lists require, computed",
     "independently of the rule generator; mailgate refuses to synthesize if they differ.",
     "",
     `HubSpot source ranges: ${mdText(report.catalog.source)}${published}.`,
     "",
     `Summary: ${plural(report.rules.length, "rule")} on ${plural(ports, "port")} of ${plural(report.targets.length, "target")}; ` +
-      `${report.coverage.filter((c) => c.exact).length} of ${report.coverage.length} ports proven exact.`,
+      `${report.coverage.filter((c) => c.exact).length} of ${report.coverage.length} ports proven exact` +
+      (report.returnTraffic.length > 0
+        ? `, ${report.returnTraffic.filter((c) => c.exact).length} of ${report.returnTraffic.length} return-traffic checks exact.`
+        : "."),
     "",
   ];
   if (report.targets.length === 0) lines.push("No firewall targets: no domain names a firewall.", "");
@@ -194,39 +502,106 @@ export function renderReportMarkdown(report: FirewallReport): string {
   for (const target of report.targets) {
     const rules = report.rules.filter((r) => r.target === target.target);
     const coverage = report.coverage.filter((c) => c.target === target.target);
-    const group =
-      "create" in target.securityGroup
-        ? `created by mailgate: \`${target.securityGroup.create.name}\` in \`${target.securityGroup.create.vpcId}\``
-        : `existing \`${target.securityGroup.id}\` (mailgate adds rules only)`;
-    lines.push(
-      `## ${target.target}`,
-      "",
-      `- Type: ${target.type}`,
-      `- Region: ${target.region} (stack \`${regionStackName(target.region)}\`)`,
-      `- Security group: ${group}`,
-      "",
-      "| Port | CIDR | Lists | Domains | Terraform address |",
-      "| --- | --- | --- | --- | --- |",
-      ...rules.map(
-        (r) =>
-          `| tcp/${r.fromPort} | ${r.cidr} | ${r.lists.map((l) => LIST_LABEL[l]).join(" + ")} | ${r.domains.join(", ")} | \`${r.terraformAddress}\` |`,
-      ),
-      "",
-      "Coverage proof:",
-      "",
-      ...coverage.map((c) => `- ${describeCoverage(c)}`),
-      "",
-    );
+    const returns = report.returnTraffic.filter((c) => c.target === target.target);
+    lines.push(`## ${target.target}`, "", `- Type: ${target.type}`, `- Region: ${target.region} (stack \`${regionStackName(target.region)}\`)`);
+    lines.push(...targetDetails(target), "", ...ruleTable(target, rules), "", "Coverage proof:", "");
+    lines.push(...coverage.map((c) => `- ${describeCoverage(c)}`), ...returns.map((c) => `- ${describeReturnCoverage(c)}`), "");
     const domains = [...new Set(rules.flatMap((r) => r.domains))].sort(compareText);
     const hosts = [...new Set(rules.flatMap((r) => r.hosts))].sort(compareText);
-    const portList = [...new Set(rules.map((r) => r.fromPort))].sort((a, b) => a - b);
+    const portList = [...new Set(rules.filter((r) => r.direction === "ingress").map((r) => r.fromPort))].sort((a, b) => a - b);
     lines.push(
       `Summary: ${plural(rules.length, "rule")} on ${plural(portList.length, "port")} (${portList.map((p) => `tcp/${p}`).join(", ")}) ` +
         `for ${plural(domains.length, "domain")} (${domains.join(", ")}); mail servers: ${hosts.join(", ")}.`,
       "",
     );
   }
+
+  if (report.prefixLists.length > 0) {
+    lines.push("## Prefix lists", "", "Created by mailgate in each stack whose security group rules reference them.", "");
+    lines.push("| Stack | Name | Family | Lists | Entries | Max entries | Terraform address |", "| --- | --- | --- | --- | --- | --- | --- |");
+    for (const pl of report.prefixLists) {
+      lines.push(
+        `| ${pl.stack} | ${pl.name} | ${pl.family} | ${pl.lists.map((l) => LIST_LABEL[l]).join(" + ")} | ${pl.entries.join(" ")} | ${pl.maxEntries} | \`${pl.terraformAddress}\` |`,
+      );
+    }
+    lines.push("");
+  }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+function targetDetails(target: ReportTarget): string[] {
+  switch (target.type) {
+    case "aws-security-group": {
+      const sg = target.securityGroup;
+      const used = (g: ReportGroup) => `${g.weight.ipv4} IPv4${g.weight.ipv6 > 0 ? ` and ${g.weight.ipv6} IPv6` : ""}`;
+      const lines =
+        "create" in sg
+          ? target.groups.length === 1
+            ? [
+                `- Security group: created by mailgate: \`${sg.create.name}\` in \`${sg.create.vpcId}\``,
+                `- Quota: ${used(target.groups[0])} of ${target.maxRules} rules per family used`,
+              ]
+            : [
+                `- Security groups: created by mailgate in \`${sg.create.vpcId}\`, split into ${target.groups.length} to stay within ${target.maxRules} rules per family; attach all of them:`,
+                ...target.groups.map((g) => `  - \`${g.group}\`: ${used(g)} rules used`),
+              ]
+          : [
+              `- Security group: existing \`${sg.id}\` (mailgate adds rules only)`,
+              `- Quota: ${used(target.groups[0])} of ${target.maxRules} rules per family used, plus any rules already in the group`,
+            ];
+      if (target.sources === "prefix-lists") lines.push("- Sources: prefix lists (a rule referencing one weighs its max entries)");
+      return lines;
+    }
+    case "aws-network-acl": {
+      const acl = target.networkAcl;
+      const used = (c: FamilyCounts) => `${c.ipv4} IPv4${c.ipv6 > 0 ? ` and ${c.ipv6} IPv6` : ""}`;
+      return [
+        `- Network ACL: existing \`${acl.id}\` (mailgate adds rules only), rule numbers ${acl.ruleNumbers.from}-${acl.ruleNumbers.to}`,
+        `- Rules: ${used(acl.inbound)} inbound, ${used(acl.outbound)} outbound (return traffic) of ${acl.maxRules} per direction and family`,
+      ];
+    }
+    case "aws-network-firewall": {
+      const nfw = target.networkFirewall;
+      return [
+        `- Rule group: \`${nfw.ruleGroupName}\` (stateful, strict order), created by mailgate; capacity ${nfw.capacity} (${nfw.capacitySource}) for ${plural(target.rules, "rule")}`,
+        `- Destinations: ${nfw.destinations.join(", ")}`,
+      ];
+    }
+  }
+}
+
+function ruleTable(target: ReportTarget, rules: readonly ReportRule[]): string[] {
+  const lists = (r: ReportRule) => r.lists.map((l) => LIST_LABEL[l]).join(" + ");
+  switch (target.type) {
+    case "aws-security-group": {
+      const split = target.groups.length > 1;
+      return [
+        `| Port | ${target.sources === "cidrs" ? "CIDR" : "Source"} | Lists | Domains |${split ? " Group |" : ""} Terraform address |`,
+        `| --- | --- | --- | --- |${split ? " --- |" : ""} --- |`,
+        ...rules.map(
+          (r) =>
+            `| tcp/${r.fromPort} | ${sourceText(r)} | ${lists(r)} | ${r.domains.join(", ")} |${split ? ` ${r.securityGroup ?? ""} |` : ""} \`${r.terraformAddress}\` |`,
+        ),
+      ];
+    }
+    case "aws-network-acl":
+      return [
+        "| Direction | Rule # | Ports | CIDR | Lists | Domains | Terraform address |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        ...rules.map(
+          (r) =>
+            `| ${r.direction === "ingress" ? "inbound" : "outbound (return)"} | ${r.ruleNumber ?? ""} | tcp/${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`} | ${r.cidr ?? ""} | ${lists(r)} | ${r.domains.join(", ")} | \`${r.terraformAddress}\` |`,
+        ),
+      ];
+    case "aws-network-firewall":
+      return [
+        `Stateful rules of \`${target.networkFirewall.terraformAddress}\` (PASS, TCP, any source port, direction FORWARD):`,
+        "",
+        "| Sid | Destination | Port | Source | Lists | Domains |",
+        "| --- | --- | --- | --- | --- | --- |",
+        ...rules.map((r) => `| ${r.sid ?? ""} | ${r.destination ?? ""} | tcp/${r.fromPort} | ${r.cidr ?? ""} | ${lists(r)} | ${r.domains.join(", ")} |`),
+      ];
+  }
 }
 
 export function renderReport(report: FirewallReport): Map<string, string> {

@@ -48,3 +48,22 @@ export function requiredAccess(config: Config, catalog: IpCatalog): RequiredAcce
   }
   return required;
 }
+
+/**
+ * Network Firewall targets filter on the destination too: target name -> the mail servers'
+ * addresses, as configured. Each destination must admit exactly the required addresses of its
+ * own address family (an IPv4 server is never reached from an IPv6 source).
+ */
+export type RequiredDestinations = ReadonlyMap<string, readonly Cidr[]>;
+
+export function requiredDestinations(config: Config): RequiredDestinations {
+  return new Map(config.firewalls.flatMap((t) => (t.type === "aws-network-firewall" ? [[t.name, t.destinations] as const] : [])));
+}
+
+/**
+ * Targets whose rules are stateless (network ACLs): they must also let the replies out, to every
+ * address they let in, on the ephemeral ports.
+ */
+export function statelessTargets(config: Config): ReadonlySet<string> {
+  return new Set(config.firewalls.filter((t) => t.type === "aws-network-acl").map((t) => t.name));
+}

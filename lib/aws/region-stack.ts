@@ -2,13 +2,19 @@ import { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { TargetPolicy } from "../policy/firewall-policy";
+import type { PrefixListPlan } from "../policy/prefix-lists";
 import { regionStackName } from "./naming";
+import { NetworkAclRules } from "./network-acl-rules";
+import { NetworkFirewallRules } from "./network-firewall-rules";
+import { HubSpotPrefixLists } from "./prefix-lists";
 import { SecurityGroupIngress } from "./security-group-ingress";
 
 export interface RegionStackProps {
   readonly region: string;
-  /** The targets in this region, each with its exact rules. */
+  /** The targets in this region, each with its plan. */
   readonly targets: readonly TargetPolicy[];
+  /** The prefix lists the stack's security group rules reference (created once per stack). */
+  readonly prefixLists: readonly PrefixListPlan[];
 }
 
 /** One Terraform stack (one state, one provider) per AWS region. */
@@ -28,8 +34,19 @@ export class RegionStack extends TerraformStack {
       defaultTags: [{ tags: { ManagedBy: "mailgate" } }],
     });
 
-    for (const { target, rules } of props.targets) {
-      new SecurityGroupIngress(this, target.name, { target, rules });
+    const prefixListIds = props.prefixLists.length > 0 ? new HubSpotPrefixLists(this, "hubspot-prefix-lists", props).ids : new Map<string, string>();
+    for (const policy of props.targets) {
+      switch (policy.type) {
+        case "aws-security-group":
+          new SecurityGroupIngress(this, policy.target.name, { policy, prefixListIds });
+          break;
+        case "aws-network-acl":
+          new NetworkAclRules(this, policy.target.name, { policy });
+          break;
+        case "aws-network-firewall":
+          new NetworkFirewallRules(this, policy.target.name, { policy });
+          break;
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { FirewallRule } from "../policy/firewall-policy";
+import type { RuleProvenance } from "../policy/firewall-policy";
 import { AWS_DESCRIPTION_MAX, toAwsDescription } from "./terraform-text";
 
 const LIST_LABEL = { imap: "IMAP", smtp: "SMTP" } as const;
@@ -8,10 +8,15 @@ const LIST_LABEL = { imap: "IMAP", smtp: "SMTP" } as const;
  * servers, which domains. Long lists are cut with a count so the text stays within AWS's 255
  * characters; the audit report carries the full lists.
  */
-export function ruleDescription(rule: FirewallRule): string {
-  const lists = rule.lists.map((list) => LIST_LABEL[list]).join("+");
+export function ruleDescription(rule: RuleProvenance): string {
+  const lists = listLabel(rule.lists);
   const servers = fitList(`HubSpot ${lists} to `, rule.hosts, 160);
   return toAwsDescription(fitList(`${servers} for `, rule.domains, AWS_DESCRIPTION_MAX));
+}
+
+/** `IMAP+SMTP` */
+export function listLabel(lists: RuleProvenance["lists"]): string {
+  return lists.map((list) => LIST_LABEL[list]).join("+");
 }
 
 /** `prefix a b c` cut to `limit` characters as `prefix a b (+1 more)`. */

@@ -2,65 +2,100 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { SecurityGroupTarget } from "../model/config";
-import type { FirewallRule } from "../policy/firewall-policy";
-import { groupResourceName, ruleResourceName, securityGroupIdOutputName } from "./naming";
+import type { SecurityGroupPolicy } from "../policy/firewall-policy";
+import {
+  groupResourceName,
+  prefixListRuleResourceName,
+  ruleResourceName,
+  securityGroupIdOutputName,
+  securityGroupIdsOutputName,
+} from "./naming";
 import { ruleDescription } from "./rule-text";
 import { escapeTerraformString } from "./terraform-text";
 
 export interface SecurityGroupIngressProps {
-  /** The validated target: a group to create, or an existing group's id. */
-  readonly target: SecurityGroupTarget;
-  /** The exact rules from the policy, one resource each. */
-  readonly rules: readonly FirewallRule[];
+  /** The target's plan: its groups (one, or several for a created target over its quota) and their rules. */
+  readonly policy: SecurityGroupPolicy;
+  /** Prefix list key -> the id of that list in this stack, for `sources: prefix-lists`. */
+  readonly prefixListIds: ReadonlyMap<string, string>;
 }
 
 /**
- * HubSpot's ingress on one security group: the group itself when mailgate creates it, and one
- * `aws_vpc_security_group_ingress_rule` per (CIDR, port), as the provider recommends over inline
- * `ingress` blocks (no perpetual diffs, no duplicate-rule errors on edit).
+ * HubSpot's ingress on one security group target: the groups themselves when mailgate creates
+ * them, and one `aws_vpc_security_group_ingress_rule` per (CIDR, port) or per (prefix list,
+ * port), as the provider recommends over inline `ingress` blocks (no perpetual diffs, no
+ * duplicate-rule errors on edit).
  */
 export class SecurityGroupIngress extends Construct {
-  /** The group's id: a Terraform reference for created groups, the literal id otherwise. */
-  readonly securityGroupId: string;
+  /** The groups' ids, in order: Terraform references for created groups, the literal id otherwise. */
+  readonly securityGroupIds: string[] = [];
 
   constructor(scope: Construct, id: string, props: SecurityGroupIngressProps) {
     super(scope, id);
-    const { target, rules } = props;
+    const { target, groups } = props.policy;
 
-    if (target.create) {
-      const group = new SecurityGroup(this, "group", {
-        name: escapeTerraformString(target.create.groupName),
-        vpcId: target.create.vpcId,
-        description: `HubSpot connected-email ingress managed by mailgate (target ${target.name})`,
-        // Rules live in their own resources; a group without inline rules never fights them.
-        tags: { Name: escapeTerraformString(target.create.groupName), MailgateTarget: target.name },
-        lifecycle: { createBeforeDestroy: true },
-      });
-      group.overrideLogicalId(groupResourceName(target.name));
-      this.securityGroupId = group.id;
-    } else {
-      this.securityGroupId = target.securityGroupId;
+    for (const plan of groups) {
+      let groupId: string;
+      if (target.create) {
+        const groupName = plan.groupName ?? target.create.groupName;
+        const group = new SecurityGroup(this, plan.index === 1 ? "group" : `group-${plan.index}`, {
+          name: escapeTerraformString(groupName),
+          vpcId: target.create.vpcId,
+          // AWS cannot change a group's description in place: it must not depend on how many
+          // groups there are, or splitting would replace group 1 with every rule in it.
+          description:
+            plan.index === 1
+              ? `HubSpot connected-email ingress managed by mailgate (target ${target.name})`
+              : `HubSpot connected-email ingress managed by mailgate (target ${target.name}, group ${plan.index})`,
+          // Rules live in their own resources; a group without inline rules never fights them.
+          tags: { Name: escapeTerraformString(groupName), MailgateTarget: target.name },
+          lifecycle: { createBeforeDestroy: true },
+        });
+        group.overrideLogicalId(groupResourceName(target.name, plan.index));
+        groupId = group.id;
+      } else {
+        groupId = target.securityGroupId;
+      }
+      this.securityGroupIds.push(groupId);
+
+      for (const ingress of plan.ingress) {
+        const common = { securityGroupId: groupId, ipProtocol: "tcp", fromPort: ingress.port, toPort: ingress.port };
+        const name =
+          ingress.kind === "cidr" ? ruleResourceName(target.name, ingress.rule) : prefixListRuleResourceName(target.name, ingress.port, ingress.prefixList);
+        const source =
+          ingress.kind === "cidr"
+            ? ingress.rule.cidr.family === 4
+              ? { cidrIpv4: ingress.rule.cidr.toString() }
+              : { cidrIpv6: ingress.rule.cidr.toString() }
+            : { prefixListId: required(props.prefixListIds.get(ingress.prefixList.key), ingress.prefixList.key) };
+        const provenance = ingress.kind === "cidr" ? ingress.rule : ingress.provenance;
+        const resource = new VpcSecurityGroupIngressRule(this, name, {
+          ...common,
+          ...source,
+          description: escapeTerraformString(ruleDescription(provenance)),
+          tags: { MailgateTarget: target.name, MailgateLists: provenance.lists.join("+") },
+        });
+        // Readable, content-based names instead of cdktf's path hash: reordering YAML renames nothing.
+        resource.overrideLogicalId(name);
+      }
+
+      new TerraformOutput(this, plan.index === 1 ? "security-group-id" : `security-group-id-${plan.index}`, {
+        value: groupId,
+        description:
+          groups.length === 1
+            ? `Security group holding HubSpot's ingress for target ${target.name}`
+            : `Security group ${plan.index} of ${groups.length} holding HubSpot's ingress for target ${target.name}`,
+      }).overrideLogicalId(securityGroupIdOutputName(target.name, plan.index));
     }
 
-    for (const rule of rules) {
-      const name = ruleResourceName(target.name, rule);
-      const resource = new VpcSecurityGroupIngressRule(this, name, {
-        securityGroupId: this.securityGroupId,
-        ipProtocol: rule.protocol,
-        fromPort: rule.port,
-        toPort: rule.port,
-        ...(rule.cidr.family === 4 ? { cidrIpv4: rule.cidr.toString() } : { cidrIpv6: rule.cidr.toString() }),
-        description: escapeTerraformString(ruleDescription(rule)),
-        tags: { MailgateTarget: target.name, MailgateLists: rule.lists.join("+") },
-      });
-      // Readable, content-based names instead of cdktf's path hash: reordering YAML renames nothing.
-      resource.overrideLogicalId(name);
-    }
-
-    new TerraformOutput(this, "security-group-id", {
-      value: this.securityGroupId,
-      description: `Security group holding HubSpot's ingress for target ${target.name}`,
-    }).overrideLogicalId(securityGroupIdOutputName(target.name));
+    new TerraformOutput(this, "security-group-ids", {
+      value: this.securityGroupIds,
+      description: `Every security group holding HubSpot's ingress for target ${target.name}: attach all of them`,
+    }).overrideLogicalId(securityGroupIdsOutputName(target.name));
   }
+}
+
+function required(id: string | undefined, key: string): string {
+  if (id === undefined) throw new Error(`internal: prefix list ${key} is not in the stack`);
+  return id;
 }

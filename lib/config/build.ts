@@ -19,7 +19,8 @@ export function buildConfig(files: readonly FileFacts[]): Config {
     firewalls: files
       .flatMap((f) => f.firewalls)
       .filter((f) => referenced.has(f.name))
-      .map((f): FirewallTarget => required(f.target, `firewall ${f.name}`))
+      // The name's position lets quota problems, found only once the policy counts the rules, point here.
+      .map((f): FirewallTarget => ({ ...required(f.target, `firewall ${f.name}`), position: { ...f.at.position, excerpt: f.at.excerpt } }))
       .sort((a, b) => compareStrings(a.name, b.name)),
   };
 }

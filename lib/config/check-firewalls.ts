@@ -1,9 +1,10 @@
-import type { FirewallTarget } from "../model/config";
+import { Cidr, isCidr } from "../model/cidr";
+import type { FirewallTarget, SecurityGroupSources } from "../model/config";
 import { AWS_REGION_PATTERN, KNOWN_AWS_REGIONS } from "./aws-regions";
 import { FileContext, isPlainMap, type PlainMap } from "./context";
 import type { FirewallFact } from "./facts";
 import { messages, type GroupNameProblem, type Problem } from "./messages";
-import type { Path } from "./source";
+import type { Located, Path } from "./source";
 import { didYouMean } from "./suggest";
 
 /** Firewall names become parts of Terraform resource names and construct ids. */
@@ -13,31 +14,43 @@ const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** AWS's alphabet for security group names (the same as for rule descriptions). */
 const GROUP_NAME_CHARS = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 const MAX_GROUP_NAME_LENGTH = 255;
+const NETWORK_ACL_ID = /^acl-([0-9a-f]{8}|[0-9a-f]{17})$/;
+/** AWS Network Firewall: rule group names are 1-128 characters of this alphabet. */
+const RULE_GROUP_NAME_CHARS = /^[a-zA-Z0-9-]$/;
+const MAX_RULE_GROUP_NAME_LENGTH = 128;
+const SOURCES: readonly SecurityGroupSources[] = ["cidrs", "prefix-lists"];
 
 /**
  * Checks one entry of `firewalls:`. The region applies to every kind of target; the other fields
- * are checked only for a known `type` (an unknown one is a schema error).
+ * are checked only for a known `type` (an unknown one is a schema error). Bounds on numbers and
+ * the choice of `sources` are schema rules; a target is built only when every field is valid.
  */
 export function checkFirewall(ctx: FileContext, name: string, target: unknown, path: Path): FirewallFact {
   const at = ctx.key(path);
   if (!FIREWALL_NAME.test(name)) ctx.report(messages.invalidFirewallName(name, suggestFirewallName(name)), at);
   if (!isPlainMap(target)) return { name, at };
   const region = typeof target.region === "string" ? checkRegion(ctx, target.region, [...path, "region"]) : undefined;
-  if (target.type !== "aws-security-group") return { name, at };
-  return checkSecurityGroup(ctx, { name, at }, target, path, region);
+  switch (target.type) {
+    case "aws-security-group":
+      return checkSecurityGroup(ctx, { name, at }, target, path, region);
+    case "aws-network-acl":
+      return checkNetworkAcl(ctx, { name, at }, target, path, region);
+    case "aws-network-firewall":
+      return checkNetworkFirewall(ctx, { name, at }, target, path, region);
+    default:
+      return { name, at };
+  }
 }
 
+type NameAt = Pick<FirewallFact, "name" | "at">;
+
 /** Exactly one way to find the group: an existing `securityGroupId`, or `vpcId` + `name` to create it. */
-function checkSecurityGroup(
-  ctx: FileContext,
-  { name, at }: Pick<FirewallFact, "name" | "at">,
-  target: PlainMap,
-  path: Path,
-  region: string | undefined,
-): FirewallFact {
+function checkSecurityGroup(ctx: FileContext, { name, at }: NameAt, target: PlainMap, path: Path, region: string | undefined): FirewallFact {
   const vpcId = checkPattern(ctx, target.vpcId, [...path, "vpcId"], VPC_ID, messages.invalidVpcId);
   const securityGroupId = checkPattern(ctx, target.securityGroupId, [...path, "securityGroupId"], SECURITY_GROUP_ID, messages.invalidSecurityGroupId);
   const groupName = typeof target.name === "string" ? checkGroupName(ctx, target.name, [...path, "name"]) : undefined;
+  const sources = optionalChoice(target.sources, SOURCES);
+  const maxRules = optionalInt(target.maxRules, 1, 1000);
 
   const present = (["securityGroupId", "vpcId", "name"] as const).filter((key) => target[key] !== undefined);
   const shape = present.join("+");
@@ -45,19 +58,132 @@ function checkSecurityGroup(
     ctx.report(messages.firewallTargetShape(name, present), ctx.value(path));
     return { name, at };
   }
-  if (region === undefined) return { name, at };
+  if (region === undefined || !sources.ok || !maxRules.ok) return { name, at };
+  const options = { ...(sources.value !== undefined ? { sources: sources.value } : {}), ...(maxRules.value !== undefined ? { maxRules: maxRules.value } : {}) };
   if (shape === "securityGroupId") {
     if (securityGroupId === undefined) return { name, at };
     const fact = { name, at, securityGroupId: { id: securityGroupId, at: ctx.value([...path, "securityGroupId"]) } };
-    return { ...fact, target: { type: "aws-security-group", name, region, securityGroupId } satisfies FirewallTarget };
+    return { ...fact, target: { type: "aws-security-group", name, region, securityGroupId, ...options } satisfies FirewallTarget };
   }
   if (vpcId === undefined || groupName === undefined) return { name, at };
   return {
     name,
     at,
     createdGroup: { region, vpcId, groupName, at: ctx.value([...path, "name"]) },
-    target: { type: "aws-security-group", name, region, create: { vpcId, groupName } } satisfies FirewallTarget,
+    target: { type: "aws-security-group", name, region, create: { vpcId, groupName }, ...options } satisfies FirewallTarget,
   };
+}
+
+/** An existing ACL, the rule numbers mailgate may use in it, and its quota. */
+function checkNetworkAcl(ctx: FileContext, { name, at }: NameAt, target: PlainMap, path: Path, region: string | undefined): FirewallFact {
+  const networkAclId = checkPattern(ctx, target.networkAclId, [...path, "networkAclId"], NETWORK_ACL_ID, messages.invalidNetworkAclId);
+  const ruleNumbers = checkRuleNumbers(ctx, target.ruleNumbers, [...path, "ruleNumbers"]);
+  const maxRules = optionalInt(target.maxRules, 1, 40);
+  if (region === undefined || networkAclId === undefined || ruleNumbers === undefined || !maxRules.ok) return { name, at };
+  return {
+    name,
+    at,
+    networkAclId: { id: networkAclId, at: ctx.value([...path, "networkAclId"]) },
+    target: {
+      type: "aws-network-acl",
+      name,
+      region,
+      networkAclId,
+      ruleNumbers,
+      ...(maxRules.value !== undefined ? { maxRules: maxRules.value } : {}),
+    } satisfies FirewallTarget,
+  };
+}
+
+/** Both bounds are schema rules (1-32766); their order is ours to check. */
+function checkRuleNumbers(ctx: FileContext, value: unknown, path: Path): { from: number; to: number } | undefined {
+  if (!isPlainMap(value)) return undefined;
+  const from = optionalInt(value.from, 1, 32766);
+  const to = optionalInt(value.to, 1, 32766);
+  if (!from.ok || !to.ok || from.value === undefined || to.value === undefined) return undefined;
+  if (from.value > to.value) return ctx.report(messages.ruleNumbersReversed(from.value, to.value), ctx.value(path));
+  return { from: from.value, to: to.value };
+}
+
+/** A rule group mailgate creates: its name, the mail servers behind the firewall, its capacity. */
+function checkNetworkFirewall(ctx: FileContext, { name, at }: NameAt, target: PlainMap, path: Path, region: string | undefined): FirewallFact {
+  const ruleGroupName = typeof target.name === "string" ? checkRuleGroupName(ctx, target.name, [...path, "name"]) : undefined;
+  const destinations = checkDestinations(ctx, target.destinations, [...path, "destinations"]);
+  const capacity = optionalInt(target.capacity, 1, 30000);
+  if (region === undefined || ruleGroupName === undefined || destinations === undefined || !capacity.ok) return { name, at };
+  return {
+    name,
+    at,
+    ruleGroup: { region, name: ruleGroupName, at: ctx.value([...path, "name"]) },
+    target: {
+      type: "aws-network-firewall",
+      name,
+      region,
+      ruleGroupName,
+      destinations,
+      ...(capacity.value !== undefined ? { capacity: capacity.value } : {}),
+    } satisfies FirewallTarget,
+  };
+}
+
+function checkRuleGroupName(ctx: FileContext, text: string, path: Path): string | undefined {
+  const reason =
+    text.length === 0
+      ? "it is empty"
+      : text.length > MAX_RULE_GROUP_NAME_LENGTH
+        ? `it is ${text.length} characters long; the limit is ${MAX_RULE_GROUP_NAME_LENGTH}`
+        : [...text].find((c) => !RULE_GROUP_NAME_CHARS.test(c)) !== undefined
+          ? `it contains ${JSON.stringify([...text].find((c) => !RULE_GROUP_NAME_CHARS.test(c)))}, which AWS does not allow`
+          : undefined;
+  if (reason) return ctx.report(messages.invalidRuleGroupName(text, reason), ctx.value(path));
+  return text;
+}
+
+/**
+ * The mail servers' addresses: any valid CIDR or address (private ones are expected: the servers
+ * live in the VPC), but not every address. Canonical, sorted, unique; undefined if any is bad.
+ */
+function checkDestinations(ctx: FileContext, list: unknown, path: Path): Cidr[] | undefined {
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const listName = path.join(".");
+  const seen = new Map<string, Located>();
+  let ok = true;
+  list.forEach((entry, i) => {
+    if (typeof entry !== "string") {
+      ok = false;
+      return;
+    }
+    const entryAt = ctx.value([...path, i]);
+    const parsed = Cidr.parse(entry);
+    if (!isCidr(parsed)) {
+      ok = false;
+      if (parsed.kind === "host-bits") ctx.report(messages.cidrHostBits(entry, parsed.canonical), entryAt);
+      else ctx.report(messages.invalidCidr(entry, listName), entryAt);
+      return;
+    }
+    if (parsed.prefixLength === 0) {
+      ok = false;
+      ctx.report(messages.destinationTooBroad(entry), entryAt);
+      return;
+    }
+    const first = seen.get(parsed.toString());
+    if (first) ctx.report(messages.duplicateCidr(entry, listName, first.position), entryAt, [first]);
+    else seen.set(parsed.toString(), entryAt);
+  });
+  if (!ok) return undefined;
+  return [...seen.keys()].map(Cidr.of).sort(Cidr.compare);
+}
+
+/** An optional integer the schema bounds; `ok` false when present and out of bounds (already reported). */
+function optionalInt(value: unknown, min: number, max: number): { ok: boolean; value?: number } {
+  if (value === undefined) return { ok: true };
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) return { ok: false };
+  return { ok: true, value: value as number };
+}
+
+function optionalChoice<T extends string>(value: unknown, allowed: readonly T[]): { ok: boolean; value?: T } {
+  if (value === undefined) return { ok: true };
+  return allowed.includes(value as T) ? { ok: true, value: value as T } : { ok: false };
 }
 
 /** Region codes have a fixed shape; one we do not know is only a warning, as AWS adds regions. */

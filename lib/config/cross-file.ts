@@ -5,8 +5,8 @@ import { comparePositions, diagnosticAt, type Located } from "./source";
 import { didYouMean } from "./suggest";
 
 /**
- * Checks that need every file: one settings kind per domain, unique firewall names, groups and
- * `hubspot` section, and firewall references that resolve. `files` are in sorted path order,
+ * Checks that need every file: one settings kind per domain, unique firewall names, groups, ACLs,
+ * rule groups and `hubspot` section, and firewall references that resolve. `files` are in sorted path order,
  * so "the later one" is the one a reader meets second. When some file could not be parsed
  * (`complete` false), its definitions and references are unknown: reporting undefined or unused
  * firewalls then would only send the user after problems that are not there.
@@ -71,6 +71,17 @@ function checkDuplicateFirewalls(firewalls: readonly FirewallFact[]): Diagnostic
         return g ? [{ key: JSON.stringify([g.region, g.vpcId, g.groupName]), name: f.name, group: g, at: g.at }] : [];
       }),
       (f, first) => messages.duplicateGroupName(f.group.groupName, f.group.vpcId, f.group.region, f.name, first.name, first.at.position),
+    ),
+    ...laterDuplicates(
+      firewalls.flatMap((f) => (f.networkAclId ? [{ key: f.networkAclId.id, name: f.name, at: f.networkAclId.at }] : [])),
+      (f, first) => messages.duplicateNetworkAcl(f.key, f.name, first.name, first.at.position),
+    ),
+    ...laterDuplicates(
+      firewalls.flatMap((f) => {
+        const g = f.ruleGroup;
+        return g ? [{ key: JSON.stringify([g.region, g.name]), name: f.name, group: g, at: g.at }] : [];
+      }),
+      (f, first) => messages.duplicateRuleGroup(f.group.name, f.group.region, f.name, first.name, first.at.position),
     ),
   ];
 }

@@ -58,4 +58,8 @@ export interface FirewallFact {
   readonly securityGroupId?: { readonly id: string; readonly at: Located };
   /** For duplicate checks: the group it creates, when valid. */
   readonly createdGroup?: { readonly region: string; readonly vpcId: string; readonly groupName: string; readonly at: Located };
+  /** For duplicate checks: the network ACL it adds rules to, when valid. */
+  readonly networkAclId?: { readonly id: string; readonly at: Located };
+  /** For duplicate checks: the Network Firewall rule group it creates, when valid. */
+  readonly ruleGroup?: { readonly region: string; readonly name: string; readonly at: Located };
 }

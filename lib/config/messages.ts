@@ -111,6 +111,77 @@ function quoteUrl(text: string): string {
   return quote(text.replace(/\/\/[^/@]*@/, "//***@"));
 }
 
+/** Bounded numbers: the code to report them under and AWS's reason for the bound. */
+const NUMBER_FIELDS: Record<string, { readonly code: DiagnosticCode; readonly hint: string }> = {
+  maxRules: {
+    code: "INVALID_MAX_RULES",
+    hint: "AWS allows 60 inbound rules per security group by default (up to 1000 with rules x groups per interface <= 1000) and 20 rules per network ACL direction (up to 40)",
+  },
+  from: { code: "INVALID_RULE_NUMBERS", hint: "network ACL rule numbers run from 1 to 32766" },
+  to: { code: "INVALID_RULE_NUMBERS", hint: "network ACL rule numbers run from 1 to 32766" },
+  capacity: {
+    code: "INVALID_CAPACITY",
+    hint: "a stateful rule group's capacity is 1-30000; omit `capacity` to let mailgate compute it",
+  },
+};
+
+/** The figures behind a security group over its quota, for the message. */
+export interface SecurityGroupQuotaFigures {
+  readonly target: string;
+  readonly securityGroupId: string;
+  /** "IPv4" or "IPv6". */
+  readonly family: string;
+  readonly needed: number;
+  readonly allowed: number;
+  readonly cidrRules: number;
+  /** Rules referencing prefix lists, by list: how many rules, each weighing `weight`. */
+  readonly prefixListRules: readonly { readonly name: string; readonly rules: number; readonly weight: number }[];
+  /** What the same rules would weigh with `sources: cidrs`. */
+  readonly cidrAlternative: number;
+}
+
+/** `60 = 3 rules x 10 entries of prefix list mailgate-hubspot-imap-ipv4 + ...`: how AWS arrives at the count. */
+function weightBreakdown(p: SecurityGroupQuotaFigures): string {
+  const parts = [
+    ...(p.cidrRules > 0 ? [`${p.cidrRules} CIDR rule${p.cidrRules === 1 ? "" : "s"}`] : []),
+    ...p.prefixListRules.map((l) => `${l.rules} rule${l.rules === 1 ? "" : "s"} x ${l.weight} entries of prefix list ${l.name}`),
+  ];
+  return `${p.needed} = ${parts.join(" + ")}`;
+}
+
+/** `1 MiB`, `16 MiB`, `1.5 MiB`, `300 KiB`, `12 bytes`; exact bytes too when not round. */
+function bytes(n: number): string {
+  const round = (value: number, unit: string) => `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+  const shown = n >= 1024 * 1024 ? round(n / (1024 * 1024), "MiB") : n >= 1024 ? round(n / 1024, "KiB") : `${n} bytes`;
+  return n >= 1024 && n % 1024 !== 0 ? `${shown} (${n.toLocaleString("en-US")} bytes)` : shown;
+}
+
+/** Why a directory entry named like a config file is not read (see files.ts). */
+export type SkippedFileReason =
+  | { readonly kind: "symlink-outside"; readonly target: string }
+  | { readonly kind: "broken-symlink" | "symlinked-directory" }
+  | { readonly kind: "not-regular"; readonly what: string };
+
+function skippedMessage(reason: SkippedFileReason): string {
+  switch (reason.kind) {
+    case "symlink-outside":
+      return `This symlink points outside the config directory (to ${quote(reason.target)}); mailgate does not read it.`;
+    case "broken-symlink":
+      return "This symlink points to nothing; mailgate skips it.";
+    case "symlinked-directory":
+      return "This symlink to a directory is not followed; config files in it are not read.";
+    case "not-regular":
+      return `This is ${reason.what}, not a regular file; mailgate does not read it (reading it could block forever).`;
+  }
+}
+
+function skippedHint(reason: SkippedFileReason): string | undefined {
+  if (reason.kind === "symlink-outside" || reason.kind === "symlinked-directory") {
+    return "move the files into the config directory, or point MAILGATE_CONFIG (--config) at the directory that has them";
+  }
+  return reason.kind === "broken-symlink" ? "remove the link, or point it at a file in the config directory" : undefined;
+}
+
 const KIND_LABEL = { imap: "IMAP", exchange: "Exchange" } as const;
 type SettingsKind = keyof typeof KIND_LABEL;
 
@@ -139,7 +210,70 @@ export const messages = {
       `The key \`${key}\` appears more than once in the same mapping.`,
       "merge the two entries, or rename one of them",
     ),
-  tooManyAliases: (yamlMessage: string) => error("YAML_SYNTAX", `YAML alias problem: ${yamlMessage}.`),
+  tooManyAliases: (yamlMessage: string) =>
+    error("YAML_LIMIT", `YAML alias problem: ${yamlMessage}.`, "use fewer aliases, or write the repeated settings out"),
+
+  // ---- limits and hostile input (files.ts and parse.ts; docs/limits.md)
+  fileTooLarge: (size: number, limit: number) =>
+    error(
+      "FILE_TOO_LARGE",
+      `This file is ${bytes(size)}; mailgate reads config files of at most ${bytes(limit)}, and did not read it.`,
+      "split it into several files: every *.yaml and *.yml under the config directory is read",
+    ),
+  configTooLarge: (total: number, limit: number) =>
+    error(
+      "CONFIG_TOO_LARGE",
+      `With this file the config adds up to ${bytes(total)}, over the limit of ${bytes(limit)} for all files together; mailgate stopped reading here.`,
+      "remove files that do not belong in the config directory (generated or binary files?)",
+    ),
+  binaryFile: (byteOffset: number) =>
+    error(
+      "BINARY_FILE",
+      `This file contains a NUL byte (byte offset ${byteOffset}): it is binary, not YAML text.`,
+      "config files are UTF-8 text; move other files out of the config directory or give them a name not ending in .yaml/.yml",
+    ),
+  utf16File: (littleEndian: boolean) =>
+    error(
+      "NOT_UTF8",
+      `This file is UTF-16 text (${littleEndian ? "little" : "big"}-endian byte-order mark); mailgate reads UTF-8 only.`,
+      "save it as UTF-8 (most editors: \"Save with Encoding\" > UTF-8)",
+    ),
+  notUtf8: (byteOffset: number, byte: number) =>
+    error(
+      "NOT_UTF8",
+      `This file is not valid UTF-8: byte 0x${byte.toString(16).padStart(2, "0")} at byte offset ${byteOffset} does not belong to a UTF-8 character.`,
+      "save it as UTF-8; a file saved as Latin-1 or Windows-1252 shows this at its first accented letter",
+    ),
+  yamlTooDeep: (limit: number) =>
+    error(
+      "YAML_LIMIT",
+      `The YAML is nested more than ${limit} levels deep here; mailgate stops reading the file at this point.`,
+      "a mailgate config needs 6 levels: look for unbalanced [ or { brackets",
+    ),
+  yamlTooManyValues: (limit: number, throughAliases: boolean) =>
+    throughAliases
+      ? error(
+          "YAML_LIMIT",
+          `Aliases here would add more than ${limit.toLocaleString("en-US")} values to the file (a "billion laughs" pattern); mailgate does not expand them.`,
+          "use fewer aliases, or write the repeated settings out",
+        )
+      : error(
+          "YAML_LIMIT",
+          `This file has more than ${limit.toLocaleString("en-US")} values; mailgate stops reading it here.`,
+          "a domain takes about 20 values: split the file into several",
+        ),
+  yamlAliasCycle: (name: string) =>
+    error("YAML_LIMIT", `The alias \`*${name}\` is inside the node it refers to, so its value would never end.`, "replace the alias by the settings it should repeat"),
+  yamlUnresolvedAlias: (name: string) =>
+    error("YAML_SYNTAX", `The alias \`*${name}\` has no anchor \`&${name}\` before it.`, `define the anchor with &${name} before the first *${name}`),
+  fileSkipped: (reason: SkippedFileReason) => warning("FILE_SKIPPED", skippedMessage(reason), skippedHint(reason)),
+  directoryUnreadable: (reason: string) => error("FILE_UNREADABLE", `This directory cannot be listed: ${reason}. Config files in it are not read.`),
+  tooManyProblems: (hiddenErrors: number, hiddenWarnings: number, shown: number) =>
+    (hiddenErrors > 0 ? error : warning)(
+      "TOO_MANY_PROBLEMS",
+      `${hiddenErrors + hiddenWarnings} more problems in this file are not shown (${hiddenErrors} errors, ${hiddenWarnings} warnings); the first ${shown} are listed above.`,
+      "fix these first; so many usually means the file is not a mailgate config at all",
+    ),
 
   // ---- shape
   unknownKey: (key: string, where: string, allowed: readonly string[], suggestion: string | undefined) =>
@@ -279,6 +413,50 @@ export const messages = {
       `Firewall \`${name}\` has ${present.length === 0 ? "neither `securityGroupId` nor `vpcId` and `name`" : present.map((k) => `\`${k}\``).join(" and ")}; it needs exactly one way to find its group.`,
       "give `securityGroupId` to add rules to an existing group, or `vpcId` and `name` to have mailgate create the group",
     ),
+  /** A value outside the set the schema allows (`sources: prefix-list`). */
+  invalidChoice: (field: string, received: unknown, allowed: readonly string[], suggestion: string | undefined) =>
+    error(
+      "WRONG_TYPE",
+      `\`${field}\` must be one of ${allowed.join(", ")}; received ${describeValue(received)}.`,
+      didYouMean(suggestion),
+    ),
+  /** A number the schema bounds (quotas, rule numbers, capacity), with AWS's reason for the bound. */
+  numberOutOfRange: (field: string, key: string, received: unknown, bound: { readonly min: number } | { readonly max: number }) =>
+    error(
+      NUMBER_FIELDS[key]?.code ?? "WRONG_TYPE",
+      `\`${field}\` is ${describeValue(received)}; ${"min" in bound ? `the least allowed is ${bound.min}` : `the most allowed is ${bound.max}`}.`,
+      NUMBER_FIELDS[key]?.hint,
+    ),
+  invalidNetworkAclId: (text: string) =>
+    error(
+      "INVALID_NETWORK_ACL_ID",
+      `Invalid network ACL id ${quote(text)}; an ACL id is acl- followed by 8 or 17 lower-case hex digits.`,
+      "copy the id from the VPC console (Network ACLs), e.g. acl-0a1b2c3d4e5f67890",
+    ),
+  ruleNumbersReversed: (from: number, to: number) =>
+    error(
+      "INVALID_RULE_NUMBERS",
+      `\`ruleNumbers\` runs from ${from} down to ${to}; \`from\` must not be greater than \`to\`.`,
+      `did you mean { from: ${to}, to: ${from} }?`,
+    ),
+  invalidRuleGroupName: (text: string, reason: string) =>
+    error(
+      "INVALID_RULE_GROUP_NAME",
+      `Invalid Network Firewall rule group name ${quote(text)}: ${reason}.`,
+      "use 1-128 characters from a-z A-Z 0-9 and -, e.g. hubspot-mail-ingress",
+    ),
+  destinationTooBroad: (text: string) =>
+    error(
+      "CIDR_TOO_BROAD",
+      `Destination ${quote(text)} matches every address; HubSpot would reach every server behind the firewall, not only your mail servers.`,
+      "list the mail servers' addresses or subnets, e.g. 10.0.1.25/32",
+    ),
+  emptyDestinations: (field: string) =>
+    error(
+      "EMPTY_LIST",
+      `\`${field}\` is an empty list; it needs at least one mail server address or CIDR block.`,
+      "list the addresses of the mail servers behind the firewall, e.g. [10.0.1.25/32]",
+    ),
   invalidCidr: (text: string, list: string) =>
     error(
       "INVALID_CIDR",
@@ -305,6 +483,68 @@ export const messages = {
     ),
   duplicateCidr: (text: string, list: string, first: SourcePosition) =>
     warning("DUPLICATE_CIDR", `${quote(text)} is already in ${list} at ${formatPosition(first)}.`, "remove one of them"),
+
+  // ---- quotas (found once the policy has counted the rules; reported at the firewall's name)
+  securityGroupOverQuota: (p: SecurityGroupQuotaFigures) =>
+    error(
+      "RULE_QUOTA_EXCEEDED",
+      `Firewall \`${p.target}\` needs ${p.needed} ${p.family} inbound rules in existing security group ${p.securityGroupId}, but \`maxRules\` allows ${p.allowed}` +
+        (p.prefixListRules.length > 0 ? ` (${weightBreakdown(p)}).` : "."),
+      [
+        "AWS would refuse the rules at apply, and rules already in the group count too. Remedies:",
+        "let mailgate create the group instead (`vpcId` and `name`), which splits the rules over as many groups as needed;",
+        `raise \`maxRules\` if AWS raised this group's quota (Service Quotas: "Inbound or outbound rules per security group"; rules per group x groups per network interface must stay <= 1000);`,
+        ...(p.prefixListRules.length > 0 ? [`use \`sources: cidrs\` (a rule that references a prefix list weighs its max_entries, ${p.cidrAlternative} rules here with CIDRs);`] : []),
+        "or move some domains to another firewall",
+      ].join(" "),
+    ),
+  ruleHeavierThanQuota: (target: string, port: number, prefixList: string, weight: number, allowed: number) =>
+    error(
+      "RULE_QUOTA_EXCEEDED",
+      `Firewall \`${target}\`'s rule for tcp/${port} references prefix list ${prefixList}, which weighs ${weight} rules (its max_entries), but \`maxRules\` allows ${allowed} per group.`,
+      "raise `maxRules` if AWS raised your quota, or use `sources: cidrs` (one rule per CIDR)",
+    ),
+  networkAclOverQuota: (target: string, networkAclId: string, direction: "inbound" | "outbound", family: string, needed: number, allowed: number) =>
+    error(
+      "RULE_QUOTA_EXCEEDED",
+      `Firewall \`${target}\` needs ${needed} ${direction} ${family} rules in network ACL ${networkAclId}, but \`maxRules\` allows ${allowed}.`,
+      "AWS counts every rule of the ACL per direction and address family (default quota 20, at most 40 after an increase), and the ACL's other rules count too: " +
+        "raise `maxRules` if AWS raised the quota and the other rules leave room, or move some domains to a firewall on another ACL or to a security group",
+    ),
+  networkAclRuleNumbers: (target: string, direction: "inbound" | "outbound", needed: number, from: number, to: number) =>
+    error(
+      "RULE_NUMBERS_EXHAUSTED",
+      `Firewall \`${target}\` needs ${needed} ${direction} rule numbers, but \`ruleNumbers\` ${from}-${to} has only ${to - from + 1}.`,
+      `widen the range (e.g. from: ${from}, to: ${Math.min(32766, from + Math.max(2 * needed, 100) - 1)}) and keep the ACL's other rules outside it; mailgate spreads its rules over the range with gaps, so that adding a CIDR rarely renumbers other rules`,
+    ),
+  ruleGroupCapacity: (target: string, ruleGroupName: string, rules: number, capacity: number, given: boolean) =>
+    error(
+      "CAPACITY_EXCEEDED",
+      given
+        ? `Firewall \`${target}\` needs ${rules} stateful rules in rule group ${quote(ruleGroupName)}, but \`capacity\` is ${capacity}.`
+        : `Firewall \`${target}\` needs ${rules} stateful rules in rule group ${quote(ruleGroupName)}; a stateful rule group holds at most ${capacity}.`,
+      given
+        ? "a rule group's capacity is fixed at creation: give a larger `capacity` (changing it replaces the rule group), or omit it to let mailgate size it with room to grow"
+        : "split the domains over several firewalls, or list fewer destinations",
+    ),
+  prefixListTooLarge: (lists: string, family: string, entries: number, max: number) =>
+    error(
+      "PREFIX_LIST_TOO_LARGE",
+      `The HubSpot ${lists} prefix list would have ${entries} ${family} entries; Terraform creates a prefix list in one EC2 request, which takes at most ${max}.`,
+      "use `sources: cidrs` on this firewall (one rule per CIDR), or shorten `hubspot.ipRanges`",
+    ),
+  splitGroupNameTooLong: (target: string, groupName: string, groups: number) =>
+    error(
+      "INVALID_GROUP_NAME",
+      `Firewall \`${target}\` needs ${groups} security groups, named ${quote(groupName)}, ${quote(`${groupName}-2`)} and so on; ${quote(`${groupName}-${groups}`)} would be longer than AWS's 255 characters.`,
+      "shorten `name`",
+    ),
+  splitGroupNameTaken: (target: string, groupName: string, vpcId: string, region: string, otherTarget: string) =>
+    error(
+      "DUPLICATE_GROUP_NAME",
+      `Firewall \`${target}\` needs more than one security group, and one of them would be named ${quote(groupName)} in ${vpcId} (${region}), which firewall \`${otherTarget}\` also creates.`,
+      "AWS group names are unique per VPC: rename one of the groups",
+    ),
 
   // ---- references and cross-file
   missingSettings: (domain: string) =>
@@ -348,6 +588,18 @@ export const messages = {
       "DUPLICATE_GROUP_NAME",
       `Firewall \`${name}\` would create security group ${quote(groupName)} in ${vpcId} (${region}), as firewall \`${otherName}\` at ${formatPosition(first)} does.`,
       "AWS group names are unique per VPC: use one firewall for both, or give the groups different names",
+    ),
+  duplicateNetworkAcl: (id: string, name: string, otherName: string, first: SourcePosition) =>
+    error(
+      "DUPLICATE_NETWORK_ACL",
+      `Firewall \`${name}\` targets network ACL ${id}, which firewall \`${otherName}\` at ${formatPosition(first)} also targets.`,
+      "use one firewall name for the ACL (rule numbers would collide) and list it in every domain that needs it",
+    ),
+  duplicateRuleGroup: (ruleGroupName: string, region: string, name: string, otherName: string, first: SourcePosition) =>
+    error(
+      "DUPLICATE_RULE_GROUP",
+      `Firewall \`${name}\` would create rule group ${quote(ruleGroupName)} in ${region}, as firewall \`${otherName}\` at ${formatPosition(first)} does.`,
+      "AWS rule group names are unique per account and region: use one firewall for both, or give the rule groups different names",
     ),
   undefinedFirewall: (name: string, suggestion: string | undefined) =>
     error(

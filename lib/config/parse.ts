@@ -1,6 +1,21 @@
-import { LineCounter, parseDocument, visit, type YAMLError } from "yaml";
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  Parser,
+  YAMLParseError,
+  CST,
+  type Document,
+  type Node,
+  type YAMLError,
+} from "yaml";
 import type { Diagnostic } from "./diagnostic";
-import { messages } from "./messages";
+import { messages, type Problem } from "./messages";
 import { diagnosticAt, SourceFile } from "./source";
 
 export interface ParsedFile {
@@ -11,50 +26,255 @@ export interface ParsedFile {
   readonly value?: unknown;
   /** False when the YAML has errors: its shape is not worth checking. */
   readonly ok: boolean;
+  /** Problems found but not turned into diagnostics, beyond `YAML_LIMITS.maxReported`. */
+  readonly omitted?: { readonly errors: number; readonly warnings: number };
 }
 
-/** Aliases are allowed (for repeated settings) but bounded, against "billion laughs" files. */
-const MAX_ALIAS_COUNT = 100;
+/**
+ * Limits on the YAML itself, so no file can exhaust the stack or the heap (docs/limits.md).
+ * yaml has no depth limit of its own: its composer recurses once per level and overflows the
+ * stack at ~800 levels. It catches that RangeError, but when the overflow happens inside V8's
+ * regular-expression compiler the process aborts ("FATAL ERROR: RegExpCompiler Allocation
+ * failed"), which no catch can stop: measured with 1,000 `[` followed by 50,000 `- `. So depth
+ * is checked while the parser builds its syntax tree (iteratively, token by token), before the
+ * composer ever recurses.
+ */
+export const YAML_LIMITS = {
+  /** Nesting of collections. A config needs 6 (file > domains > entry > imap > incoming > port). */
+  maxDepth: 64,
+  /**
+   * Values (scalars and collections) in a file, counting each alias as its whole anchored value.
+   * A domain takes ~20 and ~200 bytes, so 1 MiB of config has ~100,000. A "billion laughs" file
+   * of 9 anchors of 9 aliases each would have 387 million, and 1 MiB of `[a,a,a,...]` 500,000,
+   * each a problem to report. Cost follows values, not bytes: ~50 us and ~3 KB of heap for a
+   * value with a problem, parse and checks included.
+   */
+  maxValues: 120_000,
+  /** yaml's own alias check in `toJS` (uses x nested uses); a second line of defence here. */
+  maxAliasCount: 10_000,
+  /** YAML errors and warnings reported per file; a binary-ish file can have one per character. */
+  maxReported: 100,
+} as const;
 
 export function parseConfigFile(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Line starts are found here rather than by the parser, so they are complete even when
+  // parsing stops early. They are the same places: yaml breaks lines at "\n" only.
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+
+  const tokens = parseTokens(text);
+  if ("stoppedAt" in tokens) {
+    const source = new SourceFile(file, text, emptyDocument(), lineCounter);
+    const at = source.locate(tokens.stoppedAt, tokens.stoppedAt + 1);
+    return { source, diagnostics: [diagnosticAt(tokens.problem, at)], ok: false };
+  }
+  const doc = compose(tokens.tokens, text);
   const source = new SourceFile(file, text, doc, lineCounter);
   const diagnostics = [
-    ...doc.errors.map((e) => yamlDiagnostic(source, e, "error")),
-    ...doc.warnings.map((e) => yamlDiagnostic(source, e, "warning")),
+    ...doc.errors.slice(0, YAML_LIMITS.maxReported).map((e) => yamlDiagnostic(source, e, "error")),
+    ...doc.warnings.slice(0, YAML_LIMITS.maxReported).map((e) => yamlDiagnostic(source, e, "warning")),
   ];
-  if (doc.errors.length > 0) return { source, diagnostics, ok: false };
-  try {
-    return { source, diagnostics, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? undefined, ok: true };
-  } catch (e) {
-    diagnostics.push(diagnosticAt(messages.tooManyAliases(String((e as Error).message)), source.locate(0, 1)));
-    return { source, diagnostics, ok: false };
+  const omitted = {
+    errors: Math.max(0, doc.errors.length - YAML_LIMITS.maxReported),
+    warnings: Math.max(0, doc.warnings.length - YAML_LIMITS.maxReported),
+  };
+  if (doc.errors.length > 0) return { source, diagnostics, ok: false, omitted };
+
+  const { problems, omittedDuplicates } = inspect(source);
+  omitted.errors += omittedDuplicates;
+  for (const { problem, offset } of problems) {
+    const [start, end] = offset;
+    diagnostics.push(diagnosticAt(problem, source.locate(start, end)));
   }
+  if (problems.some((p) => p.problem.severity === "error")) return { source, diagnostics, ok: false, omitted };
+  try {
+    return { source, diagnostics, value: doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount }) ?? undefined, ok: true, omitted };
+  } catch (e) {
+    // Not expected after `inspect`; yaml's own alias check stays as the last line of defence.
+    const firstAlias = problemsOffset(source);
+    diagnostics.push(diagnosticAt(messages.tooManyAliases(String((e as Error).message)), source.locate(firstAlias, firstAlias + 1)));
+    return { source, diagnostics, ok: false, omitted };
+  }
+}
+
+/** Lexemes that start a value: what `maxValues` counts before anything is built from them. */
+const VALUE_LEXEMES: ReadonlySet<string | null> = new Set([
+  "scalar",
+  "single-quoted-scalar",
+  "double-quoted-scalar",
+  "block-scalar-header",
+  "alias",
+  "flow-seq-start",
+  "flow-map-start",
+]);
+
+/**
+ * The syntax tree, built token by token so that nesting and size are bounded before they cost
+ * anything: the parser's own loop is iterative, and stops here at the first limit.
+ */
+function parseTokens(text: string): { tokens: CST.Token[] } | { stoppedAt: number; problem: Problem } {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  // The parser's stack holds the document, each open collection and the token in progress;
+  // `inspect` checks the exact depth, this only has to stop the composer's recursion early.
+  const maxStack = 2 * YAML_LIMITS.maxDepth;
+  let values = 0;
+  const here = () => Math.min(parser.offset, Math.max(0, text.length - 1));
+  for (const lexeme of new Lexer().lex(text)) {
+    if (VALUE_LEXEMES.has(CST.tokenType(lexeme)) && ++values > YAML_LIMITS.maxValues) {
+      return { stoppedAt: here(), problem: messages.yamlTooManyValues(YAML_LIMITS.maxValues, false) };
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > maxStack) return { stoppedAt: here(), problem: messages.yamlTooDeep(YAML_LIMITS.maxDepth) };
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return { tokens };
+}
+
+/**
+ * What `parseDocument` does, from tokens already checked. Duplicate keys are found by `inspect`
+ * in linear time: yaml's `uniqueKeys` compares each key with every earlier one, so a mapping of
+ * 100,000 keys (one 1 MiB file) would take minutes.
+ */
+function compose(tokens: readonly CST.Token[], text: string): Document.Parsed {
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(
+        new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"),
+      );
+      break;
+    }
+  }
+  // compose(..., forceDoc = true) always yields a document.
+  return doc as Document.Parsed;
+}
+
+function emptyDocument(): Document.Parsed {
+  return compose([], "");
+}
+
+class Stop extends Error {}
+
+interface LocatedProblem {
+  readonly problem: Problem;
+  readonly offset: readonly [number, number];
+}
+
+/**
+ * Checks on the composed document before it becomes plain values: duplicate keys (by the key's
+ * string form, which is what `toJS` would silently collapse: `1` and `"1"` too), aliases without
+ * an anchor, aliases inside their own anchor (a value that never ends), nesting and size after
+ * alias expansion. Each node's expanded size and height is computed once, so this is linear in
+ * the file even for a "billion laughs" bomb; the walk stops at the first limit it meets.
+ */
+function inspect(source: SourceFile): { problems: LocatedProblem[]; omittedDuplicates: number } {
+  const problems: LocatedProblem[] = [];
+  let omittedDuplicates = 0;
+  const rangeOf = (node: unknown): [number, number] => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range ? [range[0], Math.max(range[0] + 1, range[1])] : [0, 1];
+  };
+
+  // Duplicate keys, per mapping, in linear time.
+  const maps: Node[] = [];
+  let literal = 0;
+  const collect = (node: unknown): void => {
+    if (node === null || node === undefined) return;
+    literal++;
+    if (isMap(node)) maps.push(node);
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) {
+          collect(item.key);
+          collect(item.value);
+        } else collect(item);
+      }
+    }
+  };
+  collect(source.doc.contents);
+  for (const map of maps) {
+    if (!isMap(map)) continue;
+    const seen = new Set<string>();
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      if (seen.has(key)) {
+        if (problems.length < YAML_LIMITS.maxReported) {
+          problems.push({ problem: messages.duplicateKey(shorten(source.text.slice(...rangeOf(pair.key)))), offset: rangeOf(pair.key) });
+        } else omittedDuplicates++;
+      }
+      seen.add(key);
+    }
+  }
+
+  // Aliases: expanded size and height, memoised per node; `undefined` while in progress.
+  const measured = new Map<unknown, { size: number; height: number } | undefined>();
+  let firstAlias: unknown;
+  const stop = (problem: Problem, at: unknown): never => {
+    problems.push({ problem, offset: rangeOf(at) });
+    throw new Stop();
+  };
+  /** `via`: the outermost alias on the way here, where an expansion problem is reported. */
+  const measure = (node: unknown, level: number, via: unknown): { size: number; height: number } => {
+    if (isAlias(node)) {
+      const target = source.resolveAlias(node);
+      if (target === undefined) return stop(messages.yamlUnresolvedAlias(node.source), node);
+      if (measured.has(target) && measured.get(target) === undefined) return stop(messages.yamlAliasCycle(node.source), node);
+      firstAlias ??= node;
+      const result = measure(target, level, via ?? node);
+      if (result.size > YAML_LIMITS.maxValues) stop(messages.yamlTooManyValues(YAML_LIMITS.maxValues, true), via ?? node);
+      return result;
+    }
+    if (level > YAML_LIMITS.maxDepth) return stop(messages.yamlTooDeep(YAML_LIMITS.maxDepth), via ?? node);
+    const known = measured.get(node);
+    if (known) {
+      if (level + known.height - 1 > YAML_LIMITS.maxDepth) stop(messages.yamlTooDeep(YAML_LIMITS.maxDepth), via ?? node);
+      return known;
+    }
+    if (!isMap(node) && !isSeq(node)) return { size: 1, height: 1 };
+    measured.set(node, undefined);
+    let size = 1;
+    let height = 1;
+    for (const item of node.items) {
+      for (const child of isPair(item) ? [item.key, item.value] : [item]) {
+        if (child === null || child === undefined) continue;
+        const m = measure(child, level + 1, via);
+        size = Math.min(size + m.size, Number.MAX_SAFE_INTEGER);
+        height = Math.max(height, m.height + 1);
+      }
+    }
+    const result = { size, height };
+    measured.set(node, result);
+    return result;
+  };
+  try {
+    const root = measure(source.doc.contents, 1, undefined);
+    // Many aliases, each small: the sum is what toJS would build and every later check walk.
+    if (root.size - literal > YAML_LIMITS.maxValues) stop(messages.yamlTooManyValues(YAML_LIMITS.maxValues, true), firstAlias);
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+  }
+  return { problems, omittedDuplicates };
+}
+
+/** Where to report a problem yaml found with aliases: the first alias in the file. */
+function problemsOffset(source: SourceFile): number {
+  const match = /(^|[\s[{,:])\*[^\s,\]}]/m.exec(source.text);
+  return match ? match.index + match[1].length : 0;
 }
 
 function yamlDiagnostic(source: SourceFile, e: YAMLError, severity: "error" | "warning"): Diagnostic {
   const [start, end] = e.pos;
-  if (e.code === "DUPLICATE_KEY") {
-    const [keyStart, keyEnd] = keyRangeAt(source, start) ?? [start, end];
-    return diagnosticAt(messages.duplicateKey(source.text.slice(keyStart, keyEnd)), source.locate(keyStart, keyEnd));
-  }
   // yaml's messages end without a period and never contain positions when prettyErrors is off.
-  return diagnosticAt(messages.yamlProblem(severity, e.message.replace(/\.$/, "")), source.locate(start, end));
+  // Some quote the offending source ("Not a YAML token: ..."), which may be a whole line.
+  return diagnosticAt(messages.yamlProblem(severity, shorten(e.message.replace(/\.$/, ""))), source.locate(start, end));
 }
 
-/** The duplicate key's span: yaml reports only its first character. */
-function keyRangeAt(source: SourceFile, offset: number): [number, number] | undefined {
-  let found: [number, number] | undefined;
-  visit(source.doc, {
-    Pair(_, pair) {
-      const range = (pair.key as { range?: [number, number, number] } | null)?.range;
-      if (range && range[0] === offset) {
-        found = [range[0], range[1]];
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
+/** Source text quoted in a message: one line's worth at most. */
+function shorten(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }

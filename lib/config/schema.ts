@@ -7,8 +7,8 @@ import { z } from "zod";
  * `z.toJSONSchema`, and `shape.ts` maps its issues to diagnostics.
  */
 
-// Every number in the format is an integer (ports); `shape.ts` relies on that when it names
-// the expected type of a number field.
+// Every number in the format is an integer (ports, quotas, rule numbers, capacity); `shape.ts`
+// relies on that when it names the expected type of a number field.
 const port = z.int().min(1).max(65535).meta({ description: "TCP port, 1-65535" });
 
 const endpoint = z.strictObject({
@@ -49,16 +49,61 @@ const hubspotSection = z.strictObject({
     .meta({ description: "Your account's HubSpot IP lists; omitted = the lists HubSpot publishes" }),
 });
 
+const region = z.string().meta({ description: "AWS region, e.g. us-east-1" });
+
 const awsSecurityGroup = z.strictObject({
   type: z.literal("aws-security-group"),
-  region: z.string(),
+  region,
   vpcId: z.string().optional().meta({ description: "VPC of the group mailgate creates (with `name`)" }),
-  name: z.string().optional().meta({ description: "Name of the group mailgate creates (with `vpcId`)" }),
+  name: z.string().optional().meta({ description: "Name of the group mailgate creates (with `vpcId`); split groups get -2, -3, ..." }),
   securityGroupId: z.string().optional().meta({ description: "An existing group to add rules to" }),
+  sources: z
+    .enum(["cidrs", "prefix-lists"])
+    .optional()
+    .meta({ description: "cidrs: one rule per (CIDR, port); prefix-lists: rules reference managed prefix lists mailgate creates. @default cidrs" }),
+  maxRules: z
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: "Inbound rules per group and address family (a prefix-list rule weighs its max_entries). @default 60" }),
+});
+
+const ruleNumber = z.int().min(1).max(32766);
+
+const awsNetworkAcl = z.strictObject({
+  type: z.literal("aws-network-acl"),
+  region,
+  networkAclId: z.string().meta({ description: "The existing network ACL to add rules to (acl-...)" }),
+  ruleNumbers: z
+    .strictObject({
+      from: ruleNumber.meta({ description: "Lowest rule number mailgate may use (1-32766)" }),
+      to: ruleNumber.meta({ description: "Highest rule number mailgate may use (1-32766)" }),
+    })
+    .meta({ description: "The rule numbers mailgate may use in each direction; keep other rules out of this range" }),
+  maxRules: z
+    .int()
+    .min(1)
+    .max(40)
+    .optional()
+    .meta({ description: "Rules per direction and address family in this ACL. @default 20" }),
+});
+
+const awsNetworkFirewall = z.strictObject({
+  type: z.literal("aws-network-firewall"),
+  region,
+  name: z.string().meta({ description: "Name of the stateful rule group mailgate creates" }),
+  destinations: z.array(z.string()).min(1).meta({ description: "The mail servers' addresses behind the firewall (CIDRs or addresses)" }),
+  capacity: z
+    .int()
+    .min(1)
+    .max(30000)
+    .optional()
+    .meta({ description: "Rule group capacity, fixed at creation (changing it replaces the group). @default computed" }),
 });
 
 /** One member per firewall kind; a new kind is a new member. */
-const firewallTarget = z.discriminatedUnion("type", [awsSecurityGroup]);
+const firewallTarget = z.discriminatedUnion("type", [awsSecurityGroup, awsNetworkAcl, awsNetworkFirewall]);
 
 /** The values `type` may take, for messages. */
 export const FIREWALL_TYPES: readonly string[] = firewallTarget.options.map((o) => o.shape.type.value);

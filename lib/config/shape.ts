@@ -43,10 +43,21 @@ function translate(source: SourceFile, root: unknown, issue: z.core.$ZodIssue): 
           typeof received === "string" ? didYouMean(received, FIREWALL_TYPES) : undefined,
         ),
       );
+    case "invalid_value": {
+      const allowed = issue.values.map(String);
+      return at(
+        messages.invalidChoice(fieldName(path), received, allowed, typeof received === "string" ? didYouMean(received, allowed) : undefined),
+      );
+    }
     case "too_small":
-    case "too_big":
-      if (issue.origin === "number") return at(messages.invalidPort(received));
-      if (issue.origin === "array") return at(messages.emptyList(fieldName(path)));
+    case "too_big": {
+      const key = String(path[path.length - 1]);
+      if (issue.origin === "number") {
+        if (key === "port") return at(messages.invalidPort(received));
+        const bound = issue.code === "too_small" ? { min: Number(issue.minimum) } : { max: Number(issue.maximum) };
+        return at(messages.numberOutOfRange(fieldName(path), key, received, bound));
+      }
+      if (issue.origin === "array") return at(key === "destinations" ? messages.emptyDestinations(fieldName(path)) : messages.emptyList(fieldName(path)));
       if (issue.origin === "string" && path[path.length - 1] === "source") {
         return at(
           messages.invalidSourceText(
@@ -55,6 +66,7 @@ function translate(source: SourceFile, root: unknown, issue: z.core.$ZodIssue): 
         );
       }
       break;
+    }
     default:
       break;
   }

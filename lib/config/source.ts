@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, type Document, type LineCounter, type Pair } from "yaml";
+import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Diagnostic, SourcePosition } from "./diagnostic";
 import type { Problem } from "./messages";
 
@@ -61,13 +61,58 @@ export class SourceFile {
     const { line, col } = this.lineCounter.linePos(start);
     const lineStart = this.lineCounter.lineStarts[line - 1] ?? 0;
     const nextStart = this.lineCounter.lineStarts[line] ?? this.text.length;
-    const lineText = this.text.slice(lineStart, nextStart).replace(/\r?\n$/, "");
+    // Not a regex: V8 would scan the whole line for `$`, and a minified line can be 1 MiB long.
+    let lineEnd = nextStart;
+    if (this.text[lineEnd - 1] === "\n") lineEnd--;
+    if (this.text[lineEnd - 1] === "\r") lineEnd--;
+    const lineText = this.text.slice(lineStart, Math.max(lineStart, lineEnd));
     const length = Math.max(1, Math.min(end, lineStart + lineText.length) - start);
     return {
       position: { file: this.file, line, column: col },
-      excerpt: { lineText, column: col, length },
+      excerpt: excerpt(lineText, col, length),
     };
   }
+
+  /**
+   * The node an alias stands for: the last node with its anchor before it, in document order (as
+   * yaml's own `Alias.resolve`, which re-walks the whole document on every call; with thousands
+   * of diagnostics behind an alias that would be quadratic). Undefined for an unknown anchor.
+   */
+  resolveAlias(alias: Alias): Node | undefined {
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, Node | undefined>();
+      const anchors = new Map<string, Node>();
+      visit(this.doc, {
+        Node(_, node) {
+          if (isAlias(node)) targets.set(node, anchors.get(node.source));
+          else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
+  }
+
+  private aliasTargets?: Map<Alias, Node | undefined>;
+
+  /**
+   * The first entry of `map` whose key reads as `key`. Indexed on first use: looking keys up by
+   * scanning would make one diagnostic per key of a 50,000-key mapping quadratic.
+   */
+  private pairOf(map: YAMLMap, key: string): Pair | undefined {
+    let index = this.keyIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        const k = keyString(item.key);
+        if (!index.has(k)) index.set(k, item);
+      }
+      this.keyIndex.set(map, index);
+    }
+    return index.get(key);
+  }
+
+  private readonly keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   /**
    * Follows `path` through maps (matching keys by their string form, as `toJS` does), sequences
@@ -77,9 +122,9 @@ export class SourceFile {
     let node: unknown = this.doc.contents;
     let pair: Pair | undefined;
     for (const segment of path) {
-      const container = isAlias(node) ? node.resolve(this.doc) : node;
+      const container = isAlias(node) ? this.resolveAlias(node) : node;
       if (isMap(container)) {
-        const entry = container.items.find((item) => keyString(item.key) === String(segment));
+        const entry = this.pairOf(container, String(segment));
         if (!entry) return { node, pair, complete: false };
         pair = entry;
         node = entry.value;
@@ -105,6 +150,40 @@ export class SourceFile {
     return this.locate(range[0], range[1]);
   }
 }
+
+/** Excerpt lines longer than this are cut to a window around the column. */
+const EXCERPT_WIDTH = 120;
+const ELLIPSIS = "...";
+
+/**
+ * The line as shown under a diagnostic. Characters that would act on the terminal or reorder
+ * the text around them (control characters, bidirectional overrides: "Trojan Source") are
+ * shown as U+FFFD; each is one UTF-16 unit, as is its replacement, so the caret stays right.
+ * A very long line (a minified file, a binary one) is cut to a window around the column.
+ */
+export function excerpt(lineText: string, column: number, length: number): Excerpt {
+  const sanitize = (text: string) => text.replace(UNSAFE_IN_EXCERPT, "\uFFFD");
+  if (lineText.length <= EXCERPT_WIDTH) return { lineText: sanitize(lineText), column, length };
+  // Cut first, then sanitize: thousands of diagnostics may share one very long line.
+  let from = Math.max(0, Math.min(column - 1 - EXCERPT_WIDTH / 4, lineText.length - EXCERPT_WIDTH));
+  let to = Math.min(lineText.length, from + EXCERPT_WIDTH);
+  // Never cut a surrogate pair in half.
+  if (from > 0 && isLowSurrogate(lineText.charCodeAt(from))) from--;
+  if (to < lineText.length && isLowSurrogate(lineText.charCodeAt(to))) to++;
+  const prefix = from > 0 ? ELLIPSIS : "";
+  return {
+    lineText: `${prefix}${sanitize(lineText.slice(from, to))}${to < lineText.length ? ELLIPSIS : ""}`,
+    column: column - from + prefix.length,
+    length: Math.max(1, Math.min(length, to - (column - 1))),
+  };
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+// C0 controls but tab, DEL, C1 controls, and the bidirectional formatting characters.
+const UNSAFE_IN_EXCERPT = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 function keyString(key: unknown): string {
   if (isScalar(key)) return String(key.value);

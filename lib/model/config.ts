@@ -1,3 +1,4 @@
+import type { Diagnostic, SourcePosition } from "../config/diagnostic";
 import type { Cidr } from "./cidr";
 
 /**
@@ -52,18 +53,71 @@ export interface ExchangeDomain extends DomainBase {
 
 export type DomainSettings = ImapDomain | ExchangeDomain;
 
+/** Where a target is defined in the YAML (its key under `firewalls:`), with the caret excerpt. */
+export type TargetPosition = SourcePosition & { readonly excerpt?: Diagnostic["excerpt"] };
+
 interface FirewallBase {
   /** The key under `firewalls:`; safe alphabet, used in Terraform names. */
   readonly name: string;
   readonly region: string;
+  /**
+   * Where the target is defined, so problems found only after the policy has counted the rules
+   * (quotas, rule numbers, capacity) can be reported there. Set by the loader; absent in configs
+   * built in code. Never reaches any output.
+   */
+  readonly position?: TargetPosition;
 }
+
+/** How security group rules name HubSpot's sources. */
+export type SecurityGroupSources = "cidrs" | "prefix-lists";
 
 /** Either a group mailgate creates (`vpcId` + `groupName`) or an existing group's id. */
 export type SecurityGroupTarget = FirewallBase & {
   readonly type: "aws-security-group";
+  /**
+   * `cidrs`: one rule per (CIDR, port). `prefix-lists`: one rule per (HubSpot list, port) that
+   * references a managed prefix list mailgate creates in the stack.
+   * @default "cidrs"
+   */
+  readonly sources?: SecurityGroupSources;
+  /**
+   * Inbound rules per group and address family, counted as AWS counts them (a rule that
+   * references a prefix list weighs the list's `max_entries`).
+   * @default 60 (AWS's default quota)
+   */
+  readonly maxRules?: number;
 } & (
     | { readonly create: { readonly vpcId: string; readonly groupName: string }; readonly securityGroupId?: undefined }
     | { readonly create?: undefined; readonly securityGroupId: string }
   );
 
-export type FirewallTarget = SecurityGroupTarget;
+/** An existing network ACL that mailgate adds numbered rules to. */
+export type NetworkAclTarget = FirewallBase & {
+  readonly type: "aws-network-acl";
+  readonly networkAclId: string;
+  /** The rule numbers mailgate may use, inclusive, in each direction; `from <= to`, both 1-32766. */
+  readonly ruleNumbers: { readonly from: number; readonly to: number };
+  /**
+   * Rules per direction and address family (AWS's one-way quota).
+   * @default 20 (AWS's default quota; at most 40)
+   */
+  readonly maxRules?: number;
+};
+
+/** A stateful AWS Network Firewall rule group that mailgate creates. */
+export type NetworkFirewallTarget = FirewallBase & {
+  readonly type: "aws-network-firewall";
+  /** The rule group's name (AWS: 1-128 of `a-zA-Z0-9-`). */
+  readonly ruleGroupName: string;
+  /** The mail servers' addresses behind the firewall: canonical, sorted, unique. */
+  readonly destinations: readonly Cidr[];
+  /**
+   * The rule group's capacity, fixed at creation.
+   * @default computed from the rule count (see lib/policy/network-firewall.ts)
+   */
+  readonly capacity?: number;
+};
+
+export type FirewallTarget = SecurityGroupTarget | NetworkAclTarget | NetworkFirewallTarget;
+
+export type FirewallType = FirewallTarget["type"];

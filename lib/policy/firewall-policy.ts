@@ -1,7 +1,19 @@
-import { Cidr } from "../model/cidr";
-import type { Config, DomainSettings, Endpoint, FirewallTarget } from "../model/config";
+import type { Cidr, IpFamily } from "../model/cidr";
+import type {
+  Config,
+  DomainSettings,
+  Endpoint,
+  NetworkAclTarget,
+  NetworkFirewallTarget,
+  SecurityGroupSources,
+  SecurityGroupTarget,
+} from "../model/config";
 import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
 import { minimalCover } from "./aggregate";
+import { planNetworkAcl } from "./network-acl";
+import { planNetworkFirewall } from "./network-firewall";
+import type { PrefixListPlan } from "./prefix-lists";
+import { planSecurityGroup, PrefixListRegistry } from "./security-group";
 
 /** Why a rule exists: which HubSpot lists it serves, for which domains and mail servers. */
 export interface RuleProvenance {
@@ -20,16 +32,116 @@ export interface FirewallRule extends RuleProvenance {
   readonly cidr: Cidr;
 }
 
-export interface TargetPolicy {
-  readonly target: FirewallTarget;
-  /** Sorted by port, then `Cidr.compare`. Unique per (port, cidr). */
+/** Rules as AWS counts them against a quota, per address family. */
+export interface FamilyCounts {
+  readonly ipv4: number;
+  readonly ipv6: number;
+}
+
+/** One security group rule resource: a single CIDR, or a reference to a prefix list. */
+export type IngressRule = CidrIngress | PrefixListIngress;
+
+export interface CidrIngress {
+  readonly kind: "cidr";
+  readonly port: number;
+  readonly family: IpFamily;
+  /** A CIDR rule counts once. */
+  readonly weight: 1;
+  readonly rule: FirewallRule;
+}
+
+export interface PrefixListIngress {
+  readonly kind: "prefix-list";
+  readonly port: number;
+  readonly family: IpFamily;
+  /** AWS counts a rule referencing a prefix list as the list's `max_entries` rules. */
+  readonly weight: number;
+  readonly prefixList: PrefixListPlan;
+  /** The (port, CIDR) pairs this rule admits: the list's entries, with their provenance. */
+  readonly rules: readonly FirewallRule[];
+  /** The union of the covered rules' provenance (the port's lists, domains and servers). */
+  readonly provenance: RuleProvenance;
+}
+
+/** One security group of a target and the rules it holds. */
+export interface SecurityGroupPlan {
+  /** 1-based. Group n > 1 exists only for created targets, named `<name>-n`. */
+  readonly index: number;
+  /** The group's AWS name, for groups mailgate creates. */
+  readonly groupName?: string;
+  /** Sorted by port, then family, then CIDR or list. */
+  readonly ingress: readonly IngressRule[];
+  /** What the group's rules weigh against its quota. */
+  readonly weight: FamilyCounts;
+}
+
+interface TargetPolicyBase {
+  /**
+   * The exact (port, source CIDR) pairs HubSpot needs, whatever renders them. Sorted by port,
+   * then `Cidr.compare`. Unique per (port, cidr).
+   */
   readonly rules: readonly FirewallRule[];
 }
+
+export interface SecurityGroupPolicy extends TargetPolicyBase {
+  readonly type: "aws-security-group";
+  readonly target: SecurityGroupTarget;
+  /** `target.sources` with its default applied. */
+  readonly sources: SecurityGroupSources;
+  /** `target.maxRules` with its default applied. */
+  readonly maxRules: number;
+  /** One group for an existing group; as many as the quota needs for a created one. */
+  readonly groups: readonly SecurityGroupPlan[];
+}
+
+/** A numbered network ACL rule admitting one (port, CIDR) pair. */
+export interface NetworkAclInbound {
+  readonly ruleNumber: number;
+  readonly rule: FirewallRule;
+}
+
+/** A numbered outbound rule admitting TCP 1024-65535 to one source block: the return traffic. */
+export interface NetworkAclReturn extends RuleProvenance {
+  readonly ruleNumber: number;
+  readonly cidr: Cidr;
+}
+
+export interface NetworkAclPolicy extends TargetPolicyBase {
+  readonly type: "aws-network-acl";
+  readonly target: NetworkAclTarget;
+  /** `target.maxRules` with its default applied. */
+  readonly maxRules: number;
+  /** One per rule, sorted like `rules`. */
+  readonly inbound: readonly NetworkAclInbound[];
+  /** The minimal exact cover of every inbound source, sorted by `Cidr.compare`. */
+  readonly outbound: readonly NetworkAclReturn[];
+}
+
+/** One 5-tuple PASS rule: TCP from `rule.cidr`, any port, to `destination` on `rule.port`. */
+export interface StatefulRulePlan {
+  readonly sid: number;
+  readonly destination: Cidr;
+  readonly rule: FirewallRule;
+}
+
+export interface NetworkFirewallPolicy extends TargetPolicyBase {
+  readonly type: "aws-network-firewall";
+  readonly target: NetworkFirewallTarget;
+  /** The rule group's capacity: `target.capacity`, or computed from the rule count. */
+  readonly capacity: number;
+  readonly capacityGiven: boolean;
+  /** Per destination, the rules of its address family; sorted by destination, port, CIDR. */
+  readonly statefulRules: readonly StatefulRulePlan[];
+}
+
+export type TargetPolicy = SecurityGroupPolicy | NetworkAclPolicy | NetworkFirewallPolicy;
 
 export interface FirewallPolicy {
   readonly catalog: IpCatalog;
   /** Sorted by target name; only targets some domain references. */
   readonly targets: readonly TargetPolicy[];
+  /** Every prefix list some target's rules reference, sorted by key. Stacks create those they use. */
+  readonly prefixLists: readonly PrefixListPlan[];
 }
 
 /** One thing a domain needs from a target: a HubSpot list allowed to reach one server port. */
@@ -56,7 +168,11 @@ export function needsOf(domain: DomainSettings): Need[] {
   ];
 }
 
-/** Pure: from validated config to the exact rules per target. */
+/**
+ * Pure: from validated config to the exact rules per target, and how each target type renders
+ * them (groups, prefix lists, rule numbers, stateful rules). Never fails: what a target cannot
+ * hold (quotas, rule numbers, capacity) is left in the plan for `checkLimits` to report.
+ */
 export function buildPolicy(config: Config): FirewallPolicy {
   const catalog = catalogFor(config.ipRanges);
   const needsByTarget = new Map<string, Need[]>();
@@ -67,11 +183,30 @@ export function buildPolicy(config: Config): FirewallPolicy {
       needsByTarget.set(targetName, needs);
     }
   }
+  const prefixLists = new PrefixListRegistry(catalog);
   const targets = [...config.firewalls]
     .sort((a, b) => compareText(a.name, b.name))
     .filter((target) => needsByTarget.has(target.name))
-    .map((target) => ({ target, rules: rulesFor(needsByTarget.get(target.name) ?? [], catalog) }));
-  return { catalog, targets };
+    .map((target): TargetPolicy => {
+      const needs = needsByTarget.get(target.name) ?? [];
+      const rules = rulesFor(needs, catalog);
+      switch (target.type) {
+        case "aws-security-group":
+          return planSecurityGroup(target, rules, listsByPort(needs), prefixLists);
+        case "aws-network-acl":
+          return planNetworkAcl(target, rules);
+        case "aws-network-firewall":
+          return planNetworkFirewall(target, rules);
+      }
+    });
+  return { catalog, targets, prefixLists: prefixLists.all() };
+}
+
+/** Per port, the HubSpot lists some need sends there (sorted). */
+function listsByPort(needs: readonly Need[]): Map<number, HubSpotList[]> {
+  const byPort = new Map<number, HubSpotList[]>();
+  for (const need of needs) byPort.set(need.endpoint.port, unique([...(byPort.get(need.endpoint.port) ?? []), need.list]));
+  return byPort;
 }
 
 /**
@@ -110,10 +245,10 @@ export function endpointText({ host, port }: Endpoint): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function unique<T extends string>(values: readonly T[]): T[] {
+export function unique<T extends string>(values: readonly T[]): T[] {
   return [...new Set(values)].sort(compareText);
 }
 
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,0 +1,57 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
+import type { NetworkAclPolicy } from "../policy/firewall-policy";
+import { networkAclIdOutputName, networkAclInboundResourceName, networkAclReturnResourceName } from "./naming";
+
+export interface NetworkAclRulesProps {
+  /** The target's plan: numbered inbound rules and the return-traffic rules. */
+  readonly policy: NetworkAclPolicy;
+}
+
+/** TCP as AWS stores it: the provider reads rules back as protocol numbers, so "6" never diffs. */
+const TCP = "6";
+/** The ephemeral ports HubSpot's side of each connection uses (AWS's recommendation for return traffic). */
+export const EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
+
+/**
+ * HubSpot's ingress on an existing network ACL: one `aws_network_acl_rule` allowing TCP from
+ * each source to each port, and, since ACLs are stateless, one outbound rule per source block
+ * allowing the replies to its ephemeral ports. Rule numbers are the policy's.
+ */
+export class NetworkAclRules extends Construct {
+  constructor(scope: Construct, id: string, props: NetworkAclRulesProps) {
+    super(scope, id);
+    const { target, inbound, outbound } = props.policy;
+    for (const { ruleNumber, rule } of inbound) {
+      const name = networkAclInboundResourceName(target.name, rule);
+      new NetworkAclRule(this, name, {
+        networkAclId: target.networkAclId,
+        egress: false,
+        ruleNumber,
+        protocol: TCP,
+        ruleAction: "allow",
+        fromPort: rule.port,
+        toPort: rule.port,
+        ...(rule.cidr.family === 4 ? { cidrBlock: rule.cidr.toString() } : { ipv6CidrBlock: rule.cidr.toString() }),
+      }).overrideLogicalId(name);
+    }
+    for (const { ruleNumber, cidr } of outbound) {
+      const name = networkAclReturnResourceName(target.name, cidr);
+      new NetworkAclRule(this, name, {
+        networkAclId: target.networkAclId,
+        egress: true,
+        ruleNumber,
+        protocol: TCP,
+        ruleAction: "allow",
+        fromPort: EPHEMERAL_PORTS.from,
+        toPort: EPHEMERAL_PORTS.to,
+        ...(cidr.family === 4 ? { cidrBlock: cidr.toString() } : { ipv6CidrBlock: cidr.toString() }),
+      }).overrideLogicalId(name);
+    }
+    new TerraformOutput(this, "network-acl-id", {
+      value: target.networkAclId,
+      description: `Network ACL holding HubSpot's rules for target ${target.name}`,
+    }).overrideLogicalId(networkAclIdOutputName(target.name));
+  }
+}

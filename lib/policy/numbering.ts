@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Stable numbers for rules that AWS identifies by number: network ACL rule numbers (unique per
+ * ACL and direction, and part of the rule's identity: a new number replaces the rule) and Network
+ * Firewall signature ids (unique per rule group).
+ *
+ * Each key gets a "home" number by hashing its content (never its position in the YAML) into the
+ * range, and a priority from a second hash. Keys are placed in priority order, each on the first
+ * free number at or after its home, wrapping around to the start of the range (linear probing in
+ * a canonical order). Why this and not 1, 2, 3 in sorted order:
+ * - a key's number depends only on its own content and on the few keys that hash near it. Adding
+ *   one CIDR can only renumber rules of the one run of consecutive used numbers the new rule joins,
+ *   and only those placed after it in priority order: with the range twice the rule count, on
+ *   average fewer than half a rule (sequential numbering renumbers every rule after the insertion
+ *   point; placing keys in home order instead of by a random priority, about twice as many);
+ * - spreading the keys over the whole range leaves gaps between them, as AWS recommends for
+ *   network ACLs, so other rules can be placed between them by hand if ever needed.
+ * The hashes (SHA-256 of the key, first 48 bits; of `priority:` + key for the order) are part of
+ * the output contract: changing them would renumber every rule once.
+ *
+ * When the range has fewer numbers than keys, every key is still numbered (the surplus above
+ * `to`) so the plan stays complete; `checkLimits` reports it and nothing is synthesized.
+ */
+export function assignStableNumbers(keys: readonly string[], from: number, to: number): Map<string, number> {
+  const size = to - from + 1;
+  const unique = [...new Set(keys)];
+  const numbers = new Map<string, number>();
+  if (size <= 0 || unique.length > size) {
+    [...unique].sort(compareText).forEach((key, i) => numbers.set(key, from + i));
+    return numbers;
+  }
+  const placed = unique
+    .map((key) => ({ key, home: homeOffset(key, size), priority: hash48(`priority:${key}`) }))
+    .sort((a, b) => a.priority - b.priority || compareText(a.key, b.key));
+  const used = new Uint8Array(size);
+  for (const { key, home } of placed) {
+    let offset = home;
+    while (used[offset]) offset = (offset + 1) % size;
+    used[offset] = 1;
+    numbers.set(key, from + offset);
+  }
+  return numbers;
+}
+
+/** Where a key would go in an empty range of `size` numbers, as an offset from its start. */
+export function homeOffset(key: string, size: number): number {
+  return hash48(key) % size;
+}
+
+function hash48(text: string): number {
+  return createHash("sha256").update(text, "utf8").digest().readUIntBE(0, 6);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

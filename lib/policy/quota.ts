@@ -1,0 +1,239 @@
+import type { IpFamily } from "../model/cidr";
+import type { NetworkAclTarget, NetworkFirewallTarget, SecurityGroupTarget } from "../model/config";
+import type { FamilyCounts, FirewallPolicy, IngressRule } from "./firewall-policy";
+import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan } from "./prefix-lists";
+
+/**
+ * AWS quotas as mailgate counts them, and the check that runs once the policy has laid out every
+ * target. Pure; the loader's caller turns the problems into located diagnostics.
+ */
+
+/** AWS default: inbound rules per security group, per address family. */
+export const DEFAULT_SECURITY_GROUP_MAX_RULES = 60;
+/** AWS default: rules per network ACL, per direction and address family (at most 40). */
+export const DEFAULT_NETWORK_ACL_MAX_RULES = 20;
+/** AWS: a stateful rule group's capacity is at most 30,000. */
+export const MAX_STATEFUL_CAPACITY = 30_000;
+
+export const FAMILIES: readonly IpFamily[] = [4, 6];
+
+export function familyKey(family: IpFamily): keyof FamilyCounts {
+  return family === 4 ? "ipv4" : "ipv6";
+}
+
+/** Sums weights per family: an IPv4 rule never counts against the IPv6 quota, nor the reverse. */
+export function countByFamily(items: Iterable<{ readonly family: IpFamily; readonly weight: number }>): FamilyCounts {
+  let ipv4 = 0;
+  let ipv6 = 0;
+  for (const { family, weight } of items) {
+    if (family === 4) ipv4 += weight;
+    else ipv6 += weight;
+  }
+  return { ipv4, ipv6 };
+}
+
+export interface Packable {
+  readonly port: number;
+  readonly family: IpFamily;
+  readonly weight: number;
+}
+
+/**
+ * Splits the rules of a created group into as few groups as first-fit finds, each within
+ * `maxRules` per family. Deterministic, and chosen for stability under edits, since a rule that
+ * moves to another group is destroyed and re-created (`security_group_id` cannot change in place):
+ * - whole ports first, in ascending port order, each into the first group with room for all of
+ *   it: a port's allowlist stays together (one group to read per port), and a port is placed
+ *   only after every lower port, so adding a higher port or a rule to the last port moves nothing;
+ * - a port too big for any one group is spread rule by rule (in the order given: CIDRs sorted),
+ *   each into the first group with room;
+ * - chunking the sorted (port, CIDR) sequence instead would shift every later rule across every
+ *   later group boundary whenever one rule is inserted early.
+ * An item heavier than `maxRules` on its own gets a group of its own; `checkLimits` reports it.
+ */
+export function packGroups<T extends Packable>(items: readonly T[], maxRules: number): T[][] {
+  const groups: { items: T[]; used: { ipv4: number; ipv6: number } }[] = [];
+  const fits = (g: (typeof groups)[number], w: FamilyCounts) => g.used.ipv4 + w.ipv4 <= maxRules && g.used.ipv6 + w.ipv6 <= maxRules;
+  const place = (portItems: readonly T[]) => {
+    const w = countByFamily(portItems);
+    let group = groups.find((g) => fits(g, w));
+    if (!group) {
+      group = { items: [], used: { ipv4: 0, ipv6: 0 } };
+      groups.push(group);
+    }
+    group.items.push(...portItems);
+    group.used.ipv4 += w.ipv4;
+    group.used.ipv6 += w.ipv6;
+  };
+  const ports = [...new Set(items.map((i) => i.port))].sort((a, b) => a - b);
+  for (const port of ports) {
+    const portItems = items.filter((i) => i.port === port);
+    const w = countByFamily(portItems);
+    if (w.ipv4 <= maxRules && w.ipv6 <= maxRules) place(portItems);
+    else for (const item of portItems) place([item]);
+  }
+  return groups.map((g) => g.items);
+}
+
+/** How many groups a created target needs for rules of these weights (for tables and docs). */
+export function groupsNeeded(items: readonly Packable[], maxRules: number): number {
+  return packGroups(items, maxRules).length;
+}
+
+/** Something a target's plan asks of AWS that AWS would refuse at apply. */
+export type LimitProblem =
+  | {
+      readonly kind: "security-group-quota";
+      readonly target: SecurityGroupTarget & { readonly securityGroupId: string };
+      readonly family: IpFamily;
+      readonly needed: number;
+      readonly allowed: number;
+      readonly cidrRules: number;
+      readonly prefixListRules: readonly { readonly prefixList: PrefixListPlan; readonly rules: number }[];
+      /** What the same (port, CIDR) pairs would weigh as CIDR rules. */
+      readonly cidrAlternative: number;
+    }
+  | {
+      readonly kind: "rule-heavier-than-quota";
+      readonly target: SecurityGroupTarget;
+      readonly port: number;
+      readonly prefixList: PrefixListPlan;
+      readonly allowed: number;
+    }
+  | {
+      readonly kind: "network-acl-quota";
+      readonly target: NetworkAclTarget;
+      readonly direction: "inbound" | "outbound";
+      readonly family: IpFamily;
+      readonly needed: number;
+      readonly allowed: number;
+    }
+  | {
+      readonly kind: "network-acl-numbers";
+      readonly target: NetworkAclTarget;
+      readonly direction: "inbound" | "outbound";
+      readonly needed: number;
+    }
+  | {
+      readonly kind: "capacity";
+      readonly target: NetworkFirewallTarget;
+      readonly rules: number;
+      readonly capacity: number;
+      readonly given: boolean;
+    }
+  | { readonly kind: "prefix-list-too-large"; readonly target: SecurityGroupTarget; readonly prefixList: PrefixListPlan }
+  | { readonly kind: "split-name-too-long"; readonly target: SecurityGroupTarget; readonly groupName: string; readonly groups: number }
+  | {
+      readonly kind: "split-name-taken";
+      readonly target: SecurityGroupTarget;
+      readonly groupName: string;
+      readonly vpcId: string;
+      readonly otherTarget: string;
+    };
+
+/** AWS: security group names are at most 255 characters. */
+const MAX_GROUP_NAME_LENGTH = 255;
+
+/**
+ * Everything in the plan AWS would refuse: a group over its quota, an ACL over its quota or out
+ * of rule numbers, a rule group over its capacity, a prefix list too large to create, split group
+ * names that do not fit or collide. Sorted by target name, in the order found.
+ */
+export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
+  const problems: LimitProblem[] = [];
+  const createdNames = new Map<string, string>();
+  for (const p of policy.targets) {
+    if (p.type === "aws-security-group" && p.target.create) {
+      for (const g of p.groups) {
+        if (g.groupName !== undefined) createdNames.set(JSON.stringify([p.target.region, p.target.create.vpcId, g.groupName]), p.target.name);
+      }
+    }
+  }
+
+  for (const p of policy.targets) {
+    switch (p.type) {
+      case "aws-security-group": {
+        const target = p.target;
+        for (const pl of unique(p.groups.flatMap((g) => g.ingress).flatMap((r) => (r.kind === "prefix-list" ? [r.prefixList] : [])))) {
+          if (pl.entries.length > PREFIX_LIST_ENTRIES_PER_REQUEST) problems.push({ kind: "prefix-list-too-large", target, prefixList: pl });
+        }
+        if (target.securityGroupId !== undefined) {
+          const existing = { ...target, securityGroupId: target.securityGroupId };
+          for (const family of FAMILIES) {
+            const rules = p.groups.flatMap((g) => g.ingress).filter((r) => r.family === family);
+            const needed = countByFamily(rules)[familyKey(family)];
+            if (needed <= p.maxRules) continue;
+            problems.push({
+              kind: "security-group-quota",
+              target: existing,
+              family,
+              needed,
+              allowed: p.maxRules,
+              cidrRules: rules.filter((r) => r.kind === "cidr").length,
+              prefixListRules: prefixListUse(rules),
+              cidrAlternative: p.rules.filter((r) => r.cidr.family === family).length,
+            });
+          }
+          break;
+        }
+        for (const rule of p.groups.flatMap((g) => g.ingress)) {
+          if (rule.kind === "prefix-list" && rule.weight > p.maxRules) {
+            problems.push({ kind: "rule-heavier-than-quota", target, port: rule.port, prefixList: rule.prefixList, allowed: p.maxRules });
+          }
+        }
+        const create = target.create;
+        if (create && p.groups.length > 1) {
+          const last = p.groups[p.groups.length - 1].groupName ?? "";
+          if (last.length > MAX_GROUP_NAME_LENGTH) {
+            problems.push({ kind: "split-name-too-long", target, groupName: create.groupName, groups: p.groups.length });
+          }
+          for (const g of p.groups.slice(1)) {
+            const other = createdNames.get(JSON.stringify([target.region, create.vpcId, g.groupName]));
+            if (other !== undefined && other !== target.name) {
+              problems.push({ kind: "split-name-taken", target, groupName: g.groupName ?? "", vpcId: create.vpcId, otherTarget: other });
+            }
+          }
+        }
+        break;
+      }
+      case "aws-network-acl": {
+        const { from, to } = p.target.ruleNumbers;
+        const directions = [
+          ["inbound", p.inbound.map((r) => ({ family: r.rule.cidr.family, ruleNumber: r.ruleNumber }))],
+          ["outbound", p.outbound.map((r) => ({ family: r.cidr.family, ruleNumber: r.ruleNumber }))],
+        ] as const;
+        for (const [direction, rules] of directions) {
+          for (const family of FAMILIES) {
+            const needed = rules.filter((r) => r.family === family).length;
+            if (needed > p.maxRules) problems.push({ kind: "network-acl-quota", target: p.target, direction, family, needed, allowed: p.maxRules });
+          }
+          if (rules.some((r) => r.ruleNumber < from || r.ruleNumber > to)) {
+            problems.push({ kind: "network-acl-numbers", target: p.target, direction, needed: rules.length });
+          }
+        }
+        break;
+      }
+      case "aws-network-firewall":
+        if (p.statefulRules.length > p.capacity) {
+          problems.push({ kind: "capacity", target: p.target, rules: p.statefulRules.length, capacity: p.capacity, given: p.capacityGiven });
+        }
+        break;
+    }
+  }
+  return problems;
+}
+
+function prefixListUse(rules: readonly IngressRule[]): { prefixList: PrefixListPlan; rules: number }[] {
+  const byKey = new Map<string, { prefixList: PrefixListPlan; rules: number }>();
+  for (const r of rules) {
+    if (r.kind !== "prefix-list") continue;
+    const entry = byKey.get(r.prefixList.key) ?? { prefixList: r.prefixList, rules: 0 };
+    entry.rules++;
+    byKey.set(r.prefixList.key, entry);
+  }
+  return [...byKey.values()].sort((a, b) => (a.prefixList.key < b.prefixList.key ? -1 : a.prefixList.key > b.prefixList.key ? 1 : 0));
+}
+
+function unique(lists: readonly PrefixListPlan[]): PrefixListPlan[] {
+  return [...new Map(lists.map((l) => [l.key, l])).values()];
+}
