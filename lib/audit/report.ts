@@ -5,11 +5,11 @@ import {
   prefixListAddress,
   prefixListName,
   prefixListRuleAddress,
-  regionStackName,
   ruleAddress,
   ruleGroupAddress,
 } from "../aws/naming";
 import { Cidr } from "../model/cidr";
+import { stackName } from "../model/stack";
 import type { Config, FirewallType } from "../model/config";
 import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
 import type { FamilyCounts, FirewallPolicy, FirewallRule, RuleProvenance, TargetPolicy } from "../policy/firewall-policy";
@@ -83,6 +83,10 @@ interface ReportTargetBase {
   readonly target: string;
   readonly type: FirewallType;
   readonly region: string;
+  /** AWS account, when the config names one (from `account` or `roleArn`). */
+  readonly account?: string;
+  /** The cdktf stack holding the target's resources (`cdktf plan <stack>`). */
+  readonly stack: string;
   /** Rule rows of this target (for a Network Firewall: stateful rules). */
   readonly rules: number;
 }
@@ -203,7 +207,7 @@ function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
     target,
     type: p.type,
     region: p.target.region,
-    stack: regionStackName(p.target.region),
+    stack: stackName(p.target),
     direction: "ingress" as const,
     protocol: "tcp" as const,
   };
@@ -324,7 +328,13 @@ function compareOptionalCidr(a: Cidr | undefined, b: Cidr | undefined): number {
 }
 
 function reportTarget(p: TargetPolicy, rules: number): ReportTarget {
-  const base = { target: p.target.name, region: p.target.region, rules };
+  const base = {
+    target: p.target.name,
+    region: p.target.region,
+    ...(p.target.account ? { account: p.target.account } : {}),
+    stack: stackName(p.target),
+    rules,
+  };
   switch (p.type) {
     case "aws-security-group": {
       const t = p.target;
@@ -372,22 +382,20 @@ function reportTarget(p: TargetPolicy, rules: number): ReportTarget {
 }
 
 function reportPrefixLists(policy: FirewallPolicy): ReportPrefixList[] {
-  const regions = [...new Set(policy.targets.map((t) => t.target.region))].sort();
-  return regions.flatMap((region) =>
-    prefixListsUsedBy(
-      policy.targets.filter((t) => t.target.region === region),
-      policy.prefixLists,
-    ).map((pl) => ({
-      stack: regionStackName(region),
-      region,
+  const stacks = [...new Set(policy.targets.map((t) => stackName(t.target)))].sort();
+  return stacks.flatMap((stack) => {
+    const targets = policy.targets.filter((t) => stackName(t.target) === stack);
+    return prefixListsUsedBy(targets, policy.prefixLists).map((pl) => ({
+      stack,
+      region: targets[0].target.region,
       name: prefixListName(pl),
       terraformAddress: prefixListAddress(pl),
       family: pl.family === 4 ? ("IPv4" as const) : ("IPv6" as const),
       lists: [...pl.lists],
       maxEntries: pl.maxEntries,
       entries: pl.entries.map(String),
-    })),
-  );
+    }));
+  });
 }
 
 function reportCatalog(catalog: IpCatalog): ReportCatalog {
@@ -503,7 +511,7 @@ export function renderReportMarkdown(report: FirewallReport): string {
     const rules = report.rules.filter((r) => r.target === target.target);
     const coverage = report.coverage.filter((c) => c.target === target.target);
     const returns = report.returnTraffic.filter((c) => c.target === target.target);
-    lines.push(`## ${target.target}`, "", `- Type: ${target.type}`, `- Region: ${target.region} (stack \`${regionStackName(target.region)}\`)`);
+    lines.push(`## ${target.target}`, "", `- Type: ${target.type}`, `- Region: ${target.region} (stack \`${target.stack}\`)`);
     lines.push(...targetDetails(target), "", ...ruleTable(target, rules), "", "Coverage proof:", "");
     lines.push(...coverage.map((c) => `- ${describeCoverage(c)}`), ...returns.map((c) => `- ${describeReturnCoverage(c)}`), "");
     const domains = [...new Set(rules.flatMap((r) => r.domains))].sort(compareText);

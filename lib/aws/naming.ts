@@ -6,11 +6,6 @@ import type { FirewallRule } from "../policy/firewall-policy";
 import type { PrefixListPlan } from "../policy/prefix-lists";
 import { terraformName } from "./terraform-text";
 
-/** Stack name for a region: one Terraform state and provider each; CI runs `cdktf plan <name>`. */
-export function regionStackName(region: string): string {
-  return `mailgate-${region}`;
-}
-
 export const RULE_RESOURCE_TYPE = "aws_vpc_security_group_ingress_rule";
 export const GROUP_RESOURCE_TYPE = "aws_security_group";
 export const PREFIX_LIST_RESOURCE_TYPE = "aws_ec2_managed_prefix_list";

@@ -1,36 +1,44 @@
 import { Construct } from "constructs";
-import { LocalBackend, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { TargetPolicy } from "../policy/firewall-policy";
 import type { PrefixListPlan } from "../policy/prefix-lists";
-import { regionStackName } from "./naming";
+import type { TerraformBackendSettings } from "../model/config";
+import { addBackend } from "./backend";
 import { NetworkAclRules } from "./network-acl-rules";
 import { NetworkFirewallRules } from "./network-firewall-rules";
 import { HubSpotPrefixLists } from "./prefix-lists";
 import { SecurityGroupIngress } from "./security-group-ingress";
 
 export interface RegionStackProps {
+  /** `mailgate-<region>` or `mailgate-<account>-<region>` (lib/model/stack.ts). */
+  readonly name: string;
   readonly region: string;
+  /** Pins the provider to this account (`allowed_account_ids`), so a wrong credential fails fast. */
+  readonly account?: string;
+  /** The role the provider assumes. */
+  readonly roleArn?: string;
+  /** @default local state beside the output directory */
+  readonly backend?: TerraformBackendSettings;
   /** The targets in this region, each with its plan. */
   readonly targets: readonly TargetPolicy[];
   /** The prefix lists the stack's security group rules reference (created once per stack). */
   readonly prefixLists: readonly PrefixListPlan[];
 }
 
-/** One Terraform stack (one state, one provider) per AWS region. */
+/**
+ * One Terraform stack (one state, one provider) per AWS account and region: many small stacks
+ * plan in parallel in CI and keep each apply's blast radius to one account and region.
+ */
 export class RegionStack extends TerraformStack {
   constructor(scope: Construct, props: RegionStackProps) {
-    const name = regionStackName(props.region);
-    super(scope, name);
-
-    // cdktf's default local backend path is absolute, so the same config would synthesize
-    // different bytes on every machine. Terraform runs in <outdir>/stacks/<name>: the state lives
-    // beside the output directory, which is the project root for the default cdktf.out. Never
-    // inside it: cdktf deletes the folders of stacks that disappear, and the state with them.
-    new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
+    super(scope, props.name);
+    addBackend(this, props.name, props.backend);
 
     new AwsProvider(this, "aws", {
       region: props.region,
+      ...(props.account ? { allowedAccountIds: [props.account] } : {}),
+      ...(props.roleArn ? { assumeRole: [{ roleArn: props.roleArn, sessionName: "mailgate" }] } : {}),
       defaultTags: [{ tags: { ManagedBy: "mailgate" } }],
     });
 

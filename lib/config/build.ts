@@ -11,7 +11,9 @@ export function buildConfig(files: readonly FileFacts[]): Config {
   const referenced = new Set(domainFacts.flatMap((d) => d.firewallRefs.map((r) => r.name)));
   const hubspot = files.find((f) => f.hubspot?.hasIpRanges)?.hubspot;
   const ipRanges = hubspot?.hasIpRanges ? required(hubspot.ipRanges, "hubspot.ipRanges") : undefined;
+  const terraform = files.find((f) => f.terraform)?.terraform;
   return {
+    ...(terraform ? { terraform: required(terraform.settings, "terraform") } : {}),
     ...(ipRanges
       ? { ipRanges: { source: ipRanges.source, smtp: canonicalList(ipRanges.smtp), imap: canonicalList(ipRanges.imap) } }
       : {}),

@@ -1,6 +1,7 @@
 import { Cidr, isCidr } from "../model/cidr";
 import type { FirewallTarget, SecurityGroupSources } from "../model/config";
 import { AWS_REGION_PATTERN, KNOWN_AWS_REGIONS } from "./aws-regions";
+import { checkAwsAccess } from "./check-aws-access";
 import { FileContext, isPlainMap, type PlainMap } from "./context";
 import type { FirewallFact } from "./facts";
 import { messages, type GroupNameProblem, type Problem } from "./messages";
@@ -30,15 +31,23 @@ export function checkFirewall(ctx: FileContext, name: string, target: unknown, p
   if (!FIREWALL_NAME.test(name)) ctx.report(messages.invalidFirewallName(name, suggestFirewallName(name)), at);
   if (!isPlainMap(target)) return { name, at };
   const region = typeof target.region === "string" ? checkRegion(ctx, target.region, [...path, "region"]) : undefined;
+  const access = checkAwsAccess(ctx, target, path);
+  const fact = checkByType(ctx, { name, at }, target, path, region);
+  if (!fact.target) return fact;
+  if (!access) return { ...fact, target: undefined };
+  return { ...fact, target: { ...fact.target, ...access } };
+}
+
+function checkByType(ctx: FileContext, nameAt: NameAt, target: PlainMap, path: Path, region: string | undefined): FirewallFact {
   switch (target.type) {
     case "aws-security-group":
-      return checkSecurityGroup(ctx, { name, at }, target, path, region);
+      return checkSecurityGroup(ctx, nameAt, target, path, region);
     case "aws-network-acl":
-      return checkNetworkAcl(ctx, { name, at }, target, path, region);
+      return checkNetworkAcl(ctx, nameAt, target, path, region);
     case "aws-network-firewall":
-      return checkNetworkFirewall(ctx, { name, at }, target, path, region);
+      return checkNetworkFirewall(ctx, nameAt, target, path, region);
     default:
-      return { name, at };
+      return nameAt;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "./diagnostic";
-import type { DomainFact, FileFacts, FirewallFact, HubspotFact, SettingsKind } from "./facts";
+import { stackName } from "../model/stack";
+import type { DomainFact, FileFacts, FirewallFact, HubspotFact, SettingsKind, TerraformFact } from "./facts";
 import { messages, type Problem } from "./messages";
 import { comparePositions, diagnosticAt, type Located } from "./source";
 import { didYouMean } from "./suggest";
@@ -15,10 +16,13 @@ export function checkAcrossFiles(files: readonly FileFacts[], complete: boolean)
   const domains = files.flatMap((f) => f.domains);
   const firewalls = files.flatMap((f) => f.firewalls);
   const hubspots = files.flatMap((f) => (f.hubspot ? [f.hubspot] : []));
+  const terraforms = files.flatMap((f) => (f.terraform ? [f.terraform] : []));
   return [
     ...checkDomainSettings(domains),
     ...checkDuplicateFirewalls(firewalls),
     ...checkHubspotSections(hubspots),
+    ...checkTerraformSections(terraforms),
+    ...checkStackRoles(firewalls),
     ...(complete ? checkReferences(domains, firewalls) : []),
   ];
 }
@@ -84,6 +88,29 @@ function checkDuplicateFirewalls(firewalls: readonly FirewallFact[]): Diagnostic
       (f, first) => messages.duplicateRuleGroup(f.group.name, f.group.region, f.name, first.name, first.at.position),
     ),
   ];
+}
+
+function checkTerraformSections(sections: readonly TerraformFact[]): Diagnostic[] {
+  return laterDuplicates(
+    sections.map((s) => ({ key: "terraform", at: s.at })),
+    (_, first) => messages.duplicateTerraform(first.at.position),
+  );
+}
+
+/** A stack has one AWS provider, so all its firewalls must deploy through the same role (or none). */
+function checkStackRoles(firewalls: readonly FirewallFact[]): Diagnostic[] {
+  const firstInStack = new Map<string, { at: Located; roleArn?: string }>();
+  const diagnostics: Diagnostic[] = [];
+  for (const f of [...firewalls].sort((a, b) => comparePositions(a.at.position, b.at.position))) {
+    if (!f.target) continue;
+    const stack = stackName(f.target);
+    const first = firstInStack.get(stack);
+    if (!first) firstInStack.set(stack, { at: f.at, roleArn: f.target.roleArn });
+    else if (first.roleArn !== f.target.roleArn) {
+      diagnostics.push(diagnosticAt(messages.conflictingStackRole(stack, f.target.roleArn, first.roleArn, first.at.position), f.at, [first.at]));
+    }
+  }
+  return diagnostics;
 }
 
 function checkHubspotSections(sections: readonly HubspotFact[]): Diagnostic[] {

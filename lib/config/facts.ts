@@ -1,5 +1,5 @@
 import type { Cidr } from "../model/cidr";
-import type { Endpoint, FirewallTarget } from "../model/config";
+import type { Endpoint, FirewallTarget, TerraformSettings } from "../model/config";
 import type { Located } from "./source";
 
 /**
@@ -9,6 +9,7 @@ import type { Located } from "./source";
  */
 export interface FileFacts {
   readonly hubspot?: HubspotFact;
+  readonly terraform?: TerraformFact;
   readonly domains: readonly DomainFact[];
   readonly firewalls: readonly FirewallFact[];
 }
@@ -19,6 +20,13 @@ export interface HubspotFact {
   /** True when the section has `ipRanges`. */
   readonly hasIpRanges: boolean;
   readonly ipRanges?: { readonly source: string; readonly smtp: readonly Cidr[]; readonly imap: readonly Cidr[] };
+}
+
+export interface TerraformFact {
+  /** The `terraform` key. */
+  readonly at: Located;
+  /** Present when the section is valid. */
+  readonly settings?: TerraformSettings;
 }
 
 export type SettingsKind = "imap" | "exchange";

@@ -149,6 +149,10 @@ function weightBreakdown(p: SecurityGroupQuotaFigures): string {
   return `${p.needed} = ${parts.join(" + ")}`;
 }
 
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
 /** `1 MiB`, `16 MiB`, `1.5 MiB`, `300 KiB`, `12 bytes`; exact bytes too when not round. */
 function bytes(n: number): string {
   const round = (value: number, unit: string) => `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
@@ -254,12 +258,12 @@ export const messages = {
     throughAliases
       ? error(
           "YAML_LIMIT",
-          `Aliases here would add more than ${limit.toLocaleString("en-US")} values to the file (a "billion laughs" pattern); mailgate does not expand them.`,
+          `Aliases here would add more than ${count(limit)} values to the file (a "billion laughs" pattern); mailgate does not expand them.`,
           "use fewer aliases, or write the repeated settings out",
         )
       : error(
           "YAML_LIMIT",
-          `This file has more than ${limit.toLocaleString("en-US")} values; mailgate stops reading it here.`,
+          `This file has more than ${count(limit)} values; mailgate stops reading it here.`,
           "a domain takes about 20 values: split the file into several",
         ),
   yamlAliasCycle: (name: string) =>
@@ -271,7 +275,7 @@ export const messages = {
   tooManyProblems: (hiddenErrors: number, hiddenWarnings: number, shown: number) =>
     (hiddenErrors > 0 ? error : warning)(
       "TOO_MANY_PROBLEMS",
-      `${hiddenErrors + hiddenWarnings} more problems in this file are not shown (${hiddenErrors} errors, ${hiddenWarnings} warnings); the first ${shown} are listed above.`,
+      `${count(hiddenErrors + hiddenWarnings)} more problems in this file are not shown (${count(hiddenErrors)} errors, ${count(hiddenWarnings)} warnings); the first ${shown} are listed above.`,
       "fix these first; so many usually means the file is not a mailgate config at all",
     ),
 
@@ -571,6 +575,49 @@ export const messages = {
       `Firewall \`${name}\` is defined here and at ${formatPosition(first)}.`,
       "rename one of them, or delete the copy",
     ),
+  duplicateTerraform: (first: SourcePosition) =>
+    error(
+      "DUPLICATE_TERRAFORM",
+      `The \`terraform\` section is defined here and at ${formatPosition(first)}; only one file may define it.`,
+      "merge the two sections into one file",
+    ),
+  invalidAccountId: (text: string) =>
+    error(
+      "INVALID_ACCOUNT_ID",
+      `Invalid AWS account id ${quote(text)}; an account id is exactly 12 digits.`,
+      'copy it from the AWS console (top right) and quote it, e.g. account: "012345678901" (unquoted, YAML drops leading zeros)',
+    ),
+  invalidRoleArn: (text: string) =>
+    error(
+      "INVALID_ROLE_ARN",
+      `Invalid IAM role ARN ${quote(text)}.`,
+      "write arn:aws:iam::<12-digit account>:role/<name> (arn:aws-cn:... or arn:aws-us-gov:... in those partitions)",
+    ),
+  roleAccountMismatch: (account: string, roleAccount: string) =>
+    error(
+      "ROLE_ACCOUNT_MISMATCH",
+      `\`roleArn\` is a role in account ${roleAccount}, but \`account\` says ${account}; the provider would refuse to run.`,
+      "make them agree, or drop `account` (it is taken from the role)",
+    ),
+  conflictingStackRole: (stack: string, role: string | undefined, otherRole: string | undefined, first: SourcePosition) =>
+    error(
+      "CONFLICTING_STACK_ROLE",
+      `This firewall is in stack ${stack} with ${role ? `role ${role}` : "no role"}, but the firewall at ${formatPosition(first)} in the same stack has ${otherRole ? `role ${otherRole}` : "no role"}; a stack has one AWS provider, so one role.`,
+      "give every firewall of one account and region the same `roleArn`",
+    ),
+  backendShape: (present: readonly string[]) =>
+    error(
+      "BACKEND_SHAPE",
+      `\`terraform.backend\` has ${present.length === 0 ? "no backend" : present.map((k) => `\`${k}\``).join(" and ")}; it needs exactly one.`,
+      "write `backend: { s3: { bucket, region } }` for remote state, or leave `terraform` out for local state files",
+    ),
+  invalidStateBucket: (text: string) =>
+    error(
+      "INVALID_STATE_BUCKET",
+      `Invalid S3 bucket name ${quote(text)}: 3-63 characters of lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.`,
+    ),
+  invalidStateKeyPrefix: (text: string, reason: string) =>
+    error("INVALID_STATE_KEY_PREFIX", `Invalid state key prefix ${quote(text)}: ${reason}.`, 'use a path like "mailgate/" or "network/mailgate/"'),
   duplicateHubspot: (first: SourcePosition) =>
     error(
       "DUPLICATE_HUBSPOT",

@@ -51,9 +51,16 @@ const hubspotSection = z.strictObject({
 
 const region = z.string().meta({ description: "AWS region, e.g. us-east-1" });
 
+/** Which AWS account a target is in, and the role that deploys it; common to every type. */
+const awsAccess = {
+  account: z.string().optional().meta({ description: "AWS account id (12 digits, quoted): one stack per account and region" }),
+  roleArn: z.string().optional().meta({ description: "IAM role the stack's provider assumes, arn:aws:iam::<account>:role/<name>" }),
+};
+
 const awsSecurityGroup = z.strictObject({
   type: z.literal("aws-security-group"),
   region,
+  ...awsAccess,
   vpcId: z.string().optional().meta({ description: "VPC of the group mailgate creates (with `name`)" }),
   name: z.string().optional().meta({ description: "Name of the group mailgate creates (with `vpcId`); split groups get -2, -3, ..." }),
   securityGroupId: z.string().optional().meta({ description: "An existing group to add rules to" }),
@@ -74,6 +81,7 @@ const ruleNumber = z.int().min(1).max(32766);
 const awsNetworkAcl = z.strictObject({
   type: z.literal("aws-network-acl"),
   region,
+  ...awsAccess,
   networkAclId: z.string().meta({ description: "The existing network ACL to add rules to (acl-...)" }),
   ruleNumbers: z
     .strictObject({
@@ -92,6 +100,7 @@ const awsNetworkAcl = z.strictObject({
 const awsNetworkFirewall = z.strictObject({
   type: z.literal("aws-network-firewall"),
   region,
+  ...awsAccess,
   name: z.string().meta({ description: "Name of the stateful rule group mailgate creates" }),
   destinations: z.array(z.string()).min(1).meta({ description: "The mail servers' addresses behind the firewall (CIDRs or addresses)" }),
   capacity: z
@@ -108,8 +117,25 @@ const firewallTarget = z.discriminatedUnion("type", [awsSecurityGroup, awsNetwor
 /** The values `type` may take, for messages. */
 export const FIREWALL_TYPES: readonly string[] = firewallTarget.options.map((o) => o.shape.type.value);
 
+const terraformSection = z.strictObject({
+  backend: z
+    .strictObject({
+      local: z.strictObject({}).optional().meta({ description: "Local state files beside cdktf.out (the default)" }),
+      s3: z
+        .strictObject({
+          bucket: z.string().meta({ description: "S3 bucket holding the state" }),
+          keyPrefix: z.string().optional().meta({ description: "Prefix of each stack's key, <keyPrefix><stack>.tfstate. @default \"mailgate/\"" }),
+          region: z.string().meta({ description: "Region of the bucket" }),
+          useLockfile: z.boolean().optional().meta({ description: "S3-native state locking (Terraform 1.10+). @default false" }),
+        })
+        .optional(),
+    })
+    .meta({ description: "Exactly one of `local` or `s3`" }),
+});
+
 export const configFileSchema = z.strictObject({
   hubspot: hubspotSection.optional(),
+  terraform: terraformSection.optional().meta({ description: "Where Terraform keeps state (at most one file may define it)" }),
   domains: z.array(domainEntry).optional(),
   firewalls: z.record(z.string(), firewallTarget).optional(),
 });

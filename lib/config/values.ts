@@ -1,6 +1,7 @@
 import { checkDomain } from "./check-domains";
 import { checkFirewall } from "./check-firewalls";
 import { checkHubspot } from "./check-hubspot";
+import { checkTerraform } from "./check-terraform";
 import { FileContext, isPlainMap } from "./context";
 import type { Diagnostic } from "./diagnostic";
 import type { DomainFact, FileFacts, FirewallFact } from "./facts";
@@ -27,5 +28,6 @@ export function checkValues(source: SourceFile, value: unknown): { diagnostics: 
     }
   }
   const hubspot = value.hubspot !== undefined ? checkHubspot(ctx, value.hubspot) : undefined;
-  return { diagnostics: ctx.diagnostics, facts: { ...(hubspot ? { hubspot } : {}), domains, firewalls } };
+  const terraform = value.terraform !== undefined ? checkTerraform(ctx, value.terraform) : undefined;
+  return { diagnostics: ctx.diagnostics, facts: { ...(hubspot ? { hubspot } : {}), ...(terraform ? { terraform } : {}), domains, firewalls } };
 }

@@ -13,7 +13,26 @@ export interface Config {
   readonly domains: readonly DomainSettings[];
   /** Sorted by `name`. Only targets that at least one domain references. */
   readonly firewalls: readonly FirewallTarget[];
+  /** Where Terraform keeps state; undefined means local state files. */
+  readonly terraform?: TerraformSettings;
 }
+
+/** The `terraform:` section: one state per stack, in the backend given here. */
+export interface TerraformSettings {
+  readonly backend: TerraformBackendSettings;
+}
+
+export type TerraformBackendSettings =
+  | { readonly kind: "local" }
+  | {
+      readonly kind: "s3";
+      readonly bucket: string;
+      /** Prepended to `<stack>.tfstate`; empty or ending in `/`. */
+      readonly keyPrefix: string;
+      readonly region: string;
+      /** S3-native state locking (Terraform 1.10+). @default false */
+      readonly useLockfile: boolean;
+    };
 
 export interface CustomIpRanges {
   /** Free text naming where the lists came from (e.g. HubSpot's "View connection IPs"). */
@@ -60,6 +79,14 @@ interface FirewallBase {
   /** The key under `firewalls:`; safe alphabet, used in Terraform names. */
   readonly name: string;
   readonly region: string;
+  /**
+   * The AWS account (12 digits) the target lives in: the stack is then `mailgate-<account>-<region>`
+   * and its provider refuses to run against any other account. Taken from `roleArn` when only
+   * that is given.
+   */
+  readonly account?: string;
+  /** An IAM role the stack's provider assumes (cross-account deployment from one CI identity). */
+  readonly roleArn?: string;
   /**
    * Where the target is defined, so problems found only after the policy has counted the rules
    * (quotas, rule numbers, capacity) can be reported there. Set by the loader; absent in configs
