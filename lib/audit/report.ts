@@ -195,9 +195,11 @@ export function buildReport(config: Config, policy: FirewallPolicy): FirewallRep
   );
   assertCoverage(coverage, returnTraffic);
 
+  const rowCounts = new Map<string, number>();
+  for (const { row } of rows) rowCounts.set(row.target, (rowCounts.get(row.target) ?? 0) + 1);
   const targets = [...policy.targets]
     .sort((a, b) => compareText(a.target.name, b.target.name))
-    .map((p) => reportTarget(p, rows.filter((r) => r.row.target === p.target.name).length));
+    .map((p) => reportTarget(p, rowCounts.get(p.target.name) ?? 0));
   return { schemaVersion: 1, catalog, targets, rules: rows.map(({ row }) => row), coverage, returnTraffic, prefixLists: reportPrefixLists(policy) };
 }
 
@@ -507,10 +509,14 @@ export function renderReportMarkdown(report: FirewallReport): string {
   ];
   if (report.targets.length === 0) lines.push("No firewall targets: no domain names a firewall.", "");
 
+  // Grouped once: filtering every list per target is quadratic at thousands of targets and rules.
+  const rulesByTarget = groupBy(report.rules, (r) => r.target);
+  const coverageByTarget = groupBy(report.coverage, (c) => c.target);
+  const returnsByTarget = groupBy(report.returnTraffic, (c) => c.target);
   for (const target of report.targets) {
-    const rules = report.rules.filter((r) => r.target === target.target);
-    const coverage = report.coverage.filter((c) => c.target === target.target);
-    const returns = report.returnTraffic.filter((c) => c.target === target.target);
+    const rules = rulesByTarget.get(target.target) ?? [];
+    const coverage = coverageByTarget.get(target.target) ?? [];
+    const returns = returnsByTarget.get(target.target) ?? [];
     lines.push(`## ${target.target}`, "", `- Type: ${target.type}`, `- Region: ${target.region} (stack \`${target.stack}\`)`);
     lines.push(...targetDetails(target), "", ...ruleTable(target, rules), "", "Coverage proof:", "");
     lines.push(...coverage.map((c) => `- ${describeCoverage(c)}`), ...returns.map((c) => `- ${describeReturnCoverage(c)}`), "");
@@ -631,4 +637,14 @@ function plural(n: number, word: string): string {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }

@@ -68,7 +68,8 @@ export function normalizeHost(text: string): HostResult {
     };
   }
   if (text.includes(":")) return ipv6Literal(text);
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { ok: true, value: ipaddr.parse(text).toString(), kind: "ipv4" };
+  // The cheap shape test first: ipaddr throws and catches internally for every non-address.
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) return { ok: true, value: ipaddr.parse(text).toString(), kind: "ipv4" };
   if (text.includes("@")) return { ok: false, reason: "it contains @; a host name has no user part" };
   const name = toAsciiName(text);
   if (!name.ok) {
