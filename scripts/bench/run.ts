@@ -1,0 +1,233 @@
+// `npm run bench`: validate and synth times and peak memory on generated configs, against the
+// floor (a bare cdktf app declaring the identical resources), as a Markdown table.
+//
+//   npm run bench -- [--sizes 100,1000,10000] [--runs 3] [--targets 200] [--accounts 5]
+//                    [--seed 1] [--runner tsx|cjs] [--keep]
+//
+// Each figure is the median of --runs timed runs after one untimed warm-up (which also fills
+// tsx's transpile cache). Mailgate and the floor run alternately so they share the machine's
+// noise. Child processes get CHECKPOINT_DISABLE=1 and their own temporary directories.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import type { Diagnostic } from "../../lib/config/diagnostic";
+import { loadConfig } from "../../lib/config/load";
+import { detectAccountSupport } from "./accounts";
+import { median, runEntry, type ChildRun, type Runner } from "./child";
+import { generateConfig, REGIONS } from "./generate-config";
+import { compareOutputs, floorSpec, summarize } from "./terraform-output";
+
+/**
+ * What `validate` runs in process: `validateConfig` (loader + the policy's quota checks) where
+ * the checkout has it, else `loadConfig` alone.
+ */
+const validateInProcess = ((): { name: string; run: (dir: string) => { config?: unknown; diagnostics: readonly Diagnostic[] } } => {
+  const module = path.join(__dirname, "..", "..", "lib", "validate.ts");
+  if (fs.existsSync(module)) {
+    const { validateConfig } = require(module) as { validateConfig?: (dir: string) => { config?: unknown; diagnostics: readonly Diagnostic[] } };
+    if (validateConfig) return { name: "validateConfig", run: validateConfig };
+  }
+  return { name: "loadConfig", run: loadConfig };
+})();
+
+const TARGET_RATIO = 1.25;
+const TARGET_VALIDATE_MS = 1500;
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "100,1000,10000" },
+    runs: { type: "string", default: "3" },
+    targets: { type: "string", default: "200" },
+    accounts: { type: "string" },
+    seed: { type: "string", default: "1" },
+    runner: { type: "string", default: "tsx" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const runner = values.runner as Runner;
+const sizes = values.sizes.split(",").map((s) => Number(s.replace(/_/g, "")));
+const runs = Number(values.runs);
+const targets = Number(values.targets);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1 || !Number.isInteger(targets) || targets < 1 || !["tsx", "cjs"].includes(runner)) {
+  process.stderr.write("usage: npm run bench -- [--sizes 100,1000,10000] [--runs 3] [--targets 200] [--accounts 5] [--seed 1] [--runner tsx|cjs] [--keep]\n");
+  process.exit(2);
+}
+
+const log = (text: string) => process.stderr.write(`${text}\n`);
+const seconds = (ms: number) => (ms < 1000 ? `${(ms / 1000).toFixed(3)} s` : `${(ms / 1000).toFixed(2)} s`);
+const cpu = (ms: number | undefined) => (ms === undefined ? "n/a" : seconds(ms));
+const megabytes = (kb: number | undefined) => (kb === undefined ? "n/a" : `${Math.round(kb / 1024)} MB`);
+
+const support = detectAccountSupport();
+const accounts = values.accounts !== undefined ? Number(values.accounts) : support.supported ? 5 : 0;
+if (accounts > 0 && !support.supported) log(`warning: --accounts ${accounts} but the loader rejects accounts (${support.reason}); validation will fail`);
+const roleArn = support.roleArn || !support.supported;
+const mode =
+  accounts > 0
+    ? `accounts mode: ${targets} targets over ${accounts} accounts x ${REGIONS.length} regions, each with account${roleArn ? " + roleArn (assume-role providers)" : ` only (the loader rejects roleArn: ${support.reason})`}`
+    : `regions-only mode: ${targets} targets over ${REGIONS.length} regions, no account/roleArn (${support.supported ? "--accounts 0" : `this loader does not accept them yet: ${support.reason}`})`;
+log(mode);
+
+interface Row {
+  readonly domains: number;
+  readonly targets: number;
+  readonly stacks: number;
+  readonly rules: number;
+  readonly assumeRoleProviders: number;
+  readonly validateInProcessMs: number;
+  readonly validateCliMs: number;
+  readonly synthMs: number;
+  readonly floorMs: number;
+  readonly rssMailgateKb: number | undefined;
+  readonly rssFloorKb: number | undefined;
+  readonly synthCpuMs: number | undefined;
+  readonly floorCpuMs: number | undefined;
+  readonly floorMatches: boolean;
+}
+
+/** Stops the bench with a message (after `measure`'s cleanup, unlike process.exit). */
+class BenchError extends Error {}
+
+function mustSucceed(what: string, run: ChildRun): ChildRun {
+  if (run.status !== 0) throw new BenchError(`${what} failed with exit ${run.status}:\n${run.stderr.split("\n").slice(0, 30).join("\n")}`);
+  return run;
+}
+
+function measure(domains: number): Row {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `mailgate-bench-${domains}-`));
+  try {
+    const configDir = path.join(work, "config");
+    const stats = generateConfig(configDir, { domains, targets, accounts, roleArn, seed: Number(values.seed) });
+    log(`\n== ${domains} domains: ${stats.files} files, ${(stats.bytes / 1024).toFixed(0)} KiB of YAML, ${stats.imapDomains} IMAP / ${stats.exchangeDomains} Exchange, ${stats.createdGroups} created groups`);
+
+    // (1) validate, in process, after one warm-up (JIT, module loading).
+    const first = validateInProcess.run(configDir);
+    if (!first.config) {
+      const errors = first.diagnostics.filter((d) => d.severity === "error").slice(0, 5);
+      throw new BenchError(`generated config is invalid (a bench bug, or a loader change):\n${errors.map((d) => `${d.code}: ${d.message}`).join("\n")}`);
+    }
+    const inProcess: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const start = process.hrtime.bigint();
+      validateInProcess.run(configDir);
+      inProcess.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    log(`validate in-process: ${inProcess.map(seconds).join(", ")}`);
+
+    // (1b) validate, as CI runs it: a whole `tsx lib/cli.ts validate` process.
+    const cliEnv = { MAILGATE_CONFIG: configDir };
+    mustSucceed("validate (warm-up)", runEntry("lib/cli.ts", ["validate"], cliEnv, runner));
+    const cli: number[] = [];
+    for (let r = 0; r < runs; r++) cli.push(mustSucceed("validate", runEntry("lib/cli.ts", ["validate"], cliEnv, runner)).ms);
+    log(`validate CLI: ${cli.map(seconds).join(", ")}`);
+
+    // (2) synth, and (3) the floor on a spec made from mailgate's own output, before any timing.
+    const mgEnv = { MAILGATE_CONFIG: configDir, CDKTF_OUTDIR: path.join(work, "mailgate.out"), MAILGATE_OUT: path.join(work, "generated") };
+    const warm = mustSucceed("mailgate synth (warm-up)", runEntry("main.ts", [], mgEnv, runner));
+    log(`synth warm-up: ${seconds(warm.ms)}`);
+    const summary = summarize(mgEnv.CDKTF_OUTDIR);
+    const specFile = path.join(work, "floor-spec.json");
+    fs.writeFileSync(specFile, JSON.stringify(floorSpec(mgEnv.CDKTF_OUTDIR)));
+    const floorEnv = { FLOOR_SPEC: specFile, CDKTF_OUTDIR: path.join(work, "floor.out") };
+    mustSucceed("floor synth (warm-up)", runEntry("scripts/bench/floor-app.ts", [], floorEnv, runner));
+    const differences = compareOutputs(mgEnv.CDKTF_OUTDIR, floorEnv.CDKTF_OUTDIR);
+    if (differences.length > 0) log(`WARNING: the floor's output differs from mailgate's, so the ratio is not like for like:\n  ${differences.join("\n  ")}`);
+
+    const synth: ChildRun[] = [];
+    const floor: ChildRun[] = [];
+    for (let r = 0; r < runs; r++) {
+      // Alternate, and alternate who goes first, so drift in machine load hits both alike.
+      const order = r % 2 === 0 ? ["mailgate", "floor"] : ["floor", "mailgate"];
+      for (const which of order) {
+        if (which === "mailgate") synth.push(mustSucceed("mailgate synth", runEntry("main.ts", [], mgEnv, runner)));
+        else floor.push(mustSucceed("floor synth", runEntry("scripts/bench/floor-app.ts", [], floorEnv, runner)));
+      }
+    }
+    log(`synth: ${synth.map((s) => seconds(s.ms)).join(", ")}; floor: ${floor.map((s) => seconds(s.ms)).join(", ")}`);
+    const medianOf = (list: ChildRun[], figure: "peakRssKb" | "cpuMs") => {
+      const known = list.map((s) => s[figure]).filter((k): k is number => k !== undefined);
+      return known.length > 0 ? median(known) : undefined;
+    };
+    return {
+      domains,
+      targets,
+      stacks: summary.stacks,
+      rules: summary.resources.aws_vpc_security_group_ingress_rule ?? 0,
+      assumeRoleProviders: summary.providersWithAssumeRole,
+      validateInProcessMs: median(inProcess),
+      validateCliMs: median(cli),
+      synthMs: median(synth.map((s) => s.ms)),
+      floorMs: median(floor.map((s) => s.ms)),
+      rssMailgateKb: medianOf(synth, "peakRssKb"),
+      rssFloorKb: medianOf(floor, "peakRssKb"),
+      synthCpuMs: medianOf(synth, "cpuMs"),
+      floorCpuMs: medianOf(floor, "cpuMs"),
+      floorMatches: differences.length === 0,
+    };
+  } finally {
+    if (values.keep) log(`kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const loadBefore = os.loadavg()[0];
+let rows: Row[];
+try {
+  rows = sizes.map(measure);
+} catch (error) {
+  if (!(error instanceof BenchError)) throw error;
+  log(error.message);
+  process.exit(1);
+}
+const loadAfter = os.loadavg()[0];
+
+const cpus = os.cpus();
+const start = runner === "tsx" ? "tsx" : "node --require tsx/cjs";
+const out: string[] = [
+  "",
+  "| domains | targets | stacks | rules | validate in-process | validate CLI | synth | floor | ratio | peak RSS mailgate | peak RSS floor |",
+  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...rows.map((r) =>
+    [
+      r.domains.toLocaleString("en-US"),
+      r.targets,
+      r.stacks,
+      r.rules.toLocaleString("en-US"),
+      seconds(r.validateInProcessMs),
+      seconds(r.validateCliMs),
+      seconds(r.synthMs),
+      seconds(r.floorMs),
+      `${(r.synthMs / r.floorMs).toFixed(2)}x${r.floorMatches ? "" : " (!)"}`,
+      megabytes(r.rssMailgateKb),
+      megabytes(r.rssFloorKb),
+    ].join(" | "),
+  ).map((line) => `| ${line} |`),
+  "",
+  `Medians of ${runs} run${runs === 1 ? "" : "s"} after a warm-up; wall time of whole processes (\`${start} main.ts\`, \`${start} lib/cli.ts validate\`, the floor likewise) except "validate in-process" (\`${validateInProcess.name}\` alone, no process start).`,
+  `CPU time (user + system) of synth / floor, less sensitive to other load: ${rows
+    .map((r) => `${r.domains.toLocaleString("en-US")}: ${cpu(r.synthCpuMs)} / ${cpu(r.floorCpuMs)} = ${r.synthCpuMs && r.floorCpuMs ? `${(r.synthCpuMs / r.floorCpuMs).toFixed(2)}x` : "n/a"}`)
+    .join("; ")}.`,
+  `Load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${os.cpus().length} cores${loadBefore > 0.5 || loadAfter > 1.5 ? ": other work was running, so wall times are noisy; the CPU times less so" : ""}.`,
+  `Config: ${mode}; seed ${values.seed}.`,
+  ...(rows.some((r) => !r.floorMatches) ? ["(!) the floor's output differed from mailgate's: see the warnings above."] : []),
+  `Machine: ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
+  `Command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+];
+
+const largest = rows.reduce((a, b) => (b.domains > a.domains ? b : a));
+const ratio = largest.synthMs / largest.floorMs;
+const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+out.push(
+  "",
+  `Targets at ${largest.domains.toLocaleString("en-US")} domains: synth ${ratio.toFixed(2)}x the floor (target <= ${TARGET_RATIO}x: ${verdict(ratio <= TARGET_RATIO)}); ` +
+    `validate ${seconds(largest.validateInProcessMs)} in-process, ${seconds(largest.validateCliMs)} as a process (target < ${seconds(TARGET_VALIDATE_MS)}: ${verdict(largest.validateInProcessMs < TARGET_VALIDATE_MS)} / ${verdict(largest.validateCliMs < TARGET_VALIDATE_MS)}).`,
+);
+if (accounts > 0) {
+  const expected = accounts * REGIONS.length;
+  out.push(
+    `Stacks: ${largest.stacks} (expected ${expected}: ${verdict(largest.stacks === expected)}); providers assuming a role: ${largest.assumeRoleProviders}` +
+      `${roleArn ? ` (expected one per stack: ${verdict(largest.assumeRoleProviders === largest.stacks)})` : ""}.`,
+  );
+}
+process.stdout.write(`${out.join("\n")}\n`);
