@@ -13,12 +13,14 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], stream: Nod
   if (diagnostics.length > 0) stream.write(`${formatDiagnostics(diagnostics)}\n`);
 }
 
-/** An output file or directory could not be written; nothing mailgate owns was left half-written. */
+/** An output file or directory could not be written (permissions, a full disk, a file in the way). */
 export class OutputError extends Error {
   constructor(
     /** The path that could not be written, as mailgate named it. */
     readonly path: string,
     readonly cause: unknown,
+    /** What the failure left behind, for the reader. */
+    readonly aftermath = "earlier outputs are unchanged",
   ) {
     super(`cannot write ${path}: ${describeCause(cause)}`);
     this.name = "OutputError";
@@ -60,7 +62,7 @@ export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env
   const debug = debugEnabled(env);
   const stack = (e: unknown) => (debug && e instanceof Error && e.stack ? `${e.stack}\n` : "");
   if (error instanceof OutputError) {
-    stderr.write(`mailgate: ${oneLine(error.message)}; earlier outputs are unchanged.\n`);
+    stderr.write(`mailgate: ${oneLine(error.message)}; ${error.aftermath}.\n`);
     stderr.write(stack(error.cause));
     return EXIT.cannotWrite;
   }

@@ -10,7 +10,7 @@ const GUTTER = 5;
  * related positions, in the style of rustc and eemeli/yaml.
  */
 export function formatDiagnostic(d: Diagnostic): string {
-  const lines = [`${formatPosition(d.position)}: ${d.severity} ${d.code}: ${d.message}`];
+  const lines = [printable(`${formatPosition(d.position)}: ${d.severity} ${d.code}: ${d.message}`)];
   if (d.excerpt) {
     const { lineText, column, length } = d.excerpt;
     const number = String(d.position.line);
@@ -20,10 +20,25 @@ export function formatDiagnostic(d: Diagnostic): string {
     lines.push(`${number.padStart(width)} | ${lineText}`.trimEnd());
     lines.push(`${" ".repeat(width)} | ${indent}${"^".repeat(length)}`);
   }
-  if (d.hint) lines.push(`  hint: ${d.hint}`);
-  for (const related of d.related ?? []) lines.push(`  see also: ${formatPosition(related)}`);
+  if (d.hint) lines.push(printable(`  hint: ${d.hint}`));
+  for (const related of d.related ?? []) lines.push(printable(`  see also: ${formatPosition(related)}`));
   return lines.join("\n");
 }
+
+/**
+ * Text for a terminal or a CI log, where config text must not act: control characters (an ESC
+ * starts a terminal command) and bidirectional overrides (which reorder what a reviewer reads,
+ * as in "Trojan Source") are shown as `\u{...}` escapes. Tabs stay. Excerpts are already safe
+ * (source.ts keeps their columns).
+ */
+export function printable(text: string, keepLineBreaks = false): string {
+  const escape = (c: string) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`;
+  return keepLineBreaks ? text.replace(UNPRINTABLE_BUT_BREAKS, escape) : text.replace(UNPRINTABLE, escape);
+}
+
+const UNPRINTABLE = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+// For GitHub workflow commands, whose own encoding carries line breaks (%0A, %0D).
+const UNPRINTABLE_BUT_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 /** All diagnostics, a blank line apart, then a summary line ("2 errors, 1 warning"). */
 export function formatDiagnostics(ds: readonly Diagnostic[]): string {
@@ -68,12 +83,12 @@ export function formatDiagnosticsGithub(ds: readonly Diagnostic[]): string {
   return ds
     .map((d) => {
       const properties = [
-        `file=${escapeProperty(d.position.file)}`,
+        `file=${escapeProperty(printable(d.position.file))}`,
         `line=${d.position.line}`,
         `col=${d.position.column}`,
         `title=${escapeProperty(`mailgate ${d.code}`)}`,
       ].join(",");
-      const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
+      const message = printable(d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, true);
       return `::${d.severity} ${properties}::${escapeData(message)}\n`;
     })
     .join("");

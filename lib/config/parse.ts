@@ -43,15 +43,20 @@ export const YAML_LIMITS = {
   /** Nesting of collections. A config needs 6 (file > domains > entry > imap > incoming > port). */
   maxDepth: 64,
   /**
-   * Values (scalars and collections) in a file, counting each alias as its whole anchored value.
-   * A domain takes ~20 and ~200 bytes, so 1 MiB of config has ~100,000. A "billion laughs" file
-   * of 9 anchors of 9 aliases each would have 387 million, and 1 MiB of `[a,a,a,...]` 500,000,
-   * each a problem to report. Cost follows values, not bytes: ~50 us and ~3 KB of heap for a
-   * value with a problem, parse and checks included.
+   * Values (scalars and collections) in a file: at most this many written out, and at most this
+   * many more added by aliases (each use counts the whole value it repeats). A domain takes ~20
+   * values and ~200 bytes, so 1 MiB of config has ~100,000. A "billion laughs" file of 9 anchors
+   * of 9 aliases each would add 387 million, and 1 MiB of `[a,a,a,...]` has 500,000, each a
+   * problem to report. Cost follows values, not bytes: ~50 us and ~3 KB of heap for a value with
+   * a problem, parse and checks included.
    */
   maxValues: 120_000,
-  /** yaml's own alias check in `toJS` (uses x nested uses); a second line of defence here. */
-  maxAliasCount: 10_000,
+  /**
+   * yaml's own alias check in `toJS` (uses x nested uses), kept as a second line of defence.
+   * `inspect` bounds the expansion exactly; this only has to stay out of the way of legitimate
+   * repetition (10,000 domains sharing `imap: *mail` is 10,000 uses).
+   */
+  maxAliasCount: 120_000,
   /** YAML errors and warnings reported per file; a binary-ish file can have one per character. */
   maxReported: 100,
 } as const;
@@ -138,7 +143,19 @@ function parseTokens(text: string): { tokens: CST.Token[] } | { stoppedAt: numbe
  * 100,000 keys (one 1 MiB file) would take minutes.
  */
 function compose(tokens: readonly CST.Token[], text: string): Document.Parsed {
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
+  // The format is YAML 1.2 with the core schema, whatever a file's `%YAML` directive says: under
+  // 1.1, `yes` would be true and `<<` would merge. YAML 1.1 tags (`!!binary` would make a Buffer,
+  // `!!set` a Set) stay unresolved, a warning, and the value stays plain text or a collection.
+  // logLevel "error": yaml would otherwise print process warnings (a mapping key that is a
+  // collection) to stderr itself; such keys are unknown keys anyway, reported as diagnostics.
+  const composer = new Composer({
+    prettyErrors: false,
+    uniqueKeys: false,
+    logLevel: "error",
+    version: "1.2",
+    schema: "core",
+    resolveKnownTags: false,
+  });
   let doc: Document.Parsed | undefined;
   for (const next of composer.compose(tokens, true, text.length)) {
     if (!doc) doc = next;

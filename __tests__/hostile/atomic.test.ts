@@ -1,0 +1,116 @@
+// Atomic outputs: a run that fails, for whatever reason and at whatever point, leaves every
+// earlier output byte for byte as it was, and no temporary files behind.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { stageArtifacts, writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
+import { EXIT, OutputError } from "../../lib/report-errors";
+import { PROJECT_ROOT, readTree, runTs, tempDir, writeTree } from "../support/run";
+import { shippedExample } from "./support";
+
+const CDKTF = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+
+/** The shipped example with SMTP moved from 587 to 2587: every output would change. */
+function changedExample(): string {
+  const files = shippedExample();
+  return writeTree({ ...files, "domains/imap.yaml": files["domains/imap.yaml"].replace("port: 587 }", "port: 2587 }") });
+}
+
+function copyDir(from: string, to: string): void {
+  fs.cpSync(from, to, { recursive: true });
+}
+
+describe("main.ts: a failure midway leaves earlier outputs as they were", () => {
+  // One good run; each scenario starts from a copy of its outputs.
+  let baseline: { tfOut: string; artifacts: string };
+  beforeAll(() => {
+    const work = tempDir();
+    baseline = { tfOut: path.join(work, "cdktf.out"), artifacts: path.join(work, "generated") };
+    const good = runTs("main.ts", [], { env: { MAILGATE_CONFIG: path.join(PROJECT_ROOT, "config"), MAILGATE_OUT: baseline.artifacts, CDKTF_OUTDIR: baseline.tfOut } });
+    expect(good.status).toBe(0);
+  }, 60_000);
+
+  function scenario() {
+    const work = tempDir();
+    const tfOut = path.join(work, "cdktf.out");
+    const artifacts = path.join(work, "generated");
+    copyDir(baseline.tfOut, tfOut);
+    copyDir(baseline.artifacts, artifacts);
+    return { work, tfOut, artifacts, before: { tf: readTree(tfOut), artifacts: readTree(artifacts) } };
+  }
+
+  test("GIVEN the artifacts directory cannot be created (its parent is a file) WHEN synthesized THEN exit 73, one line, and the Terraform output untouched", () => {
+    const { work, tfOut, before } = scenario();
+    fs.writeFileSync(path.join(work, "not-a-dir"), "in the way\n");
+    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: changedExample(), MAILGATE_OUT: path.join(work, "not-a-dir", "generated"), CDKTF_OUTDIR: tfOut } });
+    expect(result.status).toBe(EXIT.cannotWrite);
+    expect(result.stderr).toMatch(/^mailgate: cannot write .*not-a-dir\/generated: ENOTDIR.*; earlier outputs are unchanged\.\n$/);
+    // The artifacts are staged before Terraform is synthesized: nothing was written at all.
+    expect(readTree(tfOut)).toEqual(before.tf);
+  });
+
+  test("GIVEN Terraform synthesis fails after the artifacts were staged WHEN synthesized THEN exit 73, the artifacts untouched, no temporary files", () => {
+    const { tfOut, artifacts, before } = scenario();
+    // A directory where cdktf must write a stack's file: its write fails, after staging.
+    const stackFile = path.join(tfOut, "stacks", "mailgate-us-east-1", "cdk.tf.json");
+    fs.rmSync(stackFile);
+    fs.mkdirSync(stackFile);
+    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: changedExample(), MAILGATE_OUT: artifacts, CDKTF_OUTDIR: tfOut } });
+    expect(result.status).toBe(EXIT.cannotWrite);
+    expect(result.stderr).toMatch(/^mailgate: cannot write .*cdktf\.out: EISDIR.*; .*generated is unchanged, but stacks in .*cdktf\.out may be partly rewritten: synthesize again once this is fixed\.\n$/);
+    expect(result.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(readTree(artifacts)).toEqual(before.artifacts);
+  });
+});
+
+describe("cdktf synth (the real CLI) on an invalid config", () => {
+  test("GIVEN earlier outputs WHEN `cdktf synth` runs on a broken config THEN it exits non-zero and every earlier output is byte-identical", () => {
+    const work = tempDir();
+    const tfOut = path.join(work, "out");
+    const artifacts = path.join(work, "generated");
+    writeTree({ "stacks/mailgate-us-east-1/cdk.tf.json": '{"earlier": true}\n', "manifest.json": '{"earlier": true}\n' }, tfOut);
+    writeTree({ "prefill-settings.json": '{"earlier": true}\n', "firewall-rules.md": "# earlier\n" }, artifacts);
+    const before = { tf: readTree(tfOut), artifacts: readTree(artifacts) };
+    const bad = writeTree({ "a.yaml": "domains:\n  - domain: example.com\n    imap: { incoming: { host: imap.example.com, port: 993 } }\n", "b.yaml": "[".repeat(100_000) });
+
+    const result = spawnSync(CDKTF, ["synth", "--output", tfOut], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", MAILGATE_CONFIG: bad, MAILGATE_OUT: artifacts, CI: "1" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(result.status).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/b\.yaml:1:\d+: error YAML_LIMIT/);
+    expect({ tf: readTree(tfOut), artifacts: readTree(artifacts) }).toEqual(before);
+  }, 120_000);
+});
+
+describe("the atomic writer", () => {
+  test("GIVEN a directory where an artifact goes WHEN staged THEN OutputError before anything is written, no temporary file left", () => {
+    const dir = tempDir();
+    writeArtifactsAtomically(dir, new Map([["a.json", "old a\n"]]));
+    fs.mkdirSync(path.join(dir, "b.md"));
+    expect(() => stageArtifacts(dir, new Map([["a.json", "new a\n"], ["b.md", "new b\n"]]))).toThrow(OutputError);
+    expect(fs.readdirSync(dir).sort()).toEqual(["a.json", "b.md"]);
+    expect(fs.readFileSync(path.join(dir, "a.json"), "utf8")).toBe("old a\n");
+  });
+
+  test("GIVEN staged artifacts WHEN aborted THEN nothing changed, and a directory staging created is gone again", () => {
+    const parent = tempDir();
+    const out = path.join(parent, "new", "generated");
+    const staged = stageArtifacts(out, new Map([["x.json", "{}\n"], ["sub/y.md", "y\n"]]));
+    expect(fs.existsSync(path.join(out, "x.json"))).toBe(false);
+    staged.abort();
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  test("GIVEN staged artifacts WHEN committed THEN exactly the new files, no temporary ones", () => {
+    const dir = tempDir();
+    writeArtifactsAtomically(dir, new Map([["a.json", "old\n"]]));
+    const staged = stageArtifacts(dir, new Map([["a.json", "new\n"], ["b.md", "b\n"]]));
+    expect(fs.readFileSync(path.join(dir, "a.json"), "utf8")).toBe("old\n");
+    staged.commit();
+    expect(readTree(dir)).toEqual({ "a.json": "new\n", "b.md": "b\n" });
+  });
+});
