@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import "../support/cdktf-matchers";
 import { Testing } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
