@@ -196,8 +196,8 @@ describe("many problems", () => {
 });
 
 describe("limits are what the docs say", () => {
-  test("docs/limits.md names each limit with its value", () => {
-    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "limits.md"), "utf8");
+  test("the README names each limit with its value", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
     expect(LIMITS.maxFileBytes).toBe(MiB);
     expect(LIMITS.maxTotalBytes).toBe(8 * MiB);
     expect(doc).toContain("1 MiB");
