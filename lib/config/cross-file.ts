@@ -34,12 +34,16 @@ export function checkAcrossFiles(files: readonly FileFacts[], complete: boolean)
  */
 function checkDomainSettings(domains: readonly DomainFact[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const occurrences = domains
-    .flatMap((domain) => {
-      const name = domain.name;
-      return name === undefined ? [] : domain.settings.map((s) => ({ name, domain, ...s }));
-    })
-    .sort((a, b) => comparePositions(a.at.position, b.at.position));
+  const all = domains.flatMap((domain) => {
+    const name = domain.name;
+    return name === undefined ? [] : domain.settings.map((s) => ({ name, domain, kind: s.kind, at: s.at }));
+  });
+  // A name met once can be neither a duplicate nor a conflict. Only the others are put in
+  // position order (stable, as before), so a valid config never needs a position here: reading
+  // one builds its file's YAML document (source.ts).
+  const count = new Map<string, number>();
+  for (const { name } of all) count.set(name, (count.get(name) ?? 0) + 1);
+  const occurrences = all.filter((o) => (count.get(o.name) ?? 0) > 1).sort((a, b) => comparePositions(a.at.position, b.at.position));
   const firstByKind = new Map<string, Located & { domain: DomainFact }>();
   const reportedDuplicate = new Set<DomainFact>();
   for (const { name, domain, kind, at } of occurrences) {
@@ -52,7 +56,7 @@ function checkDomainSettings(domains: readonly DomainFact[]): Diagnostic[] {
         reportedDuplicate.add(domain);
       }
     } else {
-      firstByKind.set(`${kind} ${name}`, { ...at, domain });
+      firstByKind.set(`${kind} ${name}`, { position: at.position, excerpt: at.excerpt, domain });
       if (other) diagnostics.push(diagnosticAt(messages.imapExchangeConflict(name, kind, otherKind, other.position), at, [other]));
     }
   }

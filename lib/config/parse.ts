@@ -6,7 +6,6 @@ import {
   isScalar,
   isSeq,
   Lexer,
-  LineCounter,
   Parser,
   YAMLParseError,
   CST,
@@ -16,7 +15,8 @@ import {
 } from "yaml";
 import type { Diagnostic } from "./diagnostic";
 import { messages, type Problem } from "./messages";
-import { diagnosticAt, SourceFile } from "./source";
+import { CORE_SCHEMA, load as jsYamlLoad } from "js-yaml";
+import { diagnosticAt, lineCounterOf, SourceFile } from "./source";
 
 export interface ParsedFile {
   readonly source: SourceFile;
@@ -61,12 +61,131 @@ export const YAML_LIMITS = {
   maxReported: 100,
 } as const;
 
+/** How many files took each path (for tests and benchmarks). */
+export const parseStats = { fast: 0, slow: 0, lazy: 0 };
+
 export function parseConfigFile(file: string, text: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  // Line starts are found here rather than by the parser, so they are complete even when
-  // parsing stops early. They are the same places: yaml breaks lines at "\n" only.
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  const fast = fastValue(text);
+  if (fast) {
+    parseStats.fast++;
+    // Positions come from the same YAML document as on the slow path, built on first use.
+    const source = new SourceFile(file, text, () => {
+      parseStats.lazy++;
+      return slowDocument(text);
+    });
+    return { source, diagnostics: [], ...(fast.value !== undefined ? { value: fast.value } : {}), ok: true, omitted: { errors: 0, warnings: 0 } };
+  }
+  parseStats.slow++;
+  return slowParse(file, text);
+}
+
+/** The document the slow path would build, for a file the fast path already read. */
+function slowDocument(text: string): Document.Parsed {
+  const tokens = parseTokens(text);
+  return "stoppedAt" in tokens ? emptyDocument() : compose(tokens.tokens, text);
+}
+
+/**
+ * The fast path: js-yaml (YAML 1.2 core schema, ~15x faster than building yaml's document with
+ * positions) for "plain" files only, those `plainEnough` lets through and js-yaml reads without
+ * an exception (a duplicate key throws). Everything else takes the slow path, which has the
+ * hostile-input protections and reports every problem at its position. A differential property
+ * test (__tests__/config/fast-path.property.test.ts) checks both paths give the same value.
+ */
+export function fastValue(text: string): { value: unknown } | undefined {
+  if (!plainEnough(text)) return undefined;
+  let value: unknown;
+  try {
+    value = jsYamlLoad(text, { schema: CORE_SCHEMA, json: false });
+  } catch {
+    return undefined;
+  }
+  // The slow path counts lexemes against `maxValues`; stay well clear of the limit.
+  if (countValues(value, FAST_MAX_VALUES) > FAST_MAX_VALUES) return undefined;
+  return { value: value ?? undefined };
+}
+
+const FAST_MAX_VALUES = Math.floor(YAML_LIMITS.maxValues / 2);
+const FAST_MAX_INDENT = 32;
+const FAST_MAX_FLOW_DEPTH = 4;
+/** yaml refuses implicit keys over 1,024 characters, js-yaml does not: keep lines well shorter. */
+const FAST_MAX_LINE = 500;
+
+/**
+ * Cheap pre-scan for the fast path; when in doubt, no. Refused: anchors, aliases and tags (`&`,
+ * `*`, `!`), directives and document markers, merge keys (`<<`), explicit and collection keys,
+ * block scalars (`|`, `>`), escapes (`\`), tabs, carriage returns, control and other
+ * non-printable or line-breaking characters, characters outside the BMP, `__proto__`, numbers
+ * written in unusual ways (`FAST_REFUSED_NUMBER`), a line longer than `FAST_MAX_LINE` or
+ * indented (spaces and `- `) more than `FAST_MAX_INDENT`, flow collections nested deeper than
+ * `FAST_MAX_FLOW_DEPTH`. After js-yaml: a key "null", and more than `FAST_MAX_VALUES` values.
+ */
+export function plainEnough(text: string): boolean {
+  if (FAST_REFUSED.test(text)) return false;
+  if (FAST_REFUSED_LINE.test(text) || FAST_REFUSED_NUMBER.test(text)) return false;
+  let flow = 0;
+  let lineStart = true;
+  let indent = 0;
+  let lineFrom = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      lineFrom = i + 1;
+      continue;
+    }
+    if (i - lineFrom >= FAST_MAX_LINE) return false;
+    if (lineStart) {
+      if (c === 32 || c === 45) {
+        if (++indent > FAST_MAX_INDENT) return false;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (c === 91 || c === 123) {
+      if (++flow > FAST_MAX_FLOW_DEPTH) return false;
+    } else if (c === 93 || c === 125) {
+      if (--flow < 0) return false;
+    }
+  }
+  return true;
+}
+
+// eslint-disable-next-line no-control-regex
+const FAST_REFUSED = /[&*!\\|>\t\r\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00A0\u2028\u2029\uFEFF\uD800-\uDFFF]|<<|__proto__|[\]}]\s*:|\?(\s|$)/;
+// Directives, document markers, and a sequence entry with nothing on its line (js-yaml 4.3
+// misplaces the entries after `-\n    - \n  - a`).
+const FAST_REFUSED_LINE = /^(%|---|\.\.\.| *-[ -]*$)/m;
+/**
+ * Numbers written in ways where YAML libraries disagree: binary, octal, hex, leading zeros,
+ * signs, a leading `.`, underscores, sexagesimal, `.inf` / `.nan` spellings, where a scalar can start.
+ */
+const FAST_REFUSED_NUMBER = /(^|[\s[{,])([+-]?(0[box]|0\d|\.(inf|nan)|\.\d)|[+-][\d.])|\d_|_\d|\d:\d|\de[+-]?\d/i;
+
+/** Keys, values and collections in a plain value, counting stops past `limit`; Infinity for a key "null". */
+function countValues(root: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0 && count <= limit) {
+    const v = stack.pop();
+    count++;
+    if (Array.isArray(v)) for (const item of v) stack.push(item);
+    else if (v !== null && typeof v === "object") {
+      for (const key in v) {
+        // A null key (`~:`, `: x`): yaml's toJS makes it "", js-yaml "null".
+        if (key === "null") return Infinity;
+        count++;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return count;
+}
+
+/** The slow path alone: yaml's document with positions, every protection, every diagnostic. */
+export function slowParse(file: string, text: string): ParsedFile {
+  const lineCounter = lineCounterOf(text);
 
   const tokens = parseTokens(text);
   if ("stoppedAt" in tokens) {

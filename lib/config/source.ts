@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from "yaml";
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Diagnostic, SourcePosition } from "./diagnostic";
 import type { Problem } from "./messages";
 
@@ -19,16 +19,46 @@ export interface Located {
  * user has to add it.
  */
 export class SourceFile {
+  /**
+   * `doc` may be a function: a file read through the fast path (parse.ts) has its value already,
+   * and builds the YAML document (with the same protections as any other file) only when a
+   * position is first asked for. Until then, `value` and `key` answer lazily.
+   */
   constructor(
     /** The path shown to the user (`config/domains.yaml`). */
     readonly file: string,
     readonly text: string,
-    readonly doc: Document,
-    private readonly lineCounter: LineCounter,
-  ) {}
+    doc: Document | (() => Document),
+    lineCounter?: LineCounter,
+  ) {
+    if (typeof doc === "function") this.makeDoc = doc;
+    else this.parsedDoc = doc;
+    this.counter = lineCounter;
+  }
+
+  private parsedDoc?: Document;
+  private makeDoc?: () => Document;
+  private counter?: LineCounter;
+
+  get doc(): Document {
+    if (!this.parsedDoc) {
+      this.parsedDoc = (this.makeDoc as () => Document)();
+      this.makeDoc = undefined;
+    }
+    return this.parsedDoc;
+  }
+
+  private get lineCounter(): LineCounter {
+    return (this.counter ??= lineCounterOf(this.text));
+  }
 
   /** Where the value at `path` is; for a missing value, the enclosing mapping's first key. */
   value(path: Path): Located {
+    if (!this.parsedDoc) return lazyLocated(() => this.valueNow(path));
+    return this.valueNow(path);
+  }
+
+  private valueNow(path: Path): Located {
     const found = this.walk(path);
     if (found.complete) {
       const node = found.node;
@@ -43,9 +73,14 @@ export class SourceFile {
 
   /** Where the key of the last path segment is (for unknown keys and names used as keys). */
   key(path: Path): Located {
+    if (!this.parsedDoc) return lazyLocated(() => this.keyNow(path));
+    return this.keyNow(path);
+  }
+
+  private keyNow(path: Path): Located {
     const found = this.walk(path);
     if (found.complete && found.pair) return this.spanOf(found.pair.key);
-    return this.value(path);
+    return this.valueNow(path);
   }
 
   /** The source text of the value at `path`, as written (`10.0`, not the parsed `10`). */
@@ -149,6 +184,33 @@ export class SourceFile {
     if (isCollection(node) && !node.flow) return this.locate(range[0], range[0] + 1);
     return this.locate(range[0], range[1]);
   }
+}
+
+/**
+ * Line starts, found here rather than by the parser, so they are complete even when parsing
+ * stops early. They are the same places: yaml breaks lines at "\n" only.
+ */
+export function lineCounterOf(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
+}
+
+/**
+ * A `Located` computed on first use. Its fields are own enumerable getters, so spreading it or
+ * comparing it reads the values; the SourceFile is only parsed for positions when one is read.
+ */
+export function lazyLocated(resolve: () => Located): Located {
+  let resolved: Located | undefined;
+  return {
+    get position() {
+      return (resolved ??= resolve()).position;
+    },
+    get excerpt() {
+      return (resolved ??= resolve()).excerpt;
+    },
+  };
 }
 
 /** Excerpt lines longer than this are cut to a window around the column. */
