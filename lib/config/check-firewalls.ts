@@ -2,10 +2,11 @@ import { Cidr, isCidr } from "../model/cidr";
 import type { FirewallTarget, SecurityGroupSources } from "../model/config";
 import { AWS_REGION_PATTERN, KNOWN_AWS_REGIONS } from "./aws-regions";
 import { checkAwsAccess } from "./check-aws-access";
+import { checkCidrList } from "./check-cidr-list";
 import { FileContext, isPlainMap, type PlainMap } from "./context";
 import type { FirewallFact } from "./facts";
 import { messages, type GroupNameProblem, type Problem } from "./messages";
-import type { Located, Path } from "./source";
+import type { Path } from "./source";
 import { didYouMean } from "./suggest";
 
 /** Firewall names become parts of Terraform resource names and construct ids. */
@@ -153,34 +154,18 @@ function checkRuleGroupName(ctx: FileContext, text: string, path: Path): string 
  * live in the VPC), but not every address. Canonical, sorted, unique; undefined if any is bad.
  */
 function checkDestinations(ctx: FileContext, list: unknown, path: Path): Cidr[] | undefined {
-  if (!Array.isArray(list) || list.length === 0) return undefined;
-  const listName = path.join(".");
-  const seen = new Map<string, Located>();
-  let ok = true;
-  list.forEach((entry, i) => {
-    if (typeof entry !== "string") {
-      ok = false;
-      return;
-    }
-    const entryAt = ctx.value([...path, i]);
-    const parsed = Cidr.parse(entry);
+  const cidrs = checkCidrList(ctx, list, path, (text, listName, at) => {
+    const parsed = Cidr.parse(text);
     if (!isCidr(parsed)) {
-      ok = false;
-      if (parsed.kind === "host-bits") ctx.report(messages.cidrHostBits(entry, parsed.canonical), entryAt);
-      else ctx.report(messages.invalidCidr(entry, listName), entryAt);
-      return;
+      if (parsed.kind === "host-bits") return ctx.report(messages.cidrHostBits(text, parsed.canonical), at);
+      return ctx.report(messages.invalidCidr(text, listName), at);
     }
-    if (parsed.prefixLength === 0) {
-      ok = false;
-      ctx.report(messages.destinationTooBroad(entry), entryAt);
-      return;
-    }
-    const first = seen.get(parsed.toString());
-    if (first) ctx.report(messages.duplicateCidr(entry, listName, first.position), entryAt, [first]);
-    else seen.set(parsed.toString(), entryAt);
+    if (parsed.prefixLength === 0) return ctx.report(messages.destinationTooBroad(text), at);
+    return parsed;
   });
-  if (!ok) return undefined;
-  return [...seen.keys()].map(Cidr.of).sort(Cidr.compare);
+  if (!cidrs) return undefined;
+  const unique = new Map(cidrs.map((cidr) => [cidr.toString(), cidr]));
+  return [...unique.values()].sort(Cidr.compare);
 }
 
 /** An optional integer the schema bounds; `ok` false when present and out of bounds (already reported). */

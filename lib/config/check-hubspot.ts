@@ -1,6 +1,7 @@
 import { Cidr, isCidr } from "../model/cidr";
 import { FileContext, isPlainMap } from "./context";
 import type { HubspotFact } from "./facts";
+import { checkCidrList } from "./check-cidr-list";
 import { messages } from "./messages";
 import type { Located, Path } from "./source";
 
@@ -34,28 +35,7 @@ function checkSourceText(ctx: FileContext, value: unknown, path: Path): string |
 
 /** A HubSpot source list: every entry a public, canonical CIDR. Undefined when any entry is bad. */
 function checkIpList(ctx: FileContext, list: unknown, path: Path): Cidr[] | undefined {
-  if (!Array.isArray(list) || list.length === 0) return undefined;
-  const listName = path.join(".");
-  const cidrs: Cidr[] = [];
-  const seen = new Map<string, Located>();
-  let ok = true;
-  list.forEach((entry, i) => {
-    if (typeof entry !== "string") {
-      ok = false;
-      return;
-    }
-    const at = ctx.value([...path, i]);
-    const cidr = checkCidr(ctx, entry, listName, at);
-    if (!cidr) {
-      ok = false;
-      return;
-    }
-    const first = seen.get(cidr.toString());
-    if (first) ctx.report(messages.duplicateCidr(entry, listName, first.position), at, [first]);
-    else seen.set(cidr.toString(), at);
-    cidrs.push(cidr);
-  });
-  return ok ? cidrs : undefined;
+  return checkCidrList(ctx, list, path, (text, listName, at) => checkCidr(ctx, text, listName, at));
 }
 
 function checkCidr(ctx: FileContext, text: string, listName: string, at: Located): Cidr | undefined {
