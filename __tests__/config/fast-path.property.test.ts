@@ -1,8 +1,19 @@
+import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { fastValue, parseConfigFile, parseStats, plainEnough, slowParse } from "../../lib/config/parse";
-import { load, removeTempDirs } from "./helpers";
+import { validateConfig } from "../../lib/validate";
+import { generateConfig } from "../../scripts/bench/generate-config";
+import { load, removeTempDirs, writeConfigDir } from "./helpers";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+function generated(): string {
+  const dir = writeConfigDir({});
+  generateConfig(dir, { domains: 300, targets: 24, accounts: 3, roleArn: true, seed: 7 });
+  return dir;
+}
 
 afterAll(removeTempDirs);
 
@@ -14,7 +25,7 @@ const TRICKY = [
   "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "0.5e-3", "9007199254740993", "123456789012345678901234567890",
   "1e400", "0x7FFFFFFFFFFFFFFFFF", "abc", "héllo", "日本語", "😀", "a b", "a#b", "a #b", "a,b", "a:b", "a: b", "-a", "- a", "a-", "@x", "`x", "=",
   "mx1.example.com", "https://mail.example.com/EWS/Exchange.asmx", "arn:aws:iam::123456789012:role/x", "10.0.0.0/8", "::1", "fe80::1", "\"\"", "''",
-  "a'b", "%x", "{", "}", "[", "]", ",", "?x", "? x", ":x", "x:", "#", "a  b", " a", "a ", "\u00e9", "\u0130", "\u212a", "\u00a0x",
+  "a'b", "%x", "sg-0ca716e7ef93a99e5", "vpc-1e5", "a1e5", "x1_0", "h1:2", "a:1e5", "a:1_0", "1e5x", "0e0", "1.e3", "1:2:3", "{", "}", "[", "]", ",", "?x", "? x", ":x", "x:", "#", "a  b", " a", "a ", "\u00e9", "\u0130", "\u212a", "\u00a0x",
 ];
 
 const plainScalar = fc.oneof(
@@ -108,6 +119,28 @@ describe("fast path (js-yaml) against the slow path (yaml with positions)", () =
     expect(parseStats.lazy).toBe(before.lazy);
     expect(at.position).toEqual({ file: "f.yaml", line: 4, column: 47 });
     expect(parseStats.lazy).toBe(before.lazy + 1);
+  });
+
+  it.each([
+    ["a security group id with a digit-e-digit run", "securityGroupId: sg-0ca716e7ef93a99e5\n"],
+    ["an account's role ARN", 'account: "123456789012"\nroleArn: arn:aws:iam::123456789012:role/mailgate-deploy\n'],
+    ["a hex VPC id", "vpcId: vpc-1e5d2e9a0b3c4d5e6\n"],
+  ])("takes the fast path for %s (a number only where a scalar starts)", (_, text) => {
+    expect(plainEnough(text)).toBe(true);
+    expect(fastValue(text)).toBeDefined();
+  });
+
+  it.each([
+    ["the advanced example (every target type)", path.join(ROOT, "examples", "advanced")],
+    ["a generated config with accounts, roles and existing groups", generated],
+  ])("GIVEN %s WHEN validated THEN every file takes the fast path and no YAML document is built", (_, dir) => {
+    const before = { ...parseStats };
+    const result = validateConfig(typeof dir === "string" ? dir : dir());
+    expect(result.diagnostics).toEqual([]);
+    expect(result.policy?.targets.length).toBeGreaterThan(1);
+    expect(parseStats.slow).toBe(before.slow);
+    expect(parseStats.lazy).toBe(before.lazy);
+    expect(parseStats.fast).toBeGreaterThan(before.fast);
   });
 
   it.each([

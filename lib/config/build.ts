@@ -1,6 +1,7 @@
 import { Cidr } from "../model/cidr";
-import type { Config, DomainSettings, FirewallTarget } from "../model/config";
+import type { Config, DomainSettings, FirewallTarget, TargetPosition } from "../model/config";
 import type { DomainFact, FileFacts } from "./facts";
+import type { Located } from "./source";
 
 /**
  * The `Config` from facts that passed every check. Everything is sorted and de-duplicated here,
@@ -21,10 +22,22 @@ export function buildConfig(files: readonly FileFacts[]): Config {
     firewalls: files
       .flatMap((f) => f.firewalls)
       .filter((f) => referenced.has(f.name))
-      // The name's position lets quota problems, found only once the policy counts the rules, point here.
-      .map((f): FirewallTarget => ({ ...required(f.target, `firewall ${f.name}`), position: { ...f.at.position, excerpt: f.at.excerpt } }))
+      .map((f) => withPosition(required(f.target, `firewall ${f.name}`), f.at))
       .sort((a, b) => compareStrings(a.name, b.name)),
   };
+}
+
+/**
+ * The name's position lets quota problems, found only once the policy counts the rules, point
+ * here. It is read on first use: working it out builds the file's YAML document (source.ts),
+ * which a valid config never needs.
+ */
+function withPosition(target: FirewallTarget, at: Located): FirewallTarget {
+  let position: TargetPosition | undefined;
+  return Object.defineProperty({ ...target }, "position", {
+    enumerable: true,
+    get: () => (position ??= { ...at.position, excerpt: at.excerpt }),
+  });
 }
 
 function domainSettings(fact: DomainFact): DomainSettings {

@@ -103,9 +103,18 @@ function checkTerraformSections(sections: readonly TerraformFact[]): Diagnostic[
 
 /** A stack has one AWS provider, so all its firewalls must deploy through the same role (or none). */
 function checkStackRoles(firewalls: readonly FirewallFact[]): Diagnostic[] {
+  const roles = new Map<string, Set<string | undefined>>();
+  for (const f of firewalls) {
+    if (!f.target) continue;
+    const stack = stackName(f.target);
+    roles.set(stack, (roles.get(stack) ?? new Set()).add(f.target.roleArn));
+  }
+  // Only stacks with two roles are put in position order: reading a position builds its file's
+  // YAML document (source.ts), which a valid config should never need.
+  const mixed = firewalls.filter((f) => f.target && (roles.get(stackName(f.target))?.size ?? 0) > 1);
   const firstInStack = new Map<string, { at: Located; roleArn?: string }>();
   const diagnostics: Diagnostic[] = [];
-  for (const f of [...firewalls].sort((a, b) => comparePositions(a.at.position, b.at.position))) {
+  for (const f of mixed.sort((a, b) => comparePositions(a.at.position, b.at.position))) {
     if (!f.target) continue;
     const stack = stackName(f.target);
     const first = firstInStack.get(stack);
@@ -126,12 +135,13 @@ function checkHubspotSections(sections: readonly HubspotFact[]): Diagnostic[] {
 
 /** Every referenced firewall must exist; every defined one should be used (else it does nothing). */
 function checkReferences(domains: readonly DomainFact[], firewalls: readonly FirewallFact[]): Diagnostic[] {
-  const defined = [...new Set(firewalls.map((f) => f.name))].sort();
+  const names = new Set(firewalls.map((f) => f.name));
+  const defined = [...names].sort();
   const referenced = new Set(domains.flatMap((d) => d.firewallRefs.map((r) => r.name)));
   return [
     ...domains.flatMap((d) =>
       d.firewallRefs
-        .filter((r) => !defined.includes(r.name))
+        .filter((r) => !names.has(r.name))
         .map((r) => diagnosticAt(messages.undefinedFirewall(r.name, didYouMean(r.name, defined)), r.at)),
     ),
     ...firewalls.filter((f) => !referenced.has(f.name)).map((f) => diagnosticAt(messages.unusedFirewall(f.name), f.at)),
@@ -143,7 +153,10 @@ function laterDuplicates<T extends { key: string; at: Located; name?: string }>(
   items: readonly T[],
   problem: (item: T, first: T) => Problem,
 ): Diagnostic[] {
-  const sorted = [...items].sort((a, b) => comparePositions(a.at.position, b.at.position));
+  // Only keys met more than once are put in position order (see checkDomainSettings).
+  const count = new Map<string, number>();
+  for (const { key } of items) count.set(key, (count.get(key) ?? 0) + 1);
+  const sorted = items.filter((i) => (count.get(i.key) ?? 0) > 1).sort((a, b) => comparePositions(a.at.position, b.at.position));
   const first = new Map<string, T>();
   const diagnostics: Diagnostic[] = [];
   for (const item of sorted) {

@@ -54,11 +54,12 @@ export class SourceFile {
 
   /** Where the value at `path` is; for a missing value, the enclosing mapping's first key. */
   value(path: Path): Located {
-    if (!this.parsedDoc) return lazyLocated(() => this.valueNow(path));
+    if (!this.parsedDoc) return new LazyLocated(this, path, false);
     return this.valueNow(path);
   }
 
-  private valueNow(path: Path): Located {
+  /** @internal `value` without the laziness (for `LazyLocated`). */
+  valueNow(path: Path): Located {
     const found = this.walk(path);
     if (found.complete) {
       const node = found.node;
@@ -73,11 +74,12 @@ export class SourceFile {
 
   /** Where the key of the last path segment is (for unknown keys and names used as keys). */
   key(path: Path): Located {
-    if (!this.parsedDoc) return lazyLocated(() => this.keyNow(path));
+    if (!this.parsedDoc) return new LazyLocated(this, path, true);
     return this.keyNow(path);
   }
 
-  private keyNow(path: Path): Located {
+  /** @internal `key` without the laziness (for `LazyLocated`). */
+  keyNow(path: Path): Located {
     const found = this.walk(path);
     if (found.complete && found.pair) return this.spanOf(found.pair.key);
     return this.valueNow(path);
@@ -198,19 +200,32 @@ export function lineCounterOf(text: string): LineCounter {
 }
 
 /**
- * A `Located` computed on first use. Its fields are own enumerable getters, so spreading it or
- * comparing it reads the values; the SourceFile is only parsed for positions when one is read.
+ * A `Located` worked out on first use: the SourceFile is only parsed for positions when one is
+ * read. A valid config makes one per checked value (~10 per domain) and reads none, so this is a
+ * class (one small object) rather than closures (five or six objects each, all surviving until
+ * the checks end, which the young-generation collector copies again and again).
+ * Its fields are getters on the prototype: read them (`at.position`), don't spread the object.
  */
-export function lazyLocated(resolve: () => Located): Located {
-  let resolved: Located | undefined;
-  return {
-    get position() {
-      return (resolved ??= resolve()).position;
-    },
-    get excerpt() {
-      return (resolved ??= resolve()).excerpt;
-    },
-  };
+class LazyLocated implements Located {
+  private resolved?: Located;
+
+  constructor(
+    private readonly source: SourceFile,
+    private readonly path: Path,
+    private readonly isKey: boolean,
+  ) {}
+
+  private resolve(): Located {
+    return (this.resolved ??= this.isKey ? this.source.keyNow(this.path) : this.source.valueNow(this.path));
+  }
+
+  get position(): SourcePosition {
+    return this.resolve().position;
+  }
+
+  get excerpt(): Excerpt {
+    return this.resolve().excerpt;
+  }
 }
 
 /** Excerpt lines longer than this are cut to a window around the column. */

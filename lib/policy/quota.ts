@@ -158,14 +158,15 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
           if (pl.entries.length > PREFIX_LIST_ENTRIES_PER_REQUEST) problems.push({ kind: "prefix-list-too-large", target, prefixList: pl });
         }
         if (target.securityGroupId !== undefined) {
-          const existing = { ...target, securityGroupId: target.securityGroupId };
+          const groupId = target.securityGroupId;
           for (const family of FAMILIES) {
             const rules = p.groups.flatMap((g) => g.ingress).filter((r) => r.family === family);
             const needed = countByFamily(rules)[familyKey(family)];
             if (needed <= p.maxRules) continue;
             problems.push({
               kind: "security-group-quota",
-              target: existing,
+              // Spread only here: it reads every field, the loader's lazy position included.
+              target: { ...target, securityGroupId: groupId },
               family,
               needed,
               allowed: p.maxRules,
