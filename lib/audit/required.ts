@@ -32,19 +32,19 @@ function listsByPort(domain: DomainSettings): [number, HubSpotList][] {
 }
 
 export function requiredAccess(config: Config, catalog: IpCatalog): RequiredAccess {
-  const blocks = new Map<string, Map<number, Cidr[]>>();
+  // Which lists each (target, port) needs; the addresses follow from the lists. Collecting the
+  // lists' blocks per domain instead repeats them once per domain (10,000 domains: ~100 ms).
+  const needed = new Map<string, Map<number, Set<HubSpotList>>>();
   for (const domain of config.domains) {
     for (const target of domain.firewalls) {
-      const ports = blocks.get(target) ?? new Map<number, Cidr[]>();
-      blocks.set(target, ports);
-      for (const [port, list] of listsByPort(domain)) {
-        ports.set(port, [...(ports.get(port) ?? []), ...catalog.lists[list]]);
-      }
+      const ports = needed.get(target) ?? new Map<number, Set<HubSpotList>>();
+      needed.set(target, ports);
+      for (const [port, list] of listsByPort(domain)) ports.set(port, (ports.get(port) ?? new Set()).add(list));
     }
   }
   const required = new Map<string, Map<number, AddressRange[]>>();
-  for (const [target, ports] of blocks) {
-    required.set(target, new Map([...ports].map(([port, cidrs]) => [port, union(cidrs.map(rangeOf))])));
+  for (const [target, ports] of needed) {
+    required.set(target, new Map([...ports].map(([port, lists]) => [port, union([...lists].flatMap((list) => catalog.lists[list]).map(rangeOf))])));
   }
   return required;
 }

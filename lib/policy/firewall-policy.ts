@@ -225,16 +225,20 @@ export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRu
   for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
     const portNeeds = byPort.get(port) ?? [];
     const lists = unique(portNeeds.map((n) => n.list));
+    // A block serves the needs whose list overlaps it, so its provenance depends only on which
+    // of the port's lists it overlaps: at most three cases per port, each worked out once and
+    // shared (read-only) by its rules. Per rule, it was a sort of every domain on the port.
+    const provenance = new Map<string, RuleProvenance>();
     for (const cidr of minimalCover(lists.flatMap((list) => catalog.lists[list]))) {
-      const served = portNeeds.filter((need) => catalog.lists[need.list].some((entry) => entry.overlaps(cidr)));
-      rules.push({
-        protocol: "tcp",
-        port,
-        cidr,
-        lists: unique(served.map((n) => n.list)),
-        domains: unique(served.map((n) => n.domain)),
-        hosts: unique(served.map((n) => endpointText(n.endpoint))),
-      });
+      const served = lists.filter((list) => catalog.lists[list].some((entry) => entry.overlaps(cidr)));
+      const key = served.join(" ");
+      let shared = provenance.get(key);
+      if (!shared) {
+        const needs = portNeeds.filter((need) => served.includes(need.list));
+        shared = { lists: served, domains: unique(needs.map((n) => n.domain)), hosts: unique(needs.map((n) => endpointText(n.endpoint))) };
+        provenance.set(key, shared);
+      }
+      rules.push({ protocol: "tcp", port, cidr, ...shared });
     }
   }
   return rules;
