@@ -23,20 +23,20 @@ describe("diff between two configs", () => {
     expect(diff(base)).toBe("## mailgate: firewall changes\n\nBase: `base`, head: `head`.\n\nNo changes.\n");
   });
 
-  test("GIVEN head adds a domain on a new port WHEN diffed THEN the target lists the new port's rules with the domain", () => {
+  test("GIVEN head adds a domain on a new port WHEN diffed THEN the target lists the new port's rules and the domain under Needed by", () => {
     const head = config([...base.domains, imapDomain("example.org", ["mail"], { smtp: 2525 })], [...base.firewalls]);
     const md = diff(head);
     const mail = section(md, "mail (us-east-1)");
     expect(mail).toContain("**Added** (6 rules)");
     for (const cidr of ["54.174.62.128/26", "54.174.62.192/30", "141.193.184.0/27", "141.193.185.0/27", "143.244.82.12/30", "143.244.87.0/25"]) {
-      expect(mail).toContain(`| tcp/2525 | ${cidr} | SMTP | example.org |`);
+      expect(mail).toContain(`| tcp/2525 | ${cidr} | SMTP |`);
     }
     expect(mail).toContain("- Addresses HubSpot may connect from: tcp/2525 0 → 264.");
-    // The shared IMAP port gains a domain: same resources, new provenance.
-    expect(mail).toContain("**Changed** (6 rules");
-    expect(mail).toContain("| tcp/993 | 143.244.82.8/30 | domains: added example.org; servers: added imap.example.org:993 |");
+    // The shared IMAP port gains a domain: same rules, one more domain needing them.
+    expect(mail).toContain("**Needed by**\n\n- tcp/993 IMAP: domains added example.org; servers added imap.example.org:993\n- tcp/2525 SMTP: domains added example.org; servers added smtp.example.org:2525\n");
+    expect(mail).not.toContain("**Changed**");
     expect(mail).not.toContain("**Removed**");
-    expect(md).toContain("Firewall rules: 6 added, 0 removed, 6 changed on 1 target.");
+    expect(md).toContain("Firewall rules: 6 added, 0 removed, 0 changed on 1 target.");
     expect(section(md, "HubSpot prefill settings")).toContain("| example.org | added | Settings: IMAP; Incoming Mail (IMAP) server: imap.example.org;");
     expect(md).not.toContain("### dmz");
     expect(md).not.toContain("### HubSpot IP ranges");
@@ -48,7 +48,8 @@ describe("diff between two configs", () => {
     const mail = section(md, "mail (us-east-1)");
     expect(mail).toContain("**Added** (6 rules)");
     expect(mail).toContain("**Removed** (6 rules)");
-    expect(mail).toContain("| tcp/587 | 143.244.87.0/25 | SMTP | example.com |");
+    expect(mail).toContain("| tcp/587 | 143.244.87.0/25 | SMTP |");
+    expect(mail).toContain("- tcp/465 SMTP: domains added example.com; servers added smtp.example.com:465\n- tcp/587 SMTP: domains removed example.com; servers removed smtp.example.com:587");
     expect(mail).toContain("tcp/465 0 → 264, tcp/587 264 → 0");
     expect(section(md, "HubSpot prefill settings")).toContain("| example.com | changed | Outgoing Mail (SMTP) port: 587 → 465 |");
   });
@@ -76,7 +77,8 @@ describe("diff between two configs", () => {
     const dmz = section(diff(head), "dmz (eu-central-1)");
     expect(dmz).toContain("Target no longer used by any domain");
     expect(dmz).toContain("**Removed** (6 rules)");
-    expect(dmz).toContain("| tcp/443 | 54.174.62.192/29 | IMAP + SMTP | corp.example.org |");
+    expect(dmz).toContain("| tcp/443 | 54.174.62.192/29 | IMAP + SMTP |");
+    expect(dmz).toContain("- tcp/443 IMAP: domains removed corp.example.org; servers removed mail.corp.example.org:443");
   });
 
   test("GIVEN the user's own IP lists WHEN diffed THEN the catalog section shows source, date and entries; rules follow", () => {
@@ -87,13 +89,15 @@ describe("diff between two configs", () => {
     expect(catalog).toContain("- Published: 2024-04-04 → (not stated)");
     expect(catalog).toContain("- SMTP list: added 198.51.100.0/24");
     expect(catalog).toContain("- IMAP list: removed 54.174.62.128/26, 54.174.62.196/32");
-    expect(section(md, "mail (us-east-1)")).toContain("| tcp/587 | 198.51.100.0/24 | SMTP | example.com |");
+    expect(section(md, "mail (us-east-1)")).toContain("| tcp/587 | 198.51.100.0/24 | SMTP |");
   });
 
-  test("GIVEN only a mail server renamed WHEN diffed THEN rules are changed (servers), not added or removed", () => {
+  test("GIVEN only a mail server renamed WHEN diffed THEN no rule changes and Needed by shows the servers", () => {
     const renamed = { ...imapDomain("example.com", ["mail"]), incoming: { host: "imap2.example.com", port: 993 } };
     const md = diff(config([renamed, ...base.domains.filter((d) => d.name !== "example.com")], [...base.firewalls]));
-    expect(md).toContain("Firewall rules: 0 added, 0 removed, 6 changed on 1 target.");
-    expect(section(md, "mail (us-east-1)")).toContain("| tcp/993 | 54.174.62.128/26 | servers: added imap2.example.com:993, removed imap.example.com:993 |");
+    expect(md).toContain("Firewall rules: 0 added, 0 removed, 0 changed on 1 target.");
+    const mail = section(md, "mail (us-east-1)");
+    expect(mail).toContain("- tcp/993 IMAP: servers added imap2.example.com:993, removed imap.example.com:993");
+    expect(mail).not.toContain("| tcp/");
   });
 });

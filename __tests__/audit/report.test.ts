@@ -74,21 +74,58 @@ describe("audit report", () => {
     }
   });
 
-  test("GIVEN two IMAP domains sharing a port WHEN reported THEN rows name the right lists, domains and servers", () => {
+  test("GIVEN two IMAP domains sharing a port WHEN reported THEN rows name their lists and each target's needs name the domains and servers", () => {
     const cfg = CONFIGS[0][1];
-    const rows = buildReport(cfg, buildPolicy(cfg)).rules;
-    const byKey = (target: string, port: number, cidr: string) => rows.find((r) => r.target === target && r.fromPort === port && r.cidr === cidr);
+    const report = buildReport(cfg, buildPolicy(cfg));
+    const byKey = (target: string, port: number, cidr: string) => report.rules.find((r) => r.target === target && r.fromPort === port && r.cidr === cidr);
     expect(byKey("mail-use1", 993, "143.244.82.8/30")).toMatchObject({
       lists: ["imap"],
-      domains: ["example.com", "example.net"],
-      hosts: ["imap.example.com:993", "imap.example.net:993"],
       type: "aws-security-group",
-      catalog: { published: "2024-04-04" },
       terraformAddress: "aws_vpc_security_group_ingress_rule.mail-use1_tcp993_143-244-82-8-30",
     });
-    expect(byKey("mail-use1", 465, "143.244.82.12/30")).toMatchObject({ lists: ["smtp"], domains: ["example.net"], hosts: ["smtp.example.net:465"] });
-    expect(byKey("exchange-dmz", 443, "54.174.62.192/29")).toMatchObject({ lists: ["imap", "smtp"], domains: ["corp.example.org"] });
-    expect(rows.some((r) => r.domains.includes("example.io"))).toBe(false);
+    expect(byKey("mail-use1", 465, "143.244.82.12/30")).toMatchObject({ lists: ["smtp"] });
+    expect(byKey("exchange-dmz", 443, "54.174.62.192/29")).toMatchObject({ lists: ["imap", "smtp"] });
+    const needs = Object.fromEntries(report.targets.map((t) => [t.target, t.needs]));
+    expect(needs["mail-use1"]).toEqual([
+      { port: 465, list: "smtp", domains: ["example.net"], hosts: ["smtp.example.net:465"] },
+      { port: 587, list: "smtp", domains: ["example.com"], hosts: ["smtp.example.com:587"] },
+      { port: 993, list: "imap", domains: ["example.com", "example.net"], hosts: ["imap.example.com:993", "imap.example.net:993"] },
+    ]);
+    expect(needs["exchange-dmz"]).toEqual([
+      { port: 443, list: "imap", domains: ["corp.example.org"], hosts: ["mail.corp.example.org:443"] },
+      { port: 443, list: "smtp", domains: ["corp.example.org"], hosts: ["mail.corp.example.org:443"] },
+    ]);
+    // example.io names no firewall: it needs nothing anywhere.
+    expect(report.targets.some((t) => t.needs.some((n) => n.domains.includes("example.io")))).toBe(false);
+  });
+
+  test("GIVEN any config WHEN reported THEN every rule's port and lists are needed by some domain, and every need has a rule", () => {
+    for (const [, cfg] of CONFIGS) {
+      const report = buildReport(cfg, buildPolicy(cfg));
+      for (const target of report.targets) {
+        const rules = report.rules.filter((r) => r.target === target.target && r.direction === "ingress");
+        const needed = new Set(target.needs.map((n) => `${n.port} ${n.list}`));
+        for (const rule of rules) for (const list of rule.lists) expect(needed, `${rule.terraformAddress} ${list}`).toContain(`${rule.fromPort} ${list}`);
+        for (const need of target.needs) expect(rules.some((r) => r.fromPort === need.port && r.lists.includes(need.list)), `${target.target} ${need.port} ${need.list}`).toBe(true);
+      }
+    }
+  });
+
+  test("GIVEN the shipped example WHEN rendered THEN firewall-needs.csv has one line per target, port, list and domain", () => {
+    const cfg = CONFIGS[0][1];
+    const csv = renderArtifacts(cfg, buildPolicy(cfg)).get("firewall-needs.csv");
+    expect(csv).toBe(
+      [
+        "target,type,region,stack,port,list,domain",
+        "exchange-dmz,aws-security-group,eu-central-1,mailgate-eu-central-1,443,imap,corp.example.org",
+        "exchange-dmz,aws-security-group,eu-central-1,mailgate-eu-central-1,443,smtp,corp.example.org",
+        "mail-use1,aws-security-group,us-east-1,mailgate-us-east-1,465,smtp,example.net",
+        "mail-use1,aws-security-group,us-east-1,mailgate-us-east-1,587,smtp,example.com",
+        "mail-use1,aws-security-group,us-east-1,mailgate-us-east-1,993,imap,example.com",
+        "mail-use1,aws-security-group,us-east-1,mailgate-us-east-1,993,imap,example.net",
+        "",
+      ].join("\n"),
+    );
   });
 
   test("rows are sorted by target, port, then CIDR (IPv4 before IPv6, by address)", () => {
@@ -111,10 +148,10 @@ describe("audit report", () => {
     expect([...renderArtifacts(reversed, buildPolicy(reversed))]).toEqual([...renderArtifacts(cfg, buildPolicy(cfg))]);
   });
 
-  test("the JSON has schemaVersion 1, the rules, and the coverage proof per target and port", () => {
+  test("the JSON has schemaVersion 2, the rules, and the coverage proof per target and port", () => {
     const cfg = CONFIGS[0][1];
     const json = JSON.parse(renderReportJson(buildReport(cfg, buildPolicy(cfg)))) as FirewallReport;
-    expect(json.schemaVersion).toBe(1);
+    expect(json.schemaVersion).toBe(2);
     expect(json.rules).toHaveLength(24);
     expect(json.coverage.map((c) => [c.target, c.port, c.required.addresses, c.opened.addresses, c.exact, c.rules])).toEqual([
       ["exchange-dmz", 443, "272", "272", true, 6],
@@ -181,20 +218,16 @@ describe("audit report", () => {
       expect(csvField(value)).toBe(expected);
     });
 
-    test("GIVEN a catalog source with commas and quotes WHEN rendered THEN a header and one parseable line per rule", () => {
+    test("GIVEN custom IPv4 and IPv6 lists WHEN rendered THEN a header and one line per rule, in the JSON's order", () => {
       const cfg = CONFIGS[2][1];
       const report = buildReport(cfg, buildPolicy(cfg));
       const csv = renderReportCsv(report);
       const lines = csv.trimEnd().split("\n");
-      // The original 14 columns keep their order; later ones are appended.
-      expect(lines[0]).toBe(
-        "target,type,region,stack,protocol,fromPort,toPort,cidr,lists,domains,hosts,catalogSource,catalogPublished,terraformAddress,direction,securityGroup,prefixList,ruleNumber,destination,sid",
-      );
+      expect(lines[0]).toBe("target,type,region,stack,protocol,fromPort,toPort,cidr,lists,terraformAddress,direction,securityGroup,prefixList,ruleNumber,destination,sid");
       expect(lines).toHaveLength(report.rules.length + 1);
-      expect(lines[1]).toBe(
-        'a,aws-security-group,ap-southeast-2,mailgate-ap-southeast-2,tcp,587,587,198.51.100.0/25,smtp,example.com,smtp.example.com:587,"HubSpot ""View connection IPs"", account 1234",,aws_vpc_security_group_ingress_rule.a_tcp587_198-51-100-0-25,ingress,hubspot-a,,,,',
-      );
-      expect(lines.find((l) => l.includes(",8443,198.51.100.0/24,"))).toContain(",imap smtp,corp.example.org,mail.corp.example.org:8443,");
+      expect(lines[1]).toBe("a,aws-security-group,ap-southeast-2,mailgate-ap-southeast-2,tcp,587,587,198.51.100.0/25,smtp,aws_vpc_security_group_ingress_rule.a_tcp587_198-51-100-0-25,ingress,hubspot-a,,,,");
+      expect(lines.slice(1).map((l) => l.split(",")[9])).toEqual(report.rules.map((r) => r.terraformAddress));
+      expect(lines.find((l) => l.includes(",8443,198.51.100.0/24,"))).toContain(",imap smtp,");
     });
   });
 
@@ -202,15 +235,15 @@ describe("audit report", () => {
     const cfg = CONFIGS[0][1];
     const md = renderReportMarkdown(buildReport(cfg, buildPolicy(cfg)));
 
-    test("per target: heading, region, group, a rules table, the proof per port, a summary", () => {
+    test("per target: heading, region, group, who needs which port, a rules table, the proof per port, a summary", () => {
       const mail = md.slice(md.indexOf("## mail-use1"));
       expect(mail).toContain("- Region: us-east-1");
       expect(mail).toContain("- Security group: created by mailgate: `hubspot-mail-ingress` in `vpc-0a1b2c3d4e5f67890`");
-      expect(mail).toContain(
-        "| tcp/993 | 143.244.82.8/30 | IMAP | example.com, example.net | `aws_vpc_security_group_ingress_rule.mail-use1_tcp993_143-244-82-8-30` |",
-      );
+      expect(mail).toContain("| tcp/993 | IMAP | example.com, example.net | imap.example.com:993, imap.example.net:993 |");
+      expect(mail).toContain("| tcp/993 | 143.244.82.8/30 | IMAP | `aws_vpc_security_group_ingress_rule.mail-use1_tcp993_143-244-82-8-30` |");
+      expect(mail.indexOf("Needed by:")).toBeLessThan(mail.indexOf("| tcp/993 | 143.244.82.8/30 |"));
       expect(mail).toContain("- tcp/993: 264 addresses required, 264 opened, exact (6 rules, minimal)");
-      expect(mail).toMatch(/Summary: 18 rules on 3 ports \(tcp\/465, tcp\/587, tcp\/993\) for 2 domains \(example\.com, example\.net\)/);
+      expect(mail).toContain("Summary: 18 rules on 3 ports (tcp/465, tcp/587, tcp/993) for 2 domains on 4 mail servers.");
       expect(md).toContain("- Security group: existing `sg-0a1b2c3d4e5f67890` (mailgate adds rules only)");
       expect(md.indexOf("## exchange-dmz")).toBeLessThan(md.indexOf("## mail-use1"));
     });

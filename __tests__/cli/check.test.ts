@@ -6,7 +6,7 @@ import { prepare } from "../../lib/pipeline";
 import { readTree, runTs, tempDir } from "../support/run";
 import { cli, configDir, NEW_DOMAIN_YAML } from "./helpers";
 
-const FILES = ["firewall-rules.csv", "firewall-rules.json", "firewall-rules.md", "prefill-settings.json", "prefill-settings.md"];
+const FILES = ["firewall-needs.csv", "firewall-rules.csv", "firewall-rules.json", "firewall-rules.md", "prefill-settings.json", "prefill-settings.md"];
 
 /** A config directory and an artifacts directory freshly written from it. */
 function freshPair() {
@@ -24,7 +24,7 @@ describe("mailgate check", () => {
     const before = readTree(out);
     const result = cli(["check", "--config", config, "--out", out]);
     expect(result.stderr).toBe("");
-    expect(result.stdout).toContain(`${out}: up to date (5 files match`);
+    expect(result.stdout).toContain(`${out}: up to date (6 files match`);
     expect(result.status).toBe(0);
     expect(Object.keys(before)).toEqual(FILES);
     expect(readTree(out)).toEqual(before);
@@ -65,7 +65,7 @@ describe("mailgate check", () => {
   test("GIVEN no artifacts directory WHEN checked THEN every file is missing", () => {
     const result = cli(["check", "--config", configDir(), "--out", path.join(tempDir(), "nope")]);
     expect(result.status).toBe(1);
-    expect(result.stderr.match(/missing:/g)).toHaveLength(5);
+    expect(result.stderr.match(/missing:/g)).toHaveLength(FILES.length);
   });
 
   test("GIVEN extra files of the team's own in the artifacts directory WHEN checked THEN they are ignored", () => {

@@ -4,7 +4,7 @@ import { Cidr } from "../model/cidr";
 import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "../model/ip-catalog";
 import { buildPolicy } from "../policy/firewall-policy";
 import type { PortCoverage } from "./coverage";
-import { buildReport, mdText, type ReportRule, type ReportTarget } from "./report";
+import { buildReport, mdText, type ReportNeed, type ReportRule, type ReportTarget } from "./report";
 
 /** One side of a comparison: a validated config and how the user named it. */
 export interface DiffSide {
@@ -15,9 +15,10 @@ export interface DiffSide {
 const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
 
 /**
- * Markdown for a pull-request comment: per target, the rules added, removed and changed (rules
- * are compared by region and Terraform address, as Terraform does); then the prefill settings
- * per domain; then HubSpot's source ranges. Pure; both configs already validated.
+ * Markdown for a pull-request comment: per target, the domains that start or stop needing a port,
+ * and the rules added, removed and changed (rules are compared by region and Terraform address,
+ * as Terraform does); then the prefill settings per domain; then HubSpot's source ranges. Pure;
+ * both configs already validated.
  */
 export function diffConfigs(base: DiffSide, head: DiffSide): string {
   const before = buildReport(base.config, buildPolicy(base.config));
@@ -100,7 +101,8 @@ function targetDiff(
   if (before && after && before.region !== after.region) {
     notes.push(`Region: ${before.region} → ${after.region}: the rules move to another stack, so each is destroyed and re-created.`);
   }
-  if (added.length + removed.length + changed.length === 0 && notes.length === 0) return [];
+  const needs = needsChanges(before?.needs ?? [], after?.needs ?? []);
+  if (added.length + removed.length + changed.length === 0 && notes.length === 0 && needs.length === 0) return [];
   if (addresses) notes.push(`Addresses HubSpot may connect from: ${addresses}.`);
 
   totals.added += added.length;
@@ -109,6 +111,7 @@ function targetDiff(
   const region = before && after && before.region !== after.region ? `${before.region} → ${after.region}` : (after ?? before)?.region;
   const lines = [`### ${name} (${region})`, ""];
   if (notes.length > 0) lines.push(...notes.map((n) => `- ${n}`), "");
+  if (needs.length > 0) lines.push("**Needed by**", "", ...needs.map((n) => `- ${n}`), "");
   if (added.length > 0) lines.push(`**Added** (${rules(added.length)})`, "", ...ruleTable(added), "");
   if (removed.length > 0) lines.push(`**Removed** (${rules(removed.length)})`, "", ...ruleTable(removed), "");
   if (changed.length > 0) {
@@ -141,10 +144,26 @@ function addressChanges(before: readonly PortCoverage[], after: readonly PortCov
   return changes.length > 0 ? changes.join(", ") : undefined;
 }
 
+/** `tcp/993 IMAP: domains added a.example; servers added imap.a.example:993`, per port and list that changed. */
+function needsChanges(before: readonly ReportNeed[], after: readonly ReportNeed[]): string[] {
+  const key = (n: ReportNeed) => `${n.port} ${n.list}`;
+  const beforeByKey = new Map(before.map((n) => [key(n), n]));
+  const afterByKey = new Map(after.map((n) => [key(n), n]));
+  const all = [...new Map([...before, ...after].map((n) => [key(n), n])).values()].sort((a, b) => a.port - b.port || compareText(a.list, b.list));
+  return all.flatMap((n) => {
+    const b = beforeByKey.get(key(n));
+    const a = afterByKey.get(key(n));
+    const domains = setChange(b?.domains ?? [], a?.domains ?? []);
+    const hosts = setChange(b?.hosts ?? [], a?.hosts ?? []);
+    const changes = [domains && `domains ${domains}`, hosts && `servers ${hosts}`].filter(Boolean);
+    return changes.length > 0 ? [`tcp/${n.port} ${LIST_LABEL[n.list]}: ${cell(changes.join("; "))}`] : [];
+  });
+}
+
 function ruleTable(list: readonly ReportRule[]): string[] {
   return [
-    "| Port | Source | Lists | Domains |",
-    "| --- | --- | --- | --- |",
+    "| Port | Source | Lists |",
+    "| --- | --- | --- |",
     ...[...list]
       .sort(
         (a, b) =>
@@ -154,7 +173,7 @@ function ruleTable(list: readonly ReportRule[]): string[] {
           compareCidrs(a.cidr, b.cidr) ||
           compareText(a.terraformAddress, b.terraformAddress),
       )
-      .map((r) => `| ${portText(r)} | ${cell(diffSource(r))} | ${listText(r.lists)} | ${cell(r.domains.join(", "))} |`),
+      .map((r) => `| ${portText(r)} | ${cell(diffSource(r))} | ${listText(r.lists)} |`),
   ];
 }
 
@@ -192,16 +211,15 @@ function provenanceChanges(before: ReportRule, after: ReportRule): string[] {
     }
   }
   if (listText(before.lists) !== listText(after.lists)) changes.push(`lists: ${listText(before.lists)} → ${listText(after.lists)}`);
-  const domains = setChange(before.domains, after.domains);
-  if (domains) changes.push(`domains: ${domains}`);
-  const hosts = setChange(before.hosts, after.hosts);
-  if (hosts) changes.push(`servers: ${hosts}`);
   return changes;
 }
 
 function setChange(before: readonly string[], after: readonly string[]): string | undefined {
-  const added = after.filter((x) => !before.includes(x));
-  const removed = before.filter((x) => !after.includes(x));
+  // Sets, not includes(): a port can be needed by thousands of domains.
+  const had = new Set(before);
+  const has = new Set(after);
+  const added = after.filter((x) => !had.has(x));
+  const removed = before.filter((x) => !has.has(x));
   if (added.length + removed.length === 0) return undefined;
   return [added.length > 0 ? `added ${added.join(", ")}` : "", removed.length > 0 ? `removed ${removed.join(", ")}` : ""].filter(Boolean).join(", ");
 }

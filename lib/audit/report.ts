@@ -12,7 +12,7 @@ import { Cidr } from "../model/cidr";
 import { stackName } from "../model/stack";
 import type { Config, FirewallType } from "../model/config";
 import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
-import type { FamilyCounts, FirewallPolicy, FirewallRule, RuleProvenance, TargetPolicy } from "../policy/firewall-policy";
+import { endpointText, needsOf, unique, type FamilyCounts, type FirewallPolicy, type FirewallRule, type TargetPolicy } from "../policy/firewall-policy";
 import { prefixListsUsedBy } from "../policy/prefix-lists";
 import {
   assertCoverage,
@@ -34,8 +34,12 @@ export interface ReportCatalog {
 }
 
 /**
- * One Terraform rule resource and why it exists; for a Network Firewall, one stateful rule of
- * its rule group (they share the group's `terraformAddress` and are told apart by `sid`).
+ * One Terraform rule resource and the HubSpot lists it serves; for a Network Firewall, one
+ * stateful rule of its rule group (they share the group's `terraformAddress` and are told apart
+ * by `sid`). Which domains need it is in its target's `needs`, under the rule's port and lists:
+ * listed once there rather than on every rule, so the report grows with the config, not with
+ * rules x domains (29 MB at 10,000 domains), and adding a domain changes one line, not every
+ * rule of its ports.
  */
 export interface ReportRule {
   readonly target: string;
@@ -54,10 +58,6 @@ export interface ReportRule {
    */
   readonly cidr: string | null;
   readonly lists: readonly HubSpotList[];
-  readonly domains: readonly string[];
-  /** `host:port` of the mail servers behind the rule. */
-  readonly hosts: readonly string[];
-  readonly catalog: ReportCatalog;
   /** Exactly the address in `cdk.tf.json` and `terraform plan`. */
   readonly terraformAddress: string;
   /** Security groups: the group holding the rule, by name when mailgate creates it, else by id. */
@@ -79,6 +79,16 @@ export interface ReportPrefixListRef {
   readonly entries: readonly string[];
 }
 
+/** Why a target admits a HubSpot list on a port: the domains whose settings send it there. */
+export interface ReportNeed {
+  readonly port: number;
+  readonly list: HubSpotList;
+  /** Sorted, unique normalised domain names. */
+  readonly domains: readonly string[];
+  /** Sorted, unique `host:port` of their mail servers. */
+  readonly hosts: readonly string[];
+}
+
 interface ReportTargetBase {
   readonly target: string;
   readonly type: FirewallType;
@@ -89,6 +99,8 @@ interface ReportTargetBase {
   readonly stack: string;
   /** Rule rows of this target (for a Network Firewall: stateful rules). */
   readonly rules: number;
+  /** Sorted by port, then list: a rule on port P serving list L exists for the domains of (P, L). */
+  readonly needs: readonly ReportNeed[];
 }
 
 export interface ReportGroup {
@@ -144,7 +156,8 @@ export interface ReportPrefixList {
 
 /** `firewall-rules.json`. Target types add their own keys; consumers key on `type`. */
 export interface FirewallReport {
-  readonly schemaVersion: 1;
+  /** 2: domains and servers moved from every rule to their target's `needs`; rules lost `catalog` (it is top-level). */
+  readonly schemaVersion: 2;
   readonly catalog: ReportCatalog;
   readonly targets: readonly ReportTarget[];
   /** Sorted by target, direction (ingress first), destination, port, then source (CIDRs: IPv4 first, by address, wider first; then prefix lists). */
@@ -157,7 +170,12 @@ export interface FirewallReport {
   readonly prefixLists: readonly ReportPrefixList[];
 }
 
-export const REPORT_FILES = { json: "firewall-rules.json", csv: "firewall-rules.csv", markdown: "firewall-rules.md" } as const;
+export const REPORT_FILES = {
+  json: "firewall-rules.json",
+  csv: "firewall-rules.csv",
+  needsCsv: "firewall-needs.csv",
+  markdown: "firewall-rules.md",
+} as const;
 
 /** A row with what sorting and the proof need beside it. */
 interface Row {
@@ -178,7 +196,7 @@ interface Row {
  */
 export function buildReport(config: Config, policy: FirewallPolicy): FirewallReport {
   const catalog = reportCatalog(policy.catalog);
-  const rows = policy.targets.flatMap((p) => rowsOf(p, catalog));
+  const rows = policy.targets.flatMap((p) => rowsOf(p));
   rows.sort(compareRows);
 
   const required = requiredAccess(config, catalogFor(config.ipRanges));
@@ -197,13 +215,41 @@ export function buildReport(config: Config, policy: FirewallPolicy): FirewallRep
 
   const rowCounts = new Map<string, number>();
   for (const { row } of rows) rowCounts.set(row.target, (rowCounts.get(row.target) ?? 0) + 1);
+  const needs = needsByTarget(config);
   const targets = [...policy.targets]
     .sort((a, b) => compareText(a.target.name, b.target.name))
-    .map((p) => reportTarget(p, rowCounts.get(p.target.name) ?? 0));
-  return { schemaVersion: 1, catalog, targets, rules: rows.map(({ row }) => row), coverage, returnTraffic, prefixLists: reportPrefixLists(policy) };
+    .map((p) => reportTarget(p, rowCounts.get(p.target.name) ?? 0, needs.get(p.target.name) ?? []));
+  return { schemaVersion: 2, catalog, targets, rules: rows.map(({ row }) => row), coverage, returnTraffic, prefixLists: reportPrefixLists(policy) };
 }
 
-function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
+/** Per target: which domains send which HubSpot list to which port (`needsOf`, the policy's own reading of FACTS.md). */
+function needsByTarget(config: Config): Map<string, ReportNeed[]> {
+  const byTarget = new Map<string, Map<string, { port: number; list: HubSpotList; domains: string[]; hosts: string[] }>>();
+  for (const domain of config.domains) {
+    const needs = needsOf(domain);
+    for (const target of domain.firewalls) {
+      const byKey = byTarget.get(target) ?? new Map();
+      byTarget.set(target, byKey);
+      for (const need of needs) {
+        const key = `${need.endpoint.port} ${need.list}`;
+        const entry = byKey.get(key) ?? { port: need.endpoint.port, list: need.list, domains: [], hosts: [] };
+        byKey.set(key, entry);
+        entry.domains.push(need.domain);
+        entry.hosts.push(endpointText(need.endpoint));
+      }
+    }
+  }
+  return new Map(
+    [...byTarget].map(([target, byKey]) => [
+      target,
+      [...byKey.values()]
+        .sort((a, b) => a.port - b.port || compareText(a.list, b.list))
+        .map((n) => ({ port: n.port, list: n.list, domains: unique(n.domains), hosts: unique(n.hosts) })),
+    ]),
+  );
+}
+
+function rowsOf(p: TargetPolicy): Row[] {
   const target = p.target.name;
   const base = {
     target,
@@ -213,9 +259,6 @@ function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
     direction: "ingress" as const,
     protocol: "tcp" as const,
   };
-  // Shared, not copied: rules of one port share their provenance arrays (rulesFor), and copies
-  // per row were most of the report's memory at 10,000 domains.
-  const provenance = (r: RuleProvenance) => ({ lists: r.lists, domains: r.domains, hosts: r.hosts, catalog });
   const opened = (rule: FirewallRule, destination?: Cidr): OpenedRule => ({ target, port: rule.port, cidr: rule.cidr, ...(destination ? { destination } : {}) });
   switch (p.type) {
     case "aws-security-group":
@@ -231,7 +274,7 @@ function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
                 fromPort: ingress.port,
                 toPort: ingress.port,
                 cidr: ingress.rule.cidr.toString(),
-                ...provenance(ingress.rule),
+                lists: ingress.rule.lists,
                 terraformAddress: ruleAddress(target, ingress.rule),
                 securityGroup,
               },
@@ -247,7 +290,7 @@ function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
               fromPort: ingress.port,
               toPort: ingress.port,
               cidr: null,
-              ...provenance(ingress.provenance),
+              lists: ingress.provenance.lists,
               terraformAddress: prefixListRuleAddress(target, ingress.port, pl),
               securityGroup,
               prefixList: { name: prefixListName(pl), terraformAddress: prefixListAddress(pl), maxEntries: pl.maxEntries, entries: pl.entries.map(String) },
@@ -265,7 +308,7 @@ function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
             fromPort: rule.port,
             toPort: rule.port,
             cidr: rule.cidr.toString(),
-            ...provenance(rule),
+            lists: rule.lists,
             terraformAddress: networkAclInboundAddress(target, rule),
             ruleNumber,
           },
@@ -280,7 +323,7 @@ function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
             fromPort: 1024,
             toPort: 65535,
             cidr: r.cidr.toString(),
-            ...provenance(r),
+            lists: r.lists,
             terraformAddress: networkAclReturnAddress(target, r.cidr),
             ruleNumber: r.ruleNumber,
           },
@@ -296,7 +339,7 @@ function rowsOf(p: TargetPolicy, catalog: ReportCatalog): Row[] {
           fromPort: rule.port,
           toPort: rule.port,
           cidr: rule.cidr.toString(),
-          ...provenance(rule),
+          lists: rule.lists,
           terraformAddress: ruleGroupAddress(target),
           destination: destination.toString(),
           sid,
@@ -331,13 +374,14 @@ function compareOptionalCidr(a: Cidr | undefined, b: Cidr | undefined): number {
   return Cidr.compare(a, b);
 }
 
-function reportTarget(p: TargetPolicy, rules: number): ReportTarget {
+function reportTarget(p: TargetPolicy, rules: number, needs: readonly ReportNeed[]): ReportTarget {
   const base = {
     target: p.target.name,
     region: p.target.region,
     ...(p.target.account ? { account: p.target.account } : {}),
     stack: stackName(p.target),
     rules,
+    needs,
   };
   switch (p.type) {
     case "aws-security-group": {
@@ -410,7 +454,7 @@ export function renderReportJson(report: FirewallReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** The first 14 columns are the original ones, in their order; later ones were appended. */
+/** Schema 2: the domains, hosts and catalog columns left (see `firewall-needs.csv` and the JSON). */
 const CSV_COLUMNS = [
   "target",
   "type",
@@ -421,10 +465,6 @@ const CSV_COLUMNS = [
   "toPort",
   "cidr",
   "lists",
-  "domains",
-  "hosts",
-  "catalogSource",
-  "catalogPublished",
   "terraformAddress",
   "direction",
   "securityGroup",
@@ -452,10 +492,6 @@ export function renderReportCsv(report: FirewallReport): string {
       toPort: String(r.toPort),
       cidr: r.cidr ?? "",
       lists: r.lists.join(" "),
-      domains: r.domains.join(" "),
-      hosts: r.hosts.join(" "),
-      catalogSource: r.catalog.source,
-      catalogPublished: r.catalog.published ?? "",
       terraformAddress: r.terraformAddress,
       direction: r.direction,
       securityGroup: r.securityGroup ?? "",
@@ -465,6 +501,24 @@ export function renderReportCsv(report: FirewallReport): string {
       sid: r.sid === undefined ? "" : String(r.sid),
     };
     lines.push(CSV_COLUMNS.map((column) => csvField(values[column])).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const NEEDS_CSV_COLUMNS = ["target", "type", "region", "stack", "port", "list", "domain"] as const;
+
+/**
+ * Why the rules exist, for spreadsheets: one line per target, port, HubSpot list and domain.
+ * Filter by domain to see every firewall and port it opens (its servers are in the prefill
+ * settings; the JSON and Markdown list them per port).
+ */
+export function renderNeedsCsv(report: FirewallReport): string {
+  const lines = [NEEDS_CSV_COLUMNS.join(",")];
+  for (const t of report.targets) {
+    const prefix = [t.target, t.type, t.region, t.stack].map(csvField).join(",");
+    for (const need of t.needs) {
+      for (const domain of need.domains) lines.push(`${prefix},${need.port},${need.list},${csvField(domain)}`);
+    }
   }
   return `${lines.join("\n")}\n`;
 }
@@ -496,9 +550,11 @@ export function renderReportMarkdown(report: FirewallReport): string {
     "# HubSpot firewall rules",
     "",
     "Generated by mailgate from the config in git; do not edit by hand. Each rule admits TCP from",
-    "HubSpot source ranges to one mail-server port. Under each table, the coverage proof compares, per",
-    "port, the addresses the rules open with the addresses HubSpot's lists require, computed",
-    "independently of the rule generator; mailgate refuses to synthesize if they differ.",
+    "HubSpot source ranges to one mail-server port. Per target, \"Needed by\" says which domains send",
+    "which HubSpot list to which port: a rule exists for the domains of its port and lists. Under the",
+    "rules, the coverage proof compares, per port, the addresses the rules open with the addresses",
+    "HubSpot's lists require, computed independently of the rule generator; mailgate refuses to",
+    "synthesize if they differ.",
     "",
     `HubSpot source ranges: ${mdText(report.catalog.source)}${published}.`,
     "",
@@ -520,14 +576,14 @@ export function renderReportMarkdown(report: FirewallReport): string {
     const coverage = coverageByTarget.get(target.target) ?? [];
     const returns = returnsByTarget.get(target.target) ?? [];
     lines.push(`## ${target.target}`, "", `- Type: ${target.type}`, `- Region: ${target.region} (stack \`${target.stack}\`)`);
-    lines.push(...targetDetails(target), "", ...ruleTable(target, rules), "", "Coverage proof:", "");
+    lines.push(...targetDetails(target), "", ...needsTable(target), "", ...ruleTable(target, rules), "", "Coverage proof:", "");
     lines.push(...coverage.map((c) => `- ${describeCoverage(c)}`), ...returns.map((c) => `- ${describeReturnCoverage(c)}`), "");
-    const domains = [...new Set(rules.flatMap((r) => r.domains))].sort(compareText);
-    const hosts = [...new Set(rules.flatMap((r) => r.hosts))].sort(compareText);
-    const portList = [...new Set(rules.filter((r) => r.direction === "ingress").map((r) => r.fromPort))].sort((a, b) => a - b);
+    const domains = new Set(target.needs.flatMap((n) => n.domains)).size;
+    const hosts = new Set(target.needs.flatMap((n) => n.hosts)).size;
+    const portList = [...new Set(target.needs.map((n) => n.port))];
     lines.push(
       `Summary: ${plural(rules.length, "rule")} on ${plural(portList.length, "port")} (${portList.map((p) => `tcp/${p}`).join(", ")}) ` +
-        `for ${plural(domains.length, "domain")} (${domains.join(", ")}); mail servers: ${hosts.join(", ")}.`,
+        `for ${plural(domains, "domain")} on ${plural(hosts, "mail server")}.`,
       "",
     );
   }
@@ -586,36 +642,44 @@ function targetDetails(target: ReportTarget): string[] {
   }
 }
 
+/** Who the rules are for: per port and HubSpot list, the domains and their mail servers. */
+function needsTable(target: ReportTarget): string[] {
+  return [
+    "Needed by:",
+    "",
+    "| Port | HubSpot list | Domains | Mail servers |",
+    "| --- | --- | --- | --- |",
+    ...target.needs.map((n) => `| tcp/${n.port} | ${LIST_LABEL[n.list]} | ${n.domains.join(", ")} | ${n.hosts.join(", ")} |`),
+  ];
+}
+
 function ruleTable(target: ReportTarget, rules: readonly ReportRule[]): string[] {
   const lists = (r: ReportRule) => r.lists.map((l) => LIST_LABEL[l]).join(" + ");
   switch (target.type) {
     case "aws-security-group": {
       const split = target.groups.length > 1;
       return [
-        `| Port | ${target.sources === "cidrs" ? "CIDR" : "Source"} | Lists | Domains |${split ? " Group |" : ""} Terraform address |`,
-        `| --- | --- | --- | --- |${split ? " --- |" : ""} --- |`,
-        ...rules.map(
-          (r) =>
-            `| tcp/${r.fromPort} | ${sourceText(r)} | ${lists(r)} | ${r.domains.join(", ")} |${split ? ` ${r.securityGroup ?? ""} |` : ""} \`${r.terraformAddress}\` |`,
-        ),
+        `| Port | ${target.sources === "cidrs" ? "CIDR" : "Source"} | Lists |${split ? " Group |" : ""} Terraform address |`,
+        `| --- | --- | --- |${split ? " --- |" : ""} --- |`,
+        ...rules.map((r) => `| tcp/${r.fromPort} | ${sourceText(r)} | ${lists(r)} |${split ? ` ${r.securityGroup ?? ""} |` : ""} \`${r.terraformAddress}\` |`),
       ];
     }
     case "aws-network-acl":
       return [
-        "| Direction | Rule # | Ports | CIDR | Lists | Domains | Terraform address |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Direction | Rule # | Ports | CIDR | Lists | Terraform address |",
+        "| --- | --- | --- | --- | --- | --- |",
         ...rules.map(
           (r) =>
-            `| ${r.direction === "ingress" ? "inbound" : "outbound (return)"} | ${r.ruleNumber ?? ""} | tcp/${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`} | ${r.cidr ?? ""} | ${lists(r)} | ${r.domains.join(", ")} | \`${r.terraformAddress}\` |`,
+            `| ${r.direction === "ingress" ? "inbound" : "outbound (return)"} | ${r.ruleNumber ?? ""} | tcp/${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`} | ${r.cidr ?? ""} | ${lists(r)} | \`${r.terraformAddress}\` |`,
         ),
       ];
     case "aws-network-firewall":
       return [
         `Stateful rules of \`${target.networkFirewall.terraformAddress}\` (PASS, TCP, any source port, direction FORWARD):`,
         "",
-        "| Sid | Destination | Port | Source | Lists | Domains |",
-        "| --- | --- | --- | --- | --- | --- |",
-        ...rules.map((r) => `| ${r.sid ?? ""} | ${r.destination ?? ""} | tcp/${r.fromPort} | ${r.cidr ?? ""} | ${lists(r)} | ${r.domains.join(", ")} |`),
+        "| Sid | Destination | Port | Source | Lists |",
+        "| --- | --- | --- | --- | --- |",
+        ...rules.map((r) => `| ${r.sid ?? ""} | ${r.destination ?? ""} | tcp/${r.fromPort} | ${r.cidr ?? ""} | ${lists(r)} |`),
       ];
   }
 }
@@ -624,6 +688,7 @@ export function renderReport(report: FirewallReport): Map<string, string> {
   return new Map([
     [REPORT_FILES.json, renderReportJson(report)],
     [REPORT_FILES.csv, renderReportCsv(report)],
+    [REPORT_FILES.needsCsv, renderNeedsCsv(report)],
     [REPORT_FILES.markdown, renderReportMarkdown(report)],
   ]);
 }
