@@ -1,18 +1,5 @@
-import {
-  Composer,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  Lexer,
-  Parser,
-  YAMLParseError,
-  CST,
-  type Document,
-  type Node,
-  type YAMLError,
-} from "yaml";
+import type { CST, Document, Node, YAMLError } from "yaml";
+import { yamlLib } from "./yaml-lib";
 import type { Diagnostic } from "./diagnostic";
 import { messages, type Problem } from "./messages";
 import { CORE_SCHEMA, load as jsYamlLoad } from "js-yaml";
@@ -241,15 +228,15 @@ const VALUE_LEXEMES: ReadonlySet<string | null> = new Set([
  * anything: the parser's own loop is iterative, and stops here at the first limit.
  */
 function parseTokens(text: string): { tokens: CST.Token[] } | { stoppedAt: number; problem: Problem } {
-  const parser = new Parser();
+  const parser = new (yamlLib().Parser)();
   const tokens: CST.Token[] = [];
   // The parser's stack holds the document, each open collection and the token in progress;
   // `inspect` checks the exact depth, this only has to stop the composer's recursion early.
   const maxStack = 2 * YAML_LIMITS.maxDepth;
   let values = 0;
   const here = () => Math.min(parser.offset, Math.max(0, text.length - 1));
-  for (const lexeme of new Lexer().lex(text)) {
-    if (VALUE_LEXEMES.has(CST.tokenType(lexeme)) && ++values > YAML_LIMITS.maxValues) {
+  for (const lexeme of new (yamlLib().Lexer)().lex(text)) {
+    if (VALUE_LEXEMES.has(yamlLib().CST.tokenType(lexeme)) && ++values > YAML_LIMITS.maxValues) {
       return { stoppedAt: here(), problem: messages.yamlTooManyValues(YAML_LIMITS.maxValues, false) };
     }
     for (const token of parser.next(lexeme)) tokens.push(token);
@@ -270,7 +257,7 @@ function compose(tokens: readonly CST.Token[], text: string): Document.Parsed {
   // `!!set` a Set) stay unresolved, a warning, and the value stays plain text or a collection.
   // logLevel "error": yaml would otherwise print process warnings (a mapping key that is a
   // collection) to stderr itself; such keys are unknown keys anyway, reported as diagnostics.
-  const composer = new Composer({
+  const composer = new (yamlLib().Composer)({
     prettyErrors: false,
     uniqueKeys: false,
     logLevel: "error",
@@ -283,7 +270,7 @@ function compose(tokens: readonly CST.Token[], text: string): Document.Parsed {
     if (!doc) doc = next;
     else {
       doc.errors.push(
-        new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"),
+        new (yamlLib().YAMLParseError)([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"),
       );
       break;
     }
@@ -324,10 +311,10 @@ function inspect(source: SourceFile): { problems: LocatedProblem[]; omittedDupli
   const collect = (node: unknown): void => {
     if (node === null || node === undefined) return;
     literal++;
-    if (isMap(node)) maps.push(node);
-    if (isMap(node) || isSeq(node)) {
+    if (yamlLib().isMap(node)) maps.push(node);
+    if (yamlLib().isMap(node) || yamlLib().isSeq(node)) {
       for (const item of node.items) {
-        if (isPair(item)) {
+        if (yamlLib().isPair(item)) {
           collect(item.key);
           collect(item.value);
         } else collect(item);
@@ -336,10 +323,10 @@ function inspect(source: SourceFile): { problems: LocatedProblem[]; omittedDupli
   };
   collect(source.doc.contents);
   for (const map of maps) {
-    if (!isMap(map)) continue;
+    if (!yamlLib().isMap(map)) continue;
     const seen = new Set<string>();
     for (const pair of map.items) {
-      if (!isScalar(pair.key)) continue;
+      if (!yamlLib().isScalar(pair.key)) continue;
       const key = String(pair.key.value);
       if (seen.has(key)) {
         if (problems.length < YAML_LIMITS.maxReported) {
@@ -359,7 +346,7 @@ function inspect(source: SourceFile): { problems: LocatedProblem[]; omittedDupli
   };
   /** `via`: the outermost alias on the way here, where an expansion problem is reported. */
   const measure = (node: unknown, level: number, via: unknown): { size: number; height: number } => {
-    if (isAlias(node)) {
+    if (yamlLib().isAlias(node)) {
       const target = source.resolveAlias(node);
       if (target === undefined) return stop(messages.yamlUnresolvedAlias(node.source), node);
       if (measured.has(target) && measured.get(target) === undefined) return stop(messages.yamlAliasCycle(node.source), node);
@@ -374,12 +361,12 @@ function inspect(source: SourceFile): { problems: LocatedProblem[]; omittedDupli
       if (level + known.height - 1 > YAML_LIMITS.maxDepth) stop(messages.yamlTooDeep(YAML_LIMITS.maxDepth), via ?? node);
       return known;
     }
-    if (!isMap(node) && !isSeq(node)) return { size: 1, height: 1 };
+    if (!yamlLib().isMap(node) && !yamlLib().isSeq(node)) return { size: 1, height: 1 };
     measured.set(node, undefined);
     let size = 1;
     let height = 1;
     for (const item of node.items) {
-      for (const child of isPair(item) ? [item.key, item.value] : [item]) {
+      for (const child of yamlLib().isPair(item) ? [item.key, item.value] : [item]) {
         if (child === null || child === undefined) continue;
         const m = measure(child, level + 1, via);
         size = Math.min(size + m.size, Number.MAX_SAFE_INTEGER);

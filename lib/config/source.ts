@@ -1,4 +1,5 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import type { Alias, Document, LineCounter, Node, Pair, YAMLMap } from "yaml";
+import { yamlLib } from "./yaml-lib";
 import type { Diagnostic, SourcePosition } from "./diagnostic";
 import type { Problem } from "./messages";
 
@@ -64,7 +65,7 @@ export class SourceFile {
     if (found.complete) {
       const node = found.node;
       // `key:` with nothing after it has an empty value at the end of the line: point at the key.
-      if ((node === null || (isScalar(node) && node.range?.[0] === node.range?.[1])) && found.pair) {
+      if ((node === null || (yamlLib().isScalar(node) && node.range?.[0] === node.range?.[1])) && found.pair) {
         return this.spanOf(found.pair.key);
       }
       return this.spanOf(node);
@@ -119,9 +120,9 @@ export class SourceFile {
     if (!this.aliasTargets) {
       const targets = new Map<Alias, Node | undefined>();
       const anchors = new Map<string, Node>();
-      visit(this.doc, {
+      yamlLib().visit(this.doc, {
         Node(_, node) {
-          if (isAlias(node)) targets.set(node, anchors.get(node.source));
+          if (yamlLib().isAlias(node)) targets.set(node, anchors.get(node.source));
           else if (node.anchor) anchors.set(node.anchor, node);
         },
       });
@@ -159,13 +160,13 @@ export class SourceFile {
     let node: unknown = this.doc.contents;
     let pair: Pair | undefined;
     for (const segment of path) {
-      const container = isAlias(node) ? this.resolveAlias(node) : node;
-      if (isMap(container)) {
+      const container = yamlLib().isAlias(node) ? this.resolveAlias(node) : node;
+      if (yamlLib().isMap(container)) {
         const entry = this.pairOf(container, String(segment));
         if (!entry) return { node, pair, complete: false };
         pair = entry;
         node = entry.value;
-      } else if (isSeq(container) && typeof segment === "number" && segment < container.items.length) {
+      } else if (yamlLib().isSeq(container) && typeof segment === "number" && segment < container.items.length) {
         pair = undefined;
         node = container.items[segment];
       } else {
@@ -180,10 +181,10 @@ export class SourceFile {
    * mapping's range spans many lines); anything else from its first character.
    */
   private spanOf(node: unknown): Located {
-    if (isMap(node) && !node.flow && node.items.length > 0) return this.spanOf(node.items[0].key);
+    if (yamlLib().isMap(node) && !node.flow && node.items.length > 0) return this.spanOf(node.items[0].key);
     const range = (node as { range?: [number, number, number] } | null)?.range;
     if (!range) return this.locate(0, 1);
-    if (isCollection(node) && !node.flow) return this.locate(range[0], range[0] + 1);
+    if (yamlLib().isCollection(node) && !node.flow) return this.locate(range[0], range[0] + 1);
     return this.locate(range[0], range[1]);
   }
 }
@@ -193,7 +194,7 @@ export class SourceFile {
  * stops early. They are the same places: yaml breaks lines at "\n" only.
  */
 export function lineCounterOf(text: string): LineCounter {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlLib().LineCounter)();
   lineCounter.addNewLine(0);
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   return lineCounter;
@@ -263,7 +264,7 @@ function isLowSurrogate(code: number): boolean {
 const UNSAFE_IN_EXCERPT = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 function keyString(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
+  if (yamlLib().isScalar(key)) return String(key.value);
   return String(key);
 }
 
