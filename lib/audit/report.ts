@@ -224,29 +224,46 @@ export function buildReport(config: Config, policy: FirewallPolicy): FirewallRep
 
 /** Per target: which domains send which HubSpot list to which port (`needsOf`, the policy's own reading of FACTS.md). */
 function needsByTarget(config: Config): Map<string, ReportNeed[]> {
-  const byTarget = new Map<string, Map<string, { port: number; list: HubSpotList; domains: string[]; hosts: string[] }>>();
+  type Entry = { port: number; list: HubSpotList; domains: string[]; hosts: Set<string> };
+  // target -> port -> list -> entry: nested maps, not a string key per need (10,000 domains
+  // make ~40,000 needs).
+  const byTarget = new Map<string, Map<number, Map<HubSpotList, Entry>>>();
   for (const domain of config.domains) {
+    if (domain.firewalls.length === 0) continue;
     const needs = needsOf(domain);
     for (const target of domain.firewalls) {
-      const byKey = byTarget.get(target) ?? new Map();
-      byTarget.set(target, byKey);
+      let byPort = byTarget.get(target);
+      if (!byPort) byTarget.set(target, (byPort = new Map()));
       for (const need of needs) {
-        const key = `${need.endpoint.port} ${need.list}`;
-        const entry = byKey.get(key) ?? { port: need.endpoint.port, list: need.list, domains: [], hosts: [] };
-        byKey.set(key, entry);
+        const port = need.endpoint.port;
+        let byList = byPort.get(port);
+        if (!byList) byPort.set(port, (byList = new Map()));
+        let entry = byList.get(need.list);
+        if (!entry) byList.set(need.list, (entry = { port, list: need.list, domains: [], hosts: new Set() }));
         entry.domains.push(need.domain);
-        entry.hosts.push(endpointText(need.endpoint));
+        entry.hosts.add(endpointText(need.endpoint));
       }
     }
   }
-  return new Map(
-    [...byTarget].map(([target, byKey]) => [
-      target,
-      [...byKey.values()]
-        .sort((a, b) => a.port - b.port || compareText(a.list, b.list))
-        .map((n) => ({ port: n.port, list: n.list, domains: unique(n.domains), hosts: unique(n.hosts) })),
-    ]),
-  );
+  const result = new Map<string, ReportNeed[]>();
+  for (const [target, byPort] of byTarget) {
+    const needs: ReportNeed[] = [];
+    for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
+      const byList = byPort.get(port) as Map<HubSpotList, Entry>;
+      for (const list of [...byList.keys()].sort(compareText)) {
+        const entry = byList.get(list) as Entry;
+        needs.push({ port, list, domains: sortedUnique(entry.domains), hosts: [...entry.hosts].sort(compareText) });
+      }
+    }
+    result.set(target, needs);
+  }
+  return result;
+}
+
+/** The config's domains come sorted (buildConfig), so this is usually one pass; a config built in code may not be. */
+function sortedUnique(values: string[]): string[] {
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1] < values[i])) return unique(values);
+  return values;
 }
 
 function rowsOf(p: TargetPolicy): Row[] {

@@ -381,7 +381,17 @@ function emittedCidr(rule: EmittedRule): Cidr | string {
 
 /** The block `text` names, if it is written exactly as AWS echoes it back. */
 function canonical(text: string | undefined): Cidr | string {
-  const cidr = text === undefined ? undefined : Cidr.parse(text);
-  if (!(cidr instanceof Cidr) || cidr.toString() !== text) return `has CIDR ${JSON.stringify(text ?? null)}, which is not canonical`;
-  return cidr;
+  if (text === undefined) return `has CIDR null, which is not canonical`;
+  let result = canonicalCache.get(text);
+  if (result === undefined) {
+    const cidr = Cidr.parse(text);
+    result = cidr instanceof Cidr && cidr.toString() === text ? cidr : `has CIDR ${JSON.stringify(text)}, which is not canonical`;
+    // Thousands of rules share a few dozen CIDRs (HubSpot's lists); the cap only bounds memory.
+    if (canonicalCache.size >= 4096) canonicalCache.clear();
+    canonicalCache.set(text, result);
+  }
+  return result;
 }
+
+/** Cidr values are immutable, so one parse per text serves every rule that names it. */
+const canonicalCache = new Map<string, Cidr | string>();

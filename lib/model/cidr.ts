@@ -89,9 +89,16 @@ export class Cidr {
     return this.prefixLength === WIDTH[this.family];
   }
 
+  /**
+   * Worked out once: every rule's name, description, report row and check reads it, and
+   * formatting goes through bigints and ipaddr.js. A `#` field, so equality checks on
+   * Cidrs (tests' toEqual) never see it.
+   */
+  #text?: string;
+
   /** Canonical text, always with the prefix length (`143.244.82.12/32`), as AWS echoes it back. */
   toString(): string {
-    return `${formatAddress(this.family, this.first)}/${this.prefixLength}`;
+    return (this.#text ??= `${formatAddress(this.family, this.first)}/${this.prefixLength}`);
   }
 
   contains(other: Cidr): boolean {
