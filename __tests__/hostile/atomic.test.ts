@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { stageArtifacts, writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
+import { stageArtifacts, stageArtifactsInBackground, writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
 import { EXIT, OutputError } from "../../lib/report-errors";
 import { PROJECT_ROOT, readTree, runTs, tempDir, writeTree } from "../support/run";
 import { shippedExample } from "./support";
@@ -103,6 +103,26 @@ describe("the atomic writer", () => {
     expect(fs.existsSync(path.join(out, "x.json"))).toBe(false);
     staged.abort();
     expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  test("GIVEN a write that fails in the background WHEN staged THEN the promise rejects with OutputError, and no temporary file or earlier output changed", async () => {
+    const dir = tempDir();
+    writeArtifactsAtomically(dir, new Map([["a.json", "old a\n"]]));
+    // The temporary name is taken by a directory: only the write itself can fail on it.
+    fs.mkdirSync(path.join(dir, `b.md.tmp-${process.pid}`));
+    const staging = stageArtifactsInBackground(dir, new Map([["a.json", "new a\n"], ["b.md", "new b\n"]]));
+    await expect(staging).rejects.toThrow(OutputError);
+    await expect(staging).rejects.toThrow(/b\.md/);
+    expect(fs.readdirSync(dir).sort()).toEqual(["a.json", `b.md.tmp-${process.pid}`]);
+    expect(fs.readFileSync(path.join(dir, "a.json"), "utf8")).toBe("old a\n");
+  });
+
+  test("GIVEN artifacts staged in the background WHEN committed THEN exactly the new files", async () => {
+    const dir = tempDir();
+    const staged = await stageArtifactsInBackground(dir, new Map([["a.json", "a\n"], ["sub/b.md", "b\n"]]));
+    expect(readTree(dir)).toEqual({ [`a.json.tmp-${process.pid}`]: "a\n", [`sub/b.md.tmp-${process.pid}`]: "b\n" });
+    staged.commit();
+    expect(readTree(dir)).toEqual({ "a.json": "a\n", "sub/b.md": "b\n" });
   });
 
   test("GIVEN staged artifacts WHEN committed THEN exactly the new files, no temporary ones", () => {

@@ -30,46 +30,110 @@ export function writeArtifactsAtomically(outDir: string, artifacts: Artifacts): 
  * throws `OutputError` and leaves nothing behind.
  */
 export function stageArtifacts(outDir: string, artifacts: Artifacts): StagedArtifacts {
-  const staged: [temporary: string, final: string][] = [];
-  let created: string | undefined;
-  const abort = () => {
-    for (const [temporary] of staged) fs.rmSync(temporary, { force: true });
-    staged.length = 0;
-    if (created) fs.rmSync(created, { recursive: true, force: true });
-    created = undefined;
-  };
-  let current = outDir;
+  const staging = new Staging(outDir);
   try {
-    created = fs.mkdirSync(outDir, { recursive: true });
+    for (const file of staging.plan(artifacts)) fs.writeFileSync(file.temporary, file.content);
+  } catch (error) {
+    staging.abort();
+    throw new OutputError(staging.current, error);
+  }
+  return staging.staged();
+}
+
+/**
+ * `stageArtifacts` with the writes done by libuv's thread pool: checks and directories are done
+ * before this returns (a failure there throws), the files are written while the caller goes on
+ * (main.ts constructs the stacks meanwhile). The promise resolves once every file is written,
+ * or rejects with `OutputError` after removing what was written. Await it before writing
+ * anything else, so a failure still leaves every earlier output as it was.
+ */
+export function stageArtifactsInBackground(outDir: string, artifacts: Artifacts): Promise<StagedArtifacts> {
+  const staging = new Staging(outDir);
+  let files: StagedFile[];
+  try {
+    files = staging.plan(artifacts);
+  } catch (error) {
+    staging.abort();
+    throw new OutputError(staging.current, error);
+  }
+  return Promise.allSettled(files.map((file) => fs.promises.writeFile(file.temporary, file.content))).then((results) => {
+    const failed = results.findIndex((r) => r.status === "rejected");
+    if (failed === -1) return staging.staged();
+    staging.abort();
+    throw new OutputError(files[failed].final, (results[failed] as PromiseRejectedResult).reason);
+  });
+}
+
+interface StagedFile {
+  readonly temporary: string;
+  readonly final: string;
+  readonly content: string;
+}
+
+/** Temporary files beside their final names, and how to commit or remove them. */
+class Staging {
+  private readonly files: [temporary: string, final: string][] = [];
+  private created: string | undefined;
+  /** The path being worked on, for an error message. */
+  current: string;
+
+  constructor(private readonly outDir: string) {
+    this.current = outDir;
+  }
+
+  /**
+   * Creates the directories and checks nothing is in the way; returns where each artifact goes
+   * (temporary files are registered for `abort` before they are written).
+   */
+  plan(artifacts: Artifacts): StagedFile[] {
+    this.created = fs.mkdirSync(this.outDir, { recursive: true });
+    const planned: StagedFile[] = [];
     for (const [name, content] of [...artifacts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const final = path.join(outDir, name);
-      current = final;
+      const final = path.join(this.outDir, name);
+      this.current = final;
       fs.mkdirSync(path.dirname(final), { recursive: true });
       // rename() cannot replace a directory: find that now, not halfway through the renames.
       if (fs.statSync(final, { throwIfNoEntry: false })?.isDirectory()) {
         throw Object.assign(new Error(`EISDIR: a directory is in the way of ${final}`), { code: "EISDIR" });
       }
       const temporary = `${final}.tmp-${process.pid}`;
-      staged.push([temporary, final]);
-      fs.writeFileSync(temporary, content);
+      this.files.push([temporary, final]);
+      planned.push({ temporary, final, content });
     }
-  } catch (error) {
-    abort();
-    throw new OutputError(current, error);
+    return planned;
   }
-  return {
-    commit() {
-      for (const [i, [temporary, final]] of staged.entries()) {
-        try {
-          fs.renameSync(temporary, final);
-        } catch (error) {
-          for (const [left] of staged.slice(i)) fs.rmSync(left, { force: true });
-          staged.length = 0;
-          throw new OutputError(final, error);
-        }
+
+  abort(): void {
+    // Best effort, and never throwing: abort runs while another error is being reported, and a
+    // temporary name can be held by something that is not ours (a directory) that we leave alone.
+    for (const [temporary] of this.files) {
+      try {
+        fs.rmSync(temporary, { force: true });
+      } catch {
+        // not ours to remove
       }
-      staged.length = 0;
-    },
-    abort,
-  };
+    }
+    this.files.length = 0;
+    if (this.created) fs.rmSync(this.created, { recursive: true, force: true });
+    this.created = undefined;
+  }
+
+  staged(): StagedArtifacts {
+    const files = this.files;
+    return {
+      commit() {
+        for (const [i, [temporary, final]] of files.entries()) {
+          try {
+            fs.renameSync(temporary, final);
+          } catch (error) {
+            for (const [left] of files.slice(i)) fs.rmSync(left, { force: true });
+            files.length = 0;
+            throw new OutputError(final, error);
+          }
+        }
+        files.length = 0;
+      },
+      abort: () => this.abort(),
+    };
+  }
 }
