@@ -34,8 +34,24 @@ export function toAwsDescription(text: string): string {
 
 /** Terraform resource/output names: a letter or underscore, then letters, digits, `_` and `-`. */
 export function terraformName(...parts: string[]): string {
-  return parts
-    .map((part) => part.replace(/[^a-zA-Z0-9_-]/g, "-"))
-    .join("_")
-    .replace(/^(?=[^a-zA-Z_])/, "_");
+  let name = "";
+  for (let i = 0; i < parts.length; i++) name += (i > 0 ? "_" : "") + namePart(parts[i]);
+  return name === "" || /^[a-zA-Z_]/.test(name) ? name : `_${name}`;
 }
+
+/**
+ * One part of a name with every other character replaced by `-`. Remembered: every rule's name
+ * repeats its target's and one of a few dozen CIDRs (HubSpot's lists), and names are built for
+ * constructs, the report and the verifier alike.
+ */
+function namePart(part: string): string {
+  let cleaned = nameParts.get(part);
+  if (cleaned === undefined) {
+    cleaned = part.replace(/[^a-zA-Z0-9_-]/g, "-");
+    if (nameParts.size >= 10_000) nameParts.clear();
+    nameParts.set(part, cleaned);
+  }
+  return cleaned;
+}
+
+const nameParts = new Map<string, string>();
