@@ -48,7 +48,7 @@ describe("the CI workflow teams adopt", () => {
   });
 
   test("posts the audit diff against the base branch on pull requests", () => {
-    const diff = allSteps.find((step) => step.run?.includes("npm run --silent diff -- \"git:origin/${{ github.base_ref }}\" config"));
+    const diff = allSteps.find((step) => step.run?.includes("npm run --silent diff -- --max-chars 60000 \"git:origin/${{ github.base_ref }}\" config"));
     expect(diff?.if).toBe("github.event_name == 'pull_request'");
     const post = allSteps.find((step) => step.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
     expect(post?.with?.path).toBe("mailgate-diff.md");

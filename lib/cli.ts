@@ -4,7 +4,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { compareWithDisk } from "./audit/check";
-import { diffConfigs } from "./audit/diff";
+import { diffConfigs, fitMarkdown } from "./audit/diff";
 import { configAtGitRef } from "./audit/git-config";
 import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, type DiagnosticFormat } from "./config/format";
 import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
@@ -16,7 +16,7 @@ import { validateConfig } from "./validate";
 
 const USAGE = `Usage: mailgate validate [--config DIR] [--format text|json|github]
        mailgate check [--config DIR] [--out DIR]
-       mailgate diff <base> <head>
+       mailgate diff [--max-chars N] <base> <head>
 
 Commands:
   validate   Check every *.yaml/*.yml under the config directory; print all problems.
@@ -33,6 +33,9 @@ Options:
   --format F     validate only: text (default, on stderr), json (one document on stdout) or
                  github (workflow commands on stdout, so problems annotate the pull request;
                  the text goes to stderr too).
+  --max-chars N  diff only: cut the Markdown at a line boundary to at most N characters,
+                 with a note saying how much was left out (GitHub refuses comments over
+                 65,536; the workflow passes 60000).
   -h, --help     Show this help.
 
 Exit codes: 0 valid / fresh / diff printed, 1 invalid config or stale artifacts,
@@ -50,7 +53,7 @@ export interface CliIo {
 /** `check` found stale or missing artifacts; the same code as an invalid config: "fix and retry". */
 const EXIT_STALE = EXIT.invalidConfig;
 
-const OPTIONS_OF: Record<string, readonly string[]> = { validate: ["config", "format"], check: ["config", "out"], diff: [] };
+const OPTIONS_OF: Record<string, readonly string[]> = { validate: ["config", "format"], check: ["config", "out"], diff: ["max-chars"] };
 const POSITIONALS_OF: Record<string, number> = { validate: 0, check: 0, diff: 2 };
 
 export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
@@ -59,7 +62,13 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { config: { type: "string" }, out: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        config: { type: "string" },
+        out: { type: "string" },
+        format: { type: "string" },
+        "max-chars": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     return usageError(io, (error as Error).message);
@@ -72,7 +81,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
   const [command, ...rest] = positionals;
   if (command === undefined) return usageError(io, "no command given");
   if (!(command in OPTIONS_OF)) return usageError(io, `unknown command "${command}"`);
-  const wrongOption = (["config", "out", "format"] as const).find((o) => values[o] !== undefined && !OPTIONS_OF[command].includes(o));
+  const wrongOption = (["config", "out", "format", "max-chars"] as const).find((o) => values[o] !== undefined && !OPTIONS_OF[command].includes(o));
   if (wrongOption) return usageError(io, `${command} does not take --${wrongOption}`);
   if (rest.length > POSITIONALS_OF[command]) return usageError(io, `unexpected argument "${rest[POSITIONALS_OF[command]]}"`);
   if (rest.length < POSITIONALS_OF[command]) return usageError(io, `${command} needs ${POSITIONALS_OF[command]} arguments, got ${rest.length}`);
@@ -87,8 +96,14 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
     }
     case "check":
       return check(configDir, fromCwd(values.out ?? settings.outDir, io), io);
-    default:
-      return diff(rest[0], rest[1], settings.configDir, io);
+    default: {
+      const maxChars = values["max-chars"] === undefined ? undefined : Number(values["max-chars"]);
+      // Below a few hundred characters not even the heading and the truncation note fit.
+      if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= MIN_DIFF_CHARS)) {
+        return usageError(io, `--max-chars needs a whole number of at least ${MIN_DIFF_CHARS}, got "${values["max-chars"]}"`);
+      }
+      return diff(rest[0], rest[1], settings.configDir, io, maxChars);
+    }
   }
 }
 
@@ -141,7 +156,9 @@ function check(configDir: string, outDir: string, io: CliIo): number {
   return EXIT_STALE;
 }
 
-function diff(baseArg: string, headArg: string, configDir: string, io: CliIo): number {
+const MIN_DIFF_CHARS = 500;
+
+function diff(baseArg: string, headArg: string, configDir: string, io: CliIo, maxChars?: number): number {
   const cleanups: (() => void)[] = [];
   try {
     const sides: { label: string; config: Config }[] = [];
@@ -156,7 +173,9 @@ function diff(baseArg: string, headArg: string, configDir: string, io: CliIo): n
       }
     }
     if (failed) return EXIT.invalidConfig;
-    io.stdout.write(diffConfigs(sides[0], sides[1]));
+    const markdown = diffConfigs(sides[0], sides[1]);
+    const hint = `Run \`npm run diff -- ${[baseArg, headArg].map((a) => a.replace(/`/g, "")).join(" ")}\` for all of it.`;
+    io.stdout.write(maxChars === undefined ? markdown : fitMarkdown(markdown, maxChars, hint));
     return EXIT.ok;
   } finally {
     for (const cleanup of cleanups) cleanup();

@@ -41,6 +41,34 @@ describe("mailgate diff", () => {
     expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
+  test("GIVEN --max-chars smaller than the diff WHEN diffed THEN the Markdown is cut at a line, fits, and says how much is left out", () => {
+    const base = configDir();
+    const head = configDir({ "domains/new.yaml": NEW_DOMAIN_YAML });
+    const full = cli(["diff", base, head]).stdout;
+    expect(full.length).toBeGreaterThan(800);
+    const result = cli(["diff", "--max-chars", "800", base, head]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.length).toBeLessThanOrEqual(800);
+    const cut = result.stdout.indexOf("\n---\n\n**Truncated**");
+    const kept = result.stdout.slice(0, cut);
+    const note = result.stdout.slice(cut + "\n---\n\n".length);
+    expect(full.startsWith(kept)).toBe(true);
+    const hidden = full.slice(kept.length).replace(/\n$/, "").split("\n").length;
+    expect(note).toBe(`**Truncated**: ${hidden} more lines not shown, to fit a pull-request comment. Run \`npm run diff -- ${base} ${head}\` for all of it.\n`);
+    // A limit the diff fits in changes nothing.
+    expect(cli(["diff", "--max-chars", String(full.length), base, head]).stdout).toBe(full);
+  });
+
+  test.each([
+    [["diff", "--max-chars", "10", "a", "b"], /--max-chars needs a whole number of at least 500, got "10"/],
+    [["diff", "--max-chars", "many", "a", "b"], /--max-chars needs a whole number/],
+    [["validate", "--max-chars", "1000"], /validate does not take --max-chars/],
+  ])("GIVEN %j WHEN run THEN exit 2 with a usage message", (args, message) => {
+    const result = cli(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
   test("GIVEN git:HEAD and the working tree with a new domain WHEN diffed in that repo THEN the committed config is the base", () => {
     const repo = repoWithConfig();
     fs.writeFileSync(path.join(repo, "config", "domains", "new.yaml"), NEW_DOMAIN_YAML);
@@ -105,6 +133,16 @@ describe("mailgate diff", () => {
     expect(result.stderr).toMatch(/^HEAD:config\/domains\/bad\.yaml:\d+:\d+: error /m);
     expect(result.stderr).not.toContain(os.tmpdir());
     expect(result.stdout).toBe("");
+  });
+
+  test("GIVEN a committed config file over the size limit WHEN diffed at that ref THEN exit 1 with FILE_TOO_LARGE at <ref>:config/<file>", () => {
+    const repo = repoWithConfig();
+    fs.writeFileSync(path.join(repo, "config", "huge.yaml"), `# ${"x".repeat(3 * 1024 * 1024)}\n`);
+    git(repo, "add", "config");
+    git(repo, "commit", "-q", "-m", "huge");
+    const result = cli(["diff", "git:HEAD", "git:HEAD"], { cwd: repo });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^HEAD:config\/huge\.yaml:1:1: error FILE_TOO_LARGE: /m);
   });
 
   test("GIVEN an invalid plain directory on the head side WHEN diffed THEN exit 1 with its diagnostics", () => {

@@ -331,3 +331,21 @@ function code(text: string): string {
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * `markdown` cut at a line boundary so that it and a closing note fit in `maxChars` characters
+ * (GitHub refuses a comment over 65,536). Unchanged when it fits already.
+ */
+export function fitMarkdown(markdown: string, maxChars: number, fullDiffHint: string): string {
+  if (markdown.length <= maxChars) return markdown;
+  const lines = markdown.replace(/\n$/, "").split("\n");
+  const note = (hiddenLines: number) =>
+    `\n---\n\n**Truncated**: ${hiddenLines} more line${hiddenLines === 1 ? "" : "s"} not shown, to fit a pull-request comment. ${fullDiffHint}\n`;
+  let kept = 0;
+  let length = 0;
+  // The note's length depends on the count it states; its longest form bounds it.
+  const room = maxChars - note(lines.length).length;
+  while (kept < lines.length && length + lines[kept].length + 1 <= room) length += lines[kept++].length + 1;
+  return `${lines.slice(0, kept).join("\n")}\n${note(lines.length - kept)}`;
+}
+

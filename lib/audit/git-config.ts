@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { LIMITS } from "../config/files";
 
 /** A config directory as it was at a git ref, copied to a temporary directory. */
 export type GitConfig =
@@ -24,6 +25,8 @@ export type GitConfig =
  * Copies `configDir` (relative to `cwd`, inside the repository that contains `cwd`) as it was
  * at `ref` into a temporary directory. Reads blobs with `git cat-file`, so nothing in the
  * working tree or index changes. `cwd` is explicit so tests can use their own repository.
+ * A blob over the loader's per-file limit is not read at all: it becomes a sparse file of its
+ * size, which the loader refuses (FILE_TOO_LARGE) by its size alone, as it would on disk.
  */
 export function configAtGitRef(ref: string, configDir: string, cwd: string): GitConfig {
   const git = (args: string[]) => execFileSync("git", args, { cwd, encoding: "buffer", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 << 20 });
@@ -52,7 +55,7 @@ export function configAtGitRef(ref: string, configDir: string, cwd: string): Git
   const label = `${ref}:${treePath}`;
   let listing: Buffer;
   try {
-    listing = git(["ls-tree", "-r", "-z", `${commit}:${treePath}`]);
+    listing = git(["ls-tree", "-r", "-l", "-z", `${commit}:${treePath}`]);
   } catch {
     return { ok: false, kind: "config", message: `${label}: there is no config directory ${treePath || "."} at git ref ${ref}` };
   }
@@ -61,12 +64,18 @@ export function configAtGitRef(ref: string, configDir: string, cwd: string): Git
   const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     for (const entry of listing.toString("utf8").split("\0")) {
-      const match = /^(\d+) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(entry);
+      const match = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(entry);
       // Only regular files: symlinks and submodules could point outside the snapshot.
       if (!match || match[2] !== "blob" || match[1] === "120000") continue;
-      const file = path.join(dir, ...match[4].split("/"));
+      const file = path.join(dir, ...match[5].split("/"));
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, git(["cat-file", "blob", match[3]]));
+      const size = Number(match[4]);
+      if (size > LIMITS.maxFileBytes) {
+        fs.writeFileSync(file, "");
+        fs.truncateSync(file, size);
+      } else {
+        fs.writeFileSync(file, git(["cat-file", "blob", match[3]]));
+      }
     }
   } catch (error) {
     cleanup();
