@@ -11,7 +11,7 @@ import {
 import { Cidr } from "../model/cidr";
 import { stackName } from "../model/stack";
 import type { Config, FirewallType } from "../model/config";
-import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
+import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import { endpointText, needsOf, unique, type FamilyCounts, type FirewallPolicy, type FirewallRule, type TargetPolicy } from "../policy/firewall-policy";
 import { prefixListsUsedBy } from "../policy/prefix-lists";
 import {
@@ -24,7 +24,7 @@ import {
   type PortCoverage,
   type ReturnCoverage,
 } from "./coverage";
-import { requiredAccess, requiredDestinations, statelessTargets } from "./required";
+import { requiredAccessOf, requiredDestinations, statelessTargets } from "./required";
 
 /** Where the HubSpot lists behind every rule came from. */
 export interface ReportCatalog {
@@ -199,7 +199,7 @@ export function buildReport(config: Config, policy: FirewallPolicy): FirewallRep
   const rows = policy.targets.flatMap((p) => rowsOf(p));
   rows.sort(compareRows);
 
-  const required = requiredAccess(config, catalogFor(config.ipRanges));
+  const required = requiredAccessOf(config);
   const coverage = proveCoverage(
     rows.flatMap((r) => r.admits),
     required,

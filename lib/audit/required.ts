@@ -1,6 +1,6 @@
 import type { Cidr } from "../model/cidr";
 import type { Config, DomainSettings } from "../model/config";
-import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
+import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
 import { rangeOf, union, type AddressRange } from "./intervals";
 
 /**
@@ -48,6 +48,19 @@ export function requiredAccess(config: Config, catalog: IpCatalog): RequiredAcce
   }
   return required;
 }
+
+/**
+ * `requiredAccess` with the config's own catalog, worked out once per config: the report's proof
+ * (on the plan) and the verifier's (on the constructs) both need it during one synth. Configs
+ * are immutable values, so the answer cannot go stale.
+ */
+export function requiredAccessOf(config: Config): RequiredAccess {
+  let required = requiredByConfig.get(config);
+  if (!required) requiredByConfig.set(config, (required = requiredAccess(config, catalogFor(config.ipRanges))));
+  return required;
+}
+
+const requiredByConfig = new WeakMap<Config, RequiredAccess>();
 
 /**
  * Network Firewall targets filter on the destination too: target name -> the mail servers'

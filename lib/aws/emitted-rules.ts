@@ -7,10 +7,9 @@ import { NetworkfirewallRuleGroup } from "@cdktf/provider-aws/lib/networkfirewal
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { assertCoverage, EmittedRuleError, proveCoverage, proveReturnTraffic, type OpenedRule, type PortCoverage } from "../audit/coverage";
-import { requiredAccess, requiredDestinations, statelessTargets } from "../audit/required";
+import { requiredAccessOf, requiredDestinations, statelessTargets } from "../audit/required";
 import { Cidr, type IpFamily } from "../model/cidr";
 import type { Config, FirewallTarget } from "../model/config";
-import { catalogFor } from "../model/ip-catalog";
 import { DEFAULT_NETWORK_ACL_MAX_RULES, DEFAULT_SECURITY_GROUP_MAX_RULES, MAX_STATEFUL_CAPACITY } from "../policy/quota";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, PREFIX_LIST_MAX_ENTRIES } from "../policy/prefix-lists";
 import { EPHEMERAL_PORTS } from "./network-acl-rules";
@@ -158,7 +157,7 @@ export function verifyEmittedRules(scope: IConstruct, config: Config): PortCover
   verifyRuleGroups(inv, targets, opened, problems);
 
   if (problems.length > 0) throw new EmittedRuleError(problems);
-  const required = requiredAccess(config, catalogFor(config.ipRanges));
+  const required = requiredAccessOf(config);
   const proof = proveCoverage(opened, required, requiredDestinations(config));
   assertCoverage(proof, proveReturnTraffic(returns, required, statelessTargets(config), EPHEMERAL_PORTS));
   return proof;

@@ -229,8 +229,7 @@ export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRu
     // of the port's lists it overlaps: at most three cases per port, each worked out once and
     // shared (read-only) by its rules. Per rule, it was a sort of every domain on the port.
     const provenance = new Map<string, RuleProvenance>();
-    for (const cidr of minimalCover(lists.flatMap((list) => catalog.lists[list]))) {
-      const served = lists.filter((list) => catalog.lists[list].some((entry) => entry.overlaps(cidr)));
+    for (const { cidr, served } of coverOf(catalog, lists)) {
       const key = served.join(" ");
       let shared = provenance.get(key);
       if (!shared) {
@@ -243,6 +242,28 @@ export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRu
   }
   return rules;
 }
+
+/**
+ * The minimal exact cover of some of the catalog's lists, each block with the lists it overlaps.
+ * There are three combinations of lists and hundreds of (target, port) pairs asking for them, so
+ * each is aggregated once per catalog.
+ */
+function coverOf(catalog: IpCatalog, lists: readonly HubSpotList[]): readonly { cidr: Cidr; served: HubSpotList[] }[] {
+  let byLists = covers.get(catalog);
+  if (!byLists) covers.set(catalog, (byLists = new Map()));
+  const key = lists.join(" ");
+  let cover = byLists.get(key);
+  if (!cover) {
+    cover = minimalCover(lists.flatMap((list) => catalog.lists[list])).map((cidr) => ({
+      cidr,
+      served: lists.filter((list) => catalog.lists[list].some((entry) => entry.overlaps(cidr))),
+    }));
+    byLists.set(key, cover);
+  }
+  return cover;
+}
+
+const covers = new WeakMap<IpCatalog, Map<string, readonly { cidr: Cidr; served: HubSpotList[] }[]>>();
 
 /** `host:port`, with IPv6 literals bracketed so the port stays unambiguous (RFC 3986). */
 export function endpointText({ host, port }: Endpoint): string {
