@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { stageArtifacts, stageArtifactsInBackground, writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
+import { stageArtifacts, stageArtifactsInBackground, stageDirectory, writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
 import { EXIT, OutputError } from "../../lib/report-errors";
 import { PROJECT_ROOT, readTree, runTs, tempDir, writeTree } from "../support/run";
 import { shippedExample } from "./support";
@@ -50,17 +50,32 @@ describe("main.ts: a failure midway leaves earlier outputs as they were", () => 
     expect(readTree(tfOut)).toEqual(before.tf);
   });
 
-  test("GIVEN Terraform synthesis fails after the artifacts were staged WHEN synthesized THEN exit 73, the artifacts untouched, no temporary files", () => {
-    const { tfOut, artifacts, before } = scenario();
-    // A directory where cdktf must write a stack's file: its write fails, after staging.
+  test("GIVEN a directory where a stack's file goes WHEN synthesized THEN exit 73, one line, and both outputs untouched, no staging left", () => {
+    const { work, tfOut, artifacts, before } = scenario();
+    // cdktf synthesizes into a staging directory; moving its files into place finds this first.
     const stackFile = path.join(tfOut, "stacks", "mailgate-us-east-1", "cdk.tf.json");
     fs.rmSync(stackFile);
     fs.mkdirSync(stackFile);
+    const after = { tf: readTree(tfOut), artifacts: before.artifacts };
     const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: changedExample(), MAILGATE_OUT: artifacts, CDKTF_OUTDIR: tfOut } });
     expect(result.status).toBe(EXIT.cannotWrite);
-    expect(result.stderr).toMatch(/^mailgate: cannot write .*cdktf\.out: EISDIR.*; .*generated is unchanged, but stacks in .*cdktf\.out may be partly rewritten: synthesize again once this is fixed\.\n$/);
+    expect(result.stderr).toMatch(/^mailgate: cannot write .*cdktf\.out\/stacks\/mailgate-us-east-1\/cdk\.tf\.json: EISDIR.*; earlier outputs are unchanged\.\n$/);
     expect(result.stderr.split("\n").filter(Boolean)).toHaveLength(1);
-    expect(readTree(artifacts)).toEqual(before.artifacts);
+    expect({ tf: readTree(tfOut), artifacts: readTree(artifacts) }).toEqual(after);
+    expect(fs.readdirSync(work).sort()).toEqual(["cdktf.out", "generated"]);
+  });
+
+  test("GIVEN a changed config WHEN synthesized THEN the stacks and artifacts both change, files cdktf does not write are kept, no staging left", () => {
+    const { work, tfOut, artifacts, before } = scenario();
+    // What `cdktf plan` leaves in a stack's folder must survive a synth.
+    writeTree({ "stacks/mailgate-us-east-1/.terraform.lock.hcl": "# providers\n" }, tfOut);
+    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: changedExample(), MAILGATE_OUT: artifacts, CDKTF_OUTDIR: tfOut } });
+    expect(result.status).toBe(0);
+    const tf = readTree(tfOut);
+    expect(tf["stacks/mailgate-us-east-1/.terraform.lock.hcl"]).toBe("# providers\n");
+    expect(tf["stacks/mailgate-us-east-1/cdk.tf.json"]).not.toBe(before.tf["stacks/mailgate-us-east-1/cdk.tf.json"]);
+    expect(readTree(artifacts)).not.toEqual(before.artifacts);
+    expect(fs.readdirSync(work).sort()).toEqual(["cdktf.out", "generated"]);
   });
 });
 
@@ -132,5 +147,44 @@ describe("the atomic writer", () => {
     expect(fs.readFileSync(path.join(dir, "a.json"), "utf8")).toBe("old\n");
     staged.commit();
     expect(readTree(dir)).toEqual({ "a.json": "new\n", "b.md": "b\n" });
+  });
+});
+
+describe("the staged output directory", () => {
+  test("GIVEN a tree written to the staging directory WHEN committed THEN its files replace theirs, others stay, the staging directory is gone", () => {
+    const parent = tempDir();
+    const out = path.join(parent, "out");
+    writeTree({ "manifest.json": "old\n", "stacks/a/cdk.tf.json": "old a\n", "stacks/a/.terraform.lock.hcl": "lock\n", "stacks/gone/cdk.tf.json": "gone\n" }, out);
+    const staged = stageDirectory(out);
+    expect(path.dirname(staged.dir)).toBe(parent);
+    writeTree({ "manifest.json": "new\n", "stacks/a/cdk.tf.json": "new a\n", "stacks/b/cdk.tf.json": "new b\n" }, staged.dir);
+    expect(readTree(out)["manifest.json"]).toBe("old\n");
+    staged.commit();
+    expect(readTree(out)).toEqual({
+      "manifest.json": "new\n",
+      "stacks/a/.terraform.lock.hcl": "lock\n",
+      "stacks/a/cdk.tf.json": "new a\n",
+      "stacks/b/cdk.tf.json": "new b\n",
+      "stacks/gone/cdk.tf.json": "gone\n",
+    });
+    expect(fs.readdirSync(parent)).toEqual(["out"]);
+  });
+
+  test("GIVEN a file where a staged directory goes WHEN committed THEN OutputError naming it, nothing moved, staging removed", () => {
+    const parent = tempDir();
+    const out = path.join(parent, "out");
+    writeTree({ "manifest.json": "old\n", stacks: "a file, not a directory\n" }, out);
+    const before = readTree(out);
+    const staged = stageDirectory(out);
+    writeTree({ "manifest.json": "new\n", "stacks/a/cdk.tf.json": "new a\n" }, staged.dir);
+    expect(() => staged.commit()).toThrow(OutputError);
+    expect(readTree(out)).toEqual(before);
+    expect(fs.readdirSync(parent)).toEqual(["out"]);
+  });
+
+  test("GIVEN a missing parent WHEN staged THEN OutputError before anything is written", () => {
+    const parent = tempDir();
+    expect(() => stageDirectory(path.join(parent, "no", "such", "out"))).toThrow(OutputError);
+    expect(fs.readdirSync(parent)).toEqual([]);
   });
 });

@@ -137,3 +137,81 @@ class Staging {
     };
   }
 }
+
+/** A directory to write a whole tree into, whose files `commit` moves into the final directory. */
+export interface StagedDirectory {
+  /** Where to write (a fresh directory beside the final one: same filesystem, so renames). */
+  readonly dir: string;
+  /**
+   * Moves every file written under `dir` to the same place under the final directory, keeping
+   * files already there that were not rewritten (cdktf keeps `.terraform/` in a stack's folder).
+   * Everything that can fail for ordinary reasons (a directory where a file goes, a file where a
+   * directory goes) is found before the first rename, and throws `OutputError` with nothing moved.
+   */
+  commit(): void;
+  /** Removes `dir` and everything in it. */
+  abort(): void;
+}
+
+/**
+ * A staging directory for `finalDir` (cdktf's output: the stacks and the manifest), so that a
+ * synthesis that fails halfway leaves the previous output whole. Throws `OutputError` if the
+ * parent of `finalDir` cannot hold it.
+ */
+export function stageDirectory(finalDir: string): StagedDirectory {
+  const parent = path.dirname(path.resolve(finalDir));
+  let dir: string;
+  try {
+    dir = fs.mkdtempSync(path.join(parent, `.${path.basename(finalDir)}.staging-`));
+  } catch (error) {
+    throw new OutputError(finalDir, error);
+  }
+  const abort = () => fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    dir,
+    abort,
+    commit() {
+      const moves = filesUnder(dir).map((relative) => [path.join(dir, relative), path.join(finalDir, relative)] as const);
+      let current = finalDir;
+      try {
+        for (const [, final] of moves) {
+          current = final;
+          fs.mkdirSync(path.dirname(final), { recursive: true });
+          if (fs.statSync(final, { throwIfNoEntry: false })?.isDirectory()) {
+            throw Object.assign(new Error(`EISDIR: a directory is in the way of ${final}`), { code: "EISDIR" });
+          }
+        }
+      } catch (error) {
+        abort();
+        throw new OutputError(current, error);
+      }
+      for (const [i, [staged, final]] of moves.entries()) {
+        try {
+          fs.renameSync(staged, final);
+        } catch (error) {
+          abort();
+          throw new OutputError(final, error, i === 0 ? "earlier outputs are unchanged" : `${finalDir} is partly rewritten: synthesize again once this is fixed`);
+        }
+      }
+      abort();
+    },
+  };
+}
+
+/**
+ * Every file under `dir`, relative to it, in the order renames happen: deepest first, so an index
+ * at the top (cdktf's manifest.json, naming the stacks) moves last, after what it points to.
+ */
+function filesUnder(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (prefix: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+      const relative = path.join(prefix, entry.name);
+      if (entry.isDirectory()) walk(relative);
+      else files.push(relative);
+    }
+  };
+  walk("");
+  const depth = (file: string) => file.split(path.sep).length;
+  return files.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : a > b ? 1 : 0));
+}
