@@ -41,13 +41,16 @@ const STAGES = [
   "buildPolicy",
   "checkLimits",
   "renderArtifacts",
+  "prefillSettings",
+  "renderPrefillMarkdown",
   "buildReport",
+  "needsByTarget",
   "renderReport",
+  "stageArtifactsInBackground",
   "addStacks",
   "verifyEmittedRules",
   "synth",
-  "stageArtifacts",
-  "writeArtifactsAtomically",
+  "commit",
 ];
 
 function profiled(entry: string, args: string[], env: Record<string, string>, dir: string): string {
