@@ -91,11 +91,7 @@ class Staging {
     for (const [name, content] of [...artifacts].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const final = path.join(this.outDir, name);
       this.current = final;
-      fs.mkdirSync(path.dirname(final), { recursive: true });
-      // rename() cannot replace a directory: find that now, not halfway through the renames.
-      if (fs.statSync(final, { throwIfNoEntry: false })?.isDirectory()) {
-        throw Object.assign(new Error(`EISDIR: a directory is in the way of ${final}`), { code: "EISDIR" });
-      }
+      prepareRenameTarget(final);
       const temporary = `${final}.tmp-${process.pid}`;
       this.files.push([temporary, final]);
       planned.push({ temporary, final, content });
@@ -176,10 +172,7 @@ export function stageDirectory(finalDir: string): StagedDirectory {
       try {
         for (const [, final] of moves) {
           current = final;
-          fs.mkdirSync(path.dirname(final), { recursive: true });
-          if (fs.statSync(final, { throwIfNoEntry: false })?.isDirectory()) {
-            throw Object.assign(new Error(`EISDIR: a directory is in the way of ${final}`), { code: "EISDIR" });
-          }
+          prepareRenameTarget(final);
         }
       } catch (error) {
         abort();
@@ -196,6 +189,17 @@ export function stageDirectory(finalDir: string): StagedDirectory {
       abort();
     },
   };
+}
+
+/**
+ * Makes `final`'s directory and checks nothing that rename() cannot replace (a directory) is
+ * there: found now, not halfway through the renames.
+ */
+function prepareRenameTarget(final: string): void {
+  fs.mkdirSync(path.dirname(final), { recursive: true });
+  if (fs.statSync(final, { throwIfNoEntry: false })?.isDirectory()) {
+    throw Object.assign(new Error(`EISDIR: a directory is in the way of ${final}`), { code: "EISDIR" });
+  }
 }
 
 /**
