@@ -49,7 +49,9 @@ export class SecurityGroupIngress extends Construct {
               : `HubSpot connected-email ingress managed by mailgate (target ${target.name}, group ${plan.index})`,
           // Rules live in their own resources; a group without inline rules never fights them.
           tags: { Name: escapeTerraformString(groupName), MailgateTarget: target.name },
-          lifecycle: { createBeforeDestroy: true },
+          // No create_before_destroy: the name is fixed and unique per VPC, so a replacement
+          // created first would collide with the group it replaces. Destroy-then-create fails
+          // cleanly instead while interfaces still use the group (AWS refuses to delete it).
         });
         group.overrideLogicalId(groupResourceName(target.name, plan.index));
         groupId = group.id;
@@ -72,7 +74,7 @@ export class SecurityGroupIngress extends Construct {
         const resource = new VpcSecurityGroupIngressRule(this, name, {
           ...common,
           ...source,
-          description: escapeTerraformString(ruleDescription(provenance)),
+          description: escapeTerraformString(ruleDescription({ lists: provenance.lists, port: ingress.port, target: target.name })),
           tags: { MailgateTarget: target.name, MailgateLists: provenance.lists.join("+") },
         });
         // Readable, content-based names instead of cdktf's path hash: reordering YAML renames nothing.
