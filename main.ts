@@ -44,7 +44,8 @@ runGuarded(async () => {
  * earlier output as it was.
  */
 async function buildApp(settings: Settings): Promise<{ app: App; terraform: StagedDirectory; artifacts: StagedArtifacts } | number> {
-  const prepared = prepare(settings.configDir);
+  // The artifacts directory holds the last synth's placements; CI=true adds CI's warnings.
+  const prepared = prepare(settings.configDir, { outDir: settings.outDir, env: process.env });
   printDiagnostics(prepared.diagnostics);
   if (!prepared.ok) return EXIT.invalidConfig;
 
@@ -58,7 +59,7 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
   }
   try {
     const app = new App({ outdir: terraform.dir });
-    addStacks(app, prepared.policy, prepared.config.terraform);
+    addStacks(app, prepared.policy, { terraform: prepared.config.terraform, placements: prepared.placements, assume: settings.assume });
     // The audit proved the policy; this proves what the constructs will really emit, before
     // anything is written. A failure throws (exit 70, one line).
     verifyEmittedRules(app, prepared.config);

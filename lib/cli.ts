@@ -4,28 +4,36 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { compareWithDisk } from "./audit/check";
-import { diffConfigs, fitMarkdown } from "./audit/diff";
+import { writeArtifactsAtomically } from "./artifacts/write-atomic";
+import { diffConfigs, fitMarkdown, type DiffSide } from "./audit/diff";
 import { configAtGitRef } from "./audit/git-config";
 import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, type DiagnosticFormat } from "./config/format";
 import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
-import type { Config } from "./model/config";
 import { prepare } from "./pipeline";
 import { EXIT, printDiagnostics, runGuarded } from "./report-errors";
 import { settingsFromEnv } from "./settings";
-import { validateConfig } from "./validate";
+import { PLACEMENTS_FILE, renderPlacements } from "./policy/placements";
+import { placementsPath, validateConfig } from "./validate";
 
-const USAGE = `Usage: mailgate validate [--config DIR] [--format text|json|github]
+const USAGE = `Usage: mailgate validate [--config DIR] [--out DIR] [--format text|json|github]
        mailgate check [--config DIR] [--out DIR]
-       mailgate diff [--max-chars N] <base> <head>
+       mailgate diff [--out DIR] [--max-chars N] <base> <head>
+       mailgate retire [--config DIR] [--out DIR] <stack>
 
 Commands:
-  validate   Check every *.yaml/*.yml under the config directory; print all problems.
+  validate   Check every *.yaml/*.yml under the config directory; print all problems,
+             including changes that would move or orphan what is deployed (read from
+             the artifacts directory's placements.json).
   check      Regenerate the artifacts in memory and compare them with the artifacts
              directory; list stale or missing files. Other files there are ignored.
-  diff       Print, as Markdown for a pull-request comment, the firewall rules, prefill
-             settings and HubSpot IP ranges that differ between two configs. Each of
-             <base> and <head> is a config directory, or git:<ref> for the config
-             directory as committed at that ref (e.g. git:origin/main).
+  diff       Print, as Markdown for a pull-request comment, the firewall rules, stacks,
+             prefill settings and HubSpot IP ranges that differ between two configs.
+             Each of <base> and <head> is a config directory, or git:<ref> for the config
+             directory as committed at that ref (e.g. git:origin/main); a ref without
+             the config directory counts as an empty config (the first pull request).
+  retire     Forget an emptied stack (one whose firewalls are all gone) once its apply
+             has destroyed what it held: removes it from placements.json, so synth no
+             longer writes it. Refuses a stack that still has firewalls.
 
 Options:
   --config DIR   Config directory (default: $MAILGATE_CONFIG, else "config").
@@ -53,8 +61,13 @@ export interface CliIo {
 /** `check` found stale or missing artifacts; the same code as an invalid config: "fix and retry". */
 const EXIT_STALE = EXIT.invalidConfig;
 
-const OPTIONS_OF: Record<string, readonly string[]> = { validate: ["config", "format"], check: ["config", "out"], diff: ["max-chars"] };
-const POSITIONALS_OF: Record<string, number> = { validate: 0, check: 0, diff: 2 };
+const OPTIONS_OF: Record<string, readonly string[]> = {
+  validate: ["config", "out", "format"],
+  check: ["config", "out"],
+  diff: ["out", "max-chars"],
+  retire: ["config", "out"],
+};
+const POSITIONALS_OF: Record<string, number> = { validate: 0, check: 0, diff: 2, retire: 1 };
 
 export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
   let parsed;
@@ -88,21 +101,24 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
 
   const settings = settingsFromEnv(io.env);
   const configDir = fromCwd(values.config ?? settings.configDir, io);
+  const outDir = fromCwd(values.out ?? settings.outDir, io);
   switch (command) {
     case "validate": {
       const format = values.format ?? "text";
       if (!isFormat(format)) return usageError(io, `unknown format "${format}"; use one of ${DIAGNOSTIC_FORMATS.join(", ")}`);
-      return validate(configDir, format, io);
+      return validate(configDir, outDir, format, io);
     }
     case "check":
-      return check(configDir, fromCwd(values.out ?? settings.outDir, io), io);
+      return check(configDir, outDir, io);
+    case "retire":
+      return retire(configDir, outDir, rest[0], io);
     default: {
       const maxChars = values["max-chars"] === undefined ? undefined : Number(values["max-chars"]);
       // Below a few hundred characters not even the heading and the truncation note fit.
       if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= MIN_DIFF_CHARS)) {
         return usageError(io, `--max-chars needs a whole number of at least ${MIN_DIFF_CHARS}, got "${values["max-chars"]}"`);
       }
-      return diff(rest[0], rest[1], settings.configDir, io, maxChars);
+      return diff(rest[0], rest[1], { configDir: settings.configDir, outDir: values.out ?? settings.outDir }, io, maxChars);
     }
   }
 }
@@ -120,9 +136,9 @@ function isFormat(value: string): value is DiagnosticFormat {
   return (DIAGNOSTIC_FORMATS as readonly string[]).includes(value);
 }
 
-function validate(configDir: string, format: DiagnosticFormat, io: CliIo): number {
+function validate(configDir: string, outDir: string, format: DiagnosticFormat, io: CliIo): number {
   // Quotas, rule numbers and capacity need the policy's counts: still pure and cdktf-free.
-  const { diagnostics } = validateConfig(configDir);
+  const { diagnostics } = validateConfig(configDir, { outDir, env: io.env });
   const invalid = hasErrors(diagnostics);
   if (format === "json") {
     // Nothing else on stdout: it must parse as one JSON document.
@@ -137,7 +153,7 @@ function validate(configDir: string, format: DiagnosticFormat, io: CliIo): numbe
 }
 
 function check(configDir: string, outDir: string, io: CliIo): number {
-  const prepared = prepare(configDir);
+  const prepared = prepare(configDir, { outDir, env: io.env });
   printDiagnostics(prepared.diagnostics, io.stderr);
   if (!prepared.ok) return EXIT.invalidConfig;
   const { missing, stale, fresh } = compareWithDisk(outDir, prepared.artifacts);
@@ -158,13 +174,13 @@ function check(configDir: string, outDir: string, io: CliIo): number {
 
 const MIN_DIFF_CHARS = 500;
 
-function diff(baseArg: string, headArg: string, configDir: string, io: CliIo, maxChars?: number): number {
+function diff(baseArg: string, headArg: string, dirs: { configDir: string; outDir: string }, io: CliIo, maxChars?: number): number {
   const cleanups: (() => void)[] = [];
   try {
-    const sides: { label: string; config: Config }[] = [];
+    const sides: DiffSide[] = [];
     let failed = false;
-    for (const arg of [baseArg, headArg]) {
-      const side = readSide(arg, configDir, io, cleanups);
+    for (const [i, arg] of [baseArg, headArg].entries()) {
+      const side = readSide(arg, dirs, io, cleanups, i === 0);
       if (typeof side === "number") {
         if (side === EXIT.usage) return side;
         failed = true;
@@ -182,24 +198,65 @@ function diff(baseArg: string, headArg: string, configDir: string, io: CliIo, ma
   }
 }
 
-/** A config directory or `git:<ref>`, loaded and validated; an exit code when it cannot be. */
-function readSide(arg: string, configDir: string, io: CliIo, cleanups: (() => void)[]): { label: string; config: Config } | number {
+/**
+ * A config directory or `git:<ref>`, loaded and validated with its placements (a directory with
+ * the artifacts directory's `placements.json`, a ref with the one committed at that ref); an exit
+ * code when it cannot be. A base ref without the config directory is an empty config: the first
+ * pull request that adds mailgate.
+ */
+function readSide(arg: string, dirs: { configDir: string; outDir: string }, io: CliIo, cleanups: (() => void)[], isBase: boolean): DiffSide | number {
   if (!arg.startsWith("git:")) {
-    const { config, diagnostics } = validateConfig(fromCwd(arg, io));
+    const { config, policy, placements, diagnostics } = validateConfig(fromCwd(arg, io), { outDir: fromCwd(dirs.outDir, io) });
     printDiagnostics(diagnostics, io.stderr);
-    return config ? { label: arg, config } : EXIT.invalidConfig;
+    return config ? { label: arg, config, policy, placements } : EXIT.invalidConfig;
   }
   const ref = arg.slice("git:".length);
-  const snapshot = configAtGitRef(ref, configDir, io.cwd);
+  const snapshot = configAtGitRef(ref, dirs.configDir, io.cwd);
   if (!snapshot.ok) {
+    if (isBase && snapshot.kind === "config") return { label: `${arg} (no config there: an empty config)`, config: { domains: [], firewalls: [] } };
     io.stderr.write(`mailgate: ${snapshot.message}\n`);
     return snapshot.kind === "usage" ? EXIT.usage : EXIT.invalidConfig;
   }
   cleanups.push(snapshot.cleanup);
-  const { config, diagnostics } = validateConfig(snapshot.dir);
+  const artifacts = configAtGitRef(ref, dirs.outDir, io.cwd);
+  if (artifacts.ok) cleanups.push(artifacts.cleanup);
+  const { config, policy, placements, diagnostics } = validateConfig(snapshot.dir, artifacts.ok ? { outDir: artifacts.dir } : {});
   // Show `<ref>:config/domains.yaml`, which `git show` accepts, not the temporary directory.
-  printDiagnostics(relabel(diagnostics, snapshot.dir, snapshot.label), io.stderr);
-  return config ? { label: arg, config } : EXIT.invalidConfig;
+  printDiagnostics(relabel(relabel(diagnostics, snapshot.dir, snapshot.label), artifacts.ok ? artifacts.dir : snapshot.dir, artifacts.ok ? artifacts.label : snapshot.label), io.stderr);
+  return config ? { label: arg, config, policy, placements } : EXIT.invalidConfig;
+}
+
+/**
+ * Removes an emptied stack from the placements file. Run after applying the empty stack: from
+ * then on synth no longer writes it, so nothing would plan or destroy what it still held.
+ */
+function retire(configDir: string, outDir: string, stack: string, io: CliIo): number {
+  const { placements, diagnostics } = validateConfig(configDir, { outDir });
+  if (!placements) {
+    printDiagnostics(diagnostics, io.stderr);
+    return EXIT.invalidConfig;
+  }
+  const record = placements.stacks.get(stack);
+  const file = placementsPath(outDir);
+  if (!record) {
+    const known = [...placements.stacks.keys()].sort();
+    io.stderr.write(`mailgate: ${file} has no stack ${stack}${known.length > 0 ? `; its stacks: ${known.join(", ")}` : ""}\n`);
+    return EXIT.usage;
+  }
+  if (record.targets.length > 0) {
+    io.stderr.write(
+      `mailgate: stack ${stack} still has firewall${record.targets.length === 1 ? "" : "s"} ${record.targets.join(", ")}; only an emptied stack can be retired.\n` +
+        `hint: remove those firewalls (or their domains) from the config, synth and apply ${stack}, then retire it\n`,
+    );
+    return EXIT.invalidConfig;
+  }
+  const stacks = new Map(placements.stacks);
+  stacks.delete(stack);
+  writeArtifactsAtomically(outDir, new Map([[PLACEMENTS_FILE, renderPlacements({ ...placements, stacks })]]));
+  io.stdout.write(
+    `${file}: retired ${stack}. Synth no longer writes it; make sure its last apply destroyed everything (its state should be empty), then commit ${file}.\n`,
+  );
+  return EXIT.ok;
 }
 
 function relabel(diagnostics: readonly Diagnostic[], dir: string, label: string): Diagnostic[] {

@@ -33,6 +33,9 @@ function describeCause(cause: unknown): string {
   return code && !message.startsWith(code) ? `${code} (${message})` : message;
 }
 
+/** A setting or argument the user gave that cannot be used (exit 2, one line, no stack). */
+export class UsageError extends Error {}
+
 /** Whether DEBUG names mailgate (`DEBUG=mailgate`, `DEBUG=foo,mailgate`). */
 export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return /(^|,)\s*mailgate\s*(,|$)/.test(env.DEBUG ?? "");
@@ -65,6 +68,10 @@ export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env
     stderr.write(`mailgate: ${oneLine(error.message)}; ${error.aftermath}.\n`);
     stderr.write(stack(error.cause));
     return EXIT.cannotWrite;
+  }
+  if (error instanceof UsageError) {
+    stderr.write(`mailgate: ${oneLine(error.message)}\n`);
+    return EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
   const how = debug ? "stack below" : "DEBUG=mailgate shows the stack";

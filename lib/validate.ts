@@ -1,11 +1,15 @@
 // Validation as every command sees it: the loader's checks, then the checks that need the
 // policy's counts (quotas, rule numbers, capacity). Pure and cdktf-free, so `validate` stays fast.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { prefixListName } from "./aws/naming";
-import { compareDiagnostics, hasErrors, type Diagnostic } from "./config/diagnostic";
+import { compareDiagnostics, hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
 import { loadConfig } from "./config/load";
 import { messages, type Problem } from "./config/messages";
 import type { Config, FirewallTarget } from "./model/config";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
+import { checkLifecycle, type LifecycleProblem } from "./policy/lifecycle";
+import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, type Placements } from "./policy/placements";
 import { checkLimits, MAX_STATEFUL_CAPACITY, type LimitProblem } from "./policy/quota";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST } from "./policy/prefix-lists";
 
@@ -14,23 +18,101 @@ export interface ValidationResult {
   readonly config?: Config;
   /** The policy of a valid config. */
   readonly policy?: FirewallPolicy;
+  /** With a valid config: the placements after it (what synth writes to `placements.json`). */
+  readonly placements?: Placements;
   /** Every problem, sorted with `compareDiagnostics`. */
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Loads and validates `configDir` completely; never throws for a config problem. */
-export function validateConfig(configDir: string): ValidationResult {
-  const loaded = loadConfig(configDir);
-  if (!loaded.config) return { diagnostics: loaded.diagnostics };
-  return withLimits(loaded.config, loaded.diagnostics);
+export interface ValidateOptions {
+  /**
+   * The artifacts directory, whose `placements.json` says where the last synth placed stacks,
+   * groups and rule numbers. Without it, everything is placed afresh (a config never applied).
+   */
+  readonly outDir?: string;
+  /** `CI=true` adds the warning that CI plans need remote state. @default no CI */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
-/** The policy of an already loaded config, and what AWS would refuse in it, as diagnostics. */
-export function withLimits(config: Config, diagnostics: readonly Diagnostic[] = []): ValidationResult {
-  const policy = buildPolicy(config);
-  const all = [...diagnostics, ...checkLimits(policy).map(limitDiagnostic)].sort(compareDiagnostics);
+/** Loads and validates `configDir` completely; never throws for a config problem. */
+export function validateConfig(configDir: string, options: ValidateOptions = {}): ValidationResult {
+  const loaded = loadConfig(configDir);
+  const previous = options.outDir === undefined ? NO_PLACEMENTS : readPlacements(options.outDir);
+  const diagnostics = "error" in previous ? [...loaded.diagnostics, previous.error] : loaded.diagnostics;
+  if (!loaded.config || "error" in previous) return { diagnostics: [...diagnostics].sort(compareDiagnostics) };
+  return withLimits(loaded.config, diagnostics, { previous, placementsFile: placementsPath(options.outDir ?? "."), env: options.env });
+}
+
+/**
+ * The policy of an already loaded config, and what AWS would refuse in it, as diagnostics:
+ * quotas, and what the change from `previous` placements would break.
+ */
+export function withLimits(
+  config: Config,
+  diagnostics: readonly Diagnostic[] = [],
+  options: { readonly previous?: Placements; readonly placementsFile?: string; readonly env?: NodeJS.ProcessEnv } = {},
+): ValidationResult {
+  const previous = options.previous ?? NO_PLACEMENTS;
+  const policy = buildPolicy(config, previous);
+  const placements = placementsOf(policy, previous);
+  const emptyStacks = [...placements.stacks].filter(([, s]) => s.targets.length === 0).map(([name]) => name);
+  const placementsFile = options.placementsFile ?? PLACEMENTS_FILE;
+  const lifecycle = checkLifecycle(policy, previous, emptyStacks).map((p) => lifecycleDiagnostic(p, placements, placementsFile));
+  const all = [...diagnostics, ...checkLimits(policy).map(limitDiagnostic), ...lifecycle, ...ciDiagnostics(config, policy, options.env)].sort(
+    compareDiagnostics,
+  );
   if (hasErrors(all)) return { diagnostics: all };
-  return { config, policy, diagnostics: all };
+  return { config, policy, placements, diagnostics: all };
+}
+
+/** `<outDir>/placements.json`, as shown in messages. */
+export function placementsPath(outDir: string): string {
+  return path.join(outDir, PLACEMENTS_FILE).split(path.sep).join("/");
+}
+
+/** The last synth's placements; none when the file is absent (a first synth). */
+function readPlacements(outDir: string): Placements | { error: Diagnostic } {
+  const file = placementsPath(outDir);
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(outDir, PLACEMENTS_FILE), "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return NO_PLACEMENTS;
+    return { error: { ...messages.placementsUnreadable(file, (error as Error).message), position: { file, line: 1, column: 1 } } };
+  }
+  const parsed = parsePlacements(text);
+  if ("error" in parsed) return { error: { ...messages.placementsUnreadable(file, parsed.error), position: { file, line: 1, column: 1 } } };
+  return parsed;
+}
+
+function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placementsFile: string): Diagnostic {
+  switch (p.kind) {
+    case "stack-move":
+      return at(p.target, messages.stackMove(p.target.name, p.from, p.to));
+    case "stack-changed":
+      return at(p.target, messages.stackChanged(p.target.name, p.stack, p.field, p.was, p.now));
+    case "new-group":
+      return at(p.target, messages.newSecurityGroup(p.target.name, p.groupName, p.index));
+    case "prefix-list-growth":
+      return at(p.target, messages.prefixListGrowth(p.target.name, prefixListName(p.prefixList), p.was, p.prefixList.maxEntries, p.allowed));
+    case "empty-stack":
+      // No YAML line says "this stack": point at its entry in the placements file synth writes.
+      return { ...messages.emptyStack(p.stack), position: stackLine(placements, p.stack, placementsFile) };
+  }
+}
+
+function stackLine(placements: Placements, stack: string, file: string): SourcePosition {
+  const lines = renderPlacements(placements).split("\n");
+  const index = lines.findIndex((line) => line === `    ${JSON.stringify(stack)}: {`);
+  return { file, line: index + 1, column: 5 };
+}
+
+/** CI plans against local state start empty every time: say so where the stacks come from. */
+function ciDiagnostics(config: Config, policy: FirewallPolicy, env: NodeJS.ProcessEnv | undefined): Diagnostic[] {
+  if (env?.CI !== "true" || (config.terraform && config.terraform.backend.kind !== "local")) return [];
+  const first = policy.targets[0];
+  return first ? [at(first.target, messages.noRemoteState())] : [];
 }
 
 const FAMILY = { 4: "IPv4", 6: "IPv6" } as const;

@@ -13,7 +13,7 @@ interface StackJson {
 
 function synth(cfg: Config, terraform?: TerraformSettings): Map<string, StackJson> {
   const app = Testing.app();
-  return new Map(addStacks(app, buildPolicy(cfg), terraform).map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack)) as StackJson]));
+  return new Map(addStacks(app, buildPolicy(cfg), { terraform }).map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack)) as StackJson]));
 }
 
 const role = (account: string) => `arn:aws:iam::${account}:role/mailgate-deploy`;

@@ -6,7 +6,7 @@ import { prepare } from "../../lib/pipeline";
 import { readTree, runTs, tempDir } from "../support/run";
 import { cli, configDir, NEW_DOMAIN_YAML } from "./helpers";
 
-const FILES = ["firewall-needs.csv", "firewall-rules.csv", "firewall-rules.json", "firewall-rules.md", "prefill-settings.json", "prefill-settings.md"];
+const FILES = ["firewall-needs.csv", "firewall-rules.csv", "firewall-rules.json", "firewall-rules.md", "placements.json", "prefill-settings.json", "prefill-settings.md"];
 
 /** A config directory and an artifacts directory freshly written from it. */
 function freshPair() {
@@ -24,7 +24,7 @@ describe("mailgate check", () => {
     const before = readTree(out);
     const result = cli(["check", "--config", config, "--out", out]);
     expect(result.stderr).toBe("");
-    expect(result.stdout).toContain(`${out}: up to date (6 files match`);
+    expect(result.stdout).toContain(`${out}: up to date (7 files match`);
     expect(result.status).toBe(0);
     expect(Object.keys(before)).toEqual(FILES);
     expect(readTree(out)).toEqual(before);
@@ -36,7 +36,8 @@ describe("mailgate check", () => {
     expect(cli(["check"], { env: { MAILGATE_CONFIG: config, MAILGATE_OUT: tempDir() } }).status).toBe(1);
   });
 
-  test.each(FILES)("GIVEN one byte changed in %s WHEN checked THEN exit 1 naming that file only, with the hint", (file) => {
+  // placements.json is read, not only compared: a damaged one is refused (see below).
+  test.each(FILES.filter((f) => f !== "placements.json"))("GIVEN one byte changed in %s WHEN checked THEN exit 1 naming that file only, with the hint", (file) => {
     const { config, out } = freshPair();
     const target = path.join(out, file);
     const bytes = fs.readFileSync(target);
@@ -48,6 +49,17 @@ describe("mailgate check", () => {
     expect(result.stderr.match(/stale:|missing:/g)).toHaveLength(1);
     expect(result.stderr).toContain(`hint: run npm run synth and commit ${out}/`);
     expect(result.stdout).toBe("");
+  });
+
+  test("GIVEN a damaged placements.json WHEN checked THEN exit 1 at the file, saying to restore it, and nothing written", () => {
+    const { config, out } = freshPair();
+    fs.writeFileSync(path.join(out, "placements.json"), '{"schemaVersion": 1, "stacks": [}');
+    const before = readTree(out);
+    const result = cli(["check", "--config", config, "--out", out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${out}/placements.json:1:1: error PLACEMENTS_UNREADABLE: ${out}/placements.json cannot be read: not JSON`);
+    expect(result.stderr).toContain(`hint: restore it from git (git checkout -- ${out}/placements.json)`);
+    expect(readTree(out)).toEqual(before);
   });
 
   test("GIVEN a file missing and the config changed WHEN checked THEN exit 1 listing missing and stale files", () => {
@@ -85,7 +97,8 @@ describe("mailgate check", () => {
 
   test.each([
     [["check", "extra"], 'unexpected argument "extra"'],
-    [["validate", "--out", "x"], "validate does not take --out"],
+    [["validate", "--max-chars", "900"], "validate does not take --max-chars"],
+    [["retire"], "retire needs 1 arguments, got 0"],
     [["diff", "--config", "x", "a", "b"], "diff does not take --config"],
     [["diff", "a"], "diff needs 2 arguments, got 1"],
     [["nope"], 'unknown command "nope"'],

@@ -115,11 +115,21 @@ describe("mailgate diff", () => {
     expect(result.stderr).toContain("is not inside a git repository");
   });
 
-  test("GIVEN a ref without the config directory WHEN diffed THEN exit 1 saying so", () => {
+  test("GIVEN a head ref without the config directory WHEN diffed THEN exit 1 saying so", () => {
     const repo = repoWithConfig();
-    const result = cli(["diff", "git:HEAD", "config"], { cwd: repo, env: { MAILGATE_CONFIG: "elsewhere" } });
+    const result = cli(["diff", "config", "git:HEAD"], { cwd: repo, env: { MAILGATE_CONFIG: "elsewhere" } });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("there is no config directory elsewhere at git ref HEAD");
+  });
+
+  test("GIVEN a base ref without the config directory (the first pull request) WHEN diffed THEN every rule is added", () => {
+    const repo = repoWithConfig();
+    const result = cli(["diff", "git:HEAD", "config"], { cwd: repo, env: { MAILGATE_CONFIG: "elsewhere" } });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Base: `git:HEAD (no config there: an empty config)`");
+    expect(result.stdout).toMatch(/Firewall rules: \d+ added, 0 removed, 0 changed/);
+    expect(result.stdout).toContain("new stack, starting from empty state");
   });
 
   test("GIVEN an invalid config committed at the ref WHEN diffed THEN exit 1 with diagnostics at <ref>:config/<file>", () => {

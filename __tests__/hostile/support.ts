@@ -128,7 +128,7 @@ export function synthesize(configDir: string): { stacks: Map<string, string>; ar
   const prepared = prepare(configDir);
   if (!prepared.ok) return { diagnostics: prepared.diagnostics };
   const app = Testing.app();
-  const stacks = addStacks(app, prepared.policy, prepared.config.terraform);
+  const stacks = addStacks(app, prepared.policy, { terraform: prepared.config.terraform, placements: prepared.placements });
   return { stacks: new Map(stacks.map((stack) => [stack.node.id, Testing.synth(stack)])), artifacts: prepared.artifacts };
 }
 

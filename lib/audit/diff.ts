@@ -2,14 +2,19 @@ import { prefillSettings, type PrefillDomain } from "../artifacts/prefill";
 import type { Config } from "../model/config";
 import { Cidr } from "../model/cidr";
 import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "../model/ip-catalog";
-import { buildPolicy } from "../policy/firewall-policy";
+import { buildPolicy, type FirewallPolicy } from "../policy/firewall-policy";
+import type { Placements } from "../policy/placements";
 import type { PortCoverage } from "./coverage";
-import { buildReport, mdText, type ReportNeed, type ReportRule, type ReportTarget } from "./report";
+import { buildReport, mdText, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./report";
 
 /** One side of a comparison: a validated config and how the user named it. */
 export interface DiffSide {
   readonly label: string;
   readonly config: Config;
+  /** The policy as validation built it (with the side's placements); built afresh when absent. */
+  readonly policy?: FirewallPolicy;
+  /** The placements after this side (its stacks, emptied ones included). */
+  readonly placements?: Placements;
 }
 
 const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
@@ -21,8 +26,8 @@ const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
  * both configs already validated.
  */
 export function diffConfigs(base: DiffSide, head: DiffSide): string {
-  const before = buildReport(base.config, buildPolicy(base.config));
-  const after = buildReport(head.config, buildPolicy(head.config));
+  const before = buildReport(base.config, base.policy ?? buildPolicy(base.config), base.placements);
+  const after = buildReport(head.config, head.policy ?? buildPolicy(head.config), head.placements);
   const lines: string[] = ["## mailgate: firewall changes", "", `Base: ${code(base.label)}, head: ${code(head.label)}.`, ""];
 
   const totals = { added: 0, removed: 0, changed: 0, targets: 0 };
@@ -47,9 +52,10 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
     }
   }
 
+  const stackSection = stacksDiff(before.stacks, after.stacks);
   const prefillSection = prefillDiff(base.config, head.config);
   const catalogSection = catalogDiff(base.config, head.config);
-  if (targetSections.length === 0 && prefillSection.length === 0 && catalogSection.length === 0) {
+  if (targetSections.length === 0 && stackSection.length === 0 && prefillSection.length === 0 && catalogSection.length === 0) {
     lines.push("No changes.");
     return `${lines.join("\n")}\n`;
   }
@@ -57,6 +63,7 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
     `Firewall rules: ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed` +
       (totals.targets > 0 ? ` on ${totals.targets} target${totals.targets === 1 ? "" : "s"}.` : "."),
     "",
+    ...stackSection,
     ...targetSections,
     ...prefillSection,
     ...catalogSection,
@@ -101,6 +108,17 @@ function targetDiff(
   if (before && after && before.region !== after.region) {
     notes.push(`Region: ${before.region} → ${after.region}: the rules move to another stack, so each is destroyed and re-created.`);
   }
+  if (before && after && before.stack !== after.stack) notes.push(`Stack: ${code(before.stack)} → ${code(after.stack)}.`);
+  if (before?.type === "aws-security-group" && after?.type === "aws-security-group") {
+    for (const group of after.groups.slice(before.groups.length)) {
+      notes.push(`New security group ${code(group.group)}: after apply, attach it to the mail servers' network interfaces with the others (output ${code(`${name}_security_group_ids`)}).`);
+    }
+  }
+  if (reaggregated(added, removed)) {
+    notes.push(
+      "Re-aggregated: HubSpot's blocks merged or split, so rules are replaced by wider or narrower ones (the minimal cover changed); during the apply some of those addresses may be refused briefly.",
+    );
+  }
   const needs = needsChanges(before?.needs ?? [], after?.needs ?? []);
   if (added.length + removed.length + changed.length === 0 && notes.length === 0 && needs.length === 0) return [];
   if (addresses) notes.push(`Addresses HubSpot may connect from: ${addresses}.`);
@@ -125,6 +143,31 @@ function targetDiff(
     );
   }
   return lines;
+}
+
+/** An added and a removed rule of one port whose sources overlap: the cover changed shape. */
+function reaggregated(added: readonly ReportRule[], removed: readonly ReportRule[]): boolean {
+  return added.some(
+    (a) =>
+      a.cidr !== null &&
+      removed.some((r) => r.cidr !== null && r.fromPort === a.fromPort && r.direction === a.direction && Cidr.of(r.cidr).overlaps(Cidr.of(a.cidr ?? ""))),
+  );
+}
+
+/** New, emptied and retired stacks: the Terraform states CI plans and someone applies. */
+function stacksDiff(before: readonly ReportStack[], after: readonly ReportStack[]): string[] {
+  const had = new Map(before.map((s) => [s.name, s]));
+  const has = new Map(after.map((s) => [s.name, s]));
+  const lines: string[] = [];
+  for (const s of after) {
+    const b = had.get(s.name);
+    if (!b) lines.push(`- ${code(s.name)} (${s.region}): new stack, starting from empty state.`);
+    else if (s.targets.length === 0 && b.targets.length > 0) {
+      lines.push(`- ${code(s.name)} is now empty: applying it destroys what it held; then retire it with ${code(`npx mailgate retire ${s.name}`)}.`);
+    }
+  }
+  for (const s of before) if (!has.has(s.name)) lines.push(`- ${code(s.name)} retired: mailgate no longer writes it.`);
+  return lines.length === 0 ? [] : ["### Stacks", "", ...lines, ""];
 }
 
 /** `tcp/465 264 → 0, tcp/2525 0 → 264`: per port (and destination) whose admitted address count changed. */

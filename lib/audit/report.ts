@@ -13,6 +13,7 @@ import { stackName } from "../model/stack";
 import type { Config, FirewallType } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import { endpointText, needsOf, unique, type FamilyCounts, type FirewallPolicy, type FirewallRule, type TargetPolicy } from "../policy/firewall-policy";
+import type { Placements } from "../policy/placements";
 import { prefixListsUsedBy } from "../policy/prefix-lists";
 import {
   assertCoverage,
@@ -168,6 +169,16 @@ export interface FirewallReport {
   readonly returnTraffic: readonly ReturnCoverage[];
   /** Sorted by stack, then name. */
   readonly prefixLists: readonly ReportPrefixList[];
+  /** Every stack synthesized, emptied ones included (they destroy what they held), sorted by name. */
+  readonly stacks: readonly ReportStack[];
+}
+
+export interface ReportStack {
+  readonly name: string;
+  readonly region: string;
+  readonly account?: string;
+  /** Sorted; empty for a stack whose last target is gone: apply it, then retire it. */
+  readonly targets: readonly string[];
 }
 
 export const REPORT_FILES = {
@@ -194,7 +205,7 @@ interface Row {
  * config; if they differ this throws a `CoverageError` rather than describe rules mailgate
  * cannot vouch for.
  */
-export function buildReport(config: Config, policy: FirewallPolicy): FirewallReport {
+export function buildReport(config: Config, policy: FirewallPolicy, placements?: Placements): FirewallReport {
   const catalog = reportCatalog(policy.catalog);
   const rows = policy.targets.flatMap((p) => rowsOf(p));
   rows.sort(compareRows);
@@ -219,7 +230,32 @@ export function buildReport(config: Config, policy: FirewallPolicy): FirewallRep
   const targets = [...policy.targets]
     .sort((a, b) => compareText(a.target.name, b.target.name))
     .map((p) => reportTarget(p, rowCounts.get(p.target.name) ?? 0, needs.get(p.target.name) ?? []));
-  return { schemaVersion: 2, catalog, targets, rules: rows.map(({ row }) => row), coverage, returnTraffic, prefixLists: reportPrefixLists(policy) };
+  return {
+    schemaVersion: 2,
+    catalog,
+    targets,
+    rules: rows.map(({ row }) => row),
+    coverage,
+    returnTraffic,
+    prefixLists: reportPrefixLists(policy),
+    stacks: reportStacks(policy, placements),
+  };
+}
+
+function reportStacks(policy: FirewallPolicy, placements: Placements | undefined): ReportStack[] {
+  const stacks = new Map<string, ReportStack>();
+  for (const [name, s] of placements?.stacks ?? []) {
+    stacks.set(name, { name, region: s.region, ...(s.account ? { account: s.account } : {}), targets: s.targets });
+  }
+  for (const p of policy.targets) {
+    const name = stackName(p.target);
+    const known = stacks.get(name);
+    if (!known || !known.targets.includes(p.target.name)) {
+      const targets = [...(known?.targets ?? []), p.target.name].sort(compareText);
+      stacks.set(name, { name, region: p.target.region, ...(p.target.account ? { account: p.target.account } : {}), targets });
+    }
+  }
+  return [...stacks.values()].sort((a, b) => compareText(a.name, b.name));
 }
 
 /** Per target: which domains send which HubSpot list to which port (`needsOf`, the policy's own reading of FACTS.md). */
@@ -603,6 +639,22 @@ export function renderReportMarkdown(report: FirewallReport): string {
         `for ${plural(domains, "domain")} on ${plural(hosts, "mail server")}.`,
       "",
     );
+  }
+
+  const empty = report.stacks.filter((s) => s.targets.length === 0);
+  if (report.stacks.length > 0) {
+    lines.push("## Stacks", "", "One Terraform state and AWS provider each; plan and apply every one of them.", "");
+    lines.push("| Stack | Region | Account | Targets |", "| --- | --- | --- | --- |");
+    for (const s of report.stacks) {
+      lines.push(`| \`${s.name}\` | ${s.region} | ${s.account ?? "(credentials' own)"} | ${s.targets.length > 0 ? s.targets.join(", ") : "**empty**"} |`);
+    }
+    lines.push("");
+    for (const s of empty) {
+      lines.push(
+        `Stack \`${s.name}\` is empty: it still holds whatever its last apply created. Apply it (\`npx cdktf deploy ${s.name}\`) to destroy that, then retire it with \`npx mailgate retire ${s.name}\`.`,
+        "",
+      );
+    }
   }
 
   if (report.prefixLists.length > 0) {

@@ -101,26 +101,37 @@ function checkTerraformSections(sections: readonly TerraformFact[]): Diagnostic[
   );
 }
 
-/** A stack has one AWS provider, so all its firewalls must deploy through the same role (or none). */
+/**
+ * A stack has one AWS provider: all its firewalls must agree on its region, account and roles.
+ * Derived stack names carry region and account, so only an explicit `stack` can mix them; roles
+ * can differ in any stack.
+ */
 function checkStackRoles(firewalls: readonly FirewallFact[]): Diagnostic[] {
-  const roles = new Map<string, Set<string | undefined>>();
+  const fields = ["roleArn", "region", "account", "planRoleArn"] as const;
+  const values = new Map<string, Set<string>>();
   for (const f of firewalls) {
     if (!f.target) continue;
     const stack = stackName(f.target);
-    roles.set(stack, (roles.get(stack) ?? new Set()).add(f.target.roleArn));
+    values.set(stack, (values.get(stack) ?? new Set()).add(JSON.stringify(fields.map((k) => f.target?.[k] ?? null))));
   }
-  // Only stacks with two roles are put in position order: reading a position builds its file's
-  // YAML document (source.ts), which a valid config should never need.
-  const mixed = firewalls.filter((f) => f.target && (roles.get(stackName(f.target))?.size ?? 0) > 1);
-  const firstInStack = new Map<string, { at: Located; roleArn?: string }>();
+  // Only stacks with two identities are put in position order: reading a position builds its
+  // file's YAML document (source.ts), which a valid config should never need.
+  const mixed = firewalls.filter((f) => f.target && (values.get(stackName(f.target))?.size ?? 0) > 1);
+  const firstInStack = new Map<string, { at: Located; target: NonNullable<FirewallFact["target"]> }>();
   const diagnostics: Diagnostic[] = [];
   for (const f of mixed.sort((a, b) => comparePositions(a.at.position, b.at.position))) {
     if (!f.target) continue;
     const stack = stackName(f.target);
     const first = firstInStack.get(stack);
-    if (!first) firstInStack.set(stack, { at: f.at, roleArn: f.target.roleArn });
-    else if (first.roleArn !== f.target.roleArn) {
-      diagnostics.push(diagnosticAt(messages.conflictingStackRole(stack, f.target.roleArn, first.roleArn, first.at.position), f.at, [first.at]));
+    if (!first) {
+      firstInStack.set(stack, { at: f.at, target: f.target });
+      continue;
+    }
+    const field = fields.find((k) => first.target[k] !== f.target?.[k]);
+    if (field === "roleArn") {
+      diagnostics.push(diagnosticAt(messages.conflictingStackRole(stack, f.target.roleArn, first.target.roleArn, first.at.position), f.at, [first.at]));
+    } else if (field !== undefined) {
+      diagnostics.push(diagnosticAt(messages.conflictingStack(stack, field, f.target[field], first.target[field], first.at.position), f.at, [first.at]));
     }
   }
   return diagnostics;

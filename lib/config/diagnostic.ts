@@ -63,6 +63,8 @@ export const DIAGNOSTIC_CODES = [
   "INVALID_ROLE_ARN",
   "ROLE_ACCOUNT_MISMATCH",
   "CONFLICTING_STACK_ROLE",
+  "INVALID_STACK_NAME",
+  "CONFLICTING_STACK",
   "BACKEND_SHAPE",
   "INVALID_STATE_BUCKET",
   "INVALID_STATE_KEY_PREFIX",
@@ -73,6 +75,14 @@ export const DIAGNOSTIC_CODES = [
   "UNDEFINED_FIREWALL",
   "DUPLICATE_FIREWALL_REFERENCE",
   "UNUSED_FIREWALL",
+  // safe change: what the previous synth placed (the placements file) against this config
+  "PLACEMENTS_UNREADABLE",
+  "STACK_MOVE",
+  "STACK_CHANGED",
+  "EMPTY_STACK",
+  "NEW_SECURITY_GROUP",
+  "PREFIX_LIST_GROWTH",
+  "NO_REMOTE_STATE",
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -270,6 +270,40 @@ export const messages = {
     error("YAML_LIMIT", `The alias \`*${name}\` is inside the node it refers to, so its value would never end.`, "replace the alias by the settings it should repeat"),
   yamlUnresolvedAlias: (name: string) =>
     error("YAML_SYNTAX", `The alias \`*${name}\` has no anchor \`&${name}\` before it.`, `define the anchor with &${name} before the first *${name}`),
+
+  // ---- YAML reading (read-yaml.ts): what the one reading refuses besides yaml's own errors
+  yamlTabIndent: () =>
+    error(
+      "YAML_SYNTAX",
+      "A tab indents this line; YAML indents with spaces only, so this line and the ones after it cannot be read as meant.",
+      "indent with spaces (most editors can convert the indentation: \"Convert Indentation to Spaces\")",
+    ),
+  yamlMultipleDocuments: () =>
+    error(
+      "YAML_SYNTAX",
+      "A second YAML document starts here (`---`); a config file is one document.",
+      "remove the `---` line, or move what follows it into a file of its own",
+    ),
+  yamlTag: (tag: string, yamlMessage: string) =>
+    error(
+      "YAML_SYNTAX",
+      `${tag ? `The tag \`${tag}\`` : "This tag"} is not one mailgate reads (${yamlMessage}); config values are plain text, numbers, true/false, lists and mappings.`,
+      "remove the tag and write the value plainly (in quotes if it must stay text)",
+    ),
+  yamlRepeatedDirective: (directive: string) =>
+    error("YAML_SYNTAX", `The directive ${quote(directive)} repeats one given before for this document.`, "keep one of them (a config file needs no directives at all)"),
+  yamlEmptyKey: () =>
+    error(
+      "YAML_SYNTAX",
+      "This mapping entry has no key (nothing, or `~` / `null`, before its `:`).",
+      "write the key's name before the `:`, or remove the entry",
+    ),
+  yamlCollectionKey: () =>
+    error(
+      "YAML_SYNTAX",
+      "This mapping key is a list or a mapping; keys in a mailgate config are names.",
+      "write the key as a plain name (a `?` at the start of a line makes what follows a key)",
+    ),
   fileSkipped: (reason: SkippedFileReason) => warning("FILE_SKIPPED", skippedMessage(reason), skippedHint(reason)),
   directoryUnreadable: (reason: string) => error("FILE_UNREADABLE", `This directory cannot be listed: ${reason}. Config files in it are not read.`),
   tooManyProblems: (hiddenErrors: number, hiddenWarnings: number, shown: number) =>
@@ -659,6 +693,62 @@ export const messages = {
       "DUPLICATE_FIREWALL_REFERENCE",
       `Firewall \`${name}\` is already listed at ${formatPosition(first)}.`,
       "remove the repeat",
+    ),
+  invalidStackName: (text: string) =>
+    error(
+      "INVALID_STACK_NAME",
+      `Invalid stack name ${quote(text)}: it becomes a directory under cdktf.out/stacks and a state key.`,
+      "write mailgate- followed by lower-case letters, digits and '-', e.g. mailgate-us-east-1 (at most 72 characters)",
+    ),
+  conflictingStack: (stack: string, field: "region" | "account" | "planRoleArn", value: string | undefined, other: string | undefined, first: SourcePosition) =>
+    error(
+      "CONFLICTING_STACK",
+      `This firewall is in stack ${stack} with ${field === "region" ? "region" : `\`${field}\``} ${value ?? "unset"}, but the firewall at ${formatPosition(first)} in the same stack has ${other ?? "none"}; a stack has one AWS provider.`,
+      `give every firewall of stack ${stack} the same \`${field}\`, or a \`stack\` of its own`,
+    ),
+
+  // ---- safe change: this config against what the previous synth placed (placements file)
+  placementsUnreadable: (file: string, reason: string) =>
+    error(
+      "PLACEMENTS_UNREADABLE",
+      `${file} cannot be read: ${reason}. It records which stacks, groups and rule numbers earlier synths used, so mailgate will not guess them.`,
+      `restore it from git (git checkout -- ${file}); delete it only for a config that was never applied`,
+    ),
+  stackMove: (target: string, from: string, to: string) =>
+    error(
+      "STACK_MOVE",
+      `Firewall \`${target}\` would move from stack ${from} to stack ${to}. ${to} starts from empty state: it would create rules that already exist in AWS (which AWS refuses), while ${from}'s state still holds them.`,
+      `to keep it where it is, add \`stack: ${from}\` to the firewall; to really move it, first remove the firewall (or its domains), synth and apply ${from}, then add it back`,
+    ),
+  stackChanged: (target: string, stack: string, field: "region" | "account", was: string | undefined, now: string | undefined) =>
+    error(
+      "STACK_CHANGED",
+      `Firewall \`${target}\` is in stack ${stack}, whose ${field} was ${was ?? "unset"} when mailgate last synthesized it; this config says ${now ?? "unset"}. The stack's state describes resources in the old ${field}.`,
+      `keep the ${field}, or remove the firewall, synth and apply ${stack}, retire it (npx mailgate retire ${stack}), then add the firewall back`,
+    ),
+  emptyStack: (stack: string) =>
+    warning(
+      "EMPTY_STACK",
+      `Stack ${stack} no longer has any firewall: it is still synthesized, holding only its provider and backend, so that its plan and apply destroy the rules it held.`,
+      `apply it (npx cdktf deploy ${stack}), then retire it: npx mailgate retire ${stack}`,
+    ),
+  newSecurityGroup: (target: string, groupName: string, index: number) =>
+    warning(
+      "NEW_SECURITY_GROUP",
+      `Firewall \`${target}\` needs another security group, ${quote(groupName)} (group ${index}): its rules do not fit in the groups it has. HubSpot reaches the servers through it only once it is attached to their network interfaces.`,
+      `after apply, attach it with the others (output ${target}_security_group_ids lists every group)`,
+    ),
+  prefixListGrowth: (target: string, prefixList: string, was: number, now: number, allowed: number) =>
+    error(
+      "PREFIX_LIST_GROWTH",
+      `Prefix list ${prefixList} must grow from ${was} to ${now} entries, and a group of firewall \`${target}\` holds a rule referencing it that would then weigh more than its ${allowed} rules: AWS refuses to raise \`max_entries\` while a referencing group would go over its quota.`,
+      "raise `maxRules` (after raising the quota in AWS), or use `sources: cidrs` for this firewall",
+    ),
+  noRemoteState: () =>
+    warning(
+      "NO_REMOTE_STATE",
+      "No `terraform.backend` is set, so state stays in local files: a CI plan starts from empty state every time and shows every rule as new.",
+      "add `terraform: { backend: { s3: { bucket, region } } }` so CI plans against what is really deployed",
     ),
   unusedFirewall: (name: string) =>
     warning(

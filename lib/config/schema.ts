@@ -55,6 +55,14 @@ const region = z.string().meta({ description: "AWS region, e.g. us-east-1" });
 const awsAccess = {
   account: z.string().optional().meta({ description: "AWS account id (12 digits, quoted): one stack per account and region" }),
   roleArn: z.string().optional().meta({ description: "IAM role the stack's provider assumes, arn:aws:iam::<account>:role/<name>" }),
+  planRoleArn: z
+    .string()
+    .optional()
+    .meta({ description: "Read-only IAM role assumed instead of roleArn when synthesized for a pull-request plan (MAILGATE_ASSUME=plan)" }),
+  stack: z
+    .string()
+    .optional()
+    .meta({ description: "Explicit stack name (mailgate-...): keeps the target in the state it started in when account or roleArn is added. @default mailgate-[<account>-]<region>" }),
 };
 
 const awsSecurityGroup = z.strictObject({

@@ -88,6 +88,17 @@ interface FirewallBase {
   /** An IAM role the stack's provider assumes (cross-account deployment from one CI identity). */
   readonly roleArn?: string;
   /**
+   * A read-only IAM role the provider assumes instead of `roleArn` when synthesized for a plan of
+   * unmerged code (`MAILGATE_ASSUME=plan`): pull-request code never holds the deploy role.
+   */
+  readonly planRoleArn?: string;
+  /**
+   * The stack's name, given explicitly: keeps a target in the stack (the Terraform state) it was
+   * first placed in when `account` or `roleArn` is added later.
+   * @default `mailgate-<region>` or `mailgate-<account>-<region>` (lib/model/stack.ts)
+   */
+  readonly stack?: string;
+  /**
    * Where the target is defined, so problems found only after the policy has counted the rules
    * (quotas, rule numbers, capacity) can be reported there. Set by the loader; absent in configs
    * built in code. Never reaches any output.

@@ -12,6 +12,7 @@ import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalo
 import { minimalCover } from "./aggregate";
 import { planNetworkAcl } from "./network-acl";
 import { planNetworkFirewall } from "./network-firewall";
+import { NO_PLACEMENTS, type Placements } from "./placements";
 import type { PrefixListPlan } from "./prefix-lists";
 import { planSecurityGroup, PrefixListRegistry } from "./security-group";
 
@@ -172,8 +173,10 @@ export function needsOf(domain: DomainSettings): Need[] {
  * Pure: from validated config to the exact rules per target, and how each target type renders
  * them (groups, prefix lists, rule numbers, stateful rules). Never fails: what a target cannot
  * hold (quotas, rule numbers, capacity) is left in the plan for `checkLimits` to report.
+ * `previous` (the placements file of the last synth) keeps every surviving rule in its group,
+ * with its rule number or sid, and every prefix list's `max_entries`.
  */
-export function buildPolicy(config: Config): FirewallPolicy {
+export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS): FirewallPolicy {
   const catalog = catalogFor(config.ipRanges);
   const needsByTarget = new Map<string, Need[]>();
   for (const domain of config.domains) {
@@ -183,20 +186,21 @@ export function buildPolicy(config: Config): FirewallPolicy {
       needsByTarget.set(targetName, needs);
     }
   }
-  const prefixLists = new PrefixListRegistry(catalog);
+  const prefixLists = new PrefixListRegistry(catalog, previous.prefixLists);
   const targets = [...config.firewalls]
     .sort((a, b) => compareText(a.name, b.name))
     .filter((target) => needsByTarget.has(target.name))
     .map((target): TargetPolicy => {
       const needs = needsByTarget.get(target.name) ?? [];
       const rules = rulesFor(needs, catalog);
+      const placed = previous.targets.get(target.name);
       switch (target.type) {
         case "aws-security-group":
-          return planSecurityGroup(target, rules, listsByPort(needs), prefixLists);
+          return planSecurityGroup(target, rules, listsByPort(needs), prefixLists, placed);
         case "aws-network-acl":
-          return planNetworkAcl(target, rules);
+          return planNetworkAcl(target, rules, placed);
         case "aws-network-firewall":
-          return planNetworkFirewall(target, rules);
+          return planNetworkFirewall(target, rules, placed);
       }
     });
   return { catalog, targets, prefixLists: prefixLists.all() };

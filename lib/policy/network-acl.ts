@@ -3,6 +3,7 @@ import type { NetworkAclTarget } from "../model/config";
 import { minimalCover } from "./aggregate";
 import type { FirewallRule, NetworkAclPolicy } from "./firewall-policy";
 import { assignStableNumbers } from "./numbering";
+import { networkAclInboundKey, type TargetPlacement } from "./placements";
 import { DEFAULT_NETWORK_ACL_MAX_RULES } from "./quota";
 import { mergeProvenance } from "./security-group";
 
@@ -16,13 +17,13 @@ import { mergeProvenance } from "./security-group";
  * Rule numbers come from `assignStableNumbers` inside `ruleNumbers`; AWS keeps separate numbered
  * lists for inbound and outbound rules, so each direction uses the whole range independently.
  */
-export function planNetworkAcl(target: NetworkAclTarget, rules: readonly FirewallRule[]): NetworkAclPolicy {
+export function planNetworkAcl(target: NetworkAclTarget, rules: readonly FirewallRule[], previous?: TargetPlacement): NetworkAclPolicy {
   const { from, to } = target.ruleNumbers;
-  const inboundNumbers = assignStableNumbers(rules.map(inboundKey), from, to);
-  const inbound = rules.map((rule) => ({ ruleNumber: inboundNumbers.get(inboundKey(rule)) ?? 0, rule }));
+  const inboundNumbers = assignStableNumbers(rules.map(networkAclInboundKey), from, to, previous?.inbound);
+  const inbound = rules.map((rule) => ({ ruleNumber: inboundNumbers.get(networkAclInboundKey(rule)) ?? 0, rule }));
 
   const returnBlocks = minimalCover(rules.map((r) => r.cidr));
-  const outboundNumbers = assignStableNumbers(returnBlocks.map(String), from, to);
+  const outboundNumbers = assignStableNumbers(returnBlocks.map(String), from, to, previous?.outbound);
   const outbound = returnBlocks.map((cidr) => ({
     ruleNumber: outboundNumbers.get(cidr.toString()) ?? 0,
     cidr,
@@ -36,9 +37,4 @@ export function planNetworkAcl(target: NetworkAclTarget, rules: readonly Firewal
     inbound,
     outbound: outbound.sort((a, b) => Cidr.compare(a.cidr, b.cidr)),
   };
-}
-
-/** Content only: the same (port, CIDR) keeps its number whatever else changes around it. */
-function inboundKey(rule: FirewallRule): string {
-  return `tcp/${rule.port} ${rule.cidr.toString()}`;
 }

@@ -2,6 +2,7 @@ import { Cidr } from "../model/cidr";
 import type { NetworkFirewallTarget } from "../model/config";
 import type { FirewallRule, NetworkFirewallPolicy, StatefulRulePlan } from "./firewall-policy";
 import { assignStableNumbers } from "./numbering";
+import { sidKey, type TargetPlacement } from "./placements";
 import { MAX_STATEFUL_CAPACITY } from "./quota";
 
 /**
@@ -28,12 +29,12 @@ export const SID_RANGE = { from: 1_000_000, to: 1_999_999 } as const;
  * order, and all rules pass, so order never changes what is admitted. Signature ids are stable:
  * hashed from (destination, port, CIDR) like network ACL rule numbers.
  */
-export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readonly FirewallRule[]): NetworkFirewallPolicy {
+export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readonly FirewallRule[], previous?: TargetPlacement): NetworkFirewallPolicy {
   const pairs: Omit<StatefulRulePlan, "sid">[] = [];
   for (const destination of [...target.destinations].sort(Cidr.compare)) {
     for (const rule of rules) if (rule.cidr.family === destination.family) pairs.push({ destination, rule });
   }
-  const sids = assignStableNumbers(pairs.map(sidKey), SID_RANGE.from, SID_RANGE.to);
+  const sids = assignStableNumbers(pairs.map(sidKey), SID_RANGE.from, SID_RANGE.to, previous?.sids);
   const statefulRules = pairs.map((pair) => ({ ...pair, sid: sids.get(sidKey(pair)) ?? 0 }));
   return {
     type: "aws-network-firewall",
@@ -43,8 +44,4 @@ export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readon
     capacityGiven: target.capacity !== undefined,
     statefulRules,
   };
-}
-
-function sidKey({ destination, rule }: Omit<StatefulRulePlan, "sid">): string {
-  return `${destination.toString()} tcp/${rule.port} ${rule.cidr.toString()}`;
 }

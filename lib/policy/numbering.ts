@@ -19,10 +19,20 @@ import { createHash } from "node:crypto";
  * The hashes (SHA-256 of the key, first 48 bits; of `priority:` + key for the order) are part of
  * the output contract: changing them would renumber every rule once.
  *
+ * `previous` holds the numbers an earlier synth gave (the placements file): a key that had one
+ * inside the range keeps it, exactly, so no surviving rule is ever renumbered; only new keys are
+ * hashed, onto the numbers still free. Without it, the hashing alone still renumbers an existing
+ * rule now and then (when a new key probes into its run).
+ *
  * When the range has fewer numbers than keys, every key is still numbered (the surplus above
  * `to`) so the plan stays complete; `checkLimits` reports it and nothing is synthesized.
  */
-export function assignStableNumbers(keys: readonly string[], from: number, to: number): Map<string, number> {
+export function assignStableNumbers(
+  keys: readonly string[],
+  from: number,
+  to: number,
+  previous: ReadonlyMap<string, number> = new Map(),
+): Map<string, number> {
   const size = to - from + 1;
   const unique = [...new Set(keys)];
   const numbers = new Map<string, number>();
@@ -30,10 +40,18 @@ export function assignStableNumbers(keys: readonly string[], from: number, to: n
     [...unique].sort(compareText).forEach((key, i) => numbers.set(key, from + i));
     return numbers;
   }
+  const used = new Uint8Array(size);
+  // Sorted, so that two keys remembered with one number (a hand-edited file) resolve the same way everywhere.
+  for (const key of [...unique].sort(compareText)) {
+    const kept = previous.get(key);
+    if (kept === undefined || kept < from || kept > to || used[kept - from]) continue;
+    used[kept - from] = 1;
+    numbers.set(key, kept);
+  }
   const placed = unique
+    .filter((key) => !numbers.has(key))
     .map((key) => ({ key, home: homeOffset(key, size), priority: hash48(`priority:${key}`) }))
     .sort((a, b) => a.priority - b.priority || compareText(a.key, b.key));
-  const used = new Uint8Array(size);
   for (const { key, home } of placed) {
     let offset = home;
     while (used[offset]) offset = (offset + 1) % size;

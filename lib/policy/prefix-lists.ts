@@ -15,8 +15,10 @@ export interface PrefixListPlan {
   readonly family: IpFamily;
   /** The minimal exact cover of the lists' addresses in this family, sorted. */
   readonly entries: readonly Cidr[];
-  /** See `prefixListMaxEntries`. */
+  /** See `prefixListMaxEntries`; kept from the placements file while the entries fit. */
   readonly maxEntries: number;
+  /** The remembered `max_entries`, when the entries have outgrown it and `maxEntries` is larger. */
+  readonly grownFrom?: number;
 }
 
 /** AWS: a prefix list holds at most 1000 entries. */
@@ -52,12 +54,22 @@ export function prefixListKey(lists: readonly HubSpotList[], family: IpFamily): 
   return `${[...lists].sort().join("+")}/ipv${family}`;
 }
 
-/** The list for `lists` in `family`; undefined when those lists have no address in that family. */
-export function planPrefixList(catalog: IpCatalog, lists: readonly HubSpotList[], family: IpFamily): PrefixListPlan | undefined {
+/**
+ * The list for `lists` in `family`; undefined when those lists have no address in that family.
+ * `remembered` is the `max_entries` the list was last synthesized with: it stays while the
+ * entries fit (even when fewer entries would get a smaller one), since it is the weight of every
+ * referencing rule in its group, and a changed weight could move rules between groups.
+ */
+export function planPrefixList(catalog: IpCatalog, lists: readonly HubSpotList[], family: IpFamily, remembered?: number): PrefixListPlan | undefined {
   const sorted = [...new Set(lists)].sort();
   const entries = minimalCover(sorted.flatMap((list) => catalog.lists[list]).filter((cidr) => cidr.family === family));
   if (entries.length === 0) return undefined;
-  return { key: prefixListKey(sorted, family), lists: sorted, family, entries, maxEntries: prefixListMaxEntries(entries.length) };
+  const key = prefixListKey(sorted, family);
+  if (remembered !== undefined && entries.length <= remembered && remembered <= PREFIX_LIST_MAX_ENTRIES) {
+    return { key, lists: sorted, family, entries, maxEntries: remembered };
+  }
+  const maxEntries = prefixListMaxEntries(entries.length);
+  return { key, lists: sorted, family, entries, maxEntries, ...(remembered !== undefined && remembered < maxEntries ? { grownFrom: remembered } : {}) };
 }
 
 /** The lists some rule of these targets references (a stack creates exactly these), in `all`'s order. */

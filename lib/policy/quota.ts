@@ -39,21 +39,35 @@ export interface Packable {
 }
 
 /**
- * Splits the rules of a created group into as few groups as first-fit finds, each within
- * `maxRules` per family. Deterministic, and chosen for stability under edits, since a rule that
- * moves to another group is destroyed and re-created (`security_group_id` cannot change in place):
- * - whole ports first, in ascending port order, each into the first group with room for all of
- *   it: a port's allowlist stays together (one group to read per port), and a port is placed
- *   only after every lower port, so adding a higher port or a rule to the last port moves nothing;
+ * Splits the rules of a created group into groups, each within `maxRules` per family.
+ * Deterministic, and chosen for stability under edits, since a rule that moves to another group
+ * is destroyed and re-created (`security_group_id` cannot change in place), leaving HubSpot
+ * without that access until the new rule exists:
+ * - `previous` (the groups an earlier synth made, by rule key: the placements file) comes first:
+ *   every surviving rule stays in its group while the group has room (it always does unless
+ *   `maxRules` was lowered or a prefix list grew), and every remembered group is kept, even
+ *   emptied, since servers are attached to it;
+ * - the remaining (new) rules go whole ports first, in ascending port order, each into the first
+ *   group with room for all of it: a port's allowlist stays together (one group to read per
+ *   port); a new group is made only for rules that fit in none;
  * - a port too big for any one group is spread rule by rule (in the order given: CIDRs sorted),
  *   each into the first group with room;
  * - chunking the sorted (port, CIDR) sequence instead would shift every later rule across every
  *   later group boundary whenever one rule is inserted early.
  * An item heavier than `maxRules` on its own gets a group of its own; `checkLimits` reports it.
  */
-export function packGroups<T extends Packable>(items: readonly T[], maxRules: number): T[][] {
+export function packGroups<T extends Packable>(
+  items: readonly T[],
+  maxRules: number,
+  previous?: { readonly groups: readonly (readonly string[])[]; readonly keyOf: (item: T) => string },
+): T[][] {
   const groups: { items: T[]; used: { ipv4: number; ipv6: number } }[] = [];
   const fits = (g: (typeof groups)[number], w: FamilyCounts) => g.used.ipv4 + w.ipv4 <= maxRules && g.used.ipv6 + w.ipv6 <= maxRules;
+  const add = (group: (typeof groups)[number], portItems: readonly T[], w: FamilyCounts) => {
+    group.items.push(...portItems);
+    group.used.ipv4 += w.ipv4;
+    group.used.ipv6 += w.ipv6;
+  };
   const place = (portItems: readonly T[]) => {
     const w = countByFamily(portItems);
     let group = groups.find((g) => fits(g, w));
@@ -61,18 +75,33 @@ export function packGroups<T extends Packable>(items: readonly T[], maxRules: nu
       group = { items: [], used: { ipv4: 0, ipv6: 0 } };
       groups.push(group);
     }
-    group.items.push(...portItems);
-    group.used.ipv4 += w.ipv4;
-    group.used.ipv6 += w.ipv6;
+    add(group, portItems, w);
   };
-  const ports = [...new Set(items.map((i) => i.port))].sort((a, b) => a - b);
+  let remaining = items;
+  if (previous) {
+    const home = new Map<string, number>();
+    previous.groups.forEach((keys, index) => keys.forEach((key) => home.set(key, index)));
+    for (let i = 0; i < previous.groups.length; i++) groups.push({ items: [], used: { ipv4: 0, ipv6: 0 } });
+    remaining = items.filter((item) => {
+      const index = home.get(previous.keyOf(item));
+      if (index === undefined) return true;
+      const w = countByFamily([item]);
+      if (!fits(groups[index], w)) return true;
+      add(groups[index], [item], w);
+      return false;
+    });
+  }
+  const ports = [...new Set(remaining.map((i) => i.port))].sort((a, b) => a - b);
   for (const port of ports) {
-    const portItems = items.filter((i) => i.port === port);
+    const portItems = remaining.filter((i) => i.port === port);
     const w = countByFamily(portItems);
     if (w.ipv4 <= maxRules && w.ipv6 <= maxRules) place(portItems);
     else for (const item of portItems) place([item]);
   }
-  return groups.map((g) => g.items);
+  if (!previous) return groups.map((g) => g.items);
+  // Survivors were placed before new items: put each group back in the order given.
+  const order = new Map(items.map((item, i) => [item, i]));
+  return groups.map((g) => g.items.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)));
 }
 
 /** How many groups a created target needs for rules of these weights (for tables and docs). */

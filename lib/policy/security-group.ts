@@ -2,18 +2,25 @@ import { Cidr, type IpFamily } from "../model/cidr";
 import type { SecurityGroupTarget } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import type { FirewallRule, IngressRule, RuleProvenance, SecurityGroupPlan, SecurityGroupPolicy } from "./firewall-policy";
+import { ingressKey, type TargetPlacement } from "./placements";
 import { planPrefixList, prefixListKey, type PrefixListPlan } from "./prefix-lists";
 import { countByFamily, DEFAULT_SECURITY_GROUP_MAX_RULES, FAMILIES, packGroups } from "./quota";
 
-/** The prefix lists targets ask for, one per (lists, family), shared by every target. */
+/**
+ * The prefix lists targets ask for, one per (lists, family), shared by every target. `remembered`
+ * holds each list's `max_entries` from the placements file: kept while the entries fit in it.
+ */
 export class PrefixListRegistry {
   private readonly plans = new Map<string, PrefixListPlan | null>();
 
-  constructor(private readonly catalog: IpCatalog) {}
+  constructor(
+    private readonly catalog: IpCatalog,
+    private readonly remembered: ReadonlyMap<string, number> = new Map(),
+  ) {}
 
   get(lists: readonly HubSpotList[], family: IpFamily): PrefixListPlan | undefined {
     const key = prefixListKey(lists, family);
-    if (!this.plans.has(key)) this.plans.set(key, planPrefixList(this.catalog, lists, family) ?? null);
+    if (!this.plans.has(key)) this.plans.set(key, planPrefixList(this.catalog, lists, family, this.remembered.get(key)) ?? null);
     return this.plans.get(key) ?? undefined;
   }
 
@@ -36,6 +43,7 @@ export function planSecurityGroup(
   rules: readonly FirewallRule[],
   listsByPort: ReadonlyMap<number, readonly HubSpotList[]>,
   prefixLists: PrefixListRegistry,
+  previous?: TargetPlacement,
 ): SecurityGroupPolicy {
   const sources = target.sources ?? "cidrs";
   const maxRules = target.maxRules ?? DEFAULT_SECURITY_GROUP_MAX_RULES;
@@ -43,7 +51,9 @@ export function planSecurityGroup(
     sources === "cidrs"
       ? rules.map((rule) => ({ kind: "cidr", port: rule.port, family: rule.cidr.family, weight: 1, rule }))
       : prefixListIngress(rules, listsByPort, prefixLists);
-  const chunks = target.create ? packGroups(ingress, maxRules) : [ingress];
+  const chunks = target.create
+    ? packGroups(ingress, maxRules, previous?.groups ? { groups: previous.groups, keyOf: ingressKey } : undefined)
+    : [ingress];
   const groups: SecurityGroupPlan[] = chunks.map((chunk, i) => ({
     index: i + 1,
     ...(target.create ? { groupName: i === 0 ? target.create.groupName : `${target.create.groupName}-${i + 1}` } : {}),

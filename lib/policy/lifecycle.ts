@@ -1,0 +1,82 @@
+import type { FirewallTarget, SecurityGroupTarget } from "../model/config";
+import { stackName } from "../model/stack";
+import type { FirewallPolicy } from "./firewall-policy";
+import { ingressKey, type Placements } from "./placements";
+import type { PrefixListPlan } from "./prefix-lists";
+
+/** A change from the last synth's placements that AWS or Terraform would not take safely. */
+export type LifecycleProblem =
+  | { readonly kind: "stack-move"; readonly target: FirewallTarget; readonly from: string; readonly to: string }
+  | {
+      readonly kind: "stack-changed";
+      readonly target: FirewallTarget;
+      readonly stack: string;
+      readonly field: "region" | "account";
+      readonly was?: string;
+      readonly now?: string;
+    }
+  | { readonly kind: "new-group"; readonly target: SecurityGroupTarget; readonly groupName: string; readonly index: number }
+  | {
+      readonly kind: "prefix-list-growth";
+      readonly target: SecurityGroupTarget;
+      readonly prefixList: PrefixListPlan;
+      readonly was: number;
+      readonly allowed: number;
+    }
+  | { readonly kind: "empty-stack"; readonly stack: string };
+
+/**
+ * What this policy would do to what `previous` placed, that only the placements can show:
+ * - a target whose stack name changed (an account or role added, a region changed) would start
+ *   from empty state in the new stack while the old one's state still holds its rules: refused;
+ * - a stack whose region (or account) changed under the same name: its state describes resources
+ *   elsewhere: refused;
+ * - a remembered prefix list that must grow while a referencing rule had to leave its group:
+ *   AWS refuses ModifyManagedPrefixList while any referencing group would exceed its quota, and
+ *   Terraform modifies the list before it moves the rule: refused with the figures;
+ * - a created target that needs a new group (warning: it must be attached to work);
+ * - a stack that no longer has targets (warning: apply it, then retire it).
+ * Pure; sorted by target name, then stack.
+ */
+export function checkLifecycle(policy: FirewallPolicy, previous: Placements, emptyStacks: readonly string[]): LifecycleProblem[] {
+  const problems: LifecycleProblem[] = [];
+  for (const p of policy.targets) {
+    const target = p.target;
+    const stack = stackName(target);
+    const placed = previous.targets.get(target.name);
+    if (placed && placed.stack !== stack) {
+      problems.push({ kind: "stack-move", target, from: placed.stack, to: stack });
+      continue;
+    }
+    const record = previous.stacks.get(stack);
+    if (record && record.region !== target.region) {
+      problems.push({ kind: "stack-changed", target, stack, field: "region", was: record.region, now: target.region });
+    } else if (record && record.account !== undefined && record.account !== target.account) {
+      // Adding an account pins the provider (allowed_account_ids): safe. Changing or dropping one is not.
+      problems.push({ kind: "stack-changed", target, stack, field: "account", was: record.account, now: target.account });
+    }
+    if (p.type !== "aws-security-group" || !p.target.create || !placed) continue;
+    const created = p.target;
+    const home = new Map<string, number>();
+    (placed.groups ?? []).forEach((keys, i) => keys.forEach((key) => home.set(key, i + 1)));
+    let grown: PrefixListPlan | undefined;
+    let moved = false;
+    for (const group of p.groups) {
+      if (group.index > (placed.groups?.length ?? 1)) {
+        problems.push({ kind: "new-group", target: created, groupName: group.groupName ?? "", index: group.index });
+      }
+      for (const ingress of group.ingress) {
+        if (ingress.kind === "prefix-list" && ingress.prefixList.grownFrom !== undefined) grown ??= ingress.prefixList;
+        const was = home.get(ingressKey(ingress));
+        if (was !== undefined && was !== group.index) moved = true;
+      }
+    }
+    // A grown list weighs more in every referencing group; any rule that had to leave a group
+    // for it is still there when Terraform raises `max_entries`, which AWS then refuses.
+    if (grown && moved) {
+      problems.push({ kind: "prefix-list-growth", target: created, prefixList: grown, was: grown.grownFrom ?? grown.maxEntries, allowed: p.maxRules });
+    }
+  }
+  for (const stack of emptyStacks) problems.push({ kind: "empty-stack", stack });
+  return problems;
+}
