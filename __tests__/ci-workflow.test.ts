@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, test } from "vitest";
@@ -6,6 +8,7 @@ import { PROJECT_ROOT } from "./support/run";
 
 interface Step {
   name?: string;
+  env?: Record<string, string>;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -13,6 +16,8 @@ interface Step {
 }
 interface Job {
   needs?: string;
+  if?: string;
+  env?: Record<string, string>;
   permissions?: Record<string, string>;
   strategy?: { matrix: Record<string, unknown> };
   steps: Step[];
@@ -41,10 +46,22 @@ describe("the CI workflow teams adopt", () => {
     }
   });
 
-  test("validates with GitHub annotations before synthesizing, then checks generated/", () => {
-    const order = ["validate -- --format github", "npm run synth", "npm run check"].map((needle) => runs.findIndex((run) => run.includes(needle)));
+  test("validates with GitHub annotations, then checks the committed generated/ before synth rewrites it", () => {
+    const order = ["validate -- --format github", "npm run check", "npm run synth"].map((needle) => runs.findIndex((run) => run.includes(needle)));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  test("synthesizes and plans with the read-only plan roles, never the deploy roles", () => {
+    const synth = workflow.jobs.review.steps.find((step) => step.run === "npm run synth");
+    expect(synth?.env?.MAILGATE_ASSUME).toBe("plan");
+    expect(workflow.jobs.plan.env?.MAILGATE_ASSUME).toBe("plan");
+  });
+
+  test("a config without stacks skips the plan job instead of failing on an empty matrix", () => {
+    expect(workflow.jobs.plan.if).toBe("needs.review.outputs.any == 'true'");
+    const list = workflow.jobs.review.steps.find((step) => step.name === "List stacks for the plan matrix");
+    expect(list?.run).toContain('echo "any=false"');
   });
 
   test("posts the audit diff against the base branch on pull requests", () => {
@@ -72,5 +89,22 @@ describe("the CI workflow teams adopt", () => {
   test("the stack list step reads the names cdktf wrote to its manifest", () => {
     const list = workflow.jobs.review.steps.find((step) => step.name === "List stacks for the plan matrix");
     expect(list?.run).toContain("cdktf.out/manifest.json");
+  });
+
+  test.each([
+    ["two stacks, one of them emptied", { "mailgate-us-east-1": {}, "mailgate-eu-central-1": {} }, '["mailgate-eu-central-1","mailgate-us-east-1"]', "true"],
+    ["no stacks", {}, "[]", "false"],
+  ])("GIVEN a manifest with %s WHEN the stack list step runs THEN it outputs them sorted and whether to plan", (_, stacks, list, any) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-workflow-"));
+    try {
+      fs.mkdirSync(path.join(dir, "cdktf.out"));
+      fs.writeFileSync(path.join(dir, "cdktf.out", "manifest.json"), JSON.stringify({ version: "0.21.0", stacks }));
+      const output = path.join(dir, "output");
+      const step = workflow.jobs.review.steps.find((s) => s.name === "List stacks for the plan matrix");
+      execFileSync("bash", ["-euo", "pipefail", "-c", step?.run ?? "false"], { cwd: dir, env: { ...process.env, GITHUB_OUTPUT: output } });
+      expect(fs.readFileSync(output, "utf8")).toBe(`stacks=${list}\nany=${any}\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
