@@ -848,10 +848,10 @@ export function changesByKind(plan: PlanJson): Record<ChangeKind, string[]> {
 export const replaced = (plan: PlanJson, address: string): boolean => kindOf(plan, address) === "replace";
 export const updated = (plan: PlanJson, address: string): boolean => kindOf(plan, address) === "update";
 
-/** The top-level attributes an update or replace changes, as `name: before -> after` lines. */
+/** The top-level attributes an update or replace changes, as `name: before -> after` lines (none for a create or delete). */
 export function describeChange(plan: PlanJson, address: string): string[] {
   const change = plan.resource_changes?.find((c) => c.address === address)?.change;
-  if (!change) return [];
+  if (!change || !change.before || !change.after) return [];
   const before = (change.before ?? {}) as Record<string, unknown>;
   const after = (change.after ?? {}) as Record<string, unknown>;
   const unknown = (change.after_unknown ?? {}) as Record<string, unknown>;
