@@ -1,16 +1,33 @@
 // The cdktf app (cdktf.json "app"): config -> validate -> policy -> stacks + artifacts.
 // On any error it exits non-zero before changing anything: cdktf.out/ and generated/ keep
 // their previous content.
+import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import { verifyEmittedRules } from "./lib/aws/emitted-rules";
 import { addStacks } from "./lib/aws/stacks";
 import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/artifacts/write-atomic";
 import { prepare } from "./lib/pipeline";
-import { EXIT, OutputError, printDiagnostics, runGuarded } from "./lib/report-errors";
-import { settingsFromEnv, type Settings } from "./lib/settings";
+import { EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/report-errors";
+import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
+
+const USAGE = `Usage: npm run synth [-- --config DIR] [--out DIR] [--terraform-out DIR]
+
+Validates the config and writes Terraform (one cdk.tf.json per stack, as cdktf synth does) and
+the artifacts (prefill settings, audit report, placements.json); nothing on any error.
+
+  --config DIR         Config directory (default: $MAILGATE_CONFIG, else "config").
+  --out DIR            Artifacts directory (default: $MAILGATE_OUT, else "generated").
+  --terraform-out DIR  Terraform output (default: $CDKTF_OUTDIR, else "cdktf.out").
+
+Exit codes: 0 written, 1 invalid config, 2 usage error, 70 internal error, 73 an output could
+not be written.`;
 
 runGuarded(async () => {
-  const settings = settingsFromEnv();
+  const settings = settingsFromArgs(process.argv.slice(2));
+  if (settings === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
   const built = await buildApp(settings);
   if (typeof built === "number") return built;
   const { app, terraform, artifacts } = built;
@@ -71,8 +88,35 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
   }
 }
 
+/**
+ * The environment's settings (as cdktf runs the app: no arguments), or the flags `npm run synth --`
+ * passes, relative to where the user ran the command. Flags set the environment variables they
+ * stand for, so everything below reads one place.
+ */
+function settingsFromArgs(argv: string[]): Settings | "help" {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { config: { type: "string" }, out: { type: "string" }, "terraform-out": { type: "string" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/, "")}; see npm run synth -- --help`);
+  }
+  if (values.help) return "help";
+  const userDir = userDirectory();
+  if (values["terraform-out"] !== undefined) process.env.CDKTF_OUTDIR = fromUser(values["terraform-out"], userDir);
+  const settings = settingsFromEnv(process.env, userDir);
+  return {
+    ...settings,
+    ...(values.config !== undefined ? { configDir: fromUser(values.config, userDir) } : {}),
+    ...(values.out !== undefined ? { outDir: fromUser(values.out, userDir) } : {}),
+  };
+}
+
 function terraformOutdir(): string {
-  return process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  const dir = process.env.CDKTF_OUTDIR;
+  return dir === undefined || dir === "" ? "cdktf.out" : fromUser(dir, userDirectory());
 }
 
 /** A filesystem error is the environment's (exit 73); anything else is a bug (exit 70). */

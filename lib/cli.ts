@@ -11,7 +11,7 @@ import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, typ
 import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
 import { prepare } from "./pipeline";
 import { EXIT, printDiagnostics, runGuarded } from "./report-errors";
-import { settingsFromEnv } from "./settings";
+import { fromUser, settingsFromEnv, userDirectory } from "./settings";
 import { PLACEMENTS_FILE, renderPlacements } from "./policy/placements";
 import { placementsPath, validateConfig } from "./validate";
 
@@ -99,9 +99,9 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
   if (rest.length > POSITIONALS_OF[command]) return usageError(io, `unexpected argument "${rest[POSITIONALS_OF[command]]}"`);
   if (rest.length < POSITIONALS_OF[command]) return usageError(io, `${command} needs ${POSITIONALS_OF[command]} arguments, got ${rest.length}`);
 
-  const settings = settingsFromEnv(io.env);
-  const configDir = fromCwd(values.config ?? settings.configDir, io);
-  const outDir = fromCwd(values.out ?? settings.outDir, io);
+  const settings = settingsFromEnv(io.env, io.cwd);
+  const configDir = values.config !== undefined ? fromUser(values.config, io.cwd) : settings.configDir;
+  const outDir = values.out !== undefined ? fromUser(values.out, io.cwd) : settings.outDir;
   switch (command) {
     case "validate": {
       const format = values.format ?? "text";
@@ -118,18 +118,14 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
       if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= MIN_DIFF_CHARS)) {
         return usageError(io, `--max-chars needs a whole number of at least ${MIN_DIFF_CHARS}, got "${values["max-chars"]}"`);
       }
-      return diff(rest[0], rest[1], { configDir: settings.configDir, outDir: values.out ?? settings.outDir }, io, maxChars);
+      return diff(rest[0], rest[1], { configDir: settings.configDir, outDir }, io, maxChars);
     }
   }
 }
 
-/**
- * A relative path taken relative to `io.cwd`, expressed relative to the process's directory so
- * messages keep showing the short path the user typed (they are the same directory outside tests).
- */
+/** A path the user typed, relative to `io.cwd` (where they ran the command). */
 function fromCwd(p: string, io: CliIo): string {
-  if (path.isAbsolute(p) || path.resolve(io.cwd) === process.cwd()) return p;
-  return path.relative(process.cwd(), path.resolve(io.cwd, p)) || ".";
+  return fromUser(p, io.cwd);
 }
 
 function isFormat(value: string): value is DiagnosticFormat {
@@ -278,7 +274,7 @@ function usageError(io: CliIo, problem: string): number {
 }
 
 function defaultIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: userDirectory() };
 }
 
 if (require.main === module) runGuarded(() => main(process.argv.slice(2)));

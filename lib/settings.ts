@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { UsageError } from "./report-errors";
 
 /** Where mailgate reads config and writes artifacts; the environment names are contract. */
@@ -14,16 +15,45 @@ export interface Settings {
   readonly assume: "deploy" | "plan";
 }
 
-export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
+/**
+ * The settings from the environment. A relative path the user gave is taken relative to the
+ * directory they ran the command in (`userDir`), which under `npm run` is not the process's
+ * (npm runs scripts in the project root and says where the user was in INIT_CWD); the defaults
+ * are the project's own directories. Paths come back relative to the process's directory when
+ * they are inside it, so messages show the short form.
+ */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, userDir: string = userDirectory(env)): Settings {
   const assume = nonEmpty(env.MAILGATE_ASSUME);
   if (assume !== undefined && assume !== "deploy" && assume !== "plan") {
     throw new UsageError(`MAILGATE_ASSUME must be "deploy" or "plan", got ${JSON.stringify(assume)}`);
   }
+  const config = nonEmpty(env.MAILGATE_CONFIG);
+  const out = nonEmpty(env.MAILGATE_OUT);
   return {
-    configDir: nonEmpty(env.MAILGATE_CONFIG) ?? "config",
-    outDir: nonEmpty(env.MAILGATE_OUT) ?? "generated",
+    configDir: config === undefined ? "config" : fromUser(config, userDir),
+    outDir: out === undefined ? "generated" : fromUser(out, userDir),
     assume: assume ?? "deploy",
   };
+}
+
+/**
+ * Where the user ran the command: npm's INIT_CWD when npm started this process in the project
+ * root (`npm run`, `npx`), else the process's own directory. INIT_CWD is inherited by every child
+ * process, so it counts only while the process still runs where npm put it.
+ */
+export function userDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  const initCwd = nonEmpty(env.INIT_CWD);
+  const packageJson = nonEmpty(env.npm_package_json);
+  if (initCwd === undefined || packageJson === undefined || path.resolve(path.dirname(packageJson)) !== process.cwd()) return process.cwd();
+  return initCwd;
+}
+
+/** A path the user typed, relative to `userDir`, expressed for this process. */
+export function fromUser(p: string, userDir: string): string {
+  if (path.isAbsolute(p)) return p;
+  const resolved = path.resolve(userDir, p);
+  const relative = path.relative(process.cwd(), resolved);
+  return relative === "" ? "." : relative.startsWith("..") || path.isAbsolute(relative) ? resolved : relative;
 }
 
 

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -104,5 +105,48 @@ describe("main.ts (the cdktf app) end to end", () => {
     expect(result.stderr).toMatch(/b\.yaml:3:5: error IMAP_EXCHANGE_CONFLICT: .*a\.yaml:3:5/);
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
     expect({ tf: readTree(result.tfOut), artifacts: readTree(result.artifacts) }).toEqual(before);
+  });
+});
+
+describe("npm run synth's command line", () => {
+  test("GIVEN --config, --out and --terraform-out WHEN synthesized THEN exactly those directories are written", () => {
+    const work = tempDir();
+    const result = runTs("main.ts", ["--config", path.join(PROJECT_ROOT, "examples", "advanced"), "--out", path.join(work, "art"), "--terraform-out", path.join(work, "tf")], {
+      env: { MAILGATE_CONFIG: "", MAILGATE_OUT: "", CDKTF_OUTDIR: "" },
+    });
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+    expect(Object.keys(readTree(path.join(work, "tf"))).filter((f) => f.endsWith("cdk.tf.json"))).toEqual([
+      "stacks/mailgate-eu-west-1/cdk.tf.json",
+      "stacks/mailgate-us-east-1/cdk.tf.json",
+    ]);
+    expect(readTree(path.join(work, "art"))["placements.json"]).toContain('"mail-split"');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test.each([
+    [["--bogus"], "mailgate: Unknown option '--bogus'; see npm run synth -- --help"],
+    [["--config"], "mailgate: Option '--config <value>' argument missing; see npm run synth -- --help"],
+  ])("GIVEN %j WHEN synthesized THEN exit 2 with one line and the help hint", (args, line) => {
+    const result = runTs("main.ts", args);
+    expect([result.status, result.stderr.trim()]).toEqual([2, line]);
+  });
+
+  test("GIVEN a relative MAILGATE_CONFIG under npm run from a subdirectory THEN it is read from that subdirectory", () => {
+    const work = tempDir();
+    const sub = path.join(work, "team");
+    fs.mkdirSync(sub);
+    fs.cpSync(path.join(PROJECT_ROOT, "config"), path.join(sub, "cfg"), { recursive: true });
+    fs.writeFileSync(path.join(sub, "cfg", "firewalls.yaml"), "firewalls: [oops]\n");
+    // npm runs scripts in the project root (here named by --prefix, as if the user stood in a
+    // directory of the project) and says where the user was in INIT_CWD.
+    const result = spawnSync("npm", ["--prefix", PROJECT_ROOT, "run", "--silent", "validate"], {
+      cwd: sub,
+      env: { ...process.env, MAILGATE_CONFIG: "cfg", INIT_CWD: undefined, npm_package_json: undefined, CI: "" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    fs.rmSync(work, { recursive: true, force: true });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("cfg/firewalls.yaml:1:");
   });
 });

@@ -96,7 +96,7 @@ describe("successive synths keep what survives where it is", () => {
     const numbersOf = (policy: FirewallPolicy) => {
       const acl = policy.targets.find((t) => t.type === "aws-network-acl") as NetworkAclPolicy;
       const nfw = policy.targets.find((t) => t.type === "aws-network-firewall") as NetworkFirewallPolicy;
-      return new Map([
+      return new Map<string, number>([
         ...acl.inbound.map((r) => [`in ${r.rule.port} ${r.rule.cidr}`, r.ruleNumber] as const),
         ...acl.outbound.map((r) => [`out ${r.cidr}`, r.ruleNumber] as const),
         ...nfw.statefulRules.map((r) => [`sid ${r.rule.port} ${r.rule.cidr}`, r.sid] as const),
