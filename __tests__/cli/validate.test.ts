@@ -62,12 +62,15 @@ describe("mailgate validate", () => {
     const result = cli(["validate", "--config", dir, "--format", "github"]);
     expect(result.status).toBe(1);
     const commands = result.stdout.trimEnd().split("\n");
-    expect(commands).toHaveLength(2);
-    expect(commands[0]).toMatch(
-      new RegExp(`^::error file=${dir.replace(/[/.]/g, "\\$&")}/b\\.yaml,line=3,col=5,title=mailgate IMAP_EXCHANGE_CONFLICT::Domain example\\.com`),
+    expect(commands).toHaveLength(3);
+    const escaped = dir.replace(/[/.]/g, "\\$&");
+    expect(commands[0]).toMatch(new RegExp(`^::error file=${escaped}/b\\.yaml,line=3,col=5,title=mailgate IMAP_EXCHANGE_CONFLICT::Domain example\\.com`));
+    // The other side of the conflict, in a file the pull request may not touch, gets its own annotation.
+    expect(commands[1]).toMatch(
+      new RegExp(`^::error file=${escaped}/a\\.yaml,line=3,col=5,title=mailgate IMAP_EXCHANGE_CONFLICT::Domain example\\.com.*\\(reported at ${escaped}/b\\.yaml:3:5; this is the other place involved\\)$`),
     );
     // The hint is on a second line, encoded so it cannot end or inject a command.
-    expect(commands[1]).toMatch(/::Unknown key `firewals`.*%0Ahint: did you mean `firewalls`\?$/);
+    expect(commands[2]).toMatch(/::Unknown key `firewals`.*%0Ahint: did you mean `firewalls`\?$/);
     expect(result.stderr).toContain("error IMAP_EXCHANGE_CONFLICT");
   });
 

@@ -77,19 +77,23 @@ export function formatDiagnosticsJson(ds: readonly Diagnostic[]): string {
 /**
  * GitHub Actions workflow commands (`::error file=..,line=..,col=..,title=..::message`), which
  * the runner turns into annotations on the pull request's diff. The hint rides along on a
- * second line of the message.
+ * second line of the message. A problem that involves another file too (an IMAP/Exchange
+ * conflict across files, a duplicate) is annotated in that file as well: a pull request may touch
+ * only one of the two, and GitHub shows annotations only on the files it changed.
  */
 export function formatDiagnosticsGithub(ds: readonly Diagnostic[]): string {
+  const command = (d: Diagnostic, at: Diagnostic["position"], message: string) => {
+    const properties = [`file=${escapeProperty(printable(at.file))}`, `line=${at.line}`, `col=${at.column}`, `title=${escapeProperty(`mailgate ${d.code}`)}`].join(",");
+    return `::${d.severity} ${properties}::${escapeData(printable(message, true))}\n`;
+  };
   return ds
     .map((d) => {
-      const properties = [
-        `file=${escapeProperty(printable(d.position.file))}`,
-        `line=${d.position.line}`,
-        `col=${d.position.column}`,
-        `title=${escapeProperty(`mailgate ${d.code}`)}`,
-      ].join(",");
-      const message = printable(d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, true);
-      return `::${d.severity} ${properties}::${escapeData(message)}\n`;
+      const text = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
+      const elsewhere = (d.related ?? []).filter(
+        (r, i, all) => r.file !== d.position.file && all.findIndex((o) => o.file === r.file && o.line === r.line) === i,
+      );
+      const where = `${d.position.file}:${d.position.line}:${d.position.column}`;
+      return [command(d, d.position, text), ...elsewhere.map((r) => command(d, r, `${d.message} (reported at ${where}; this is the other place involved)`))].join("");
     })
     .join("");
 }
