@@ -48,6 +48,10 @@ describe("prefill settings", () => {
     const md = renderPrefillMarkdown(prefillSettings(cfg, publishedCatalog()));
     expect(md).toContain("**Objects > Activities**");
     expect(md).toContain("**Email Logging**");
+    expect(md).toContain("**Email Log & Track**");
+    // The admin is the one who sees HubSpot's own list of connection IPs: compare it with the catalog.
+    expect(md).toContain("## After saving: compare HubSpot's connection IPs");
+    expect(md).toMatch(/\*\*View connection IPs\*\*[\s\S]*tell\s+your IT team/);
     expect(md).toContain("**Exchange & IMAP Settings**");
     expect(md).toContain("## IMAP settings (2)");
     expect(md).toContain("## Exchange settings (1)");

@@ -25,6 +25,7 @@ import {
   type PortCoverage,
   type ReturnCoverage,
 } from "./coverage";
+import { renderFlowchart } from "./flowchart";
 import { requiredAccessOf, requiredDestinations, statelessTargets } from "./required";
 
 /** Where the HubSpot lists behind every rule came from. */
@@ -619,6 +620,7 @@ export function renderReportMarkdown(report: FirewallReport): string {
     "",
   ];
   if (report.targets.length === 0) lines.push("No firewall targets: no domain names a firewall.", "");
+  else lines.push(...renderFlowchart(report), "");
 
   // Grouped once: filtering every list per target is quadratic at thousands of targets and rules.
   const rulesByTarget = groupBy(report.rules, (r) => r.target);
