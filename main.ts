@@ -22,8 +22,11 @@ the artifacts (prefill settings, audit report, placements.json); nothing on any 
 Exit codes: 0 written, 1 invalid config, 2 usage error, 70 internal error, 73 an output could
 not be written.`;
 
-runGuarded(async () => {
-  const settings = settingsFromArgs(process.argv.slice(2));
+if (require.main === module) runGuarded(() => synth(process.argv.slice(2)));
+
+/** The whole synth: what `npm run synth`, `mailgate synth` and `cdktf synth` run. Resolves to the exit code. */
+export async function synth(argv: readonly string[]): Promise<number> {
+  const settings = settingsFromArgs([...argv]);
   if (settings === "help") {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
@@ -41,7 +44,7 @@ runGuarded(async () => {
   }
   artifacts.commit();
   return EXIT.ok;
-});
+}
 
 /**
  * Everything before cdktf writes: validate, stage the artifacts, construct and verify the stacks.

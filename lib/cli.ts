@@ -1,6 +1,8 @@
 // mailgate's command line. `validate` checks the config, `check` compares the artifacts
 // directory with a fresh rendering, `diff` describes the change between two configs. None of
 // them writes anything.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { compareWithDisk } from "./audit/check";
@@ -11,43 +13,100 @@ import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, typ
 import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
 import { prepare } from "./pipeline";
 import { EXIT, printDiagnostics, runGuarded } from "./report-errors";
+import { didYouMean } from "./config/suggest";
 import { fromUser, settingsFromEnv, userDirectory } from "./settings";
 import { PLACEMENTS_FILE, renderPlacements } from "./policy/placements";
 import { placementsPath, validateConfig } from "./validate";
 
-const USAGE = `Usage: mailgate validate [--config DIR] [--out DIR] [--format text|json|github]
-       mailgate check [--config DIR] [--out DIR]
-       mailgate diff [--out DIR] [--max-chars N] <base> <head>
-       mailgate retire [--config DIR] [--out DIR] <stack>
+/** One command of the CLI: its help text and what it accepts. */
+interface CommandSpec {
+  readonly summary: string;
+  readonly usage: string;
+  /** Option names it takes (besides --help). */
+  readonly options: readonly OptionName[];
+  /** Names of its positional arguments, in order. */
+  readonly positionals: readonly string[];
+  readonly details: string;
+}
 
-Commands:
-  validate   Check every *.yaml/*.yml under the config directory; print all problems,
-             including changes that would move or orphan what is deployed (read from
-             the artifacts directory's placements.json).
-  check      Regenerate the artifacts in memory and compare them with the artifacts
-             directory; list stale or missing files. Other files there are ignored.
-  diff       Print, as Markdown for a pull-request comment, the firewall rules, stacks,
-             prefill settings and HubSpot IP ranges that differ between two configs.
-             Each of <base> and <head> is a config directory, or git:<ref> for the config
-             directory as committed at that ref (e.g. git:origin/main); a ref without
-             the config directory counts as an empty config (the first pull request).
-  retire     Forget an emptied stack (one whose firewalls are all gone) once its apply
-             has destroyed what it held: removes it from placements.json, so synth no
-             longer writes it. Refuses a stack that still has firewalls.
+type OptionName = "config" | "out" | "format" | "max-chars";
 
-Options:
-  --config DIR   Config directory (default: $MAILGATE_CONFIG, else "config").
-  --out DIR      Artifacts directory (default: $MAILGATE_OUT, else "generated").
-  --format F     validate only: text (default, on stderr), json (one document on stdout) or
-                 github (workflow commands on stdout, so problems annotate the pull request;
-                 the text goes to stderr too).
-  --max-chars N  diff only: cut the Markdown at a line boundary to at most N characters,
-                 with a note saying how much was left out (GitHub refuses comments over
-                 65,536; the workflow passes 60000).
-  -h, --help     Show this help.
+const OPTION_HELP: Record<OptionName, string> = {
+  config: '  --config DIR   Config directory (default: $MAILGATE_CONFIG, else "config").',
+  out: '  --out DIR      Artifacts directory, where placements.json is (default: $MAILGATE_OUT, else "generated").',
+  format:
+    "  --format F     text (default, on stderr), json (one document on stdout) or github (workflow\n" +
+    "                 commands on stdout, so problems annotate the pull request; text on stderr too).",
+  "max-chars":
+    "  --max-chars N  Cut the Markdown at a line boundary to at most N characters, with a note saying\n" +
+    "                 how much was left out (GitHub refuses comments over 65,536; the workflow passes 60000).",
+};
 
-Exit codes: 0 valid / fresh / diff printed, 1 invalid config or stale artifacts,
-2 usage error (including an unknown git ref), 70 internal error.`;
+const COMMANDS: Record<string, CommandSpec> = {
+  validate: {
+    summary: "check the config; print every problem at file:line:col",
+    usage: "mailgate validate [--config DIR] [--out DIR] [--format text|json|github]",
+    options: ["config", "out", "format"],
+    positionals: [],
+    details:
+      "Checks every *.yaml/*.yml under the config directory, all at once, including changes that would\n" +
+      "move or orphan what is deployed (against the artifacts directory's placements.json). Writes nothing.\n" +
+      "Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.",
+  },
+  check: {
+    summary: "compare the artifacts directory with what the config renders",
+    usage: "mailgate check [--config DIR] [--out DIR]",
+    options: ["config", "out"],
+    positionals: [],
+    details:
+      "Regenerates the artifacts in memory and compares them byte for byte with the artifacts directory;\n" +
+      "lists stale or missing files. Other files there are ignored. Writes nothing.\n" +
+      "Exit codes: 0 fresh, 1 stale or invalid config, 2 usage error.",
+  },
+  diff: {
+    summary: "Markdown of what changes between two configs, for a pull-request comment",
+    usage: "mailgate diff [--out DIR] [--max-chars N] <base> <head>",
+    options: ["out", "max-chars"],
+    positionals: ["base", "head"],
+    details:
+      "Firewall rules, stacks, prefill settings and HubSpot IP ranges that differ. Each of <base> and\n" +
+      "<head> is a config directory, or git:<ref> for the config directory as committed at that ref\n" +
+      "(e.g. git:origin/main); a base ref without the config directory is an empty config.\n" +
+      "Exit codes: 0 printed (also \"No changes.\"), 1 an invalid config, 2 usage error or unknown ref.",
+  },
+  retire: {
+    summary: "forget an emptied stack once its apply has destroyed what it held",
+    usage: "mailgate retire [--config DIR] [--out DIR] <stack>",
+    options: ["config", "out"],
+    positionals: ["stack"],
+    details:
+      "Removes the stack from placements.json, so synth no longer writes it. Refuses a stack that\n" +
+      "still has firewalls. Apply the emptied stack first (npx cdktf deploy <stack>).\n" +
+      "Exit codes: 0 retired, 1 the stack still has firewalls or the config is invalid, 2 usage error.",
+  },
+};
+
+const OTHER_COMMANDS = `  synth      npm run synth [-- --config DIR --out DIR --terraform-out DIR]: write Terraform and artifacts
+  ranges     mailgate ranges check <saved network-origins response>: compare the catalog with HubSpot's ranges`;
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 3;
+  return [
+    "Usage: mailgate <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    OTHER_COMMANDS,
+    "",
+    "Run mailgate <command> --help for a command's options. mailgate --version prints the version.",
+    "Exit codes: 0 ok, 1 invalid config (or stale artifacts), 2 usage error, 70 internal error.",
+  ].join("\n");
+}
+
+function commandHelp(name: string): string {
+  const c = COMMANDS[name];
+  return [`Usage: ${c.usage}`, "", c.details, "", "Options:", ...c.options.map((o) => OPTION_HELP[o]), "  -h, --help     Show this help."].join("\n");
+}
 
 /** Where a command reads and writes; tests pass their own. */
 export interface CliIo {
@@ -61,15 +120,10 @@ export interface CliIo {
 /** `check` found stale or missing artifacts; the same code as an invalid config: "fix and retry". */
 const EXIT_STALE = EXIT.invalidConfig;
 
-const OPTIONS_OF: Record<string, readonly string[]> = {
-  validate: ["config", "out", "format"],
-  check: ["config", "out"],
-  diff: ["out", "max-chars"],
-  retire: ["config", "out"],
-};
-const POSITIONALS_OF: Record<string, number> = { validate: 0, check: 0, diff: 2, retire: 1 };
-
-export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
+export function main(argv: readonly string[], io: CliIo = defaultIo()): number | Promise<number> {
+  const [first, ...afterFirst] = argv;
+  if (first === "ranges") return rangesCheckCommand(afterFirst, io);
+  if (first === "synth") return synthCommand(afterFirst);
   let parsed;
   try {
     parsed = parseArgs({
@@ -81,23 +135,46 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
         format: { type: "string" },
         "max-chars": { type: "string" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
       },
     });
   } catch (error) {
-    return usageError(io, (error as Error).message);
+    return usageError(io, (error as Error).message.replace(/\. To specify a positional argument.*$/s, ""), undefined, positionalsOf(argv)[0]);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(`${USAGE}\n`);
+  const [command, ...rest] = positionals;
+  if (values.version && command === undefined) {
+    io.stdout.write(`mailgate ${version()}\n`);
     return EXIT.ok;
   }
-  const [command, ...rest] = positionals;
-  if (command === undefined) return usageError(io, "no command given");
-  if (!(command in OPTIONS_OF)) return usageError(io, `unknown command "${command}"`);
-  const wrongOption = (["config", "out", "format", "max-chars"] as const).find((o) => values[o] !== undefined && !OPTIONS_OF[command].includes(o));
-  if (wrongOption) return usageError(io, `${command} does not take --${wrongOption}`);
-  if (rest.length > POSITIONALS_OF[command]) return usageError(io, `unexpected argument "${rest[POSITIONALS_OF[command]]}"`);
-  if (rest.length < POSITIONALS_OF[command]) return usageError(io, `${command} needs ${POSITIONALS_OF[command]} arguments, got ${rest.length}`);
+  if (command === undefined) {
+    if (values.help) {
+      io.stdout.write(`${topHelp()}\n`);
+      return EXIT.ok;
+    }
+    return usageError(io, "no command given", "mailgate validate checks config/; mailgate --help lists the commands");
+  }
+  const spec = COMMANDS[command];
+  if (!spec) {
+    const guess = didYouMean(command, [...Object.keys(COMMANDS), "synth", "ranges"]);
+    return usageError(io, `unknown command "${command}"`, guess ? `did you mean \`mailgate ${guess}\`?` : `the commands are ${[...Object.keys(COMMANDS), "synth", "ranges"].join(", ")}`);
+  }
+  if (values.help) {
+    io.stdout.write(`${commandHelp(command)}\n`);
+    return EXIT.ok;
+  }
+  const wrongOption = (["config", "out", "format", "max-chars", "version"] as const).find(
+    (o) => values[o] !== undefined && !(spec.options as readonly string[]).includes(o),
+  );
+  if (wrongOption) return usageError(io, `${command} does not take --${wrongOption}`, undefined, command);
+  if (rest.length > spec.positionals.length) {
+    const extra = rest[spec.positionals.length];
+    return usageError(io, `unexpected argument "${extra}"`, npmSwallowedHint(command, extra, io.env), command);
+  }
+  if (rest.length < spec.positionals.length) {
+    const missing = spec.positionals.slice(rest.length).map((p) => `<${p}>`);
+    return usageError(io, `${command} needs ${missing.join(" ")}`, undefined, command);
+  }
 
   const settings = settingsFromEnv(io.env, io.cwd);
   const configDir = values.config !== undefined ? fromUser(values.config, io.cwd) : settings.configDir;
@@ -105,7 +182,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
   switch (command) {
     case "validate": {
       const format = values.format ?? "text";
-      if (!isFormat(format)) return usageError(io, `unknown format "${format}"; use one of ${DIAGNOSTIC_FORMATS.join(", ")}`);
+      if (!isFormat(format)) return usageError(io, `unknown format "${format}"`, `use one of ${DIAGNOSTIC_FORMATS.join(", ")}`, command);
       return validate(configDir, outDir, format, io);
     }
     case "check":
@@ -116,11 +193,38 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number {
       const maxChars = values["max-chars"] === undefined ? undefined : Number(values["max-chars"]);
       // Below a few hundred characters not even the heading and the truncation note fit.
       if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= MIN_DIFF_CHARS)) {
-        return usageError(io, `--max-chars needs a whole number of at least ${MIN_DIFF_CHARS}, got "${values["max-chars"]}"`);
+        return usageError(io, `--max-chars needs a whole number of at least ${MIN_DIFF_CHARS}, got "${values["max-chars"]}"`, undefined, command);
       }
       return diff(rest[0], rest[1], { configDir: settings.configDir, outDir }, io, maxChars);
     }
   }
+}
+
+/**
+ * `npm run validate --format json` (without `--`): npm takes `--format` as its own setting and
+ * passes only `json` on. npm says so in the environment (npm_config_<name>), so the hint can be exact.
+ */
+function npmSwallowedHint(command: string, extra: string, env: NodeJS.ProcessEnv): string | undefined {
+  const option = COMMANDS[command].options.find((o) => env[`npm_config_${o.replace(/-/g, "_")}`] === extra);
+  if (option) return `npm kept --${option} for itself: put -- before mailgate's options, as in npm run ${command} -- --${option} ${extra}`;
+  return undefined;
+}
+
+function positionalsOf(argv: readonly string[]): string[] {
+  return argv.filter((a) => !a.startsWith("-"));
+}
+
+function version(): string {
+  return (require("../package.json") as { version: string }).version;
+}
+
+/** `mailgate synth ...`: the cdktf app, loaded only here (cdktf is heavy; no other command needs it). */
+function synthCommand(argv: readonly string[]): Promise<number> {
+  return (require("../main") as typeof import("../main")).synth(argv);
+}
+
+function rangesCheckCommand(argv: readonly string[], io: CliIo): number | Promise<number> {
+  return (require("./ranges/command") as { rangesCheck: (args: readonly string[], io: CliIo) => number | Promise<number> }).rangesCheck(argv, io);
 }
 
 /** A path the user typed, relative to `io.cwd` (where they ran the command). */
@@ -202,6 +306,9 @@ function diff(baseArg: string, headArg: string, dirs: { configDir: string; outDi
  */
 function readSide(arg: string, dirs: { configDir: string; outDir: string }, io: CliIo, cleanups: (() => void)[], isBase: boolean): DiffSide | number {
   if (!arg.startsWith("git:")) {
+    if (!fs.existsSync(fromCwd(arg, io)) && isGitRef(arg, io.cwd)) {
+      return usageError(io, `there is no directory "${arg}"`, `did you mean git:${arg} (the config directory as committed at ${arg})?`, "diff");
+    }
     const { config, policy, placements, diagnostics } = validateConfig(fromCwd(arg, io), { outDir: fromCwd(dirs.outDir, io) });
     printDiagnostics(diagnostics, io.stderr);
     return config ? { label: arg, config, policy, placements } : EXIT.invalidConfig;
@@ -268,8 +375,17 @@ function relabel(diagnostics: readonly Diagnostic[], dir: string, label: string)
   }));
 }
 
-function usageError(io: CliIo, problem: string): number {
-  io.stderr.write(`mailgate: ${problem}\n\n${USAGE}\n`);
+/** Whether `name` is a commit in the repository around `cwd` (for the "did you mean git:" hint). */
+function isGitRef(name: string, cwd: string): boolean {
+  if (name.startsWith("-")) return false;
+  const result = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${name}^{commit}`], { cwd, stdio: "ignore" });
+  return result.status === 0;
+}
+
+/** One line saying what was wrong, one relevant hint, and where the help is: never the whole help. */
+function usageError(io: CliIo, problem: string, hint?: string, command?: string): number {
+  const help = command && COMMANDS[command] ? `mailgate ${command} --help` : "mailgate --help";
+  io.stderr.write(`mailgate: ${problem}\n${hint ? `hint: ${hint}\n` : ""}(${help} shows the usage)\n`);
   return EXIT.usage;
 }
 

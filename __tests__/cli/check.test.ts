@@ -98,9 +98,9 @@ describe("mailgate check", () => {
   test.each([
     [["check", "extra"], 'unexpected argument "extra"'],
     [["validate", "--max-chars", "900"], "validate does not take --max-chars"],
-    [["retire"], "retire needs 1 arguments, got 0"],
+    [["retire"], "retire needs <stack>"],
     [["diff", "--config", "x", "a", "b"], "diff does not take --config"],
-    [["diff", "a"], "diff needs 2 arguments, got 1"],
+    [["diff", "a"], "diff needs <head>"],
     [["nope"], 'unknown command "nope"'],
   ])("usage error for %j: exit 2 saying %s", (args, message) => {
     const result = cli(args);

@@ -1,0 +1,52 @@
+import * as fs from "node:fs";
+import { describe, expect, test } from "vitest";
+import { PROJECT_ROOT, runTs } from "../support/run";
+import { cli } from "./helpers";
+
+const VERSION = (JSON.parse(fs.readFileSync(`${PROJECT_ROOT}/package.json`, "utf8")) as { version: string }).version;
+
+describe("the command line as a new user meets it", () => {
+  test("GIVEN --help THEN every command and synth are listed, with where to find each command's options", () => {
+    const result = cli(["--help"]);
+    expect(result.status).toBe(0);
+    for (const command of ["validate", "check", "diff", "retire", "synth", "ranges"]) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    expect(result.stdout).toContain("mailgate <command> --help");
+  });
+
+  test.each(["validate", "check", "diff", "retire"])("GIVEN %s --help THEN its own usage and options, exit 0", (command) => {
+    const result = cli([command, "--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split("\n")[0]).toMatch(new RegExp(`^Usage: mailgate ${command} `));
+    expect(result.stdout).toContain("Exit codes:");
+  });
+
+  test("GIVEN --version THEN the package's version", () => {
+    expect(cli(["--version"])).toEqual({ status: 0, stdout: `mailgate ${VERSION}\n`, stderr: "" });
+  });
+
+  test.each([
+    [["valdate"], 'mailgate: unknown command "valdate"\nhint: did you mean `mailgate validate`?\n(mailgate --help shows the usage)\n', {}],
+    [[], "mailgate: no command given\nhint: mailgate validate checks config/; mailgate --help lists the commands\n(mailgate --help shows the usage)\n", {}],
+    [
+      ["validate", "json"],
+      'mailgate: unexpected argument "json"\nhint: npm kept --format for itself: put -- before mailgate\'s options, as in npm run validate -- --format json\n(mailgate validate --help shows the usage)\n',
+      // What `npm run validate --format json` leaves: npm's own setting, and the value as an argument.
+      { npm_config_format: "json" },
+    ],
+    [["validate", "--format", "xml"], 'mailgate: unknown format "xml"\nhint: use one of text, json, github\n(mailgate validate --help shows the usage)\n', {}],
+  ])("GIVEN %j THEN exit 2 with one short paragraph and the one relevant hint, never the whole help", (args, stderr, env) => {
+    expect(cli(args, { env })).toEqual({ status: 2, stdout: "", stderr });
+  });
+
+  test("GIVEN diff HEAD config (a ref without git:) THEN exit 2 with the did-you-mean", () => {
+    const result = cli(["diff", "HEAD", "config"], { cwd: PROJECT_ROOT });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("hint: did you mean git:HEAD (the config directory as committed at HEAD)?");
+  });
+
+  test("GIVEN the CLI run from outside the project THEN it works as inside (no module resolution from the user's directory)", () => {
+    const result = runTs("lib/cli.ts", ["validate", "--config", `${PROJECT_ROOT}/config`, "--out", `${PROJECT_ROOT}/generated`], { cwd: "/" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+});
