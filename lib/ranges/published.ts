@@ -1,0 +1,145 @@
+// A saved response of HubSpot's network-origins endpoint, read and checked. Nothing here touches
+// the network: CI saves the response (curl), mailgate only reads the file.
+import * as fs from "node:fs";
+import { Cidr, isCidr } from "../model/cidr";
+
+/** Where HubSpot publishes its source ranges (FACTS.md, "Facts gathered since"). */
+export const NETWORK_ORIGINS_URL = "https://api.hubapi.com/meta/network-origins/2026-09/ip-ranges";
+
+export const SERVICES = ["API", "DNS", "EMAIL", "WEB_SCRAPING", "TEST_SERVICE"] as const;
+export type Service = (typeof SERVICES)[number];
+export const DIRECTIONS = ["EGRESS", "INGRESS"] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** One entry of `results`, checked; `index` is its position in the response, for messages. */
+export interface PublishedRange {
+  readonly index: number;
+  readonly cidr: Cidr;
+  /** HubSpot's free text; "" when the entry has none. */
+  readonly description: string;
+  readonly direction: Direction;
+  readonly service: Service;
+}
+
+export type PublishedResult =
+  | { readonly ok: true; readonly ranges: readonly PublishedRange[] }
+  /** `message` is one paragraph naming the file and what is wrong with it, without "mailgate: ". */
+  | { readonly ok: false; readonly message: string };
+
+const EXPECTED = `expected the body of GET ${NETWORK_ORIGINS_URL}, {"results": [{"cidr", "description", "direction", "service"}, ...]}`;
+
+/** Reads `file` (a path for this process) and parses it; `shown` is how messages name it. */
+export function readPublished(file: string, shown: string = file): PublishedResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : oneLine((error as Error).message);
+    const hint = code === "ENOENT" ? ` Save HubSpot's response first, e.g. curl -fsS ${NETWORK_ORIGINS_URL} -o ${shown}` : "";
+    return { ok: false, message: `cannot read ${shown}: ${why}.${hint}` };
+  }
+  return parsePublished(text, shown);
+}
+
+/**
+ * Checks a response's text completely: JSON, an object whose `results` is a list, each entry
+ * an object with a valid `cidr` (canonical, host bits clear), a `direction` and a `service` of
+ * the documented enums, and a string `description` when present. Other fields are ignored (the
+ * API may add some). The first offending entry is named by its index.
+ */
+export function parsePublished(text: string, file: string): PublishedResult {
+  const body = text.replace(/^\uFEFF/, "");
+  if (body.trim() === "") return fail(`${file} is empty; ${EXPECTED}. Was the download interrupted?`);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    const simple = looksLikeSimpleVariant(body)
+      ? ` It looks like the plain-text variant (${NETWORK_ORIGINS_URL}/simple), which does not say which service or direction a range has; save ${NETWORK_ORIGINS_URL} instead.`
+      : "";
+    return fail(`${file} is not JSON (${oneLine((error as Error).message)}); ${EXPECTED}.${simple}`);
+  }
+  if (!isObject(value)) return fail(`${file} is not a network-origins response: the top level is ${describe(value)}, not an object with "results"; ${EXPECTED}.`);
+  if (!("results" in value)) return fail(`${file} is not a network-origins response: it has no "results"; ${EXPECTED}.`);
+  const results = value.results;
+  if (!Array.isArray(results)) return fail(`${file} is not a network-origins response: "results" is ${describe(results)}, not a list; ${EXPECTED}.`);
+  const ranges: PublishedRange[] = [];
+  for (const [index, entry] of results.entries()) {
+    const checked = checkEntry(entry, index);
+    if (typeof checked === "string") return fail(`${file} is not a network-origins response: ${checked}. Nothing was compared; fetch the response again, or report the change in HubSpot's format.`);
+    ranges.push(checked);
+  }
+  return { ok: true, ranges };
+}
+
+function checkEntry(entry: unknown, index: number): PublishedRange | string {
+  const at = `results[${index}]`;
+  if (!isObject(entry)) return `${at} is ${describe(entry)}, not an object`;
+  const { cidr, description, direction, service } = entry;
+  if (cidr === undefined) return `${at} has no "cidr"`;
+  if (typeof cidr !== "string") return `${at}.cidr is ${describe(cidr)}, not a string`;
+  const parsed = Cidr.parse(cidr);
+  if (!isCidr(parsed)) {
+    const why =
+      parsed.kind === "host-bits"
+        ? `has host bits set (the block would be ${parsed.canonical})`
+        : parsed.kind === "invalid"
+          ? "is not an IPv4 or IPv6 block or address"
+          : "is not a usable block";
+    return `${at}.cidr ${quote(cidr)} ${why}`;
+  }
+  if (parsed.prefixLength === 0) return `${at}.cidr ${quote(cidr)} covers every address, which cannot be a list of HubSpot's servers`;
+  const where = `${at} (cidr ${parsed.toString()})`;
+  if (description !== undefined && description !== null && typeof description !== "string") {
+    return `${where}.description is ${describe(description)}, not a string`;
+  }
+  if (!isOneOf(direction, DIRECTIONS)) return `${where}.direction is ${describe(direction)}; expected one of ${DIRECTIONS.join(", ")}`;
+  if (!isOneOf(service, SERVICES)) return `${where}.service is ${describe(service)}; expected one of ${SERVICES.join(", ")}`;
+  return { index, cidr: parsed, description: typeof description === "string" ? description : "", direction, service };
+}
+
+function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
+  return typeof value === "string" && (allowed as readonly string[]).includes(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `/ip-ranges/simple` answers one range per line. */
+function looksLikeSimpleVariant(text: string): boolean {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+  return lines.length > 0 && lines.every((line) => isCidr(Cidr.parse(line.split(/\s+/)[0])));
+}
+
+/** A JSON value as a message names it. */
+function describe(value: unknown): string {
+  if (value === undefined) return "missing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `the string ${quote(value)}`;
+  return `the ${typeof value} ${String(value)}`;
+}
+
+/** A string from the file, quoted and cut, with control characters escaped. */
+function quote(text: string): string {
+  const cut = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+function fail(message: string): PublishedResult {
+  return { ok: false, message };
+}
