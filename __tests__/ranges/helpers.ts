@@ -1,0 +1,59 @@
+import * as path from "node:path";
+import { Writable } from "node:stream";
+import { rangesCheck, type RangesIo } from "../../lib/ranges/command";
+import { tempDir, writeTree } from "../support/run";
+
+export const FIXTURES = path.join(__dirname, "fixtures");
+
+/** A saved response of this folder's fixtures, as an absolute path. */
+export function fixture(name: string): string {
+  return path.join(FIXTURES, name);
+}
+
+/**
+ * Runs `mailgate ranges check <args>` in-process with captured output, an explicit environment
+ * and working directory; `subcommand: false` passes `args` as they are (the arguments after
+ * `ranges`, as lib/cli.ts does).
+ */
+export function ranges(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; subcommand?: boolean } = {}) {
+  let stdout = "";
+  let stderr = "";
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const io: RangesIo = {
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+  };
+  const status = rangesCheck(options.subcommand === false ? args : ["check", ...args], io);
+  return { status, stdout, stderr };
+}
+
+/** A valid config without `hubspot.ipRanges`: the shipped catalog is in use. */
+export function shippedConfig(): string {
+  return writeTree({ "domains.yaml": "domains: []\n" }, tempDir("mailgate-ranges-"));
+}
+
+/** A valid config whose own `hubspot.ipRanges` has these lists. */
+export function customConfig(smtp: readonly string[], imap: readonly string[], source = "HubSpot 'View connection IPs', account 1234, 2026-11-01"): string {
+  const list = (cidrs: readonly string[]) => `[${cidrs.map((c) => JSON.stringify(c)).join(", ")}]`;
+  return writeTree(
+    {
+      "hubspot.yaml": `hubspot:\n  ipRanges:\n    source: ${JSON.stringify(source)}\n    smtp: ${list(smtp)}\n    imap: ${list(imap)}\n`,
+      "domains.yaml": "domains: []\n",
+    },
+    tempDir("mailgate-ranges-"),
+  );
+}
+
+/** The `--format json` document of a run. */
+export function json(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const result = ranges([...args, "--format", "json"], options);
+  return { ...result, document: result.stdout === "" ? undefined : JSON.parse(result.stdout) };
+}
