@@ -8,7 +8,7 @@
  *   the role's account, so a later `GetCallerIdentity` signed with it names that account.
  * - STS `GetCallerIdentity`: what the provider calls to learn the account for
  *   `allowed_account_ids` (mailgate's `account`). It answers with the account of the signing key:
- *   the assumed role's for a key issued above, otherwise the account the stand-in was started for.
+ *   the assumed role's for a key issued above, otherwise `callerAccount`.
  * - S3, path style, in memory: enough of GetObject/PutObject/HeadObject/DeleteObject and
  *   ListObjectsV2 for Terraform's S3 backend to read and write a state and its lock file.
  *
@@ -26,6 +26,8 @@ export interface StandInRequest {
   readonly path: string;
   /** The query API's `Action` (STS), or the S3 operation the stand-in took the request for. */
   readonly action: string;
+  /** The account AssumeRole or GetCallerIdentity answered with. */
+  readonly account?: string;
   /** The access key id the request was signed with. */
   readonly accessKeyId: string;
   readonly params: Readonly<Record<string, string>>;
@@ -38,28 +40,27 @@ export interface AwsStandIn {
   readonly requests: StandInRequest[];
   /** S3 objects by `<bucket>/<key>`; a test may put a state here before `terraform init`. */
   readonly objects: Map<string, Buffer>;
-  /** Access key id that `GetCallerIdentity` reports as belonging to `account`. */
-  accessKeyFor(account: string): string;
+  /** The account of access keys the stand-in did not issue itself; may change between plans. */
+  callerAccount: string;
   close(): Promise<void>;
 }
 
 export interface StandInOptions {
-  /** The account of access keys the stand-in did not issue itself. @default "000000000000" */
-  readonly defaultAccount?: string;
+  /** The initial `callerAccount`. @default "000000000000" */
+  readonly callerAccount?: string;
 }
 
 const STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/";
 const S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-/** Fake access key ids: `AKIA` (long-term) or `ASIA` (temporary), the account's 12 digits, `FAKE`. */
-const keyFor = (kind: "AKIA" | "ASIA", account: string) => `${kind}${account}FAKE`;
-const accountOfKey = (key: string): string | undefined => /^(?:AKIA|ASIA)(\d{12})FAKE$/.exec(key)?.[1];
+/** Temporary keys issued by AssumeRole: `ASIA`, the role's account, `FAKE`. */
+const keyFor = (account: string) => `ASIA${account}FAKE`;
+const accountOfKey = (key: string): string | undefined => /^ASIA(\d{12})FAKE$/.exec(key)?.[1];
 
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const requestId = () => createHash("sha1").update(`${process.hrtime.bigint()}`).digest("hex").slice(0, 32);
 
 export async function startAwsStandIn(options: StandInOptions = {}): Promise<AwsStandIn> {
-  const defaultAccount = options.defaultAccount ?? "000000000000";
   const requests: StandInRequest[] = [];
   const objects = new Map<string, Buffer>();
 
@@ -89,13 +90,21 @@ export async function startAwsStandIn(options: StandInOptions = {}): Promise<Aws
     const service = scope?.[2] ?? (url.searchParams.has("Action") ? "sts" : "s3");
     const params: Record<string, string> = Object.fromEntries(url.searchParams);
     if (service !== "s3" && body.length > 0) Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString("utf8"))));
-    const record = (action: string) => requests.push({ service, method: req.method ?? "", path: url.pathname, action, accessKeyId, params });
+    const record = (action: string, account?: string) =>
+      requests.push({ service, method: req.method ?? "", path: url.pathname, action, accessKeyId, params, ...(account ? { account } : {}) });
 
     if (service === "sts") {
       const action = params.Action ?? "";
+      if (action === "AssumeRole") {
+        record(action, /^arn:[\w-]+:iam::(\d{12}):role\//.exec(params.RoleArn ?? "")?.[1]);
+        return reply(res, 200, "text/xml", assumeRole(params.RoleArn ?? "", params.RoleSessionName ?? ""));
+      }
+      if (action === "GetCallerIdentity") {
+        const account = accountOfKey(accessKeyId) ?? standIn.callerAccount;
+        record(action, account);
+        return reply(res, 200, "text/xml", callerIdentity(account));
+      }
       record(action);
-      if (action === "AssumeRole") return reply(res, 200, "text/xml", assumeRole(params.RoleArn ?? "", params.RoleSessionName ?? ""));
-      if (action === "GetCallerIdentity") return reply(res, 200, "text/xml", callerIdentity(accessKeyId));
       return reply(res, 400, "text/xml", stsError("InvalidAction", `the AWS stand-in does not answer STS ${action}`));
     }
     if (service === "s3") return s3(req.method ?? "GET", url, body, res, record);
@@ -111,7 +120,7 @@ export async function startAwsStandIn(options: StandInOptions = {}): Promise<Aws
     return `<AssumeRoleResponse xmlns="${STS_NS}">
   <AssumeRoleResult>
     <Credentials>
-      <AccessKeyId>${keyFor("ASIA", account)}</AccessKeyId>
+      <AccessKeyId>${keyFor(account)}</AccessKeyId>
       <SecretAccessKey>fake-secret-for-${xmlEscape(roleName)}</SecretAccessKey>
       <SessionToken>fake-session-token</SessionToken>
       <Expiration>2099-01-01T00:00:00Z</Expiration>
@@ -125,8 +134,7 @@ export async function startAwsStandIn(options: StandInOptions = {}): Promise<Aws
 </AssumeRoleResponse>`;
   }
 
-  function callerIdentity(accessKeyId: string): string {
-    const account = accountOfKey(accessKeyId) ?? defaultAccount;
+  function callerIdentity(account: string): string {
     return `<GetCallerIdentityResponse xmlns="${STS_NS}">
   <GetCallerIdentityResult>
     <Arn>arn:aws:iam::${account}:user/mailgate-test</Arn>
@@ -193,15 +201,16 @@ export async function startAwsStandIn(options: StandInOptions = {}): Promise<Aws
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return {
+  const standIn: AwsStandIn = {
     url: `http://127.0.0.1:${port}`,
     requests,
     objects,
-    accessKeyFor: (account) => keyFor("AKIA", account),
+    callerAccount: options.callerAccount ?? "000000000000",
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  return standIn;
 }

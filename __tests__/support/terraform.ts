@@ -9,21 +9,23 @@
  * - `terraform init` once per process, into a shared TF_DATA_DIR whose providers are links into
  *   the mirror; every plan gets a scratch directory under os.tmpdir() with a copy of the lock
  *   file, removed when the plan is read, whatever happened;
- * - AWS is a stand-in on 127.0.0.1 (./aws-stand-in.ts), one per plan, so the provider's
+ * - the provider started once per process and reattached to by every command (see
+ *   startProvider), so plans take turns;
+ * - AWS is a stand-in on 127.0.0.1 (./aws-stand-in.ts), so the provider's
  *   AssumeRole/GetCallerIdentity calls and the S3 backend never leave the machine.
  *
  * The stack is planned with provider 5.100.0 (the mirror's) while users pin 6.25.0: the tier
  * proves what Terraform and the provider accept and plan, for the resources mailgate emits,
  * whose arguments are the same in both.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ipaddr from "ipaddr.js";
 import { afterAll, describe, test } from "vitest";
-import { startAwsStandIn, type StandInRequest } from "./aws-stand-in";
+import { startAwsStandIn, type AwsStandIn, type StandInRequest } from "./aws-stand-in";
 import { PROJECT_ROOT } from "./run";
 
 /** The provider version in the mirror, which the scratch copies are rewritten to require. */
@@ -134,6 +136,11 @@ interface Shared {
   readonly lockFile: string;
   readonly emptyFile: string;
   readonly initDir: string;
+  /** One AWS stand-in per process; plans take turns, so each sees only its own requests. */
+  readonly standIn: AwsStandIn;
+  /** TF_REATTACH_PROVIDERS of the process's one provider, or undefined: Terraform starts its own. */
+  readonly reattach?: string;
+  readonly provider?: ChildProcess;
   schemas?: Promise<ProviderSchemas>;
 }
 
@@ -163,13 +170,16 @@ function cliConfigText(mirror: string): string {
 `;
 }
 
-/** `terraform init` once per process: providers linked from the mirror into a shared TF_DATA_DIR. */
+/**
+ * Once per process: `terraform init` (providers linked from the mirror into a shared
+ * TF_DATA_DIR), the AWS stand-in, and the provider itself.
+ */
 function shared(): Promise<Shared> {
   return (sharedMemo ??= (async () => {
     const setup = required();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-tf-shared-"));
     sharedRoot = root;
-    const s: Shared = {
+    const paths = {
       root,
       cliConfig: path.join(root, "cli.tfrc"),
       dataDir: path.join(root, "data"),
@@ -177,16 +187,75 @@ function shared(): Promise<Shared> {
       emptyFile: path.join(root, "empty"),
       initDir: path.join(root, "init"),
     };
-    fs.writeFileSync(s.cliConfig, cliConfigText(setup.mirror));
-    fs.writeFileSync(s.emptyFile, "");
-    fs.mkdirSync(s.initDir);
+    fs.writeFileSync(paths.cliConfig, cliConfigText(setup.mirror));
+    fs.writeFileSync(paths.emptyFile, "");
+    fs.mkdirSync(paths.initDir);
     fs.writeFileSync(
-      path.join(s.initDir, "main.tf.json"),
+      path.join(paths.initDir, "main.tf.json"),
       JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: MIRROR_PROVIDER_VERSION } } } }),
     );
-    await terraformCommand(["init", "-input=false", "-backend=false"], { cwd: s.initDir, env: baseEnv(s) }, "init (shared)");
-    return s;
+    const standIn = await startAwsStandIn();
+    const partial: Shared = { ...paths, standIn };
+    try {
+      await terraformCommand(["init", "-input=false", "-backend=false"], { cwd: paths.initDir, env: baseEnv(partial) }, "init (shared)");
+      if (process.env.MAILGATE_TF_REATTACH === "0") return partial;
+      const provider = await startProvider(partial, setup);
+      return { ...partial, ...provider };
+    } catch (error) {
+      await standIn.close();
+      throw error;
+    }
   })());
+}
+
+/**
+ * Terraform starts the provider afresh for every command (twice for validate, three times for
+ * plan): a 700 MB binary whose start costs about a second of CPU each time, most of a plan's
+ * time. Instead the process starts it once, in the provider's own debug mode, and every command
+ * reattaches to it (TF_REATTACH_PROVIDERS), the way provider developers run Terraform: the same
+ * binary and protocol, only its lifetime differs. Commands take turns (planStack serializes), as
+ * the provider keeps one configuration at a time. MAILGATE_TF_REATTACH=0 turns this off.
+ *
+ * The provider runs under `sh`, which ends it when its stdin closes: when releaseShared ends the
+ * pipe, or when this process dies in any way, so no provider outlives the tests.
+ */
+async function startProvider(s: Shared, setup: Extract<TerraformSetup, { ok: true }>): Promise<{ reattach: string; provider: ChildProcess }> {
+  const dir = path.join(setup.mirror, "registry.terraform.io", "hashicorp", "aws", MIRROR_PROVIDER_VERSION, setup.platform);
+  const binary = fs.readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws"));
+  if (!binary) throw new Error(`no terraform-provider-aws binary in ${dir}`);
+  const script = `"$1" -debug </dev/null & p=$!; trap 'kill "$p" 2>/dev/null; wait "$p"' EXIT; cat >/dev/null`;
+  const child = spawn("sh", ["-c", script, "sh", path.join(dir, binary)], { env: providerEnv(s), stdio: ["pipe", "pipe", "pipe"] });
+  let output = "";
+  const reattach = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the AWS provider printed no TF_REATTACH_PROVIDERS within 60 s:\n${output.slice(-2000)}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const match = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the AWS provider exited (${code}) before it could be attached:\n${output.slice(-2000)}`));
+    });
+  }).catch((error: unknown) => {
+    child.stdin.end();
+    throw error;
+  });
+  // Keep draining its output (a full pipe would stall it), keeping only the tail for errors.
+  child.stdout.removeAllListeners("data");
+  child.stderr.removeAllListeners("data");
+  const keepTail = (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-4000));
+  child.stdout.on("data", keepTail);
+  child.stderr.on("data", keepTail);
+  // Neither the child nor its pipes keep the test process alive.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+  return { reattach, provider: child };
 }
 
 async function releaseShared(): Promise<void> {
@@ -194,15 +263,32 @@ async function releaseShared(): Promise<void> {
   sharedMemo = undefined;
   if (!memo) return;
   const s = await memo.catch(() => undefined);
-  if (s) fs.rmSync(s.root, { recursive: true, force: true });
-  if (sharedRoot === s?.root) sharedRoot = undefined;
+  if (!s) return;
+  if (s.provider && s.provider.exitCode === null) {
+    const exited = new Promise<void>((resolve) => s.provider!.once("exit", () => resolve()));
+    s.provider.stdin?.end();
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  }
+  await s.standIn.close();
+  fs.rmSync(s.root, { recursive: true, force: true });
+  if (sharedRoot === s.root) sharedRoot = undefined;
+}
+
+/** Every Terraform command and the provider run one at a time per process. */
+let turn: Promise<unknown> = Promise.resolve();
+function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const run = turn.then(fn, fn);
+  turn = run.catch(() => undefined);
+  return run;
 }
 
 /**
- * The child's environment: nothing of the caller's AWS or Terraform settings (profiles, tokens,
- * plugin caches, workspaces), no proxies; our CLI config and data dir; fake credentials.
+ * The children's environment: nothing of the caller's AWS or Terraform settings (profiles,
+ * tokens, plugin caches, workspaces), no proxies; our CLI config and data dir; fake credentials
+ * of DEFAULT_CALLER_ACCOUNT (the stand-in says whose they are); every AWS service, STS and S3
+ * above all, is the stand-in, so nothing reaches AWS.
  */
-function baseEnv(s: Shared, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function providerEnv(s: Shared): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(AWS_|TF_(?!LOG))/.test(key) || /^(https?|all|no)_proxy$/i.test(key)) continue;
@@ -211,10 +297,6 @@ function baseEnv(s: Shared, extra: Record<string, string> = {}): NodeJS.ProcessE
   return {
     ...env,
     CHECKPOINT_DISABLE: "1",
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    TF_CLI_CONFIG_FILE: s.cliConfig,
-    TF_DATA_DIR: s.dataDir,
     NO_PROXY: "127.0.0.1,localhost",
     no_proxy: "127.0.0.1,localhost",
     AWS_CONFIG_FILE: s.emptyFile,
@@ -222,6 +304,20 @@ function baseEnv(s: Shared, extra: Record<string, string> = {}): NodeJS.ProcessE
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_ACCESS_KEY_ID: `AKIA${DEFAULT_CALLER_ACCOUNT}FAKE`,
     AWS_SECRET_ACCESS_KEY: "fake-secret",
+    AWS_ENDPOINT_URL: s.standIn.url,
+    AWS_ENDPOINT_URL_STS: s.standIn.url,
+    AWS_ENDPOINT_URL_S3: s.standIn.url,
+  };
+}
+
+function baseEnv(s: Shared, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...providerEnv(s),
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    TF_CLI_CONFIG_FILE: s.cliConfig,
+    TF_DATA_DIR: s.dataDir,
+    ...(s.reattach ? { TF_REATTACH_PROVIDERS: s.reattach } : {}),
     ...extra,
   };
 }
@@ -369,7 +465,7 @@ export interface PlanResult {
   readonly plan: PlanJson;
   /** The state as if that plan were applied: `stateFromPlan(plan, schemas)`. */
   readonly appliedState: TerraformState;
-  /** Every request the AWS stand-in received during init, validate, plan and show. */
+  /** Every request the AWS stand-in received during this plan's init, validate, plan and show. */
   readonly awsRequests: readonly StandInRequest[];
 }
 
@@ -378,42 +474,38 @@ export interface PlanResult {
  * with the provider version set to the mirror's, init (shared), `terraform validate` (throws
  * TerraformError with its output), the optional state, `terraform plan -refresh=false
  * -input=false -lock=false -out=plan.bin`, `terraform show -json plan.bin`. The scratch directory
- * and the AWS stand-in are gone when the promise settles.
+ * is gone when the promise settles. Concurrent calls take turns.
  */
 export async function planStack(stackJson: unknown, options: PlanOptions = {}): Promise<PlanResult> {
   const s = await shared();
-  const backend = options.backend ?? "local";
-  const standIn = await startAwsStandIn();
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-tf-plan-"));
-  try {
-    const { json, s3 } = scratchCopy(stackJson, backend);
-    const callerAccount = options.callerAccount ?? defaultCallerAccount(json);
-    fs.writeFileSync(path.join(scratch, "cdk.tf.json"), JSON.stringify(json, null, 2));
-    fs.copyFileSync(s.lockFile, path.join(scratch, ".terraform.lock.hcl"));
-    const env = baseEnv(s, {
-      AWS_ACCESS_KEY_ID: standIn.accessKeyFor(callerAccount),
-      // Every AWS service, STS and S3 above all, is the stand-in: nothing reaches AWS.
-      AWS_ENDPOINT_URL: standIn.url,
-      AWS_ENDPOINT_URL_STS: standIn.url,
-      AWS_ENDPOINT_URL_S3: standIn.url,
-      // The S3 backend's own init writes its backend settings into the data dir: its own one.
-      ...(s3 ? { TF_DATA_DIR: path.join(scratch, ".terraform") } : {}),
-    });
-    if (s3) {
-      if (options.state) standIn.objects.set(`${s3.bucket}/${s3.key}`, Buffer.from(JSON.stringify(options.state)));
-      await terraformCommand(["init", "-input=false"], { cwd: scratch, env });
-    } else if (options.state) {
-      fs.writeFileSync(path.join(scratch, "terraform.tfstate"), JSON.stringify(options.state, null, 2));
+  return inTurn(async () => {
+    const backend = options.backend ?? "local";
+    const { standIn } = s;
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-tf-plan-"));
+    const firstRequest = standIn.requests.length;
+    try {
+      const { json, s3 } = scratchCopy(stackJson, backend);
+      standIn.callerAccount = options.callerAccount ?? defaultCallerAccount(json);
+      standIn.objects.clear();
+      fs.writeFileSync(path.join(scratch, "cdk.tf.json"), JSON.stringify(json, null, 2));
+      fs.copyFileSync(s.lockFile, path.join(scratch, ".terraform.lock.hcl"));
+      // The S3 backend's init writes its settings into the data dir: it gets its own.
+      const env = baseEnv(s, s3 ? { TF_DATA_DIR: path.join(scratch, ".terraform") } : {});
+      if (s3) {
+        if (options.state) standIn.objects.set(`${s3.bucket}/${s3.key}`, Buffer.from(JSON.stringify(options.state)));
+        await terraformCommand(["init", "-input=false"], { cwd: scratch, env });
+      } else if (options.state) {
+        fs.writeFileSync(path.join(scratch, "terraform.tfstate"), JSON.stringify(options.state, null, 2));
+      }
+      await terraformCommand(["validate"], { cwd: scratch, env });
+      await terraformCommand(["plan", "-refresh=false", "-input=false", `-lock=${s3 ? "true" : "false"}`, "-out=plan.bin"], { cwd: scratch, env });
+      const plan = JSON.parse(await terraformCommand(["show", "-json", "plan.bin"], { cwd: scratch, env }, "show -json")) as PlanJson;
+      const appliedState = stateFromPlan(plan, await loadSchemas(s), options.state);
+      return { plan, appliedState, awsRequests: standIn.requests.slice(firstRequest) };
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
     }
-    await terraformCommand(["validate"], { cwd: scratch, env });
-    await terraformCommand(["plan", "-refresh=false", "-input=false", `-lock=${s3 ? "true" : "false"}`, "-out=plan.bin"], { cwd: scratch, env });
-    const plan = JSON.parse(await terraformCommand(["show", "-json", "plan.bin"], { cwd: scratch, env }, "show -json")) as PlanJson;
-    const appliedState = stateFromPlan(plan, await providerSchemas(), options.state);
-    return { plan, appliedState, awsRequests: [...standIn.requests] };
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-    await standIn.close();
-  }
+  });
 }
 
 type StackJson = {
@@ -466,6 +558,10 @@ function defaultCallerAccount(json: StackJson): string {
 /** `terraform providers schema -json` for hashicorp/aws, once per process. */
 export async function providerSchemas(): Promise<ProviderSchemas> {
   const s = await shared();
+  return s.schemas ?? inTurn(() => loadSchemas(s));
+}
+
+function loadSchemas(s: Shared): Promise<ProviderSchemas> {
   return (s.schemas ??= terraformCommand(["providers", "schema", "-json"], { cwd: s.initDir, env: baseEnv(s) }, "providers schema -json").then((out) => {
     const all = JSON.parse(out) as { provider_schemas: Record<string, { resource_schemas: ProviderSchemas["resources"] }> };
     const aws = all.provider_schemas[PROVIDER];
