@@ -219,12 +219,13 @@ function version(): string {
 }
 
 /** `mailgate synth ...`: the cdktf app, loaded only here (cdktf is heavy; no other command needs it). */
-function synthCommand(argv: readonly string[]): Promise<number> {
-  return (require("../main") as typeof import("../main")).synth(argv);
+async function synthCommand(argv: readonly string[]): Promise<number> {
+  return (await import("../main")).synth(argv);
 }
 
-function rangesCheckCommand(argv: readonly string[], io: CliIo): number | Promise<number> {
-  return (require("./ranges/command") as { rangesCheck: (args: readonly string[], io: CliIo) => number | Promise<number> }).rangesCheck(argv, io);
+/** Loaded on use, like synth: the other commands never pay for it. */
+async function rangesCheckCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return (await import("./ranges/command")).rangesCheck(argv, io);
 }
 
 /** A path the user typed, relative to `io.cwd` (where they ran the command). */

@@ -23,6 +23,22 @@ export function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: st
   return { status, stdout, stderr };
 }
 
+/** `cli` for the commands that load on use (synth, ranges): waits for the exit code, then reads the output. */
+export async function cliAsync(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  let stdout = "";
+  let stderr = "";
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const io: CliIo = { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), env: options.env ?? {}, cwd: options.cwd ?? process.cwd() };
+  const status = await main(args, io);
+  return { status, stdout, stderr };
+}
+
 export const FIREWALLS_YAML = `firewalls:
   mail-use1:
     type: aws-security-group

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { describe, expect, test } from "vitest";
 import { PROJECT_ROOT, runTs } from "../support/run";
-import { cli } from "./helpers";
+import { cli, cliAsync } from "./helpers";
 
 const VERSION = (JSON.parse(fs.readFileSync(`${PROJECT_ROOT}/package.json`, "utf8")) as { version: string }).version;
 
@@ -48,5 +48,13 @@ describe("the command line as a new user meets it", () => {
     const result = runTs("lib/cli.ts", ["validate", "--config", `${PROJECT_ROOT}/config`, "--out", `${PROJECT_ROOT}/generated`], { cwd: "/" });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
+  });
+});
+
+describe("commands loaded on use", () => {
+  test("GIVEN ranges check in-process THEN the ranges command runs (exit 2 for a missing file, one paragraph)", async () => {
+    const result = await cliAsync(["ranges", "check", "/nonexistent/ranges.json"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("/nonexistent/ranges.json");
   });
 });
