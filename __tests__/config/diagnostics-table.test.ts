@@ -35,10 +35,10 @@ const ROWS: Row[] = [
   // ---- YAML
   // yaml reports a missing quote where the file ends.
   e("unterminated quote", { "a.yaml": imapDomain({ domain: "'example.com" }) }, "YAML_SYNTAX", "a.yaml:10:1", "Missing closing"),
-  e("tab indentation", { "a.yaml": yaml("domains:", "\t- domain: example.com") }, "YAML_SYNTAX", "a.yaml:2:1"),
+  e("tab indentation", { "a.yaml": yaml("domains:", "\t- domain: example.com") }, "YAML_SYNTAX", "a.yaml:2:1", "indent with spaces"),
   e("two documents in one file", { "a.yaml": imapDomain() + yaml("---", "firewalls: {}") }, "YAML_SYNTAX", "a.yaml:10:1"),
   e("firewall name twice in one file", { "a.yaml": domainUsing("fw"), "fw.yaml": FIREWALL_FW + yaml("  fw:", "    type: aws-security-group") }, "DUPLICATE_KEY", "fw.yaml:6:3", "`fw`"),
-  w("unknown YAML tag", { "a.yaml": imapDomain({ domain: "!custom example.com" }) }, "YAML_SYNTAX", "a.yaml:2:13", "Unresolved tag"),
+  e("unknown YAML tag", { "a.yaml": imapDomain({ domain: "!custom example.com" }) }, "YAML_SYNTAX", "a.yaml:2:13", "The tag `!custom` is not one mailgate reads"),
   e("file not UTF-8", { "a.yaml": Buffer.from([0x64, 0x6f, 0x6d, 0xff, 0x3a, 0x0a]) }, "NOT_UTF8", "a.yaml:1:4", "byte 0xff at byte offset 3"),
 
   // ---- shape

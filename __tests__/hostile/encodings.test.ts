@@ -5,9 +5,10 @@ import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
 import { decodeConfigBytes, firstInvalidUtf8 } from "../../lib/config/files";
 import { formatDiagnostics } from "../../lib/config/format";
+import { readYaml } from "../../lib/config/read-yaml";
 import { excerpt } from "../../lib/config/source";
 import { imapDomain } from "../config/builders";
-import { load, removeTempDirs, where, yaml } from "../config/helpers";
+import { DOMAIN_USING_FW, load, removeTempDirs, where, yaml } from "../config/helpers";
 
 afterAll(removeTempDirs);
 
@@ -161,27 +162,61 @@ describe("one YAML dialect: 1.2, core schema", () => {
     expect(summary({ "a.yaml": text })).toEqual(["MISSING_FIELD a.yaml:6:7", "UNKNOWN_KEY a.yaml:6:7", "WRONG_TYPE a.yaml:8:34"]);
   });
 
-  test("GIVEN YAML 1.1 tags (!!binary would be a Buffer, !!set a Set) WHEN loaded THEN unresolved-tag warnings and plain values", () => {
+  test("GIVEN YAML 1.1 tags (!!binary would be a Buffer, !!set a Set) WHEN loaded THEN refused at each tag: no value is read from a guess", () => {
     const text = yaml("domains:", "  - domain: example.com", "    exchange: !!binary aGVsbG8=", "    firewalls: !!set { a: null }");
-    expect(summary({ "a.yaml": text })).toEqual([
-      "YAML_SYNTAX a.yaml:3:15",
-      "WRONG_TYPE a.yaml:3:24",
-      "YAML_SYNTAX a.yaml:4:16",
-      "WRONG_TYPE a.yaml:4:22",
-    ]);
+    const { diagnostics } = load({ "a.yaml": text });
+    expect(diagnostics.map((d) => `${d.code} ${d.severity} ${where(d)}`)).toEqual(["YAML_SYNTAX error a.yaml:3:15", "YAML_SYNTAX error a.yaml:4:16"]);
+    expect(diagnostics[0].message).toBe(
+      "The tag `!!binary` is not one mailgate reads (Unresolved tag: tag:yaml.org,2002:binary); config values are plain text, numbers, true/false, lists and mappings.",
+    );
+    expect(diagnostics[0].hint).toBe("remove the tag and write the value plainly (in quotes if it must stay text)");
+  });
+
+  test("GIVEN the core schema's own tags WHEN loaded THEN they mean what YAML 1.2 says: `!!str 012345678901` is text", () => {
+    const text = yaml("firewalls:", "  fw:", "    type: aws-security-group", "    region: !!str eu-west-1", "    account: !!str 012345678901", "    securityGroupId: sg-0a1b2c3d");
+    const { diagnostics } = load({ "a.yaml": text, "d.yaml": DOMAIN_USING_FW });
+    expect(diagnostics).toEqual([]);
   });
 });
 
 describe("what a diagnostic shows of a line", () => {
-  test("GIVEN escape sequences and bidi overrides on a line WHEN reported THEN the excerpt shows U+FFFD in their place, same columns", () => {
+  test("GIVEN a terminal escape and a bidi override on a line WHEN reported THEN the excerpt shows U+FFFD in their place, same columns", () => {
+    // A raw ESC is no YAML character: refused where it stands, before anything reads the line.
     const evil = "  - domain: \u001b[2J\u202eexample.com";
     const { diagnostics } = load({ "a.yaml": yaml("domains:", evil, "    imap: 7") });
     const text = formatDiagnostics(diagnostics);
     expect(text).not.toMatch(/[\u001b\u202e]/);
-    // In messages, as visible escapes.
+    expect(diagnostics.map((d) => `${d.code} ${where(d)}`)).toEqual(["YAML_SYNTAX a.yaml:2:13"]);
+    expect(diagnostics[0].message).toBe("This line contains the character U+001B (a control character), which YAML does not allow in a file.");
+    expect(diagnostics[0].excerpt?.lineText).toBe("  - domain: \ufffd[2J\ufffdexample.com");
+  });
+
+  test("GIVEN the same written as YAML escapes, and a raw bidi override WHEN reported THEN messages show them as visible escapes", () => {
+    const { diagnostics } = load({ "a.yaml": yaml("domains:", '  - domain: "\\e[2J\\u202Eexample.com"', "  - domain: \u202eexample.org", "    imap: 7") });
+    const text = formatDiagnostics(diagnostics);
+    expect(text).not.toMatch(/[\u001b\u202e]/);
     expect(text).toContain('"\\u001b[2J\\u{202E}example.com"');
+    expect(text).toContain('"\\u{202E}example.org"');
     const excerpts = diagnostics.map((d) => d.excerpt?.lineText).filter((t) => t?.startsWith("  - domain:"));
-    expect(excerpts[0]).toBe("  - domain: \ufffd[2J\ufffdexample.com");
+    expect(excerpts).toContain("  - domain: \ufffdexample.org");
+  });
+
+  test.each([
+    ["a control character", "a: b\u0001c\n", "1:5", "U+0001 (a control character)"],
+    ["DEL", "# x\u007f\na: 1\n", "1:4", "U+007F (a control character)"],
+    ["a C1 control", "a: b\u009bc\n", "1:5", "U+009B (a control character)"],
+    ["half a surrogate pair", "a: b\ud800c\n", "1:5", "U+D800 (half of a surrogate pair)"],
+    ["a byte-order mark inside the file", "a: 1\nb: \ufeffx\n", "2:4", "U+FEFF (a byte-order mark, allowed only at the start of the file)"],
+    ["a carriage return without a line feed", "a: [1,\r2]\n", "1:7", "A carriage return ends a line here without a line feed"],
+  ])("GIVEN %s WHEN read THEN refused at it: YAML does not allow it, and the yaml library would read it as text", (_, text, at, says) => {
+    const reading = readYaml(text, "a.yaml");
+    expect("value" in reading).toBe(false);
+    expect(reading.diagnostics.map((d) => `${d.position.line}:${d.position.column}`)).toEqual([at]);
+    expect(reading.diagnostics[0].message).toContain(says);
+  });
+
+  test("GIVEN NEL, U+2028 and a leading byte-order mark WHEN read THEN they are ordinary text, as YAML 1.2 says", () => {
+    expect(readYaml("\ufeffa: b\u0085c\u2028d\n", "a.yaml")).toEqual({ value: { a: "b\u0085c\u2028d" }, diagnostics: [] });
   });
 
   test("a very long line is shown as a window around the column, caret still on the right character", () => {

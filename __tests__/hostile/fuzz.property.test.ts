@@ -1,16 +1,18 @@
-// Fuzzing the loader and validator: whatever the files hold, loading returns a config or located
-// diagnostics, and never throws. `npm run fuzz` runs the same properties with many more cases
-// (MAILGATE_FUZZ_RUNS, and MAILGATE_FUZZ_SEED to replay a failure).
+// Fuzzing the YAML reading, the loader and the validator: whatever the files hold, reading keeps
+// readYaml's contract, loading returns a config or located diagnostics, and neither throws.
+// `npm run fuzz` runs the same properties with many more cases (MAILGATE_FUZZ_RUNS, and
+// MAILGATE_FUZZ_SEED to replay a failure).
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
 import { isMap, isScalar, isSeq, parseDocument, stringify, visit, type Document } from "yaml";
 import { hasErrors } from "../../lib/config/diagnostic";
 import { loadConfig } from "../../lib/config/load";
+import { readYaml } from "../../lib/config/read-yaml";
 import { prepare } from "../../lib/pipeline";
 import { everyFieldExample, expectWellFormed, ScratchDir } from "./support";
 
 /**
- * Cases per property: 1,600 in all in the suite (~2-3 ms each for random values, ~10 ms for a
+ * Cases per property: 2,600 in all in the suite (~2-3 ms each for random values, ~10 ms for a
  * mutated config, which runs the whole pipeline), each property's count in `npm run fuzz`.
  */
 const FUZZ_RUNS = Number(process.env.MAILGATE_FUZZ_RUNS) || undefined;
@@ -262,6 +264,43 @@ describe("fuzz (b): the shipped example, mutated", () => {
           expect(loadChecked({ ...EXAMPLE, [name]: text }, true)).toBeUndefined();
         }),
         params(300),
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+// ---- (c) readYaml itself: the one function through which config text becomes a value
+
+/** The contract (DESIGN.md), or what breaks it. */
+function readChecked(text: string): string | undefined {
+  const reading = readYaml(text, "a.yaml");
+  const errors = reading.diagnostics.filter((d) => d.severity === "error");
+  if (("value" in reading) === errors.length > 0) return "a value exactly when there are no errors";
+  const lines = text.split("\n").length;
+  const off = reading.diagnostics.find((d) => d.position.file !== "a.yaml" || !(d.position.line >= 1 && d.position.line <= lines) || !(d.position.column >= 1));
+  return off ? `a diagnostic off the file: ${JSON.stringify(off.position)}` : undefined;
+}
+
+describe("fuzz (c): readYaml on random and damaged text", () => {
+  test(
+    "random text, and the example files edited at random: never a throw, a value exactly without errors, errors at lines of the file",
+    () => {
+      const names = Object.keys(EXAMPLE);
+      const random = fc.string({ unit: fc.constantFrom(..."[]{}:-?&*!|>'\"#%@`,\t\r\n \u00a0\u2028\ufeffax1"), maxLength: 300 });
+      const edited = fc.tuple(fc.nat(), fc.array(textEdit, { minLength: 1, maxLength: 3 })).map(([which, edits]) => {
+        let text = EXAMPLE[names[which % names.length]];
+        for (const { at, remove, insert } of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + insert + text.slice(i + remove);
+        }
+        return text;
+      });
+      fc.assert(
+        fc.property(fc.oneof(random, edited), (text) => {
+          expect(readChecked(text)).toBeUndefined();
+        }),
+        params(1000),
       );
     },
     TIMEOUT,

@@ -29,15 +29,11 @@ export function buildConfig(files: readonly FileFacts[]): Config {
 
 /**
  * The name's position lets quota problems, found only once the policy counts the rules, point
- * here. It is read on first use: working it out builds the file's YAML document (source.ts),
- * which a valid config never needs.
+ * here.
  */
 function withPosition(target: FirewallTarget, at: Located): FirewallTarget {
-  let position: TargetPosition | undefined;
-  return Object.defineProperty({ ...target }, "position", {
-    enumerable: true,
-    get: () => (position ??= { ...at.position, excerpt: at.excerpt }),
-  });
+  const position: TargetPosition = { ...at.position, excerpt: at.excerpt };
+  return { ...target, position };
 }
 
 function domainSettings(fact: DomainFact): DomainSettings {

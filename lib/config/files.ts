@@ -3,15 +3,16 @@ import * as path from "node:path";
 import type { SkippedFileReason } from "./messages";
 
 /**
- * Hard limits on what the loader reads (docs/limits.md). Config arrives through pull requests
+ * Hard limits on what the loader reads (README, Limits). Config arrives through pull requests
  * from many people, so a file must not be able to make mailgate hang or run out of memory: the
  * size is checked on the open file before reading it, and a read stops at the limit whatever
- * the file claims. Files are checked one after another, so memory is bounded by the largest.
+ * the file claims. The texts of all files are held at once (so several can be parsed at once),
+ * which the total limit bounds.
  *
  * A domain takes ~200 bytes of YAML, so one file holds ~5,000 domains and the config ~40,000
- * (the largest expected is 10,000, ~2 MiB). Measured: a 1 MiB config loads in ~1.5 s with
- * ~100 MB of heap; on dense nonsense (`[a,a,a,...]`) the YAML parser is several times slower per
- * byte, which `YAML_LIMITS.maxValues` (parse.ts) cuts short.
+ * (the largest expected is 10,000, ~2 MiB). On dense nonsense (`[a,a,a,...]`) the YAML
+ * parser is several times slower per byte than on a config, which `YAML_LIMITS.maxValues`
+ * (read-yaml.ts) cuts short.
  */
 export const LIMITS = {
   /** Per file. */

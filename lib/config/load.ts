@@ -6,7 +6,7 @@ import { compareDiagnostics, hasErrors, type Diagnostic, type SourcePosition } f
 import type { FileFacts } from "./facts";
 import { bytePosition, displayPath, findConfigFiles, LIMITS, readConfigFile, type ReadProblem } from "./files";
 import { messages, type Problem } from "./messages";
-import { parseConfigFile } from "./parse";
+import { parseConfigFiles, type ConfigText } from "./parse";
 import { checkShape } from "./shape";
 import { comparePositions, diagnosticAt, excerpt } from "./source";
 import { checkValues } from "./values";
@@ -45,6 +45,8 @@ export function loadConfig(configDir: string): LoadResult {
   const facts: FileFacts[] = [];
   let complete = found.unreadable.length === 0;
   let total = 0;
+  // Every file is read before any is parsed, so several can be parsed at once (parse.ts).
+  const texts: ConfigText[] = [];
   for (const relative of found.files) {
     const file = displayPath(configDir, relative);
     const read = readConfigFile(path.join(configDir, relative));
@@ -59,7 +61,10 @@ export function loadConfig(configDir: string): LoadResult {
       complete = false;
       break;
     }
-    const parsed = parseConfigFile(file, read.text);
+    texts.push({ file, text: read.text });
+  }
+  for (const parsed of parseConfigFiles(texts)) {
+    const file = parsed.source.file;
     diagnostics.addAll(parsed.diagnostics);
     if (parsed.omitted) diagnostics.omit(file, parsed.omitted.errors, parsed.omitted.warnings);
     // Shape errors in a file whose YAML is broken would only be noise.

@@ -186,6 +186,14 @@ function skippedHint(reason: SkippedFileReason): string | undefined {
   return reason.kind === "broken-symlink" ? "remove the link, or point it at a file in the config directory" : undefined;
 }
 
+/** What a character YAML does not allow is, for yamlForbiddenCharacter. */
+function characterKind(code: number): string {
+  if (code === 0xfeff) return "a byte-order mark, allowed only at the start of the file";
+  if (code >= 0xd800 && code <= 0xdfff) return "half of a surrogate pair";
+  if (code === 0xfffe || code === 0xffff) return "a noncharacter";
+  return "a control character";
+}
+
 const KIND_LABEL = { imap: "IMAP", exchange: "Exchange" } as const;
 type SettingsKind = keyof typeof KIND_LABEL;
 
@@ -298,6 +306,18 @@ export const messages = {
       "This mapping entry has no key (nothing, or `~` / `null`, before its `:`).",
       "write the key's name before the `:`, or remove the entry",
     ),
+  yamlForbiddenCharacter: (code: number) =>
+    code === 0x0d
+      ? error(
+          "YAML_SYNTAX",
+          "A carriage return ends a line here without a line feed (old Mac line endings); mailgate reads LF or CRLF line endings only.",
+          "save the file with LF (or CRLF) line endings",
+        )
+      : error(
+          "YAML_SYNTAX",
+          `This line contains the character U+${code.toString(16).toUpperCase().padStart(4, "0")} (${characterKind(code)}), which YAML does not allow in a file.`,
+          "delete it; inside double quotes an escape writes any character, e.g. \"\\x1b\"",
+        ),
   yamlCollectionKey: () =>
     error(
       "YAML_SYNTAX",

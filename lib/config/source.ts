@@ -1,5 +1,3 @@
-import type { Alias, Document, LineCounter, Node, Pair, YAMLMap } from "yaml";
-import { yamlLib } from "./yaml-lib";
 import type { Diagnostic, SourcePosition } from "./diagnostic";
 import type { Problem } from "./messages";
 
@@ -8,225 +6,203 @@ export type Path = readonly PropertyKey[];
 
 type Excerpt = NonNullable<Diagnostic["excerpt"]>;
 
-/** A place in a file, with the span to underline. */
+/** A place in a file, with the span to underline. Plain data: copy it, spread it, keep it. */
 export interface Located {
   readonly position: SourcePosition;
   readonly excerpt: Excerpt;
 }
 
 /**
- * One parsed config file, able to say where any value is. Lookups never fail: a path that is
+ * Where every node of a file's value is, as the YAML reading (read-yaml.ts) found it: plain
+ * numbers and the keys' names, so no YAML document has to outlive the reading, and an index can
+ * be handed between threads or kept in a cache as it is.
+ *
+ * Nodes in document order, `NODE_FIELDS` numbers each: start and end offset, kind, first edge,
+ * edge count (for an alias: the node it refers to, in `first`). Edges, `EDGE_FIELDS` numbers
+ * each: the key's start and end offset (-1 for a sequence item or a missing key) and the value's
+ * node (-1 for none). `keys` holds each edge's key as the plain value names it (`toJS`), "" for
+ * sequence items.
+ */
+export interface PositionIndex {
+  readonly nodes: Int32Array;
+  readonly edges: Int32Array;
+  readonly keys: readonly string[];
+}
+
+export const NODE_FIELDS = 5;
+export const EDGE_FIELDS = 3;
+export const NodeKind = { scalar: 0, blockMap: 1, flowMap: 2, blockSeq: 3, flowSeq: 4, alias: 5 } as const;
+
+export const EMPTY_INDEX: PositionIndex = { nodes: new Int32Array(0), edges: new Int32Array(0), keys: [] };
+
+/** Mappings with more keys than this get a lookup table on first use; smaller ones are scanned. */
+const SCAN_LIMIT = 8;
+
+/**
+ * One config file, able to say where any value of it is. Lookups never fail: a path that is
  * not in the YAML (a missing field) resolves to the nearest enclosing node, which is where the
  * user has to add it.
  */
 export class SourceFile {
-  /**
-   * `doc` may be a function: a file read through the fast path (parse.ts) has its value already,
-   * and builds the YAML document (with the same protections as any other file) only when a
-   * position is first asked for. Until then, `value` and `key` answer lazily.
-   */
   constructor(
     /** The path shown to the user (`config/domains.yaml`). */
     readonly file: string,
     readonly text: string,
-    doc: Document | (() => Document),
-    lineCounter?: LineCounter,
-  ) {
-    if (typeof doc === "function") this.makeDoc = doc;
-    else this.parsedDoc = doc;
-    this.counter = lineCounter;
-  }
-
-  private parsedDoc?: Document;
-  private makeDoc?: () => Document;
-  private counter?: LineCounter;
-
-  get doc(): Document {
-    if (!this.parsedDoc) {
-      this.parsedDoc = (this.makeDoc as () => Document)();
-      this.makeDoc = undefined;
-    }
-    return this.parsedDoc;
-  }
-
-  private get lineCounter(): LineCounter {
-    return (this.counter ??= lineCounterOf(this.text));
-  }
+    private readonly index: PositionIndex = EMPTY_INDEX,
+    private readonly lineStarts: Int32Array = lineStartsOf(text),
+  ) {}
 
   /** Where the value at `path` is; for a missing value, the enclosing mapping's first key. */
   value(path: Path): Located {
-    if (!this.parsedDoc) return new LazyLocated(this, path, false);
-    return this.valueNow(path);
-  }
-
-  /** @internal `value` without the laziness (for `LazyLocated`). */
-  valueNow(path: Path): Located {
     const found = this.walk(path);
-    if (found.complete) {
+    if (found.complete && found.edge >= 0) {
       const node = found.node;
       // `key:` with nothing after it has an empty value at the end of the line: point at the key.
-      if ((node === null || (yamlLib().isScalar(node) && node.range?.[0] === node.range?.[1])) && found.pair) {
-        return this.spanOf(found.pair.key);
-      }
-      return this.spanOf(node);
+      if (node < 0 || (this.kind(node) === NodeKind.scalar && this.start(node) === this.end(node))) return this.keySpan(found.edge);
     }
     return this.spanOf(found.node);
   }
 
   /** Where the key of the last path segment is (for unknown keys and names used as keys). */
   key(path: Path): Located {
-    if (!this.parsedDoc) return new LazyLocated(this, path, true);
-    return this.keyNow(path);
-  }
-
-  /** @internal `key` without the laziness (for `LazyLocated`). */
-  keyNow(path: Path): Located {
     const found = this.walk(path);
-    if (found.complete && found.pair) return this.spanOf(found.pair.key);
-    return this.valueNow(path);
+    if (found.complete && found.edge >= 0) return this.keySpan(found.edge);
+    return this.value(path);
   }
 
   /** The source text of the value at `path`, as written (`10.0`, not the parsed `10`). */
   sourceText(path: Path): string | undefined {
     const found = this.walk(path);
-    const node = found.node as { range?: [number, number, number] } | null;
-    if (!found.complete || !node?.range) return undefined;
-    return this.text.slice(node.range[0], node.range[1]);
+    if (!found.complete || found.node < 0) return undefined;
+    return this.text.slice(this.start(found.node), this.end(found.node));
   }
 
   /** Position and excerpt for a source offset range. */
   locate(start: number, end: number): Located {
-    const { line, col } = this.lineCounter.linePos(start);
-    const lineStart = this.lineCounter.lineStarts[line - 1] ?? 0;
-    const nextStart = this.lineCounter.lineStarts[line] ?? this.text.length;
-    // Not a regex: V8 would scan the whole line for `$`, and a minified line can be 1 MiB long.
-    let lineEnd = nextStart;
-    if (this.text[lineEnd - 1] === "\n") lineEnd--;
-    if (this.text[lineEnd - 1] === "\r") lineEnd--;
-    const lineText = this.text.slice(lineStart, Math.max(lineStart, lineEnd));
-    const length = Math.max(1, Math.min(end, lineStart + lineText.length) - start);
-    return {
-      position: { file: this.file, line, column: col },
-      excerpt: excerpt(lineText, col, length),
-    };
+    return locate(this.file, this.text, this.lineStarts, start, end);
   }
 
-  /**
-   * The node an alias stands for: the last node with its anchor before it, in document order (as
-   * yaml's own `Alias.resolve`, which re-walks the whole document on every call; with thousands
-   * of diagnostics behind an alias that would be quadratic). Undefined for an unknown anchor.
-   */
-  resolveAlias(alias: Alias): Node | undefined {
-    if (!this.aliasTargets) {
-      const targets = new Map<Alias, Node | undefined>();
-      const anchors = new Map<string, Node>();
-      yamlLib().visit(this.doc, {
-        Node(_, node) {
-          if (yamlLib().isAlias(node)) targets.set(node, anchors.get(node.source));
-          else if (node.anchor) anchors.set(node.anchor, node);
-        },
-      });
-      this.aliasTargets = targets;
-    }
-    return this.aliasTargets.get(alias);
+  private start(node: number): number {
+    return this.index.nodes[node * NODE_FIELDS];
   }
 
-  private aliasTargets?: Map<Alias, Node | undefined>;
-
-  /**
-   * The first entry of `map` whose key reads as `key`. Indexed on first use: looking keys up by
-   * scanning would make one diagnostic per key of a 50,000-key mapping quadratic.
-   */
-  private pairOf(map: YAMLMap, key: string): Pair | undefined {
-    let index = this.keyIndex.get(map);
-    if (!index) {
-      index = new Map();
-      for (const item of map.items) {
-        const k = keyString(item.key);
-        if (!index.has(k)) index.set(k, item);
-      }
-      this.keyIndex.set(map, index);
-    }
-    return index.get(key);
+  private end(node: number): number {
+    return this.index.nodes[node * NODE_FIELDS + 1];
   }
 
-  private readonly keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+  private kind(node: number): number {
+    return this.index.nodes[node * NODE_FIELDS + 2];
+  }
 
   /**
    * Follows `path` through maps (matching keys by their string form, as `toJS` does), sequences
-   * and aliases. `node` is the deepest node reached; `pair` the map entry holding it.
+   * and aliases. `node` is the deepest node reached (-1: none); `edge` the map entry holding it
+   * (-1: none, or a sequence item).
    */
-  private walk(path: Path): { node: unknown; pair?: Pair; complete: boolean } {
-    let node: unknown = this.doc.contents;
-    let pair: Pair | undefined;
+  private walk(path: Path): { node: number; edge: number; complete: boolean } {
+    const { nodes, edges } = this.index;
+    let node = nodes.length > 0 ? 0 : -1;
+    let edge = -1;
     for (const segment of path) {
-      const container = yamlLib().isAlias(node) ? this.resolveAlias(node) : node;
-      if (yamlLib().isMap(container)) {
-        const entry = this.pairOf(container, String(segment));
-        if (!entry) return { node, pair, complete: false };
-        pair = entry;
-        node = entry.value;
-      } else if (yamlLib().isSeq(container) && typeof segment === "number" && segment < container.items.length) {
-        pair = undefined;
-        node = container.items[segment];
+      let container = node;
+      if (container >= 0 && this.kind(container) === NodeKind.alias) container = nodes[container * NODE_FIELDS + 3];
+      if (container < 0) return { node, edge, complete: false };
+      const kind = this.kind(container);
+      const first = nodes[container * NODE_FIELDS + 3];
+      const count = nodes[container * NODE_FIELDS + 4];
+      if (kind === NodeKind.blockMap || kind === NodeKind.flowMap) {
+        const found = this.edgeOf(container, first, count, String(segment));
+        if (found < 0) return { node, edge, complete: false };
+        edge = found;
+      } else if ((kind === NodeKind.blockSeq || kind === NodeKind.flowSeq) && typeof segment === "number" && segment < count) {
+        edge = -1;
+        node = edges[(first + segment) * EDGE_FIELDS + 2];
+        continue;
       } else {
-        return { node, pair, complete: false };
+        return { node, edge, complete: false };
       }
+      node = edges[edge * EDGE_FIELDS + 2];
     }
-    return { node, pair, complete: true };
+    return { node, edge, complete: true };
+  }
+
+  /**
+   * The first entry of a mapping whose key reads as `key`. Big mappings are indexed on first
+   * use: scanning would make one diagnostic per key of a 50,000-key mapping quadratic.
+   */
+  private edgeOf(map: number, first: number, count: number, key: string): number {
+    const keys = this.index.keys;
+    if (count <= SCAN_LIMIT) {
+      for (let e = first; e < first + count; e++) if (keys[e] === key) return e;
+      return -1;
+    }
+    let table = this.tables.get(map);
+    if (!table) {
+      table = new Map();
+      for (let e = first; e < first + count; e++) if (!table.has(keys[e])) table.set(keys[e], e);
+      this.tables.set(map, table);
+    }
+    return table.get(key) ?? -1;
+  }
+
+  private readonly tables = new Map<number, Map<string, number>>();
+
+  private keySpan(edge: number): Located {
+    const at = edge * EDGE_FIELDS;
+    const start = this.index.edges[at];
+    if (start < 0) return this.spanOf(this.index.edges[at + 2]);
+    return this.locate(start, this.index.edges[at + 1]);
   }
 
   /**
    * The span to underline: a scalar or alias as written; a block mapping by its first key (a
    * mapping's range spans many lines); anything else from its first character.
    */
-  private spanOf(node: unknown): Located {
-    if (yamlLib().isMap(node) && !node.flow && node.items.length > 0) return this.spanOf(node.items[0].key);
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    if (!range) return this.locate(0, 1);
-    if (yamlLib().isCollection(node) && !node.flow) return this.locate(range[0], range[0] + 1);
-    return this.locate(range[0], range[1]);
+  private spanOf(node: number): Located {
+    if (node < 0) return this.locate(0, 1);
+    const kind = this.kind(node);
+    const start = this.start(node);
+    if (kind === NodeKind.blockMap) {
+      const first = this.index.nodes[node * NODE_FIELDS + 3];
+      if (this.index.nodes[node * NODE_FIELDS + 4] > 0 && this.index.edges[first * EDGE_FIELDS] >= 0) return this.keySpan(first);
+    }
+    if (kind === NodeKind.blockMap || kind === NodeKind.blockSeq) return this.locate(start, start + 1);
+    return this.locate(start, this.end(node));
   }
 }
 
 /**
- * Line starts, found here rather than by the parser, so they are complete even when parsing
- * stops early. They are the same places: yaml breaks lines at "\n" only.
+ * Offsets where lines start: 0, and after each "\n" (yaml breaks lines at "\n" only; a "\r"
+ * before it is part of the line's end).
  */
-export function lineCounterOf(text: string): LineCounter {
-  const lineCounter = new (yamlLib().LineCounter)();
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-  return lineCounter;
+export function lineStartsOf(text: string): Int32Array {
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
+  const starts = new Int32Array(lines);
+  let n = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts[n++] = i + 1;
+  return starts;
 }
 
-/**
- * A `Located` worked out on first use: the SourceFile is only parsed for positions when one is
- * read. A valid config makes one per checked value (~10 per domain) and reads none, so this is a
- * class (one small object) rather than closures (five or six objects each, all surviving until
- * the checks end, which the young-generation collector copies again and again).
- * Its fields are getters on the prototype: read them (`at.position`), don't spread the object.
- */
-class LazyLocated implements Located {
-  private resolved?: Located;
-
-  constructor(
-    private readonly source: SourceFile,
-    private readonly path: Path,
-    private readonly isKey: boolean,
-  ) {}
-
-  private resolve(): Located {
-    return (this.resolved ??= this.isKey ? this.source.keyNow(this.path) : this.source.valueNow(this.path));
+/** Position (1-based line and column, in UTF-16 code units) and excerpt of an offset range. */
+export function locate(file: string, text: string, lineStarts: Int32Array, start: number, end: number): Located {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= start) lo = mid;
+    else hi = mid - 1;
   }
-
-  get position(): SourcePosition {
-    return this.resolve().position;
-  }
-
-  get excerpt(): Excerpt {
-    return this.resolve().excerpt;
-  }
+  const lineStart = lineStarts[lo];
+  const nextStart = lo + 1 < lineStarts.length ? lineStarts[lo + 1] : text.length;
+  // Not a regex: V8 would scan the whole line for `$`, and a minified line can be 1 MiB long.
+  let lineEnd = nextStart;
+  if (text[lineEnd - 1] === "\n") lineEnd--;
+  if (text[lineEnd - 1] === "\r") lineEnd--;
+  const lineText = text.slice(lineStart, Math.max(lineStart, lineEnd));
+  const column = start - lineStart + 1;
+  const length = Math.max(1, Math.min(end, lineStart + lineText.length) - start);
+  return { position: { file, line: lo + 1, column }, excerpt: excerpt(lineText, column, length) };
 }
 
 /** Excerpt lines longer than this are cut to a window around the column. */
@@ -262,11 +238,6 @@ function isLowSurrogate(code: number): boolean {
 
 // C0 controls but tab, DEL, C1 controls, and the bidirectional formatting characters.
 const UNSAFE_IN_EXCERPT = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-
-function keyString(key: unknown): string {
-  if (yamlLib().isScalar(key)) return String(key.value);
-  return String(key);
-}
 
 /** A diagnostic for `problem` at `at`, with the other places involved. */
 export function diagnosticAt(problem: Problem, at: Located, related?: readonly Located[]): Diagnostic {
