@@ -15,8 +15,8 @@
  *   AssumeRole/GetCallerIdentity calls and the S3 backend never leave the machine.
  *
  * The stack is planned with provider 5.100.0 (the mirror's) while users pin 6.25.0: the tier
- * proves what Terraform and the provider accept and plan, for the resources mailgate emits,
- * whose arguments are the same in both.
+ * proves what Terraform and that provider accept and plan; a difference between the two major
+ * versions is beyond it.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
@@ -104,7 +104,7 @@ export function describeWithTerraform(name: string, fn: () => void): void {
       afterAll(async () => {
         openBlocks -= 1;
         if (openBlocks === 0) await releaseShared();
-      });
+      }, 30_000);
       fn();
     });
     return;
@@ -471,10 +471,13 @@ export interface PlanResult {
 
 /**
  * Plans a synthesized stack (`cdk.tf.json`, parsed) with the real CLI and provider: a scratch copy
- * with the provider version set to the mirror's, init (shared), `terraform validate` (throws
- * TerraformError with its output), the optional state, `terraform plan -refresh=false
- * -input=false -lock=false -out=plan.bin`, `terraform show -json plan.bin`. The scratch directory
- * is gone when the promise settles. Concurrent calls take turns.
+ * (the provider version set to the mirror's; every provider entry `skip_metadata_api_check`, and
+ * those without `allowed_account_ids` also `skip_credentials_validation` and
+ * `skip_requesting_account_id`, while those with it ask the stand-in whose credentials these
+ * are; the backend as `options.backend` says), init (shared), `terraform validate`, the optional
+ * state, `terraform plan -refresh=false -input=false -lock=false -out=plan.bin`, `terraform show
+ * -json plan.bin`. A failing command throws TerraformError with its output. The scratch
+ * directory is gone when the promise settles. Concurrent calls take turns.
  */
 export async function planStack(stackJson: unknown, options: PlanOptions = {}): Promise<PlanResult> {
   const s = await shared();
