@@ -4,7 +4,9 @@
  * expected rules come from HubSpot's lists (FACTS.md, copied in __tests__/model/facts.ts) or the
  * config's own lists, aggregated by the helper's independent minimal cover.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { beforeAll, expect, test } from "vitest";
 import { FACTS_IMAP, FACTS_SMTP } from "../model/facts";
 import { PROJECT_ROOT } from "../support/run";
@@ -271,13 +273,16 @@ describeWithTerraform("examples/advanced (prefix lists, a split group, a network
     expect(outbound.length).toBeLessThanOrEqual(19);
   });
 
-  test("mail-nfw: a stateful STRICT_ORDER group of PASS TCP rules with unique sids, every destination x port x block, within capacity", () => {
+  test("mail-nfw: a stateful group of PASS TCP rules with unique sids, every destination x port x block, within capacity, in the rule order asked", () => {
     const { plan } = planned().get("mailgate-eu-west-1")!;
     const [group] = changes(plan, "aws_networkfirewall_rule_group");
     expect(group.after).toMatchObject({ type: "STATEFUL", name: "hubspot-mail-ingress" });
     type Rule = { action: string; header: Record<string, string>[]; rule_option: { keyword: string; settings: string[] }[] };
     const ruleGroup = (group.after.rule_group as { rules_source: { stateful_rule: Rule[] }[]; stateful_rule_options: { rule_order: string }[] }[])[0];
-    expect(ruleGroup.stateful_rule_options[0].rule_order).toBe("STRICT_ORDER");
+    // The order the config names, else one AWS accepts (which one is mailgate's default to choose).
+    const asked = (parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, "examples", "advanced", "firewalls.yaml"), "utf8")) as { firewalls: Record<string, { ruleOrder?: string }> }).firewalls["mail-nfw"].ruleOrder;
+    if (asked) expect(ruleGroup.stateful_rule_options[0].rule_order).toBe(asked);
+    else expect(["DEFAULT_ACTION_ORDER", "STRICT_ORDER"]).toContain(ruleGroup.stateful_rule_options[0].rule_order);
     const rules = ruleGroup.rules_source[0].stateful_rule;
     const sids = rules.map((r) => r.rule_option.find((o) => o.keyword === "sid")?.settings[0]);
     expect(sids.every((sid) => sid !== undefined && /^\d+$/.test(sid))).toBe(true);
