@@ -88,25 +88,16 @@ function findSetup(): TerraformSetup {
 }
 
 let skipNoticePrinted = false;
-let openBlocks = 0;
 
 /**
  * `describe`, when Terraform and the mirror are there. Otherwise: with
  * MAILGATE_REQUIRE_TERRAFORM=1 (CI) one failing test saying what is missing; without it the block
  * is skipped, with one console line per process saying why and how to enable it.
- * The shared init directory is removed after the last such block of the file.
  */
 export function describeWithTerraform(name: string, fn: () => void): void {
   const setup = terraformSetup();
   if (setup.ok) {
-    openBlocks += 1;
-    describe(name, () => {
-      afterAll(async () => {
-        openBlocks -= 1;
-        if (openBlocks === 0) await releaseShared();
-      }, 30_000);
-      fn();
-    });
+    describe(name, fn);
     return;
   }
   if (process.env.MAILGATE_REQUIRE_TERRAFORM === "1") {
@@ -147,6 +138,10 @@ interface Shared {
 let sharedMemo: Promise<Shared> | undefined;
 let sharedRoot: string | undefined;
 
+// The module is evaluated once per test file: this hook, on the file's own suite, stops the
+// provider and removes the shared directory after the file's last test, whichever tests ran.
+// The exit handler is for a process that ends some other way.
+afterAll(() => releaseShared(), 30_000);
 process.once("exit", () => {
   if (sharedRoot) fs.rmSync(sharedRoot, { recursive: true, force: true });
 });
