@@ -16,7 +16,8 @@ export interface RunResult {
 export function runTs(entry: string, args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): RunResult {
   const result = spawnSync(TSX, [path.join(PROJECT_ROOT, entry), ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", ...options.env },
+    // CI=true (as .ci/run sets it) adds CI-only warnings; a test that wants them sets CI itself.
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", CI: "", ...options.env },
     encoding: "utf8",
     timeout: 120_000,
   });
