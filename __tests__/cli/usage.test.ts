@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { PROJECT_ROOT, runTs } from "../support/run";
+import { PROJECT_ROOT } from "../support/run";
 import { cli, cliAsync } from "./helpers";
 
 const VERSION = (JSON.parse(fs.readFileSync(`${PROJECT_ROOT}/package.json`, "utf8")) as { version: string }).version;
@@ -44,10 +46,20 @@ describe("the command line as a new user meets it", () => {
     expect(result.stderr).toContain("hint: did you mean git:HEAD (the config directory as committed at HEAD)?");
   });
 
-  test("GIVEN the CLI run from outside the project THEN it works as inside (no module resolution from the user's directory)", () => {
-    const result = runTs("lib/cli.ts", ["validate", "--config", `${PROJECT_ROOT}/config`, "--out", `${PROJECT_ROOT}/generated`], { cwd: "/" });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
+  test("GIVEN the mailgate bin run from outside the project THEN it works as inside (nothing resolved from the user's directory)", () => {
+    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "bin", "mailgate.js"), "validate", "--config", "config", "--out", "generated"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CI: "" },
+      encoding: "utf8",
+    });
+    expect([result.status, result.stderr, result.stdout]).toEqual([0, "", "config: valid\n"]);
+    const outside = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "bin", "mailgate.js"), "--version"], { cwd: "/", encoding: "utf8" });
+    expect([outside.status, outside.stdout]).toEqual([0, `mailgate ${VERSION}\n`]);
+  });
+
+  test("GIVEN npx mailgate inside the project THEN the bin runs", () => {
+    const result = spawnSync("npx", ["mailgate", "--version"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 60_000 });
+    expect([result.status, result.stdout]).toEqual([0, `mailgate ${VERSION}\n`]);
   });
 });
 

@@ -150,3 +150,52 @@ describe("npm run synth's command line", () => {
     expect(result.stderr).toContain("cfg/firewalls.yaml:1:");
   });
 });
+
+describe("npm run synth against cdktf synth", () => {
+  const CDKTF = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+  const npmSynth = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync("npm", ["run", "--silent", "synth", "--", ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", CI: "", MAILGATE_CONFIG: "", MAILGATE_OUT: "", CDKTF_OUTDIR: "", ...env },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+
+  test("GIVEN the shipped example THEN npm run synth writes exactly the bytes cdktf synth writes, and prints nothing", () => {
+    const work = tempDir();
+    const viaCdktf = spawnSync(CDKTF, ["synth", "--output", path.join(work, "cdktf")], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", CI: "", MAILGATE_OUT: path.join(work, "generated-cdktf") },
+      encoding: "utf8",
+      timeout: 180_000,
+    });
+    expect(viaCdktf.status, viaCdktf.stderr).toBe(0);
+    const viaNpm = npmSynth(["--out", path.join(work, "generated-npm"), "--terraform-out", path.join(work, "npm")]);
+    expect([viaNpm.status, viaNpm.stdout, viaNpm.stderr]).toEqual([0, "", ""]);
+    const ours = readTree(path.join(work, "npm"));
+    expect(Object.keys(ours)).toContain("manifest.json");
+    expect(ours).toEqual(readTree(path.join(work, "cdktf")));
+    expect(readTree(path.join(work, "generated-npm"))).toEqual(readTree(path.join(work, "generated-cdktf")));
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test("GIVEN a file where the artifacts directory should be THEN exit 73 (not cdktf's 1), one line, nothing written", () => {
+    const work = tempDir();
+    fs.writeFileSync(path.join(work, "generated"), "not a directory\n");
+    const result = npmSynth(["--out", path.join(work, "generated"), "--terraform-out", path.join(work, "tf")]);
+    expect(result.status).toBe(73);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(fs.existsSync(path.join(work, "tf"))).toBe(false);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test("GIVEN a config with a warning THEN it is printed once, as a warning", () => {
+    const work = tempDir();
+    const config = writeTree({ "firewalls.yaml": "firewalls:\n  spare:\n    type: aws-security-group\n    region: us-east-1\n    securityGroupId: sg-0a1b2c3d4e5f67890\n" }, path.join(work, "config"));
+    const result = npmSynth(["--config", config, "--out", path.join(work, "generated"), "--terraform-out", path.join(work, "tf")]);
+    expect(result.status).toBe(0);
+    expect(result.stderr.match(/warning UNUSED_FIREWALL/g)).toHaveLength(1);
+    expect(result.stderr).not.toContain("[ERROR]");
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+});
