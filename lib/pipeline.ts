@@ -5,6 +5,7 @@ import { NO_PLACEMENTS, PLACEMENTS_FILE, placementsOf, renderPlacements, type Pl
 import { prefillSettings, renderPrefillJson, renderPrefillMarkdown } from "./artifacts/prefill";
 import type { Artifacts } from "./artifacts/write-atomic";
 import { buildReport, renderReport } from "./audit/report";
+import { renderFirewallArtifacts } from "./firewalls/render";
 import { validateConfig, type ValidateOptions } from "./validate";
 
 export type Prepared =
@@ -42,5 +43,7 @@ export function renderArtifacts(config: Config, policy: FirewallPolicy, placemen
     ["prefill-settings.md", renderPrefillMarkdown(prefill)],
     ...renderReport(buildReport(config, policy, placements)),
     [PLACEMENTS_FILE, renderPlacements(placements)],
+    // Targets outside AWS: firewalls/<target>.nft, .ps1, <target>-<list>.txt.
+    ...renderFirewallArtifacts(policy),
   ]);
 }

@@ -151,6 +151,10 @@ function limitProblem(p: LimitProblem): Problem {
       return messages.splitGroupNameTooLong(p.target.name, p.groupName, p.groups);
     case "split-name-taken":
       return messages.splitGroupNameTaken(p.target.name, p.groupName, p.vpcId, p.target.region, p.otherTarget);
+    case "allowlist-too-large":
+      return messages.allowlistTooLarge(p.target.name, p.file, p.entries, p.allowed);
+    case "nft-family-mismatch":
+      return messages.nftFamilyMismatch(p.target.name, `${p.target.table.family} ${p.target.table.name}`, p.family);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Testing } from "cdktf";
 import { CoverageError } from "../../lib/audit/coverage";
-import { buildReport, csvField, renderReportCsv, renderReportJson, renderReportMarkdown, type FirewallReport } from "../../lib/audit/report";
+import { buildReport, csvField, renderReportCsv, renderReportJson, renderReportMarkdown, rowIdentity, type AwsReportRule, type FirewallReport } from "../../lib/audit/report";
 import { addStacks } from "../../lib/aws/stacks";
 import { Cidr } from "../../lib/model/cidr";
 import type { Config } from "../../lib/model/config";
@@ -57,8 +57,8 @@ describe("audit report", () => {
     const report = buildReport(cfg, buildPolicy(cfg));
     const synthesized = synthesizedRules(cfg);
     expect(report.rules).toHaveLength(synthesized.size);
-    expect(new Set(report.rules.map((r) => r.terraformAddress)).size).toBe(report.rules.length);
-    for (const row of report.rules) {
+    expect(new Set((report.rules as AwsReportRule[]).map((r) => r.terraformAddress)).size).toBe(report.rules.length);
+    for (const row of report.rules as AwsReportRule[]) {
       const tf = synthesized.get(row.terraformAddress);
       expect(tf, row.terraformAddress).toBeDefined();
       expect([tf!.cidr_ipv4 ?? tf!.cidr_ipv6, tf!.from_port, tf!.to_port, tf!.ip_protocol, tf!.region, tf!.stack, tf!.tags.MailgateTarget, tf!.tags.MailgateLists]).toEqual([
@@ -105,7 +105,7 @@ describe("audit report", () => {
       for (const target of report.targets) {
         const rules = report.rules.filter((r) => r.target === target.target && r.direction === "ingress");
         const needed = new Set(target.needs.map((n) => `${n.port} ${n.list}`));
-        for (const rule of rules) for (const list of rule.lists) expect(needed, `${rule.terraformAddress} ${list}`).toContain(`${rule.fromPort} ${list}`);
+        for (const rule of rules) for (const list of rule.lists) expect(needed, `${rowIdentity(rule)} ${list}`).toContain(`${rule.fromPort} ${list}`);
         for (const need of target.needs) expect(rules.some((r) => r.fromPort === need.port && r.lists.includes(need.list)), `${target.target} ${need.port} ${need.list}`).toBe(true);
       }
     }
@@ -223,10 +223,10 @@ describe("audit report", () => {
       const report = buildReport(cfg, buildPolicy(cfg));
       const csv = renderReportCsv(report);
       const lines = csv.trimEnd().split("\n");
-      expect(lines[0]).toBe("target,type,region,stack,protocol,fromPort,toPort,cidr,lists,terraformAddress,direction,securityGroup,prefixList,ruleNumber,destination,sid");
+      expect(lines[0]).toBe("target,type,region,stack,protocol,fromPort,toPort,cidr,lists,terraformAddress,direction,securityGroup,prefixList,ruleNumber,destination,sid,artifact,nftSet,windowsRule");
       expect(lines).toHaveLength(report.rules.length + 1);
-      expect(lines[1]).toBe("a,aws-security-group,ap-southeast-2,mailgate-ap-southeast-2,tcp,587,587,198.51.100.0/25,smtp,aws_vpc_security_group_ingress_rule.a_tcp587_198-51-100-0-25,ingress,hubspot-a,,,,");
-      expect(lines.slice(1).map((l) => l.split(",")[9])).toEqual(report.rules.map((r) => r.terraformAddress));
+      expect(lines[1]).toBe("a,aws-security-group,ap-southeast-2,mailgate-ap-southeast-2,tcp,587,587,198.51.100.0/25,smtp,aws_vpc_security_group_ingress_rule.a_tcp587_198-51-100-0-25,ingress,hubspot-a,,,,,,,");
+      expect(lines.slice(1).map((l) => l.split(",")[9])).toEqual((report.rules as AwsReportRule[]).map((r) => r.terraformAddress));
       expect(lines.find((l) => l.includes(",8443,198.51.100.0/24,"))).toContain(",imap smtp,");
     });
   });

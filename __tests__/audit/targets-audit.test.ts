@@ -7,7 +7,7 @@ import { NetworkfirewallRuleGroup } from "@cdktf/provider-aws/lib/networkfirewal
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { CoverageError, describeCoverage, describeReturnCoverage, EmittedRuleError } from "../../lib/audit/coverage";
 import { diffConfigs } from "../../lib/audit/diff";
-import { buildReport, renderReportCsv, renderReportMarkdown } from "../../lib/audit/report";
+import { buildReport, renderReportCsv, renderReportMarkdown, type AwsReportRule } from "../../lib/audit/report";
 import { verifyEmittedRules } from "../../lib/aws/emitted-rules";
 import { networkAclReturnResourceName } from "../../lib/aws/naming";
 import { addStacks } from "../../lib/aws/stacks";
@@ -43,7 +43,7 @@ describe("the audit report covers every target type", () => {
         for (const [name, r] of Object.entries(tf.resource?.[type] ?? {})) resources.set(`${type}.${name}`, r);
       }
     }
-    const ruleRows = report.rules.filter((r) => r.type !== "aws-network-firewall");
+    const ruleRows = (report.rules as AwsReportRule[]).filter((r) => r.type !== "aws-network-firewall");
     expect(ruleRows.map((r) => r.terraformAddress).sort()).toEqual([...resources.keys()].sort());
     for (const row of ruleRows.filter((r) => r.type === "aws-network-acl")) {
       const tf = resources.get(row.terraformAddress)!;
@@ -53,7 +53,7 @@ describe("the audit report covers every target type", () => {
       rule_group: { rules_source: { stateful_rule: { header: Record<string, string>; rule_option: { settings: string[] }[] }[] } };
     };
     const tfRules = group.rule_group.rules_source.stateful_rule.map((r) => `${r.rule_option[0].settings[0]} ${r.header.destination} ${r.header.destination_port} ${r.header.source}`);
-    const rows = report.rules.filter((r) => r.type === "aws-network-firewall");
+    const rows = (report.rules as AwsReportRule[]).filter((r) => r.type === "aws-network-firewall");
     expect(rows.map((r) => `${r.sid} ${r.destination} ${r.fromPort} ${r.cidr}`).sort()).toEqual([...tfRules].sort());
     expect(new Set(rows.map((r) => r.terraformAddress))).toEqual(new Set(["aws_networkfirewall_rule_group.nfw_rule_group"]));
   });
@@ -120,9 +120,9 @@ describe("the audit report covers every target type", () => {
     expect(md).toContain("| tcp/993 | prefix list `mailgate-hubspot-imap-ipv4` (6 entries, max 10) | IMAP | `aws_vpc_security_group_ingress_rule.pl_tcp993_pl-imap-ipv4` |");
     expect(md).toContain("- return traffic tcp/1024-65535: 272 addresses required, 272 opened, exact (6 rules, minimal)");
     const csv = renderReportCsv(report).split("\n");
-    expect(csv.find((l) => l.startsWith("acl,") && l.includes(",egress,"))).toMatch(/,1024,65535,.*,egress,,,\d+,,$/);
-    expect(csv.find((l) => l.startsWith("nfw,"))).toMatch(/,ingress,,,,10\.0\.1\.25\/32,\d{7}$/);
-    expect(csv.find((l) => l.startsWith("pl,"))).toMatch(/,443,443,,imap smtp,.*,ingress,hubspot-pl,mailgate-hubspot-imap-smtp-ipv4,,,$/);
+    expect(csv.find((l) => l.startsWith("acl,") && l.includes(",egress,"))).toMatch(/,1024,65535,.*,egress,,,\d+,,,,,$/);
+    expect(csv.find((l) => l.startsWith("nfw,"))).toMatch(/,ingress,,,,10\.0\.1\.25\/32,\d{7},,,$/);
+    expect(csv.find((l) => l.startsWith("pl,"))).toMatch(/,443,443,,imap smtp,.*,ingress,hubspot-pl,mailgate-hubspot-imap-smtp-ipv4,,,,,,$/);
   });
 });
 

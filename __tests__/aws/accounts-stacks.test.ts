@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Testing } from "cdktf";
 import { addStacks } from "../../lib/aws/stacks";
-import type { Config, FirewallTarget, TerraformSettings } from "../../lib/model/config";
+import type { AwsFirewallTarget, Config, TerraformSettings } from "../../lib/model/config";
 import { buildPolicy } from "../../lib/policy/firewall-policy";
 import { config, createdGroup, existingGroup, imapDomain } from "../support/configs";
 
@@ -17,7 +17,7 @@ function synth(cfg: Config, terraform?: TerraformSettings): Map<string, StackJso
 }
 
 const role = (account: string) => `arn:aws:iam::${account}:role/mailgate-deploy`;
-const inAccount = (target: FirewallTarget, account: string, roleArn?: string): FirewallTarget => ({ ...target, account, ...(roleArn ? { roleArn } : {}) });
+const inAccount = (target: AwsFirewallTarget, account: string, roleArn?: string): AwsFirewallTarget => ({ ...target, account, ...(roleArn ? { roleArn } : {}) });
 
 describe("one stack per account and region", () => {
   const targets = [

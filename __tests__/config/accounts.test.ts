@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
 import type { DiagnosticCode } from "../../lib/config/diagnostic";
+import type { AwsFirewallTarget } from "../../lib/model/config";
 import { domainUsing, firewall } from "./builders";
 import { load, removeTempDirs, where, yaml } from "./helpers";
 
@@ -52,8 +53,8 @@ describe("accounts and roles: each bad input yields exactly one error, at its po
 
   test("an account without a role pins the account and assumes nothing", () => {
     const { config } = load(sg(['account: "012345678901"']));
-    expect(config?.firewalls[0].account).toBe("012345678901");
-    expect(config?.firewalls[0].roleArn).toBeUndefined();
+    expect((config?.firewalls[0] as AwsFirewallTarget | undefined)?.account).toBe("012345678901");
+    expect((config?.firewalls[0] as AwsFirewallTarget | undefined)?.roleArn).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Cidr } from "../../lib/model/cidr";
-import type { Config, CustomIpRanges, FirewallTarget } from "../../lib/model/config";
+import type { AwsFirewallTarget, Config, CustomIpRanges, FirewallTarget } from "../../lib/model/config";
 import { buildPolicy, type FirewallPolicy, type NetworkAclPolicy, type NetworkFirewallPolicy, type SecurityGroupPolicy } from "../../lib/policy/firewall-policy";
 import { checkLifecycle } from "../../lib/policy/lifecycle";
 import { assignStableNumbers } from "../../lib/policy/numbering";
@@ -115,7 +115,7 @@ describe("successive synths keep what survives where it is", () => {
 
   test("GIVEN a target given an account WHEN validated against its placements THEN the move is refused naming both stacks", () => {
     const first = synthAfter(NO_PLACEMENTS, config([imapDomain("a.example", ["mail"])], [createdGroup("mail", "ca-central-1")]));
-    const moved: FirewallTarget = { ...createdGroup("mail", "ca-central-1"), account: "123456789012" };
+    const moved: AwsFirewallTarget = { ...createdGroup("mail", "ca-central-1"), account: "123456789012" };
     const second = buildPolicy(config([imapDomain("a.example", ["mail"])], [moved]), first.placements);
     expect(checkLifecycle(second, first.placements, [])).toMatchObject([{ kind: "stack-move", from: "mailgate-ca-central-1", to: "mailgate-123456789012-ca-central-1" }]);
     const kept = buildPolicy(config([imapDomain("a.example", ["mail"])], [{ ...moved, stack: "mailgate-ca-central-1" }]), first.placements);

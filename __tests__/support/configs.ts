@@ -21,11 +21,11 @@ export function exchangeDomain(name: string, firewalls: string[], port = 443): D
 /** Security group options: `sources` and `maxRules` as in YAML (absent = AWS defaults). */
 export type GroupOptions = Pick<SecurityGroupTarget, "sources" | "maxRules">;
 
-export function createdGroup(name: string, region = "us-east-1", groupName = `hubspot-${name}`, options: GroupOptions = {}): FirewallTarget {
+export function createdGroup(name: string, region = "us-east-1", groupName = `hubspot-${name}`, options: GroupOptions = {}): SecurityGroupTarget {
   return { name, type: "aws-security-group", region, create: { vpcId: "vpc-0a1b2c3d4e5f67890", groupName }, ...options };
 }
 
-export function existingGroup(name: string, region = "eu-central-1", securityGroupId = "sg-0a1b2c3d4e5f67890", options: GroupOptions = {}): FirewallTarget {
+export function existingGroup(name: string, region = "eu-central-1", securityGroupId = "sg-0a1b2c3d4e5f67890", options: GroupOptions = {}): SecurityGroupTarget {
   return { name, type: "aws-security-group", region, securityGroupId, ...options };
 }
 

@@ -5,7 +5,7 @@ import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "../model/ip-catalog
 import { buildPolicy, type FirewallPolicy } from "../policy/firewall-policy";
 import type { Placements } from "../policy/placements";
 import type { PortCoverage } from "./coverage";
-import { buildReport, mdText, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./report";
+import { buildReport, isAwsReportTarget, mdText, rowIdentity, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./report";
 
 /** One side of a comparison: a validated config and how the user named it. */
 export interface DiffSide {
@@ -77,7 +77,8 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
  * admits is part of the key too.
  */
 function ruleKey(rule: ReportRule): string {
-  return [rule.region, rule.terraformAddress, rule.direction, rule.destination ?? "", rule.fromPort, rule.cidr ?? ""].join(" ");
+  // A rule outside AWS is matched by its file and set or rule name (rowIdentity), as Terraform's by address.
+  return ["region" in rule ? rule.region : "", rowIdentity(rule), rule.direction, rule.destination ?? "", rule.fromPort, rule.cidr ?? ""].join(" ");
 }
 
 function targetDiff(
@@ -105,10 +106,12 @@ function targetDiff(
   const label = GROUP_LABEL[(after ?? before)?.type ?? "aws-security-group"];
   if (groupBefore && groupAfter && groupBefore !== groupAfter) notes.push(`${label}: ${groupBefore} → ${groupAfter}.`);
   else if (groupAfter && !before) notes.push(`${label}: ${groupAfter}.`);
-  if (before && after && before.region !== after.region) {
-    notes.push(`Region: ${before.region} → ${after.region}: the rules move to another stack, so each is destroyed and re-created.`);
+  const awsBefore = before && isAwsReportTarget(before) ? before : undefined;
+  const awsAfter = after && isAwsReportTarget(after) ? after : undefined;
+  if (awsBefore && awsAfter && awsBefore.region !== awsAfter.region) {
+    notes.push(`Region: ${awsBefore.region} → ${awsAfter.region}: the rules move to another stack, so each is destroyed and re-created.`);
   }
-  if (before && after && before.stack !== after.stack) notes.push(`Stack: ${code(before.stack)} → ${code(after.stack)}.`);
+  if (awsBefore && awsAfter && awsBefore.stack !== awsAfter.stack) notes.push(`Stack: ${code(awsBefore.stack)} → ${code(awsAfter.stack)}.`);
   if (before?.type === "aws-security-group" && after?.type === "aws-security-group") {
     for (const group of after.groups.slice(before.groups.length)) {
       notes.push(`New security group ${code(group.group)}: after apply, attach it to the mail servers' network interfaces with the others (output ${code(`${name}_security_group_ids`)}).`);
@@ -122,11 +125,15 @@ function targetDiff(
   const needs = needsChanges(before?.needs ?? [], after?.needs ?? []);
   if (added.length + removed.length + changed.length === 0 && notes.length === 0 && needs.length === 0) return [];
   if (addresses) notes.push(`Addresses HubSpot may connect from: ${addresses}.`);
+  const onPrem = (after ?? before) as ReportTarget;
+  if (!isAwsReportTarget(onPrem)) notes.push(applyNote(onPrem, after === undefined));
 
   totals.added += added.length;
   totals.removed += removed.length;
   totals.changed += changed.length;
-  const region = before && after && before.region !== after.region ? `${before.region} → ${after.region}` : (after ?? before)?.region;
+  const latest = (awsAfter ?? awsBefore);
+  const region =
+    awsBefore && awsAfter && awsBefore.region !== awsAfter.region ? `${awsBefore.region} → ${awsAfter.region}` : (latest?.region ?? (after ?? before)?.type);
   const lines = [`### ${name} (${region})`, ""];
   if (notes.length > 0) lines.push(...notes.map((n) => `- ${n}`), "");
   if (needs.length > 0) lines.push("**Needed by**", "", ...needs.map((n) => `- ${n}`), "");
@@ -214,7 +221,7 @@ function ruleTable(list: readonly ReportRule[]): string[] {
           compareText(a.destination ?? "", b.destination ?? "") ||
           a.fromPort - b.fromPort ||
           compareCidrs(a.cidr, b.cidr) ||
-          compareText(a.terraformAddress, b.terraformAddress),
+          compareText(rowIdentity(a), rowIdentity(b)),
       )
       .map((r) => `| ${portText(r)} | ${cell(diffSource(r))} | ${listText(r.lists)} |`),
   ];
@@ -279,6 +286,26 @@ function groupText(target: ReportTarget): string {
       return `network ACL ${code(target.networkAcl.id)}, rule numbers ${target.networkAcl.ruleNumbers.from}-${target.networkAcl.ruleNumbers.to}`;
     case "aws-network-firewall":
       return `rule group ${code(target.networkFirewall.ruleGroupName)}, capacity ${target.networkFirewall.capacity}`;
+    case "nftables":
+      return `table ${code(target.nftables.table)}, chain ${code(target.nftables.chain)}${target.nftables.destinations ? ` to ${target.nftables.destinations.join(", ")}` : ""}`;
+    case "windows-firewall":
+      return `rule group ${code(target.windowsFirewall.group)}`;
+    case "allowlist":
+      return `${target.allowlist.files.map((f) => code(f.file)).join(", ")} (at most ${target.allowlist.maxEntries} entries each)`;
+  }
+}
+
+/** Nothing applies a file outside AWS by itself: say what to run once the change is merged. */
+function applyNote(target: Exclude<ReportTarget, { region: string }>, removed: boolean): string {
+  const files = target.artifacts.map(code).join(", ");
+  if (removed) return `Not Terraform: remove mailgate's rules from the firewall by hand (the files ${files} are no longer written).`;
+  switch (target.type) {
+    case "nftables":
+      return `Not Terraform: after merge, load ${files} on the host with \`nft -f\` (loading again changes nothing).`;
+    case "windows-firewall":
+      return `Not Terraform: after merge, run ${files} on the server as Administrator (it replaces the rule group).`;
+    case "allowlist":
+      return `Not Terraform: after merge, publish ${files} where the firewall fetches its lists.`;
   }
 }
 
@@ -286,6 +313,9 @@ const GROUP_LABEL: Record<ReportTarget["type"], string> = {
   "aws-security-group": "Security group",
   "aws-network-acl": "Firewall",
   "aws-network-firewall": "Firewall",
+  nftables: "nftables",
+  "windows-firewall": "Windows Firewall",
+  allowlist: "Allowlists",
 };
 
 /** HubSpot form fields, in the order the admin sees them. */

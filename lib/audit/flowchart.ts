@@ -28,7 +28,8 @@ export function renderFlowchart(report: FirewallReport): string[] {
   };
   const edges: string[] = [];
   report.targets.forEach((target, t) => {
-    lines.push(`  subgraph t${t + 1}["${label(`${target.target} (${target.type}, ${target.region})`)}"]`);
+    const where = "region" in target ? `${target.type}, ${target.region}` : target.type;
+    lines.push(`  subgraph t${t + 1}["${label(`${target.target} (${where})`)}"]`);
     const ports = [...new Set(target.needs.map((n) => n.port))];
     for (const port of ports) {
       const id = `t${t + 1}p${port}`;

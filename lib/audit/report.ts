@@ -10,9 +10,20 @@ import {
 } from "../aws/naming";
 import { Cidr } from "../model/cidr";
 import { stackName } from "../model/stack";
-import type { Config, FirewallType } from "../model/config";
+import type { AwsFirewallType, Config, FirewallType, OnPremFirewallType } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
-import { endpointText, needsOf, unique, type FamilyCounts, type FirewallPolicy, type FirewallRule, type TargetPolicy } from "../policy/firewall-policy";
+import {
+  endpointText,
+  isAwsPolicy,
+  needsOf,
+  unique,
+  type AwsTargetPolicy,
+  type FamilyCounts,
+  type FirewallPolicy,
+  type FirewallRule,
+  type TargetPolicy,
+} from "../policy/firewall-policy";
+import { onPremRows, onPremTarget, onPremDetails, onPremRuleTable, type OnPremReportTarget } from "./onprem-report";
 import type { Placements } from "../policy/placements";
 import { prefixListsUsedBy } from "../policy/prefix-lists";
 import {
@@ -43,12 +54,35 @@ export interface ReportCatalog {
  * rules x domains (29 MB at 10,000 domains), and adding a domain changes one line, not every
  * rule of its ports.
  */
-export interface ReportRule {
-  readonly target: string;
-  readonly type: FirewallType;
+export type ReportRule = AwsReportRule | ArtifactReportRule;
+
+/** A rule of an AWS target: a Terraform resource in a stack. */
+export interface AwsReportRule extends ReportRuleBase {
+  readonly type: AwsFirewallType;
   readonly region: string;
   /** The cdktf stack holding the rule (`cdktf plan <stack>`). */
   readonly stack: string;
+  /** Exactly the address in `cdk.tf.json` and `terraform plan`. */
+  readonly terraformAddress: string;
+}
+
+/**
+ * A rule of a target outside AWS: one (port, CIDR) of a file under `firewalls/` (no region, no
+ * stack, no Terraform address). `artifact` and the type's own field say where it is written.
+ */
+export interface ArtifactReportRule extends ReportRuleBase {
+  readonly type: OnPremFirewallType;
+  /** The file holding the rule, relative to the artifacts directory (`firewalls/mail-onprem.nft`). */
+  readonly artifact: string;
+  /** nftables: the named set holding the CIDR (the chain's rule for the port matches it). */
+  readonly nftSet?: string;
+  /** Windows Firewall: the rule's `-DisplayName`. */
+  readonly windowsRule?: string;
+}
+
+interface ReportRuleBase {
+  readonly target: string;
+  readonly type: FirewallType;
   /** `ingress`, or `egress` for a network ACL's return-traffic rules (TCP 1024-65535 back to the sources). */
   readonly direction: "ingress" | "egress";
   readonly protocol: "tcp";
@@ -60,8 +94,6 @@ export interface ReportRule {
    */
   readonly cidr: string | null;
   readonly lists: readonly HubSpotList[];
-  /** Exactly the address in `cdk.tf.json` and `terraform plan`. */
-  readonly terraformAddress: string;
   /** Security groups: the group holding the rule, by name when mailgate creates it, else by id. */
   readonly securityGroup?: string;
   /** Security groups with `sources: prefix-lists`: the list the rule references. */
@@ -91,6 +123,14 @@ export interface ReportNeed {
   readonly hosts: readonly string[];
 }
 
+export interface ReportTargetCommon {
+  readonly target: string;
+  /** Rule rows of this target (for a Network Firewall: stateful rules). */
+  readonly rules: number;
+  /** Sorted by port, then list: a rule on port P serving list L exists for the domains of (P, L). */
+  readonly needs: readonly ReportNeed[];
+}
+
 interface ReportTargetBase {
   readonly target: string;
   readonly type: FirewallType;
@@ -115,7 +155,9 @@ export interface ReportGroup {
   readonly weight: FamilyCounts;
 }
 
-export type ReportTarget =
+export type ReportTarget = AwsReportTarget | OnPremReportTarget;
+
+export type AwsReportTarget =
   | (ReportTargetBase & {
       readonly type: "aws-security-group";
       readonly securityGroup: { readonly create: { readonly vpcId: string; readonly name: string } } | { readonly id: string };
@@ -190,7 +232,7 @@ export const REPORT_FILES = {
 } as const;
 
 /** A row with what sorting and the proof need beside it. */
-interface Row {
+export interface Row {
   readonly row: ReportRule;
   /** Every (port, CIDR) the rule admits, for the proof; empty for egress rows. */
   readonly admits: readonly OpenedRule[];
@@ -248,7 +290,7 @@ function reportStacks(policy: FirewallPolicy, placements: Placements | undefined
   for (const [name, s] of placements?.stacks ?? []) {
     stacks.set(name, { name, region: s.region, ...(s.account ? { account: s.account } : {}), targets: s.targets });
   }
-  for (const p of policy.targets) {
+  for (const p of policy.targets.filter(isAwsPolicy)) {
     const name = stackName(p.target);
     const known = stacks.get(name);
     if (!known || !known.targets.includes(p.target.name)) {
@@ -303,7 +345,9 @@ function sortedUnique(values: string[]): string[] {
   return values;
 }
 
-function rowsOf(p: TargetPolicy): Row[] {
+function rowsOf(policy: TargetPolicy): Row[] {
+  if (!isAwsPolicy(policy)) return onPremRows(policy);
+  const p: AwsTargetPolicy = policy;
   const target = p.target.name;
   const base = {
     target,
@@ -410,8 +454,14 @@ function compareRows(a: Row, b: Row): number {
     compareOptionalCidr(a.sortDestination, b.sortDestination) ||
     a.row.fromPort - b.row.fromPort ||
     compareSource(a.sortSource, b.sortSource) ||
-    compareText(a.row.terraformAddress, b.row.terraformAddress)
+    compareText(rowIdentity(a.row), rowIdentity(b.row))
   );
+}
+
+/** Where a rule is written: its Terraform address, or its file and the rule or set in it. */
+export function rowIdentity(rule: ReportRule): string {
+  if ("terraformAddress" in rule) return rule.terraformAddress;
+  return [rule.artifact, rule.nftSet ?? rule.windowsRule ?? ""].join(" ");
 }
 
 /** CIDRs first (IPv4 before IPv6, by address), then prefix lists (by family and key). */
@@ -428,7 +478,9 @@ function compareOptionalCidr(a: Cidr | undefined, b: Cidr | undefined): number {
   return Cidr.compare(a, b);
 }
 
-function reportTarget(p: TargetPolicy, rules: number, needs: readonly ReportNeed[]): ReportTarget {
+function reportTarget(policy: TargetPolicy, rules: number, needs: readonly ReportNeed[]): ReportTarget {
+  if (!isAwsPolicy(policy)) return onPremTarget(policy, rules, needs);
+  const p: AwsTargetPolicy = policy;
   const base = {
     target: p.target.name,
     region: p.target.region,
@@ -484,9 +536,10 @@ function reportTarget(p: TargetPolicy, rules: number, needs: readonly ReportNeed
 }
 
 function reportPrefixLists(policy: FirewallPolicy): ReportPrefixList[] {
-  const stacks = [...new Set(policy.targets.map((t) => stackName(t.target)))].sort();
+  const aws = policy.targets.filter(isAwsPolicy);
+  const stacks = [...new Set(aws.map((t) => stackName(t.target)))].sort();
   return stacks.flatMap((stack) => {
-    const targets = policy.targets.filter((t) => stackName(t.target) === stack);
+    const targets = aws.filter((t) => stackName(t.target) === stack);
     return prefixListsUsedBy(targets, policy.prefixLists).map((pl) => ({
       stack,
       region: targets[0].target.region,
@@ -526,6 +579,9 @@ const CSV_COLUMNS = [
   "ruleNumber",
   "destination",
   "sid",
+  "artifact",
+  "nftSet",
+  "windowsRule",
 ] as const;
 
 /**
@@ -539,20 +595,23 @@ export function renderReportCsv(report: FirewallReport): string {
     const values: Record<(typeof CSV_COLUMNS)[number], string> = {
       target: r.target,
       type: r.type,
-      region: r.region,
-      stack: r.stack,
+      region: "region" in r ? r.region : "",
+      stack: "stack" in r ? r.stack : "",
       protocol: r.protocol,
       fromPort: String(r.fromPort),
       toPort: String(r.toPort),
       cidr: r.cidr ?? "",
       lists: r.lists.join(" "),
-      terraformAddress: r.terraformAddress,
+      terraformAddress: "terraformAddress" in r ? r.terraformAddress : "",
       direction: r.direction,
       securityGroup: r.securityGroup ?? "",
       prefixList: r.prefixList?.name ?? "",
       ruleNumber: r.ruleNumber === undefined ? "" : String(r.ruleNumber),
       destination: r.destination ?? "",
       sid: r.sid === undefined ? "" : String(r.sid),
+      artifact: "artifact" in r ? r.artifact : "",
+      nftSet: ("nftSet" in r ? r.nftSet : undefined) ?? "",
+      windowsRule: ("windowsRule" in r ? r.windowsRule : undefined) ?? "",
     };
     lines.push(CSV_COLUMNS.map((column) => csvField(values[column])).join(","));
   }
@@ -569,7 +628,7 @@ const NEEDS_CSV_COLUMNS = ["target", "type", "region", "stack", "port", "list", 
 export function renderNeedsCsv(report: FirewallReport): string {
   const lines = [NEEDS_CSV_COLUMNS.join(",")];
   for (const t of report.targets) {
-    const prefix = [t.target, t.type, t.region, t.stack].map(csvField).join(",");
+    const prefix = [t.target, t.type, "region" in t ? t.region : "", "stack" in t ? t.stack : ""].map(csvField).join(",");
     for (const need of t.needs) {
       for (const domain of need.domains) lines.push(`${prefix},${need.port},${need.list},${csvField(domain)}`);
     }
@@ -630,7 +689,14 @@ export function renderReportMarkdown(report: FirewallReport): string {
     const rules = rulesByTarget.get(target.target) ?? [];
     const coverage = coverageByTarget.get(target.target) ?? [];
     const returns = returnsByTarget.get(target.target) ?? [];
-    lines.push(`## ${target.target}`, "", `- Type: ${target.type}`, `- Region: ${target.region} (stack \`${target.stack}\`)`);
+    lines.push(
+      `## ${target.target}`,
+      "",
+      `- Type: ${target.type}`,
+      "region" in target
+        ? `- Region: ${target.region} (stack \`${target.stack}\`)`
+        : `- Written to: ${target.artifacts.map((a) => `\`${a}\``).join(", ")} (not Terraform: see "Firewalls outside AWS" in mailgate's README for how to load it)`,
+    );
     lines.push(...targetDetails(target), "", ...needsTable(target), "", ...ruleTable(target, rules), "", "Coverage proof:", "");
     lines.push(...coverage.map((c) => `- ${describeCoverage(c)}`), ...returns.map((c) => `- ${describeReturnCoverage(c)}`), "");
     const domains = new Set(target.needs.flatMap((n) => n.domains)).size;
@@ -673,6 +739,7 @@ export function renderReportMarkdown(report: FirewallReport): string {
 }
 
 function targetDetails(target: ReportTarget): string[] {
+  if (!isAwsReportTarget(target)) return onPremDetails(target);
   switch (target.type) {
     case "aws-security-group": {
       const sg = target.securityGroup;
@@ -724,7 +791,14 @@ function needsTable(target: ReportTarget): string[] {
   ];
 }
 
-function ruleTable(target: ReportTarget, rules: readonly ReportRule[]): string[] {
+export function isAwsReportTarget(target: ReportTarget): target is AwsReportTarget {
+  return "region" in target;
+}
+
+function ruleTable(target: ReportTarget, allRules: readonly ReportRule[]): string[] {
+  if (!isAwsReportTarget(target)) return onPremRuleTable(target, allRules);
+  // An AWS target's rows are all AWS rules (rowsOf).
+  const rules = allRules as readonly AwsReportRule[];
   const lists = (r: ReportRule) => r.lists.map((l) => LIST_LABEL[l]).join(" + ");
   switch (target.type) {
     case "aws-security-group": {

@@ -63,14 +63,18 @@ export function requiredAccessOf(config: Config): RequiredAccess {
 const requiredByConfig = new WeakMap<Config, RequiredAccess>();
 
 /**
- * Network Firewall targets filter on the destination too: target name -> the mail servers'
+ * Network Firewall targets (and nftables targets with `destinations`) filter on the destination too: target name -> the mail servers'
  * addresses, as configured. Each destination must admit exactly the required addresses of its
  * own address family (an IPv4 server is never reached from an IPv6 source).
  */
 export type RequiredDestinations = ReadonlyMap<string, readonly Cidr[]>;
 
 export function requiredDestinations(config: Config): RequiredDestinations {
-  return new Map(config.firewalls.flatMap((t) => (t.type === "aws-network-firewall" ? [[t.name, t.destinations] as const] : [])));
+  return new Map(
+    config.firewalls.flatMap((t) =>
+      t.type === "aws-network-firewall" || (t.type === "nftables" && t.destinations !== undefined) ? [[t.name, t.destinations ?? []] as const] : [],
+    ),
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import type { TerraformSettings } from "../model/config";
 import { stackName, type StackIdentity } from "../model/stack";
-import type { FirewallPolicy, TargetPolicy } from "../policy/firewall-policy";
+import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy } from "../policy/firewall-policy";
 import type { Placements } from "../policy/placements";
 import { prefixListsUsedBy } from "../policy/prefix-lists";
 import { RegionStack } from "./region-stack";
@@ -25,8 +25,9 @@ export interface AddStacksOptions {
  * agree within a stack (validation checks it), so the first target's role is the stack's.
  */
 export function addStacks(app: Construct, policy: FirewallPolicy, options: AddStacksOptions = {}): RegionStack[] {
-  const byStack = new Map<string, { identity: StackIdentity; targets: TargetPolicy[] }>();
-  for (const targetPolicy of policy.targets) {
+  const byStack = new Map<string, { identity: StackIdentity; targets: AwsTargetPolicy[] }>();
+  // Targets outside AWS (nftables, Windows Firewall, allowlists) are artifacts, never a stack.
+  for (const targetPolicy of policy.targets.filter(isAwsPolicy)) {
     const name = stackName(targetPolicy.target);
     const entry = byStack.get(name) ?? { identity: targetPolicy.target, targets: [] };
     entry.targets.push(targetPolicy);

@@ -3,6 +3,7 @@ import type { FirewallTarget, SecurityGroupSources } from "../model/config";
 import { AWS_REGION_PATTERN, KNOWN_AWS_REGIONS } from "./aws-regions";
 import { checkAwsAccess } from "./check-aws-access";
 import { checkCidrList } from "./check-cidr-list";
+import { checkOnPremFirewall } from "./check-onprem-firewalls";
 import { FileContext, isPlainMap, type PlainMap } from "./context";
 import type { FirewallFact } from "./facts";
 import { messages, type GroupNameProblem, type Problem } from "./messages";
@@ -47,6 +48,10 @@ function checkByType(ctx: FileContext, nameAt: NameAt, target: PlainMap, path: P
       return checkNetworkAcl(ctx, nameAt, target, path, region);
     case "aws-network-firewall":
       return checkNetworkFirewall(ctx, nameAt, target, path, region);
+    case "nftables":
+    case "windows-firewall":
+    case "allowlist":
+      return checkOnPremFirewall(ctx, nameAt, target, path);
     default:
       return nameAt;
   }
@@ -153,7 +158,7 @@ function checkRuleGroupName(ctx: FileContext, text: string, path: Path): string 
  * The mail servers' addresses: any valid CIDR or address (private ones are expected: the servers
  * live in the VPC), but not every address. Canonical, sorted, unique; undefined if any is bad.
  */
-function checkDestinations(ctx: FileContext, list: unknown, path: Path): Cidr[] | undefined {
+export function checkDestinations(ctx: FileContext, list: unknown, path: Path): Cidr[] | undefined {
   const cidrs = checkCidrList(ctx, list, path, (text, listName, at) => {
     const parsed = Cidr.parse(text);
     if (!isCidr(parsed)) {

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "./diagnostic";
+import { isAwsTarget, type AwsFirewallTarget } from "../model/config";
 import { stackName } from "../model/stack";
 import type { DomainFact, FileFacts, FirewallFact, HubspotFact, SettingsKind, TerraformFact } from "./facts";
 import { messages, type Problem } from "./messages";
@@ -106,7 +107,9 @@ function checkTerraformSections(sections: readonly TerraformFact[]): Diagnostic[
  * Derived stack names carry region and account, so only an explicit `stack` can mix them; roles
  * can differ in any stack.
  */
-function checkStackRoles(firewalls: readonly FirewallFact[]): Diagnostic[] {
+function checkStackRoles(allFirewalls: readonly FirewallFact[]): Diagnostic[] {
+  // Targets outside AWS (nftables, Windows, allowlists) have no stack.
+  const firewalls = allFirewalls.filter((f): f is FirewallFact & { target?: AwsFirewallTarget } => !f.target || isAwsTarget(f.target));
   const fields = ["roleArn", "region", "account", "planRoleArn"] as const;
   const values = new Map<string, Set<string>>();
   for (const f of firewalls) {
@@ -117,7 +120,7 @@ function checkStackRoles(firewalls: readonly FirewallFact[]): Diagnostic[] {
   // Only stacks with two identities are put in position order: reading a position builds its
   // file's YAML document (source.ts), which a valid config should never need.
   const mixed = firewalls.filter((f) => f.target && (values.get(stackName(f.target))?.size ?? 0) > 1);
-  const firstInStack = new Map<string, { at: Located; target: NonNullable<FirewallFact["target"]> }>();
+  const firstInStack = new Map<string, { at: Located; target: AwsFirewallTarget }>();
   const diagnostics: Diagnostic[] = [];
   for (const f of mixed.sort((a, b) => comparePositions(a.at.position, b.at.position))) {
     if (!f.target) continue;

@@ -83,6 +83,11 @@ export const DIAGNOSTIC_CODES = [
   "NEW_SECURITY_GROUP",
   "PREFIX_LIST_GROWTH",
   "NO_REMOTE_STATE",
+  // firewalls outside AWS: nftables, Windows Firewall, allowlists (issue 14)
+  "INVALID_NFT_NAME",
+  "NFT_FAMILY_MISMATCH",
+  "INVALID_WINDOWS_GROUP",
+  "ALLOWLIST_TOO_LARGE",
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -776,4 +776,36 @@ export const messages = {
       `Firewall \`${name}\` is not used by any domain, so mailgate makes no rules for it.`,
       "list it under a domain's `firewalls:`, or delete it",
     ),
+
+  // ---- firewalls outside AWS: nftables, Windows Firewall, allowlists (issue 14)
+  invalidNftTable: (text: string) =>
+    error(
+      "INVALID_NFT_NAME",
+      `Invalid nftables table ${quote(text)}: write the family and the name, as \`nft list tables\` shows them.`,
+      "the family is inet, ip or ip6 and the name letters, digits, _ or -, e.g. table: inet filter (your table that holds the input chain)",
+    ),
+  invalidNftChain: (text: string, reason: string) =>
+    error(
+      "INVALID_NFT_NAME",
+      `Invalid nftables chain name ${quote(text)}: ${reason}.`,
+      "use lower-case letters and digits in two or more words joined by _ or -, at most 40 characters, e.g. hubspot_mail (a single word may be one of nft's keywords, which nft refuses as a name)",
+    ),
+  nftFamilyMismatch: (target: string, table: string, family: 4 | 6) =>
+    error(
+      "NFT_FAMILY_MISMATCH",
+      `Firewall \`${target}\` fills table \`${table}\`, which cannot match IPv${family} sources, but the HubSpot lists it needs have IPv${family} entries: HubSpot would be refused from them.`,
+      "use an `inet` table (it matches IPv4 and IPv6), or another firewall for the other family",
+    ),
+  invalidWindowsGroup: (text: string) =>
+    error(
+      "INVALID_WINDOWS_GROUP",
+      `Invalid Windows Firewall rule group ${quote(text)}: 1-100 characters of letters, digits, space, . _ ( ) and -, starting with a letter or digit.`,
+      "leave `group` out for mailgate-<firewall name>",
+    ),
+  allowlistTooLarge: (target: string, file: string, entries: number, allowed: number) =>
+    error(
+      "ALLOWLIST_TOO_LARGE",
+      `Firewall \`${target}\` needs ${entries} entries in ${file}, but \`maxEntries\` allows ${allowed}; the firewall would skip the entries past its limit and refuse HubSpot from them.`,
+      "set `maxEntries` to your firewall's limit (Palo Alto: per model, Objects > External Dynamic Lists > List Capacities; FortiGate before 7.4.4: 131,072 entries or 10 MB per feed), or shorten `hubspot.ipRanges`",
+    ),
 };

@@ -119,8 +119,43 @@ const awsNetworkFirewall = z.strictObject({
     .meta({ description: "Rule group capacity, fixed at creation (changing it replaces the group). @default computed" }),
 });
 
+/** A Linux host's nftables: mailgate writes <artifacts>/firewalls/<name>.nft for `nft -f`. */
+const nftables = z.strictObject({
+  type: z.literal("nftables"),
+  table: z
+    .string()
+    .optional()
+    .meta({ description: 'Your table that holds the input chain, "<family> <name>" (family inet, ip or ip6). @default "inet filter"' }),
+  chain: z
+    .string()
+    .optional()
+    .meta({ description: "The regular chain mailgate owns and fills (its sets are named after it); your input chain jumps to it. @default hubspot_mail" }),
+  destinations: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .meta({ description: "The mail servers' own addresses (ip daddr); omitted: any address of the host" }),
+});
+
+/** A Windows server's firewall: mailgate writes <artifacts>/firewalls/<name>.ps1. */
+const windowsFirewall = z.strictObject({
+  type: z.literal("windows-firewall"),
+  group: z.string().optional().meta({ description: "The rule group the script replaces on every run (-Group). @default mailgate-<firewall name>" }),
+});
+
+/** Address lists for firewalls that fetch them (Palo Alto EDL, FortiGate threat feeds): <artifacts>/firewalls/<name>-<list>.txt. */
+const allowlist = z.strictObject({
+  type: z.literal("allowlist"),
+  maxEntries: z
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .meta({ description: "Entries one list may have: your firewall's limit. @default 50000" }),
+});
+
 /** One member per firewall kind; a new kind is a new member. */
-const firewallTarget = z.discriminatedUnion("type", [awsSecurityGroup, awsNetworkAcl, awsNetworkFirewall]);
+const firewallTarget = z.discriminatedUnion("type", [awsSecurityGroup, awsNetworkAcl, awsNetworkFirewall, nftables, windowsFirewall, allowlist]);
 
 /** The values `type` may take, for messages. */
 export const FIREWALL_TYPES: readonly string[] = firewallTarget.options.map((o) => o.shape.type.value);

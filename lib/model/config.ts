@@ -75,9 +75,20 @@ export type DomainSettings = ImapDomain | ExchangeDomain;
 /** Where a target is defined in the YAML (its key under `firewalls:`), with the caret excerpt. */
 export type TargetPosition = SourcePosition & { readonly excerpt?: Diagnostic["excerpt"] };
 
-interface FirewallBase {
-  /** The key under `firewalls:`; safe alphabet, used in Terraform names. */
+/** What every target has, wherever its rules go. */
+interface TargetBase {
+  /** The key under `firewalls:`; safe alphabet, used in Terraform names and artifact file names. */
   readonly name: string;
+  /**
+   * Where the target is defined, so problems found only after the policy has counted the rules
+   * (quotas, rule numbers, capacity) can be reported there. Set by the loader; absent in configs
+   * built in code. Never reaches any output.
+   */
+  readonly position?: TargetPosition;
+}
+
+/** An AWS target: its rules go into a Terraform stack of its account and region. */
+interface FirewallBase extends TargetBase {
   readonly region: string;
   /**
    * The AWS account (12 digits) the target lives in: the stack is then `mailgate-<account>-<region>`
@@ -98,12 +109,6 @@ interface FirewallBase {
    * @default `mailgate-<region>` or `mailgate-<account>-<region>` (lib/model/stack.ts)
    */
   readonly stack?: string;
-  /**
-   * Where the target is defined, so problems found only after the policy has counted the rules
-   * (quotas, rule numbers, capacity) can be reported there. Set by the loader; absent in configs
-   * built in code. Never reaches any output.
-   */
-  readonly position?: TargetPosition;
 }
 
 /** How security group rules name HubSpot's sources. */
@@ -156,6 +161,58 @@ export type NetworkFirewallTarget = FirewallBase & {
   readonly capacity?: number;
 };
 
-export type FirewallTarget = SecurityGroupTarget | NetworkAclTarget | NetworkFirewallTarget;
+/** The nftables families a table mailgate fills may have (`netdev`, `arp`, `bridge` have no `input` hook for a mail server's TCP). */
+export type NftablesFamily = "inet" | "ip" | "ip6";
+
+/**
+ * A Linux host's nftables ruleset: mailgate writes `<artifacts>/firewalls/<name>.nft`, which fills
+ * a regular chain of the user's table that their input chain jumps to. No region, no stack.
+ */
+export type NftablesTarget = TargetBase & {
+  readonly type: "nftables";
+  /** @default { family: "inet", name: "filter" } (the user's existing table) */
+  readonly table: { readonly family: NftablesFamily; readonly name: string };
+  /** The regular chain mailgate owns in that table; its sets are named after it. @default "hubspot_mail" */
+  readonly chain: string;
+  /** The mail servers' own addresses (`ip daddr`); absent: any address of the host. Canonical, sorted, unique. */
+  readonly destinations?: readonly Cidr[];
+};
+
+/** A Windows server's own firewall: mailgate writes `<artifacts>/firewalls/<name>.ps1`. */
+export type WindowsFirewallTarget = TargetBase & {
+  readonly type: "windows-firewall";
+  /** The rule group the script replaces on every run. @default `mailgate-<name>` */
+  readonly group: string;
+};
+
+/**
+ * A perimeter firewall that reads address lists (Palo Alto External Dynamic Lists, FortiGate
+ * external threat feeds): mailgate writes `<artifacts>/firewalls/<name>-<list>.txt`.
+ */
+export type AllowlistTarget = TargetBase & {
+  readonly type: "allowlist";
+  /**
+   * Entries one list may have (the firewall's limit).
+   * @default 50000 (lib/policy/onprem.ts)
+   */
+  readonly maxEntries?: number;
+};
+
+/** Targets whose rules are Terraform resources in a stack of an AWS account and region. */
+export type AwsFirewallTarget = SecurityGroupTarget | NetworkAclTarget | NetworkFirewallTarget;
+
+/** Targets whose rules are files under `<artifacts>/firewalls/` that someone loads on the firewall: no region, no stack. */
+export type OnPremFirewallTarget = NftablesTarget | WindowsFirewallTarget | AllowlistTarget;
+
+export type FirewallTarget = AwsFirewallTarget | OnPremFirewallTarget;
 
 export type FirewallType = FirewallTarget["type"];
+export type AwsFirewallType = AwsFirewallTarget["type"];
+export type OnPremFirewallType = OnPremFirewallTarget["type"];
+
+export const ON_PREM_FIREWALL_TYPES: readonly OnPremFirewallType[] = ["nftables", "windows-firewall", "allowlist"];
+
+/** Whether a target lives in AWS (and so in a Terraform stack); the others write artifacts. */
+export function isAwsTarget(target: FirewallTarget): target is AwsFirewallTarget {
+  return !(ON_PREM_FIREWALL_TYPES as readonly string[]).includes(target.type);
+}

@@ -12,6 +12,7 @@ import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalo
 import { minimalCover } from "./aggregate";
 import { planNetworkAcl } from "./network-acl";
 import { planNetworkFirewall } from "./network-firewall";
+import { planOnPrem, type OnPremPolicy } from "./onprem";
 import { NO_PLACEMENTS, type Placements } from "./placements";
 import type { PrefixListPlan } from "./prefix-lists";
 import { planSecurityGroup, PrefixListRegistry } from "./security-group";
@@ -135,7 +136,16 @@ export interface NetworkFirewallPolicy extends TargetPolicyBase {
   readonly statefulRules: readonly StatefulRulePlan[];
 }
 
-export type TargetPolicy = SecurityGroupPolicy | NetworkAclPolicy | NetworkFirewallPolicy;
+/** Policies of targets in AWS: their rules become Terraform resources in the target's stack. */
+export type AwsTargetPolicy = SecurityGroupPolicy | NetworkAclPolicy | NetworkFirewallPolicy;
+
+/** Targets outside AWS (nftables, Windows Firewall, allowlists) write artifacts instead (lib/policy/onprem.ts). */
+export type TargetPolicy = AwsTargetPolicy | OnPremPolicy;
+
+/** Whether a policy's target is in AWS (so in a stack); the others write files under `firewalls/`. */
+export function isAwsPolicy(policy: TargetPolicy): policy is AwsTargetPolicy {
+  return policy.type === "aws-security-group" || policy.type === "aws-network-acl" || policy.type === "aws-network-firewall";
+}
 
 export interface FirewallPolicy {
   readonly catalog: IpCatalog;
@@ -201,6 +211,10 @@ export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS
           return planNetworkAcl(target, rules, placed);
         case "aws-network-firewall":
           return planNetworkFirewall(target, rules, placed);
+        case "nftables":
+        case "windows-firewall":
+        case "allowlist":
+          return planOnPrem(target, rules);
       }
     });
   return { catalog, targets, prefixLists: prefixLists.all() };

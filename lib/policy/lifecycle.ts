@@ -1,6 +1,6 @@
 import type { FirewallTarget, SecurityGroupTarget } from "../model/config";
 import { stackName } from "../model/stack";
-import type { FirewallPolicy } from "./firewall-policy";
+import { isAwsPolicy, type FirewallPolicy } from "./firewall-policy";
 import { ingressKey, type Placements } from "./placements";
 import type { PrefixListPlan } from "./prefix-lists";
 
@@ -41,6 +41,9 @@ export type LifecycleProblem =
 export function checkLifecycle(policy: FirewallPolicy, previous: Placements, emptyStacks: readonly string[]): LifecycleProblem[] {
   const problems: LifecycleProblem[] = [];
   for (const p of policy.targets) {
+    // Placements remember AWS stacks only; a target that became an on-premises one leaves its
+    // stack emptied (EMPTY_STACK below), which is what happens when it is removed.
+    if (!isAwsPolicy(p)) continue;
     const target = p.target;
     const stack = stackName(target);
     const placed = previous.targets.get(target.name);

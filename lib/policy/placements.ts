@@ -1,5 +1,5 @@
 import { stackIdentity, stackName, type StackIdentity } from "../model/stack";
-import type { FirewallPolicy, IngressRule, TargetPolicy } from "./firewall-policy";
+import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy, type IngressRule } from "./firewall-policy";
 
 /**
  * What earlier synths placed where, so the next one can keep it there. AWS identifies a security
@@ -58,6 +58,8 @@ export function placementsOf(policy: FirewallPolicy, previous: Placements): Plac
   const targets = new Map<string, TargetPlacement>();
   const stacks = new Map<string, { identity: StackIdentity; targets: string[] }>();
   for (const p of policy.targets) {
+    // Targets outside AWS have no stack and nothing to keep in place: their files are rewritten whole.
+    if (!isAwsPolicy(p)) continue;
     const stack = stackName(p.target);
     targets.set(p.target.name, placementOfTarget(p, stack));
     const entry = stacks.get(stack) ?? { identity: stackIdentity(p.target), targets: [] };
@@ -75,7 +77,7 @@ export function placementsOf(policy: FirewallPolicy, previous: Placements): Plac
   };
 }
 
-function placementOfTarget(p: TargetPolicy, stack: string): TargetPlacement {
+function placementOfTarget(p: AwsTargetPolicy, stack: string): TargetPlacement {
   switch (p.type) {
     case "aws-security-group":
       return p.target.create ? { stack, groups: p.groups.map((g) => g.ingress.map(ingressKey)) } : { stack };

@@ -1,4 +1,6 @@
 import type { IpFamily } from "../model/cidr";
+import type { AllowlistTarget, NftablesTarget } from "../model/config";
+import { nftFamilies } from "./onprem";
 import type { NetworkAclTarget, NetworkFirewallTarget, SecurityGroupTarget } from "../model/config";
 import type { FamilyCounts, FirewallPolicy, IngressRule } from "./firewall-policy";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan } from "./prefix-lists";
@@ -151,6 +153,8 @@ export type LimitProblem =
       readonly given: boolean;
     }
   | { readonly kind: "prefix-list-too-large"; readonly target: SecurityGroupTarget; readonly prefixList: PrefixListPlan }
+  | { readonly kind: "allowlist-too-large"; readonly target: AllowlistTarget; readonly file: string; readonly entries: number; readonly allowed: number }
+  | { readonly kind: "nft-family-mismatch"; readonly target: NftablesTarget; readonly family: IpFamily }
   | { readonly kind: "split-name-too-long"; readonly target: SecurityGroupTarget; readonly groupName: string; readonly groups: number }
   | {
       readonly kind: "split-name-taken";
@@ -247,6 +251,21 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
         if (p.statefulRules.length > p.capacity) {
           problems.push({ kind: "capacity", target: p.target, rules: p.statefulRules.length, capacity: p.capacity, given: p.capacityGiven });
         }
+        break;
+      case "allowlist":
+        for (const f of p.files) {
+          if (f.entries.length > p.maxEntries) problems.push({ kind: "allowlist-too-large", target: p.target, file: f.file, entries: f.entries.length, allowed: p.maxEntries });
+        }
+        break;
+      case "nftables": {
+        // An `ip` table cannot match IPv6 sources (nor `ip6` IPv4 ones): the plan leaves such rules out.
+        const matched = nftFamilies(p.target);
+        for (const family of FAMILIES) {
+          if (!matched.includes(family) && p.rules.some((r) => r.cidr.family === family)) problems.push({ kind: "nft-family-mismatch", target: p.target, family });
+        }
+        break;
+      }
+      case "windows-firewall":
         break;
     }
   }

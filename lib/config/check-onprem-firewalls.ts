@@ -1,0 +1,81 @@
+import type { FirewallTarget, NftablesFamily } from "../model/config";
+import { checkDestinations } from "./check-firewalls";
+import type { FileContext, PlainMap } from "./context";
+import type { FirewallFact } from "./facts";
+import { messages } from "./messages";
+import type { Path } from "./source";
+
+/**
+ * Targets outside AWS (nftables, Windows Firewall, allowlists): no region, account or stack.
+ * Their names end up in files someone loads on a firewall, so each is held to the alphabet of the
+ * file it lands in. Bounds on numbers are schema rules; a target is built only when every field is valid.
+ */
+export function checkOnPremFirewall(ctx: FileContext, { name, at }: Pick<FirewallFact, "name" | "at">, target: PlainMap, path: Path): FirewallFact {
+  switch (target.type) {
+    case "nftables": {
+      const table = target.table === undefined ? DEFAULT_TABLE : typeof target.table === "string" ? checkTable(ctx, target.table, [...path, "table"]) : undefined;
+      const chain = target.chain === undefined ? DEFAULT_CHAIN : typeof target.chain === "string" ? checkChain(ctx, target.chain, [...path, "chain"]) : undefined;
+      const destinations = target.destinations === undefined ? undefined : checkDestinations(ctx, target.destinations, [...path, "destinations"]);
+      if (table === undefined || chain === undefined || (target.destinations !== undefined && destinations === undefined)) return { name, at };
+      return {
+        name,
+        at,
+        target: { type: "nftables", name, table, chain, ...(destinations !== undefined ? { destinations } : {}) } satisfies FirewallTarget,
+      };
+    }
+    case "windows-firewall": {
+      const group = target.group === undefined ? `mailgate-${name}` : typeof target.group === "string" ? checkGroup(ctx, target.group, [...path, "group"]) : undefined;
+      if (group === undefined) return { name, at };
+      return { name, at, target: { type: "windows-firewall", name, group } satisfies FirewallTarget };
+    }
+    case "allowlist": {
+      const maxEntries = target.maxEntries;
+      if (maxEntries !== undefined && (!Number.isInteger(maxEntries) || (maxEntries as number) < 1 || (maxEntries as number) > 1_000_000)) return { name, at };
+      return { name, at, target: { type: "allowlist", name, ...(maxEntries !== undefined ? { maxEntries: maxEntries as number } : {}) } satisfies FirewallTarget };
+    }
+    default:
+      return { name, at };
+  }
+}
+
+const DEFAULT_TABLE = { family: "inet", name: "filter" } as const;
+const DEFAULT_CHAIN = "hubspot_mail";
+
+/** `inet filter`: nft's own table names (letters, digits, `_`, `-`); the table must already exist to hold the user's input chain. */
+const TABLE = /^(inet|ip|ip6) ([A-Za-z_][A-Za-z0-9_-]{0,63})$/;
+
+/**
+ * Two or more words joined by `_` or `-`: a single word may be a keyword (`accept`, `counter`,
+ * `meta`), which nft 1.0.6 refuses as a chain name and cannot quote. The two keywords that have
+ * the form themselves are refused by name. At most 40 characters, so `<chain>_imap_smtp_v4` stays short.
+ */
+const CHAIN = /^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$/;
+const CHAIN_KEYWORDS = new Set(["auto-merge", "gc-interval"]);
+const MAX_CHAIN_LENGTH = 40;
+
+function checkTable(ctx: FileContext, text: string, path: Path): { family: NftablesFamily; name: string } | undefined {
+  const match = TABLE.exec(text);
+  if (!match) return ctx.report(messages.invalidNftTable(text), ctx.value(path));
+  return { family: match[1] as NftablesFamily, name: match[2] };
+}
+
+function checkChain(ctx: FileContext, text: string, path: Path): string | undefined {
+  const reason =
+    text.length > MAX_CHAIN_LENGTH
+      ? `it is ${text.length} characters long; the limit is ${MAX_CHAIN_LENGTH}`
+      : CHAIN_KEYWORDS.has(text)
+        ? "it is one of nft's keywords"
+        : !CHAIN.test(text)
+          ? "it is not lower-case words joined by _ or -"
+          : undefined;
+  if (reason) return ctx.report(messages.invalidNftChain(text, reason), ctx.value(path));
+  return text;
+}
+
+/** Lands in PowerShell single-quoted strings and rule names: no quotes, no backticks, no `$`. */
+const GROUP = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,99}$/;
+
+function checkGroup(ctx: FileContext, text: string, path: Path): string | undefined {
+  if (!GROUP.test(text) || text.endsWith(" ")) return ctx.report(messages.invalidWindowsGroup(text), ctx.value(path));
+  return text;
+}
