@@ -157,7 +157,7 @@ export function verifyEmittedRules(scope: IConstruct, config: Config): PortCover
   verifyRuleGroups(inv, targets, opened, problems);
 
   if (problems.length > 0) throw new EmittedRuleError(problems);
-  // Only AWS targets have resources here; the others' files are proven in lib/firewalls/verify.ts.
+  // Only AWS targets have resources here; the others write files, proven on the plan by the audit report.
   const aws = new Set(config.firewalls.filter(isAwsTarget).map((t) => t.name));
   const required = new Map([...requiredAccessOf(config)].filter(([target]) => aws.has(target)));
   const proof = proveCoverage(opened, required, requiredDestinations(config));
