@@ -131,6 +131,9 @@ describe("readYaml on generated YAML", () => {
           expect("value" in more, text).toBe(false);
           return;
         }
+        // Rendered as a mapping but read otherwise (a multi-line plain key can read as one
+        // scalar, the rest a comment): then what follows is no sibling key.
+        if (alone.value === null || typeof alone.value !== "object" || Array.isArray(alone.value)) return;
         expect(more.diagnostics, text + extra).toEqual([]);
         const before = alone.value as Record<string, unknown>;
         const after = more.value as Record<string, unknown>;

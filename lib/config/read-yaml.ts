@@ -138,7 +138,7 @@ export function readYamlIndexed(text: string, file: string): IndexedYamlReading 
     const alias = inspected.firstAlias ?? 0;
     return refused([at(messages.tooManyAliases(String((e as Error).message)), alias)]);
   }
-  return { value: value === undefined ? null : value, diagnostics: [], positions: buildPositionIndex(doc), lineStarts, omitted: { errors: 0, warnings: 0 } };
+  return { value: value === undefined ? null : value, diagnostics: [], positions: inspected.positions, lineStarts, omitted: { errors: 0, warnings: 0 } };
 }
 
 /**
@@ -347,15 +347,25 @@ function lineOf(lineStarts: Int32Array, offset: number): number {
 
 class Stop extends Error {}
 
+interface Inspection {
+  readonly problems: OffsetProblem[];
+  readonly omitted: number;
+  /** Where each node is: built by the same walk, used when there are no problems. */
+  readonly positions: PositionIndex;
+  /** Offset of the first alias, where yaml's own alias check is reported. */
+  readonly firstAlias?: number;
+}
+
 /**
- * Checks on the composed document before it becomes plain values: keys that are collections
- * (`toJS` would make them text nobody wrote), duplicate keys (by the key's string form, which is
- * what `toJS` would silently collapse: `1` and `"1"` too), aliases without an anchor, aliases
- * inside their own anchor (a value that never ends), nesting and size after alias expansion.
- * Each node's expanded size and height is computed once, so this is linear in the file even for
- * a "billion laughs" bomb; the walk stops at the first limit it meets.
+ * One walk over the composed document, before it becomes plain values: the position index,
+ * and the checks `toJS` would otherwise pass over silently. Keys that are collections (`toJS`
+ * would make them text nobody wrote) or empty; duplicate keys, by the key's string form (what
+ * `toJS` would collapse: `1` and `"1"` too); nesting deeper than the limit. Then, only if the
+ * file has aliases: aliases without an anchor, aliases inside their own anchor (a value that
+ * never ends), nesting and size after alias expansion, each node's expanded size and height
+ * computed once, so this stays linear even for a "billion laughs" bomb.
  */
-function inspect(doc: Document.Parsed): { problems: OffsetProblem[]; omitted: number; firstAlias?: number } {
+function inspect(doc: Document.Parsed): Inspection {
   const problems: OffsetProblem[] = [];
   let omitted = 0;
   const report = (problem: Problem, node: unknown): void => {
@@ -367,60 +377,94 @@ function inspect(doc: Document.Parsed): { problems: OffsetProblem[]; omitted: nu
     problems.push({ problem, start, end });
   };
 
+  const nodes: number[] = [];
+  const edges: number[] = [];
+  const keys: string[] = [];
   // Anchors in document order: an alias means the last node with its name before it.
-  const anchors = new Map<string, Node>();
+  const anchorIndex = new Map<string, number>();
+  const anchorNode = new Map<string, Node>();
   const targets = new Map<Node, Node | undefined>();
-  const maps: Node[] = [];
   let literal = 0;
   let tooDeep: unknown;
   // Recursion is safe: the parser's stack was bounded while the tokens were read.
-  const collect = (node: unknown, level: number): void => {
-    if (node === null || node === undefined) return;
+  const add = (node: unknown, level: number): number => {
+    if (node === null || node === undefined) return -1;
     literal++;
     if (level > YAML_LIMITS.maxDepth) tooDeep ??= node;
+    const index = nodes.length / NODE_FIELDS;
+    const range = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
     if (isAlias(node)) {
-      targets.set(node, anchors.get(node.source));
-      return;
+      targets.set(node, anchorNode.get(node.source));
+      nodes.push(range[0], range[1], NodeKind.alias, anchorIndex.get(node.source) ?? -1, 0);
+      return index;
     }
-    const n = node as Node;
-    if (n.anchor) anchors.set(n.anchor, n);
-    if (isMap(node)) maps.push(node);
-    if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) {
-        if (isPair(item)) {
-          collect(item.key, level + 1);
-          collect(item.value, level + 1);
-        } else collect(item, level + 1);
+    const anchor = (node as Node).anchor;
+    if (anchor) {
+      anchorIndex.set(anchor, index);
+      anchorNode.set(anchor, node as Node);
+    }
+    if (!isMap(node) && !isSeq(node)) {
+      nodes.push(range[0], range[1], NodeKind.scalar, 0, 0);
+      return index;
+    }
+    const kind = isMap(node) ? (node.flow ? NodeKind.flowMap : NodeKind.blockMap) : node.flow ? NodeKind.flowSeq : NodeKind.blockSeq;
+    const first = edges.length / EDGE_FIELDS;
+    const items = node.items as unknown[];
+    nodes.push(range[0], range[1], kind, first, items.length);
+    for (let i = 0; i < items.length; i++) {
+      edges.push(-1, -1, -1);
+      keys.push("");
+    }
+    let seen: Set<string> | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const at = (first + i) * EDGE_FIELDS;
+      if (!isPair(item)) {
+        edges[at + 2] = add(item, level + 1);
+        continue;
       }
+      const key = item.key as Node | null;
+      if (key?.range) {
+        edges[at] = key.range[0];
+        edges[at + 1] = key.range[1];
+      }
+      add(key, level + 1);
+      if (key?.anchor) anchorNode.set(key.anchor, key);
+      const resolved = isAlias(key) ? anchorNode.get(key.source) : key;
+      // An alias without an anchor is reported with the other alias problems.
+      if (!isAlias(key) || resolved) {
+        if (resolved === null || (isScalar(resolved) && resolved.value === null)) {
+          // `toJS` would name it "" (and `~` and `""` would be one key): nothing anyone wrote.
+          report(messages.yamlEmptyKey(), key ?? item.value ?? node);
+        } else if (!isScalar(resolved)) {
+          report(messages.yamlCollectionKey(), key);
+        } else {
+          const name = keyString(resolved);
+          keys[first + i] = name;
+          // Small mappings are compared key by key; a Set only where that would be slow.
+          if (items.length <= 8) {
+            for (let k = first; k < first + i; k++) if (keys[k] === name) report(messages.duplicateKey(shorten(name)), key);
+          } else {
+            seen ??= new Set();
+            if (seen.has(name)) report(messages.duplicateKey(shorten(name)), key);
+            seen.add(name);
+          }
+        }
+      }
+      edges[at + 2] = add(item.value, level + 1);
     }
+    return index;
   };
-  collect(doc.contents, 1);
+  add(doc.contents, 1);
+  const positions: PositionIndex = { nodes: Int32Array.from(nodes), edges: Int32Array.from(edges), keys };
   if (tooDeep !== undefined) {
+    problems.length = 0;
+    omitted = 0;
     report(messages.yamlTooDeep(YAML_LIMITS.maxDepth), tooDeep);
-    return { problems, omitted };
+    return { problems, omitted, positions };
   }
-
-  // Keys: a scalar (or an alias of one), each once per mapping, in linear time.
-  for (const map of maps) {
-    if (!isMap(map)) continue;
-    const seen = new Set<string>();
-    for (const pair of map.items) {
-      const key = isAlias(pair.key) ? targets.get(pair.key) : pair.key;
-      if (key === undefined) continue; // an unresolved alias, reported below
-      if (key === null || (isScalar(key) && key.value === null)) {
-        // `toJS` would name it "" (and `~` and `""` would be one key): nothing anyone wrote.
-        report(messages.yamlEmptyKey(), pair.key ?? pair.value ?? map);
-        continue;
-      }
-      if (!isScalar(key)) {
-        report(messages.yamlCollectionKey(), pair.key);
-        continue;
-      }
-      const name = keyString(key);
-      if (seen.has(name)) report(messages.duplicateKey(shorten(name)), pair.key);
-      seen.add(name);
-    }
-  }
+  // Without aliases the value is what is written, already counted and measured above.
+  if (targets.size === 0) return { problems, omitted, positions };
 
   // Aliases: expanded size and height, memoised per node; `undefined` while in progress.
   const measured = new Map<unknown, { size: number; height: number } | undefined>();
@@ -450,24 +494,22 @@ function inspect(doc: Document.Parsed): { problems: OffsetProblem[]; omitted: nu
     measured.set(node, undefined);
     let size = 1;
     let height = 1;
-    const add = (child: unknown): void => {
-      if (child === null || child === undefined) return;
-      const m = measure(child, level + 1, via);
+    const child = (next: unknown): void => {
+      if (next === null || next === undefined) return;
+      const m = measure(next, level + 1, via);
       size = Math.min(size + m.size, Number.MAX_SAFE_INTEGER);
       height = Math.max(height, m.height + 1);
     };
     for (const item of node.items) {
       if (isPair(item)) {
-        add(item.key);
-        add(item.value);
-      } else add(item);
+        child(item.key);
+        child(item.value);
+      } else child(item);
     }
     const result = { size, height };
     measured.set(node, result);
     return result;
   };
-  // Without aliases the value is what is written, already counted and measured above.
-  if (targets.size === 0) return { problems, omitted };
   try {
     const root = measure(doc.contents, 1, undefined);
     // Many aliases, each small: the sum is what toJS would build and every later check walk.
@@ -475,7 +517,7 @@ function inspect(doc: Document.Parsed): { problems: OffsetProblem[]; omitted: nu
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  return { problems, omitted, ...(firstAlias ? { firstAlias: rangeOf(firstAlias)[0] } : {}) };
+  return { problems, omitted, positions, ...(firstAlias ? { firstAlias: rangeOf(firstAlias)[0] } : {}) };
 }
 
 /** A mapping key as `toJS` names it in the plain object. */
@@ -495,61 +537,3 @@ function shorten(text: string): string {
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
-/**
- * Where each node of the document is, as plain numbers (source.ts reads them). Built from the
- * same nodes `toJS` made the value from, in document order, so an alias points at the last
- * node before it with its anchor, as in `toJS`. `inspect` has bounded the nesting, so the
- * recursion is shallow.
- */
-function buildPositionIndex(doc: Document.Parsed): PositionIndex {
-  const nodes: number[] = [];
-  const edges: number[] = [];
-  const keys: string[] = [];
-  const anchorIndex = new Map<string, number>();
-  const anchorNode = new Map<string, Node>();
-  const add = (node: unknown): number => {
-    if (node === null || node === undefined) return -1;
-    const index = nodes.length / NODE_FIELDS;
-    const range = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
-    if (isAlias(node)) {
-      nodes.push(range[0], range[1], NodeKind.alias, anchorIndex.get(node.source) ?? -1, 0);
-      return index;
-    }
-    const anchor = (node as Node).anchor;
-    if (anchor) {
-      anchorIndex.set(anchor, index);
-      anchorNode.set(anchor, node as Node);
-    }
-    if (!isMap(node) && !isSeq(node)) {
-      nodes.push(range[0], range[1], NodeKind.scalar, 0, 0);
-      return index;
-    }
-    const kind = isMap(node) ? (node.flow ? NodeKind.flowMap : NodeKind.blockMap) : node.flow ? NodeKind.flowSeq : NodeKind.blockSeq;
-    const first = edges.length / EDGE_FIELDS;
-    const items = node.items as unknown[];
-    nodes.push(range[0], range[1], kind, first, items.length);
-    for (let i = 0; i < items.length; i++) {
-      edges.push(-1, -1, -1);
-      keys.push("");
-    }
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      const at = (first + i) * EDGE_FIELDS;
-      if (isPair(item)) {
-        const key = item.key as Node | null;
-        if (key?.range) {
-          edges[at] = key.range[0];
-          edges[at + 1] = key.range[1];
-        }
-        if (key?.anchor) anchorNode.set(key.anchor, key);
-        keys[first + i] = keyString(isAlias(key) ? anchorNode.get(key.source) : key);
-        edges[at + 2] = add(item.value);
-      } else {
-        edges[at + 2] = add(item);
-      }
-    }
-    return index;
-  };
-  add(doc.contents);
-  return { nodes: Int32Array.from(nodes), edges: Int32Array.from(edges), keys };
-}
