@@ -1,5 +1,6 @@
-// Runs a project entry point the way cdktf and npm scripts do (`tsx <entry>`) and measures it:
-// wall time, plus peak RSS and CPU time reported by each Node process through usage-preload.cjs.
+// Runs a project entry point the way cdktf and npm scripts do (`tsx <entry>`, or any command)
+// and measures it: wall time, plus peak RSS and CPU time reported by each Node process through
+// usage-preload.cjs.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -23,36 +24,60 @@ export interface ChildRun {
 }
 
 /**
- * How an entry point is started: `tsx <entry>` as cdktf.json and the npm scripts do, or
- * `node --require tsx/cjs <entry>`, which skips tsx's wrapper process and ESM loader thread
- * (~0.6 s less start-up on the 2-core CI machines; fine for this CommonJS project).
+ * How an entry point is started: `tsx <entry>` as cdktf.json does; `node --require tsx/cjs
+ * <entry>`, which skips tsx's wrapper process and ESM loader thread (~0.6 s less start-up on the
+ * 2-core CI machines; fine for this CommonJS project); or `node scripts/run-ts.cjs <entry>`,
+ * which runs JavaScript compiled once per source version (the CLI's npm scripts).
  */
-export type Runner = "tsx" | "cjs";
+export type Runner = "tsx" | "cjs" | "run-ts";
+
+/** The runner an npm script's command line uses (`node --require tsx/cjs lib/cli.ts validate`). */
+export function runnerOfScript(script: string): Runner {
+  if (/^node scripts\/run-ts\.cjs /.test(script)) return "run-ts";
+  if (script.startsWith("node --require tsx/cjs ")) return "cjs";
+  return "tsx";
+}
 
 export function runEntry(entry: string, args: readonly string[], env: Record<string, string>, runner: Runner = "tsx"): ChildRun {
   const usageDir = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-bench-usage-"));
   try {
-    const nodeOptions = [process.env.NODE_OPTIONS ?? "", `--require "${PRELOAD}"`].join(" ").trim();
-    const start = process.hrtime.bigint();
-    const [command, prefix] = runner === "tsx" ? [TSX, []] : [process.execPath, ["--require", "tsx/cjs"]];
-    const result = spawnSync(command, [...prefix, path.join(PROJECT_ROOT, entry), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", ...env, NODE_OPTIONS: nodeOptions, BENCH_USAGE_DIR: usageDir },
-      encoding: "utf8",
-      stdio: ["ignore", "ignore", "pipe"],
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: 15 * 60_000,
-    });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const figures = fs
-      .readdirSync(usageDir)
-      .map((f) => JSON.parse(fs.readFileSync(path.join(usageDir, f), "utf8")) as { maxRssKb: number; cpuUs: number });
-    const peakRssKb = figures.length > 0 ? Math.max(...figures.map((f) => f.maxRssKb)) : undefined;
-    const cpuMs = figures.length > 0 ? figures.reduce((sum, f) => sum + f.cpuUs, 0) / 1000 : undefined;
-    return { status: result.status, ms, peakRssKb, cpuMs, stderr: result.error ? String(result.error) : result.stderr };
+    const [command, prefix] =
+      runner === "tsx" ? [TSX, []] : runner === "cjs" ? [process.execPath, ["--require", "tsx/cjs"]] : [process.execPath, [path.join(PROJECT_ROOT, "scripts", "run-ts.cjs")]];
+    return measured(command, [...prefix, path.join(PROJECT_ROOT, entry), ...args], env, usageDir);
   } finally {
     fs.rmSync(usageDir, { recursive: true, force: true });
   }
+}
+
+/** Any command (`npm run validate`), measured like an entry point. */
+export function runCommand(command: string, args: readonly string[], env: Record<string, string>): ChildRun {
+  const usageDir = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-bench-usage-"));
+  try {
+    return measured(command, args, env, usageDir);
+  } finally {
+    fs.rmSync(usageDir, { recursive: true, force: true });
+  }
+}
+
+function measured(command: string, args: readonly string[], env: Record<string, string>, usageDir: string): ChildRun {
+  const nodeOptions = [process.env.NODE_OPTIONS ?? "", `--require "${PRELOAD}"`].join(" ").trim();
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", ...env, NODE_OPTIONS: nodeOptions, BENCH_USAGE_DIR: usageDir },
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 15 * 60_000,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const figures = fs
+    .readdirSync(usageDir)
+    .map((f) => JSON.parse(fs.readFileSync(path.join(usageDir, f), "utf8")) as { maxRssKb: number; cpuUs: number });
+  const peakRssKb = figures.length > 0 ? Math.max(...figures.map((f) => f.maxRssKb)) : undefined;
+  // Every Node process of the run (npm, tsx's wrapper), each with all its threads.
+  const cpuMs = figures.length > 0 ? figures.reduce((sum, f) => sum + f.cpuUs, 0) / 1000 : undefined;
+  return { status: result.status, ms, peakRssKb, cpuMs, stderr: result.error ? String(result.error) : result.stderr };
 }
 
 export function median(values: readonly number[]): number {

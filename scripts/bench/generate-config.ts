@@ -2,7 +2,7 @@
 // every machine (seeded PRNG, never Math.random), so figures from different runs compare.
 //
 //   npx tsx scripts/bench/generate-config.ts --domains 10000 --out /tmp/cfg [--targets 200]
-//     [--accounts 5] [--seed 1]
+//     [--accounts 5] [--seed 1] [--per-file 500]
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -23,6 +23,11 @@ export interface GenerateOptions {
   readonly roleArn?: boolean;
   /** @default 1 */
   readonly seed?: number;
+  /**
+   * Domains per domains file (files of this many, the last one the rest). By default the
+   * domains are spread evenly over `floor(domains / 500) + 1` files (~500 each), as before.
+   */
+  readonly domainsPerFile?: number;
 }
 
 export interface GeneratedStats {
@@ -156,8 +161,8 @@ export function generateConfig(dir: string, options: GenerateOptions): Generated
     files.set(`firewalls/${region}.yaml`, `${header}firewalls:\n${list.map((t) => t.yaml).join("\n\n")}\n`);
   }
   // Real repositories split domains over files by team or business unit: ~500 per file.
-  const domainFiles = Math.floor(options.domains / 500) + 1;
-  const perFile = Math.ceil(entries.length / domainFiles);
+  const domainFiles = options.domainsPerFile ? Math.ceil(options.domains / options.domainsPerFile) : Math.floor(options.domains / 500) + 1;
+  const perFile = options.domainsPerFile ?? Math.ceil(entries.length / domainFiles);
   for (let f = 0; f < domainFiles; f++) {
     const chunk = entries.slice(f * perFile, (f + 1) * perFile);
     if (chunk.length === 0) continue;
@@ -190,6 +195,7 @@ if (require.main === module) {
       accounts: { type: "string", default: "0" },
       "no-role-arn": { type: "boolean", default: false },
       seed: { type: "string", default: "1" },
+      "per-file": { type: "string" },
       out: { type: "string" },
     },
   });
@@ -203,6 +209,7 @@ if (require.main === module) {
     accounts: Number(values.accounts),
     roleArn: !values["no-role-arn"],
     seed: Number(values.seed),
+    ...(values["per-file"] ? { domainsPerFile: Number(values["per-file"]) } : {}),
   });
   process.stdout.write(`${JSON.stringify(stats)}\n`);
 }

@@ -2,11 +2,16 @@
 // floor (a bare cdktf app declaring the identical resources), as a Markdown table.
 //
 //   npm run bench -- [--sizes 100,1000,10000] [--runs 3] [--targets 200] [--accounts 5]
-//                    [--seed 1] [--runner tsx|cjs] [--keep]
+//                    [--seed 1] [--runner tsx|cjs|run-ts] [--only sizes|validate] [--keep]
 //
 // Synth and the floor run as cdktf.json runs the app (`tsx main.ts`; `--runner cjs` for
 // `node --require tsx/cjs`); "validate CLI" runs as `npm run validate` does (its package.json
 // script, minus npm's own start-up).
+//
+// Then validate as a process, against its targets: 10,000 domains as 20 files of 500 and as 2
+// files of 5,000 (the largest the 1 MiB file limit allows), each also on one thread
+// (MAILGATE_PARSE_THREADS=1), and the shipped example as `npm run validate`, npm included.
+// `--only validate` runs just this part, `--only sizes` just the first.
 //
 // Each figure is the median of --runs timed runs after one untimed warm-up (which also fills
 // tsx's transpile cache). Mailgate and the floor run alternately so they share the machine's
@@ -18,7 +23,8 @@ import { parseArgs } from "node:util";
 import type { Diagnostic } from "../../lib/config/diagnostic";
 import { loadConfig } from "../../lib/config/load";
 import { detectAccountSupport } from "./accounts";
-import { median, runEntry, type ChildRun, type Runner } from "./child";
+import { LIMITS } from "../../lib/config/files";
+import { median, runCommand, runEntry, runnerOfScript, type ChildRun, type Runner } from "./child";
 import { generateConfig, REGIONS } from "./generate-config";
 import { compareOutputs, floorSpec, summarize } from "./terraform-output";
 
@@ -46,6 +52,7 @@ const { values } = parseArgs({
     accounts: { type: "string" },
     seed: { type: "string", default: "1" },
     runner: { type: "string", default: "tsx" },
+    only: { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -53,13 +60,24 @@ const runner = values.runner as Runner;
 /** How `npm run validate` starts the CLI, read from package.json so the figure is what users get. */
 const validateRunner = ((): Runner => {
   const script = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.validate ?? "";
-  return script.startsWith("node --require tsx/cjs ") ? "cjs" : "tsx";
+  return runnerOfScript(script);
 })();
 const sizes = values.sizes.split(",").map((s) => Number(s.replace(/_/g, "")));
 const runs = Number(values.runs);
 const targets = Number(values.targets);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1 || !Number.isInteger(targets) || targets < 1 || !["tsx", "cjs"].includes(runner)) {
-  process.stderr.write("usage: npm run bench -- [--sizes 100,1000,10000] [--runs 3] [--targets 200] [--accounts 5] [--seed 1] [--runner tsx|cjs] [--keep]\n");
+const only = values.only;
+if (
+  sizes.some((n) => !Number.isInteger(n) || n < 1) ||
+  !Number.isInteger(runs) ||
+  runs < 1 ||
+  !Number.isInteger(targets) ||
+  targets < 1 ||
+  !["tsx", "cjs", "run-ts"].includes(runner) ||
+  (only !== undefined && !["sizes", "validate"].includes(only))
+) {
+  process.stderr.write(
+    "usage: npm run bench -- [--sizes 100,1000,10000] [--runs 3] [--targets 200] [--accounts 5] [--seed 1] [--runner tsx|cjs|run-ts] [--only sizes|validate] [--keep]\n",
+  );
   process.exit(2);
 }
 
@@ -180,10 +198,105 @@ function measure(domains: number): Row {
   }
 }
 
+interface LayoutRow {
+  readonly name: string;
+  readonly how: string;
+  readonly files: number;
+  readonly domains: number;
+  readonly bytes: number;
+  readonly largestFileBytes: number;
+  readonly ms: number;
+  readonly cpuMs: number | undefined;
+  /** The same on one thread (MAILGATE_PARSE_THREADS=1); absent for the example. */
+  readonly oneThreadMs?: number;
+  readonly targetMs: number;
+}
+
+const TARGET_LAYOUT_MS = 2000;
+const TARGET_EXAMPLE_MS = 500;
+const LAYOUT_DOMAINS = 10_000;
+
+/** Validate as a process on 10,000 domains in files of `perFile`, on both threads and on one. */
+function measureLayout(perFile: number): LayoutRow {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `mailgate-bench-layout-${perFile}-`));
+  try {
+    const configDir = path.join(work, "config");
+    const stats = generateConfig(configDir, { domains: LAYOUT_DOMAINS, targets, accounts, roleArn, seed: Number(values.seed), domainsPerFile: perFile });
+    const sizes = listFiles(configDir).map((f) => fs.statSync(f).size);
+    const largestFileBytes = Math.max(...sizes);
+    if (largestFileBytes > LIMITS.maxFileBytes) throw new BenchError(`a generated file of ${largestFileBytes} bytes is over the ${LIMITS.maxFileBytes}-byte limit`);
+    const domainFiles = Math.ceil(LAYOUT_DOMAINS / perFile);
+    log(`\n== validate, ${LAYOUT_DOMAINS.toLocaleString("en-US")} domains as ${domainFiles} files of ${perFile.toLocaleString("en-US")} (${stats.files} files in all, largest ${(largestFileBytes / 1024).toFixed(0)} KiB)`);
+    // An empty artifacts directory: nothing remembered from the repository's own config.
+    const env = { MAILGATE_CONFIG: configDir, MAILGATE_OUT: path.join(work, "generated") };
+    const timed = (extra: Record<string, string>): ChildRun[] => {
+      mustSucceed("validate (warm-up)", runEntry("lib/cli.ts", ["validate"], { ...env, ...extra }, validateRunner));
+      return Array.from({ length: runs }, () => mustSucceed("validate", runEntry("lib/cli.ts", ["validate"], { ...env, ...extra }, validateRunner)));
+    };
+    const both = timed({});
+    const one = timed({ MAILGATE_PARSE_THREADS: "1" });
+    log(`validate: ${both.map((r) => seconds(r.ms)).join(", ")}; on one thread: ${one.map((r) => seconds(r.ms)).join(", ")}`);
+    const cpuKnown = both.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
+    return {
+      name: `${LAYOUT_DOMAINS.toLocaleString("en-US")} domains, ${domainFiles} files of ${perFile.toLocaleString("en-US")}`,
+      how: `${startOf(validateRunner)} lib/cli.ts validate`,
+      files: stats.files,
+      domains: LAYOUT_DOMAINS,
+      bytes: stats.bytes,
+      largestFileBytes,
+      ms: median(both.map((r) => r.ms)),
+      cpuMs: cpuKnown.length > 0 ? median(cpuKnown) : undefined,
+      oneThreadMs: median(one.map((r) => r.ms)),
+      targetMs: TARGET_LAYOUT_MS,
+    };
+  } finally {
+    if (values.keep) log(`kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `npm run validate` on the shipped example, npm's own start-up included: what a user waits for. */
+function measureExample(): LayoutRow {
+  const configDir = path.join(__dirname, "..", "..", "config");
+  const files = listFiles(configDir);
+  log("\n== validate, the shipped example as `npm run validate`");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const run = () => mustSucceed("npm run validate", runCommand(npm, ["run", "--silent", "validate"], {}));
+  run();
+  const all = Array.from({ length: runs }, run);
+  log(`npm run validate: ${all.map((r) => seconds(r.ms)).join(", ")}`);
+  const cpuKnown = all.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
+  const text = files.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+  return {
+    name: "the shipped example (config/)",
+    how: "npm run validate",
+    files: files.length,
+    domains: (text.match(/^\s*- domain:/gm) ?? []).length,
+    bytes: files.reduce((n, f) => n + fs.statSync(f).size, 0),
+    largestFileBytes: Math.max(...files.map((f) => fs.statSync(f).size)),
+    ms: median(all.map((r) => r.ms)),
+    cpuMs: cpuKnown.length > 0 ? median(cpuKnown) : undefined,
+    targetMs: TARGET_EXAMPLE_MS,
+  };
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(p));
+    else if (/\.ya?ml$/.test(entry.name)) out.push(p);
+  }
+  return out;
+}
+
+const startOf = (r: Runner) => (r === "tsx" ? "tsx" : r === "cjs" ? "node --require tsx/cjs" : "node scripts/run-ts.cjs");
 const loadBefore = os.loadavg()[0];
-let rows: Row[];
+let rows: Row[] = [];
+let layouts: LayoutRow[] = [];
 try {
-  rows = sizes.map(measure);
+  if (only !== "validate") rows = sizes.map(measure);
+  if (only !== "sizes") layouts = [measureLayout(500), measureLayout(5000), measureExample()];
 } catch (error) {
   if (!(error instanceof BenchError)) throw error;
   log(error.message);
@@ -192,54 +305,76 @@ try {
 const loadAfter = os.loadavg()[0];
 
 const cpus = os.cpus();
-const startOf = (r: Runner) => (r === "tsx" ? "tsx" : "node --require tsx/cjs");
 const start = startOf(runner);
-const out: string[] = [
-  "",
-  "| domains | targets | stacks | rules | validate in-process | validate CLI | synth | floor | ratio | mailgate's own time | peak RSS mailgate | peak RSS floor |",
-  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ...rows.map((r) =>
-    [
-      r.domains.toLocaleString("en-US"),
-      r.targets,
-      r.stacks,
-      r.rules.toLocaleString("en-US"),
-      seconds(r.validateInProcessMs),
-      seconds(r.validateCliMs),
-      seconds(r.synthMs),
-      seconds(r.floorMs),
-      `${(r.synthMs / r.floorMs).toFixed(2)}x${r.floorMatches ? "" : " (!)"}`,
-      // Synth minus the floor: validation, policy, audit, artifacts and the verifier.
-      seconds(r.synthMs - r.floorMs),
-      megabytes(r.rssMailgateKb),
-      megabytes(r.rssFloorKb),
-    ].join(" | "),
-  ).map((line) => `| ${line} |`),
-  "",
-  `Medians of ${runs} run${runs === 1 ? "" : "s"} after a warm-up; wall time of whole processes (\`${start} main.ts\` and the floor likewise, \`${startOf(validateRunner)} lib/cli.ts validate\` as \`npm run validate\` runs it) except "validate in-process" (\`${validateInProcess.name}\` alone, no process start).`,
-  `CPU time (user + system) of synth / floor, less sensitive to other load: ${rows
-    .map((r) => `${r.domains.toLocaleString("en-US")}: ${cpu(r.synthCpuMs)} / ${cpu(r.floorCpuMs)} = ${r.synthCpuMs && r.floorCpuMs ? `${(r.synthCpuMs / r.floorCpuMs).toFixed(2)}x` : "n/a"}`)
-    .join("; ")}.`,
+const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+const out: string[] = [];
+if (rows.length > 0) {
+  out.push(
+    "",
+    "| domains | targets | stacks | rules | validate in-process | validate CLI | synth | floor | ratio | mailgate's own time | peak RSS mailgate | peak RSS floor |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows
+      .map((r) =>
+        [
+          r.domains.toLocaleString("en-US"),
+          r.targets,
+          r.stacks,
+          r.rules.toLocaleString("en-US"),
+          seconds(r.validateInProcessMs),
+          seconds(r.validateCliMs),
+          seconds(r.synthMs),
+          seconds(r.floorMs),
+          `${(r.synthMs / r.floorMs).toFixed(2)}x${r.floorMatches ? "" : " (!)"}`,
+          // Synth minus the floor: validation, policy, audit, artifacts and the verifier.
+          seconds(r.synthMs - r.floorMs),
+          megabytes(r.rssMailgateKb),
+          megabytes(r.rssFloorKb),
+        ].join(" | "),
+      )
+      .map((line) => `| ${line} |`),
+    "",
+    `Medians of ${runs} run${runs === 1 ? "" : "s"} after a warm-up; wall time of whole processes (\`${start} main.ts\` and the floor likewise, \`${startOf(validateRunner)} lib/cli.ts validate\` as \`npm run validate\` runs it) except "validate in-process" (\`${validateInProcess.name}\` alone, no process start).`,
+    `CPU time (user + system) of synth / floor, less sensitive to other load: ${rows
+      .map((r) => `${r.domains.toLocaleString("en-US")}: ${cpu(r.synthCpuMs)} / ${cpu(r.floorCpuMs)} = ${r.synthCpuMs && r.floorCpuMs ? `${(r.synthCpuMs / r.floorCpuMs).toFixed(2)}x` : "n/a"}`)
+      .join("; ")}.`,
+  );
+}
+if (layouts.length > 0) {
+  const perThousand = (r: LayoutRow, ms: number) => `${((ms / r.domains) * 1000).toFixed(0)} ms`;
+  out.push(
+    "",
+    "| validate as a process | files | largest file | run as | time | CPU (all threads) | one thread | per 1,000 domains | target |",
+    "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+    ...layouts.map(
+      (r) =>
+        `| ${r.name} | ${r.files} | ${(r.largestFileBytes / 1024).toFixed(0)} KiB | \`${r.how}\` | ${seconds(r.ms)} | ${cpu(r.cpuMs)} | ${r.oneThreadMs === undefined ? "" : seconds(r.oneThreadMs)} | ${r.domains >= 1000 ? perThousand(r, r.ms) : ""} | <= ${seconds(r.targetMs)}: ${verdict(r.ms <= r.targetMs)} |`,
+    ),
+    "",
+    `Medians of ${runs} run${runs === 1 ? "" : "s"} after a warm-up (which also fills the compiled-code cache); "one thread" is the same with MAILGATE_PARSE_THREADS=1. The example's time includes npm's own start-up.`,
+  );
+}
+out.push(
   `Load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${os.cpus().length} cores${loadBefore > 0.5 || loadAfter > 1.5 ? ": other work was running, so wall times are noisy; the CPU times less so" : ""}.`,
   `Config: ${mode}; seed ${values.seed}.`,
   ...(rows.some((r) => !r.floorMatches) ? ["(!) the floor's output differed from mailgate's: see the warnings above."] : []),
   `Machine: ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
   `Command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
-];
-
-const largest = rows.reduce((a, b) => (b.domains > a.domains ? b : a));
-const ratio = largest.synthMs / largest.floorMs;
-const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
-out.push(
-  "",
-  `Targets at ${largest.domains.toLocaleString("en-US")} domains: synth ${ratio.toFixed(2)}x the floor (target <= ${TARGET_RATIO}x: ${verdict(ratio <= TARGET_RATIO)}); ` +
-    `validate ${seconds(largest.validateInProcessMs)} in-process, ${seconds(largest.validateCliMs)} as a process (target < ${seconds(TARGET_VALIDATE_MS)}: ${verdict(largest.validateInProcessMs < TARGET_VALIDATE_MS)} / ${verdict(largest.validateCliMs < TARGET_VALIDATE_MS)}).`,
 );
-if (accounts > 0) {
-  const expected = accounts * REGIONS.length;
+
+if (rows.length > 0) {
+  const largest = rows.reduce((a, b) => (b.domains > a.domains ? b : a));
+  const ratio = largest.synthMs / largest.floorMs;
   out.push(
-    `Stacks: ${largest.stacks} (expected ${expected}: ${verdict(largest.stacks === expected)}); providers assuming a role: ${largest.assumeRoleProviders}` +
-      `${roleArn ? ` (expected one per stack: ${verdict(largest.assumeRoleProviders === largest.stacks)})` : ""}.`,
+    "",
+    `Targets at ${largest.domains.toLocaleString("en-US")} domains: synth ${ratio.toFixed(2)}x the floor (target <= ${TARGET_RATIO}x: ${verdict(ratio <= TARGET_RATIO)}); ` +
+      `validate ${seconds(largest.validateInProcessMs)} in-process, ${seconds(largest.validateCliMs)} as a process (target < ${seconds(TARGET_VALIDATE_MS)}: ${verdict(largest.validateInProcessMs < TARGET_VALIDATE_MS)} / ${verdict(largest.validateCliMs < TARGET_VALIDATE_MS)}).`,
   );
+  if (accounts > 0) {
+    const expected = accounts * REGIONS.length;
+    out.push(
+      `Stacks: ${largest.stacks} (expected ${expected}: ${verdict(largest.stacks === expected)}); providers assuming a role: ${largest.assumeRoleProviders}` +
+        `${roleArn ? ` (expected one per stack: ${verdict(largest.assumeRoleProviders === largest.stacks)})` : ""}.`,
+    );
+  }
 }
 process.stdout.write(`${out.join("\n")}\n`);
