@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { prefixListName } from "./aws/naming";
 import { compareDiagnostics, hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
+import { emptyFileWarnings } from "./config/empty-files";
 import { loadConfig } from "./config/load";
 import { messages, type Problem } from "./config/messages";
 import type { Config, FirewallTarget } from "./model/config";
@@ -38,7 +39,8 @@ export interface ValidateOptions {
 export function validateConfig(configDir: string, options: ValidateOptions = {}): ValidationResult {
   const loaded = loadConfig(configDir);
   const previous = options.outDir === undefined ? NO_PLACEMENTS : readPlacements(options.outDir);
-  const diagnostics = "error" in previous ? [...loaded.diagnostics, previous.error] : loaded.diagnostics;
+  const found = [...loaded.diagnostics, ...emptyFileWarnings(configDir)];
+  const diagnostics = "error" in previous ? [...found, previous.error] : found;
   if (!loaded.config || "error" in previous) return { diagnostics: [...diagnostics].sort(compareDiagnostics) };
   return withLimits(loaded.config, diagnostics, { previous, placementsFile: placementsPath(options.outDir ?? "."), env: options.env });
 }

@@ -44,6 +44,8 @@ export interface ReportCatalog {
   readonly source: string;
   /** ISO date; null for the user's own lists, which carry no date. */
   readonly published: string | null;
+  /** Why the user's own lists may be broader than HubSpot's (`hubspot.ipRanges.allowBroadRanges`); only when given. */
+  readonly allowBroadRanges?: string;
 }
 
 /**
@@ -554,7 +556,11 @@ function reportPrefixLists(policy: FirewallPolicy): ReportPrefixList[] {
 }
 
 function reportCatalog(catalog: IpCatalog): ReportCatalog {
-  return { source: catalog.source, published: catalog.published ?? null };
+  return {
+    source: catalog.source,
+    published: catalog.published ?? null,
+    ...(catalog.allowBroadRanges !== undefined ? { allowBroadRanges: catalog.allowBroadRanges } : {}),
+  };
 }
 
 export function renderReportJson(report: FirewallReport): string {
@@ -670,6 +676,9 @@ export function renderReportMarkdown(report: FirewallReport): string {
     "synthesize if they differ.",
     "",
     `HubSpot source ranges: ${mdText(report.catalog.source)}${published}.`,
+    ...(report.catalog.allowBroadRanges !== undefined
+      ? ["", `**Broader than HubSpot's own lists**, allowed by the config (\`allowBroadRanges\`): ${mdText(report.catalog.allowBroadRanges)}`]
+      : []),
     "",
     `Summary: ${plural(report.rules.length, "rule")} on ${plural(ports, "port")} of ${plural(report.targets.length, "target")}; ` +
       `${report.coverage.filter((c) => c.exact).length} of ${report.coverage.length} ports proven exact` +

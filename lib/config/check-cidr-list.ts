@@ -5,7 +5,8 @@ import type { Located, Path } from "./source";
 
 /**
  * Walks a list of CIDR texts (HubSpot's source lists, a firewall's destinations): each string
- * entry goes through `checkEntry`, which reports its own problems; an exact repeat is a warning
+ * entry goes through `checkEntry`, which reports its own problems (surrounding whitespace is
+ * refused before it, with the trimmed text as the hint); an exact repeat is a warning
  * pointing at the first. Returns every entry in order, or undefined when any entry is bad (or
  * not a string: the schema reported that). Empty lists are the schema's to report.
  */
@@ -26,6 +27,12 @@ export function checkCidrList(
       return;
     }
     const at = ctx.value([...path, i]);
+    // Domains and hosts refuse surrounding whitespace rather than trim it; so do list entries.
+    if (entry.trim() !== entry) {
+      ctx.report(messages.entryWhitespace(entry, listName), at);
+      ok = false;
+      return;
+    }
     const cidr = checkEntry(entry, listName, at);
     if (!cidr) {
       ok = false;

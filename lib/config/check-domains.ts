@@ -4,11 +4,19 @@ import { normalizeDomain, normalizeHost, type HostResult } from "../model/names"
 import { FileContext, isPlainMap, isPort, type PlainMap } from "./context";
 import type { DomainFact, ExchangeValue, ImapValue, SettingsKind } from "./facts";
 import { messages } from "./messages";
+import { BOUNDS } from "./schema";
 import { comparePositions, type Located, type Path } from "./source";
 
 const SETTINGS_KINDS: readonly SettingsKind[] = ["imap", "exchange"];
 const EWS_PATH = "/ews/exchange.asmx";
 const HTTPS_PORT = 443;
+/**
+ * Ports that belong to the other protocol: an IMAP server on an SMTP port (or the reverse) is
+ * legal but almost always a mix-up of `incoming` and `outgoing`, and HubSpot's connection test
+ * then fails with a protocol error, not a hint.
+ */
+const SMTP_PORTS: ReadonlySet<number> = new Set([25, 465, 587]);
+const IMAP_PORTS: ReadonlySet<number> = new Set([143, 993]);
 
 /**
  * Checks one entry of `domains:`. Runs on the raw value whatever the schema said, checking each
@@ -47,6 +55,7 @@ function checkImap(ctx: FileContext, imap: PlainMap, path: Path): ImapValue | un
   const incoming = checkEndpoint(ctx, imap.incoming, [...path, "incoming"], "IMAP server");
   const outgoing = checkEndpoint(ctx, imap.outgoing, [...path, "outgoing"], "SMTP server");
   const allow = imap.allowNonSecureCertificate ?? false;
+  checkSwappedPorts(ctx, imap, path);
   if (!incoming || !outgoing || typeof allow !== "boolean") return undefined;
   return { kind: "imap", incoming, outgoing, allowNonSecureCertificate: allow };
 }
@@ -58,6 +67,7 @@ function checkEndpoint(ctx: FileContext, endpoint: unknown, path: Path, label: s
   if (typeof endpoint.host === "string") {
     const result = normalizeHost(endpoint.host);
     if (result.ok) host = checkPublicHost(ctx, result, ctx.value(hostPath));
+    else if (result.ipv4Compatible !== undefined) ctx.report(messages.ipv4CompatibleAddress(endpoint.host, result.ipv4Compatible, `${describeField(hostPath)}`), ctx.value(hostPath));
     else ctx.report(messages.invalidHost(`${label} host`, endpoint.host, result.reason, result.suggestion), ctx.value(hostPath));
   }
   // Port type and range are schema rules, already reported.
@@ -85,11 +95,16 @@ function checkExchange(ctx: FileContext, exchange: PlainMap, path: Path): Exchan
   try {
     url = new URL(text);
   } catch {
+    // WHATWG refuses ports above 65535 as "not a URL"; say what is really wrong.
+    const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(text)?.[1];
+    if (port !== undefined && Number(port) > BOUNDS.port.max) return ctx.report(messages.exchangeUrlPort(text, port), at);
     return ctx.report(messages.exchangeUrlNotUrl(text), at);
   }
   const errors = [
     ...(url.protocol !== "https:" ? [messages.exchangeUrlNotHttps(text, url.protocol)] : []),
     ...(url.username !== "" || url.password !== "" ? [messages.exchangeUrlCredentials(text)] : []),
+    // WHATWG takes 0-65535; port 0 would open tcp/0. The URL's port follows the port rule too.
+    ...(url.port !== "" && Number(url.port) < BOUNDS.port.min ? [messages.exchangeUrlPort(text, url.port)] : []),
   ];
   // WHATWG keeps IPv6 hosts in brackets; our host rules take the bare address.
   const rawHost = url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -117,4 +132,21 @@ function checkFirewallRefs(ctx: FileContext, list: unknown, path: Path): DomainF
     refs.push({ name, at });
   });
   return refs;
+}
+
+/** Warns when the IMAP server is on an SMTP port or the SMTP server on an IMAP port (each at its port). */
+function checkSwappedPorts(ctx: FileContext, imap: PlainMap, path: Path): void {
+  const portOf = (key: string) => (isPlainMap(imap[key]) && isPort(imap[key].port) ? imap[key].port : undefined);
+  const incoming = portOf("incoming");
+  const outgoing = portOf("outgoing");
+  const imapOnSmtp = incoming !== undefined && SMTP_PORTS.has(incoming);
+  const smtpOnImap = outgoing !== undefined && IMAP_PORTS.has(outgoing);
+  const both = imapOnSmtp && smtpOnImap;
+  if (imapOnSmtp) ctx.report(messages.portLooksSwapped("IMAP", incoming, both), ctx.value([...path, "incoming", "port"]));
+  if (smtpOnImap) ctx.report(messages.portLooksSwapped("SMTP", outgoing, both), ctx.value([...path, "outgoing", "port"]));
+}
+
+/** `domains[0].imap.incoming.host`, as lists are named in messages. */
+function describeField(path: Path): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
 }

@@ -1,12 +1,14 @@
+import { parseRoleArn, partitionOfRegion } from "../model/aws-account";
 import { Cidr, isCidr } from "../model/cidr";
-import type { FirewallTarget, SecurityGroupSources } from "../model/config";
+import type { FirewallTarget, RuleOrder, SecurityGroupSources } from "../model/config";
 import { AWS_REGION_PATTERN, KNOWN_AWS_REGIONS } from "./aws-regions";
-import { checkAwsAccess } from "./check-aws-access";
+import { checkAwsAccess, type AwsAccess } from "./check-aws-access";
 import { checkCidrList } from "./check-cidr-list";
 import { checkOnPremFirewall } from "./check-onprem-firewalls";
 import { FileContext, isPlainMap, type PlainMap } from "./context";
 import type { FirewallFact } from "./facts";
 import { messages, type GroupNameProblem, type Problem } from "./messages";
+import { BOUNDS, RULE_ORDERS } from "./schema";
 import type { Path } from "./source";
 import { didYouMean } from "./suggest";
 
@@ -22,6 +24,11 @@ const NETWORK_ACL_ID = /^acl-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const RULE_GROUP_NAME_CHARS = /^[a-zA-Z0-9-]$/;
 const MAX_RULE_GROUP_NAME_LENGTH = 128;
 const SOURCES: readonly SecurityGroupSources[] = ["cidrs", "prefix-lists"];
+/**
+ * A Network Firewall destination broader than this is suspicious (a warning): an IPv4 VPC block
+ * is /16 at most, and AWS gives a VPC an IPv6 /56, so a broader one opens more than the VPC.
+ */
+const BROAD_DESTINATION_PREFIX = { 4: 16, 6: 56 } as const;
 
 /**
  * Checks one entry of `firewalls:`. The region applies to every kind of target; the other fields
@@ -34,9 +41,10 @@ export function checkFirewall(ctx: FileContext, name: string, target: unknown, p
   if (!isPlainMap(target)) return { name, at };
   const region = typeof target.region === "string" ? checkRegion(ctx, target.region, [...path, "region"]) : undefined;
   const access = checkAwsAccess(ctx, target, path);
+  const partitionsAgree = region === undefined || !access || checkPartitions(ctx, access, region, path);
   const fact = checkByType(ctx, { name, at }, target, path, region);
   if (!fact.target) return fact;
-  if (!access) return { ...fact, target: undefined };
+  if (!access || !partitionsAgree) return { ...fact, target: undefined };
   return { ...fact, target: { ...fact.target, ...access } };
 }
 
@@ -65,7 +73,7 @@ function checkSecurityGroup(ctx: FileContext, { name, at }: NameAt, target: Plai
   const securityGroupId = checkPattern(ctx, target.securityGroupId, [...path, "securityGroupId"], SECURITY_GROUP_ID, messages.invalidSecurityGroupId);
   const groupName = typeof target.name === "string" ? checkGroupName(ctx, target.name, [...path, "name"]) : undefined;
   const sources = optionalChoice(target.sources, SOURCES);
-  const maxRules = optionalInt(target.maxRules, 1, 1000);
+  const maxRules = optionalInt(target.maxRules, BOUNDS.securityGroupMaxRules);
 
   const present = (["securityGroupId", "vpcId", "name"] as const).filter((key) => target[key] !== undefined);
   const shape = present.join("+");
@@ -93,7 +101,7 @@ function checkSecurityGroup(ctx: FileContext, { name, at }: NameAt, target: Plai
 function checkNetworkAcl(ctx: FileContext, { name, at }: NameAt, target: PlainMap, path: Path, region: string | undefined): FirewallFact {
   const networkAclId = checkPattern(ctx, target.networkAclId, [...path, "networkAclId"], NETWORK_ACL_ID, messages.invalidNetworkAclId);
   const ruleNumbers = checkRuleNumbers(ctx, target.ruleNumbers, [...path, "ruleNumbers"]);
-  const maxRules = optionalInt(target.maxRules, 1, 40);
+  const maxRules = optionalInt(target.maxRules, BOUNDS.networkAclMaxRules);
   if (region === undefined || networkAclId === undefined || ruleNumbers === undefined || !maxRules.ok) return { name, at };
   return {
     name,
@@ -113,8 +121,8 @@ function checkNetworkAcl(ctx: FileContext, { name, at }: NameAt, target: PlainMa
 /** Both bounds are schema rules (1-32766); their order is ours to check. */
 function checkRuleNumbers(ctx: FileContext, value: unknown, path: Path): { from: number; to: number } | undefined {
   if (!isPlainMap(value)) return undefined;
-  const from = optionalInt(value.from, 1, 32766);
-  const to = optionalInt(value.to, 1, 32766);
+  const from = optionalInt(value.from, BOUNDS.ruleNumber);
+  const to = optionalInt(value.to, BOUNDS.ruleNumber);
   if (!from.ok || !to.ok || from.value === undefined || to.value === undefined) return undefined;
   if (from.value > to.value) return ctx.report(messages.ruleNumbersReversed(from.value, to.value), ctx.value(path));
   return { from: from.value, to: to.value };
@@ -123,9 +131,10 @@ function checkRuleNumbers(ctx: FileContext, value: unknown, path: Path): { from:
 /** A rule group mailgate creates: its name, the mail servers behind the firewall, its capacity. */
 function checkNetworkFirewall(ctx: FileContext, { name, at }: NameAt, target: PlainMap, path: Path, region: string | undefined): FirewallFact {
   const ruleGroupName = typeof target.name === "string" ? checkRuleGroupName(ctx, target.name, [...path, "name"]) : undefined;
-  const destinations = checkDestinations(ctx, target.destinations, [...path, "destinations"]);
-  const capacity = optionalInt(target.capacity, 1, 30000);
-  if (region === undefined || ruleGroupName === undefined || destinations === undefined || !capacity.ok) return { name, at };
+  const destinations = checkDestinations(ctx, target.destinations, [...path, "destinations"], { warnBroad: true });
+  const capacity = optionalInt(target.capacity, BOUNDS.capacity);
+  const ruleOrder = optionalChoice<RuleOrder>(target.ruleOrder, RULE_ORDERS);
+  if (region === undefined || ruleGroupName === undefined || destinations === undefined || !capacity.ok || !ruleOrder.ok) return { name, at };
   return {
     name,
     at,
@@ -137,6 +146,7 @@ function checkNetworkFirewall(ctx: FileContext, { name, at }: NameAt, target: Pl
       ruleGroupName,
       destinations,
       ...(capacity.value !== undefined ? { capacity: capacity.value } : {}),
+      ...(ruleOrder.value !== undefined ? { ruleOrder: ruleOrder.value } : {}),
     } satisfies FirewallTarget,
   };
 }
@@ -157,15 +167,20 @@ function checkRuleGroupName(ctx: FileContext, text: string, path: Path): string 
 /**
  * The mail servers' addresses: any valid CIDR or address (private ones are expected: the servers
  * live in the VPC), but not every address. Canonical, sorted, unique; undefined if any is bad.
+ * `warnBroad`: a destination broader than a VPC's own block is a warning (Network Firewall, whose
+ * destinations are in a VPC).
  */
-export function checkDestinations(ctx: FileContext, list: unknown, path: Path): Cidr[] | undefined {
+export function checkDestinations(ctx: FileContext, list: unknown, path: Path, { warnBroad = false } = {}): Cidr[] | undefined {
   const cidrs = checkCidrList(ctx, list, path, (text, listName, at) => {
     const parsed = Cidr.parse(text);
     if (!isCidr(parsed)) {
       if (parsed.kind === "host-bits") return ctx.report(messages.cidrHostBits(text, parsed.canonical), at);
+      if (parsed.kind === "ipv4-compatible") return ctx.report(messages.ipv4CompatibleAddress(text, parsed.ipv4, listName), at);
       return ctx.report(messages.invalidCidr(text, listName), at);
     }
     if (parsed.prefixLength === 0) return ctx.report(messages.destinationTooBroad(text), at);
+    const broadest = BROAD_DESTINATION_PREFIX[parsed.family];
+    if (warnBroad && parsed.prefixLength < broadest) ctx.report(messages.broadDestination(text, parsed.family, broadest), at);
     return parsed;
   });
   if (!cidrs) return undefined;
@@ -174,10 +189,25 @@ export function checkDestinations(ctx: FileContext, list: unknown, path: Path): 
 }
 
 /** An optional integer the schema bounds; `ok` false when present and out of bounds (already reported). */
-function optionalInt(value: unknown, min: number, max: number): { ok: boolean; value?: number } {
+function optionalInt(value: unknown, { min, max }: { readonly min: number; readonly max: number }): { ok: boolean; value?: number } {
   if (value === undefined) return { ok: true };
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) return { ok: false };
   return { ok: true, value: value as number };
+}
+
+/** A role ARN names its partition; a provider in a region of another partition cannot assume it. */
+function checkPartitions(ctx: FileContext, access: AwsAccess, region: string, path: Path): boolean {
+  const regionPartition = partitionOfRegion(region);
+  let ok = true;
+  for (const field of ["roleArn", "planRoleArn"] as const) {
+    const arn = access[field];
+    const role = arn === undefined ? undefined : parseRoleArn(arn);
+    if (role && role.partition !== regionPartition) {
+      ctx.report(messages.rolePartitionMismatch(field, role.partition, region, regionPartition), ctx.value([...path, field]));
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 function optionalChoice<T extends string>(value: unknown, allowed: readonly T[]): { ok: boolean; value?: T } {

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "./diagnostic";
 import type { Problem } from "./messages";
+import { BOUNDS } from "./schema";
 import { diagnosticAt, type Located, type Path, type SourceFile } from "./source";
 
 /** What the per-file value checks share: the file, and where their diagnostics go. */
@@ -30,5 +31,5 @@ export function isPlainMap(value: unknown): value is PlainMap {
 }
 
 export function isPort(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+  return Number.isInteger(value) && (value as number) >= BOUNDS.port.min && (value as number) <= BOUNDS.port.max;
 }

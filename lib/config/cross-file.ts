@@ -77,7 +77,8 @@ function checkDuplicateFirewalls(firewalls: readonly FirewallFact[]): Diagnostic
     ...laterDuplicates(
       firewalls.flatMap((f) => {
         const g = f.createdGroup;
-        return g ? [{ key: JSON.stringify([g.region, g.vpcId, g.groupName]), name: f.name, group: g, at: g.at }] : [];
+        // AWS compares group names per VPC without regard to case.
+        return g ? [{ key: JSON.stringify([g.region, g.vpcId, g.groupName.toLowerCase()]), name: f.name, group: g, at: g.at }] : [];
       }),
       (f, first) => messages.duplicateGroupName(f.group.groupName, f.group.vpcId, f.group.region, f.name, first.name, first.at.position),
     ),

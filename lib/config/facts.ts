@@ -19,7 +19,7 @@ export interface HubspotFact {
   readonly at: Located;
   /** True when the section has `ipRanges`. */
   readonly hasIpRanges: boolean;
-  readonly ipRanges?: { readonly source: string; readonly smtp: readonly Cidr[]; readonly imap: readonly Cidr[] };
+  readonly ipRanges?: { readonly source: string; readonly smtp: readonly Cidr[]; readonly imap: readonly Cidr[]; readonly allowBroadRanges?: string };
 }
 
 export interface TerraformFact {

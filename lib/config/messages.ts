@@ -115,7 +115,7 @@ function quoteUrl(text: string): string {
 const NUMBER_FIELDS: Record<string, { readonly code: DiagnosticCode; readonly hint: string }> = {
   maxRules: {
     code: "INVALID_MAX_RULES",
-    hint: "AWS allows 60 inbound rules per security group by default (up to 1000 with rules x groups per interface <= 1000) and 20 rules per network ACL direction (up to 40)",
+    hint: "AWS allows 60 inbound rules per security group by default (up to 1000 with rules x groups per interface <= 1000) and 20 rules per network ACL direction (up to 40), the ACL's default deny rule included",
   },
   from: { code: "INVALID_RULE_NUMBERS", hint: "network ACL rule numbers run from 1 to 32766" },
   to: { code: "INVALID_RULE_NUMBERS", hint: "network ACL rule numbers run from 1 to 32766" },
@@ -808,4 +808,156 @@ export const messages = {
       `Firewall \`${target}\` needs ${entries} entries in ${file}, but \`maxEntries\` allows ${allowed}; the firewall would skip the entries past its limit and refuse HubSpot from them.`,
       "set `maxEntries` to your firewall's limit (Palo Alto: per model, Objects > External Dynamic Lists > List Capacities; FortiGate before 7.4.4: 131,072 entries or 10 MB per feed), or shorten `hubspot.ipRanges`",
     ),
+
+  // ---- what AWS or HubSpot would refuse, or what is only suspicious (issue 11, part 2)
+  ipv4CompatibleAddress: (text: string, ipv4: string, where: string) =>
+    error(
+      "IPV4_COMPATIBLE_ADDRESS",
+      `${quote(text)} in ${where} is an IPv4-compatible IPv6 address (a dotted quad after 96 zero bits), a form RFC 4291 deprecates: no network routes it, and tools disagree on what it means (ipaddr.js reads it as ::ffff:${ipv4.split("/")[0]}, another address).`,
+      `write the IPv4 address: ${ipv4}; an IPv6 address is written in hex`,
+    ),
+  entryWhitespace: (text: string, list: string) =>
+    error(
+      "ENTRY_WHITESPACE",
+      `${quote(text)} in ${list} has leading or trailing whitespace; list entries are not trimmed, as domains and hosts are not (a stray space usually means a quoting mistake).`,
+      `write ${quote(text.trim())}`,
+    ),
+  broadBlock: (text: string, list: string, minPrefix: number, addresses: bigint) =>
+    error(
+      "BROAD_IP_LIST",
+      `CIDR ${quote(text)} in ${list} is broader than /${minPrefix} (${bigCount(addresses)} addresses); HubSpot's published lists are 264 addresses in blocks of /25 and smaller, so this is not a list of HubSpot's servers.`,
+      BROAD_LIST_HINT,
+    ),
+  broadList: (list: string, addresses: bigint, limit: number) =>
+    error(
+      "BROAD_IP_LIST",
+      `\`${list}\` opens ${bigCount(addresses)} IPv4 addresses, more than ${count(limit)}; each of HubSpot's published lists opens 264.`,
+      BROAD_LIST_HINT,
+    ),
+  broadRangesNotNeeded: () =>
+    warning(
+      "BROAD_RANGES_NOT_NEEDED",
+      "`allowBroadRanges` is set, but no block in these lists is broad (none broader than /16 or /32, at most 65,536 IPv4 addresses per list).",
+      "remove it, so that a broad block added later is refused again",
+    ),
+  invalidReasonText: (problem: SourceTextProblem) =>
+    error(
+      "INVALID_REASON_TEXT",
+      `\`allowBroadRanges\` ${sourceTextReason(problem)}.`,
+      "write one line (at most 500 characters) saying why these lists are broad, e.g. who at HubSpot confirmed them and when",
+    ),
+  broadDestination: (text: string, family: 4 | 6, maxPrefix: number) =>
+    warning(
+      "BROAD_DESTINATION",
+      `Destination ${quote(text)} is broader than /${maxPrefix}, ${family === 4 ? "the largest IPv4 block a VPC can have" : "the IPv6 block AWS gives a VPC"}: HubSpot would reach every server in it, not only your mail servers.`,
+      "list the mail servers' addresses (e.g. 10.0.1.25/32) or their subnets",
+    ),
+  nothingAdmitted: (p: NothingAdmittedFigures) =>
+    error(
+      "NOTHING_ADMITTED",
+      `Firewall \`${p.target}\` admits nothing for ${namesList("domain", p.domains)} from ${p.lists.map((l) => `HubSpot's ${l.list.toUpperCase()} list (tcp/${l.ports.join(", tcp/")})`).join(" and ")}: ` +
+        `${p.lists.length === 1 ? "it has" : "they have"} only ${families(p.listFamilies)} addresses, and the firewall's \`destinations\` are all ${families(p.destinationFamilies)}; a stateful rule pairs a source only with destinations of its own address family, so the rule group would hold no rule for ${p.lists.length === 1 ? "it" : "them"}.`,
+      `add the mail servers' ${families(p.listFamilies)} addresses to \`destinations\`, or remove \`${p.target}\` from these domains' \`firewalls\``,
+    ),
+  tooManySecurityGroups: (target: string, groups: number, limit: number, maxRules: number) =>
+    groups > limit
+      ? error(
+          "TOO_MANY_SECURITY_GROUPS",
+          `Firewall \`${target}\` needs ${groups} security groups, but a network interface takes at most ${limit}` +
+            (limit < MAX_GROUPS_PER_INTERFACE
+              ? ` with \`maxRules\` ${maxRules} (AWS: rules per group x groups per interface <= 1000).`
+              : " (AWS's maximum)."),
+          "the mail servers could never be attached to all of them: raise `maxRules` if AWS raised the rules quota (fewer, larger groups), use `sources: cidrs` if the rules reference prefix lists, or split the domains over several firewalls",
+        )
+      : warning(
+          "TOO_MANY_SECURITY_GROUPS",
+          `Firewall \`${target}\` needs ${groups} security groups; a network interface takes 5 by default.`,
+          `raise "Security groups per network interface" in Service Quotas (at most ${limit} with \`maxRules\` ${maxRules}) before attaching them all, or raise \`maxRules\` if AWS raised the rules quota`,
+        ),
+  rolePartitionMismatch: (field: "roleArn" | "planRoleArn", partition: string, region: string, regionPartition: string) =>
+    error(
+      "ROLE_PARTITION_MISMATCH",
+      `\`${field}\` is a role in partition ${partition}, but region ${region} is in partition ${regionPartition}; a provider cannot assume a role of another partition.`,
+      `write the role as arn:${regionPartition}:iam::<account>:role/<name>, or use a region of partition ${partition}`,
+    ),
+  ruleOrderChanged: (target: string, was: string, now: string, inferred: boolean) =>
+    error(
+      "RULE_ORDER_CHANGED",
+      `Firewall \`${target}\`'s rule group was created with rule order ${was}${inferred ? " (mailgate created every rule group with STRICT_ORDER before rule order was a field)" : ""}, but \`ruleOrder\` says ${now}; AWS cannot change a rule group's rule order after creation.`,
+      `remove \`ruleOrder\` (or write ruleOrder: ${was}) to keep the rule group; to move to ${now}, add a new firewall (another name and another rule group \`name\`) with ruleOrder: ${now}, attach its rule group to a firewall policy of the same rule order, then remove this firewall`,
+    ),
+  ruleGroupReplaced: (target: string, ruleGroupName: string, was: number, now: number, rules: number) =>
+    warning(
+      "RULE_GROUP_REPLACED",
+      `Firewall \`${target}\`'s rule group ${quote(ruleGroupName)} changes capacity from ${was} to ${now}${rules > was ? ` (its ${rules} rules no longer fit)` : ""}: capacity is fixed at creation, so Terraform replaces the rule group, and AWS refuses to delete it while a firewall policy references it.`,
+      `detach it from the firewall policy before the apply and attach the new one after (output ${target}_rule_group_arn)${rules <= was ? `, or keep it with capacity: ${was}` : ""}`,
+    ),
+  emptyFile: (declaresNothing: string | undefined) =>
+    warning(
+      "EMPTY_FILE",
+      declaresNothing === undefined
+        ? "This file is empty (nothing but comments, if anything), so nothing in it is read."
+        : `This file declares nothing: ${declaresNothing}.`,
+      "if its settings were commented out or deleted by mistake, restore them; otherwise delete the file",
+    ),
+  portLooksSwapped: (server: "IMAP" | "SMTP", port: number, bothSwapped: boolean) =>
+    warning(
+      "PORT_LOOKS_SWAPPED",
+      `The ${server} server's port is ${port}, ${PORT_NAMES[port] ?? "a port"} of ${server === "IMAP" ? "SMTP" : "IMAP"}; HubSpot ${server === "IMAP" ? "reads mail over IMAP" : "sends mail over SMTP"} here.`,
+      bothSwapped
+        ? "did you swap `incoming` and `outgoing`? `incoming` is the IMAP server (usually 993), `outgoing` the SMTP server (usually 587 or 465)"
+        : server === "IMAP"
+          ? "an IMAP server usually listens on 993 (or 143 with STARTTLS)"
+          : "an SMTP server for HubSpot usually listens on 587 or 465",
+    ),
+  exchangeUrlPort: (text: string, port: string) =>
+    error(
+      "INVALID_PORT",
+      `Exchange URL ${quoteUrl(text)} names port ${port}, which is out of range; a TCP port is 1-65535.`,
+      "leave the port out for 443, or give the port your EWS server listens on",
+    ),
 };
+
+// ---- helpers of the issue 11 block above
+
+/** What a Network Firewall target cannot serve, for NOTHING_ADMITTED. */
+export interface NothingAdmittedFigures {
+  readonly target: string;
+  /** Sorted, unique. */
+  readonly domains: readonly string[];
+  readonly lists: readonly { readonly list: string; readonly ports: readonly number[] }[];
+  readonly listFamilies: readonly (4 | 6)[];
+  readonly destinationFamilies: readonly (4 | 6)[];
+}
+
+/** AWS: security groups per network interface, at most (5 by default). */
+const MAX_GROUPS_PER_INTERFACE = 16;
+
+const BROAD_LIST_HINT =
+  "copy the lists from HubSpot's \"View connection IPs\"; if HubSpot really shows this, add `allowBroadRanges: \"<why>\"` to `hubspot.ipRanges` (the reason is shown in the audit report)";
+
+/** What the usual mail ports are, for PORT_LOOKS_SWAPPED. */
+const PORT_NAMES: Readonly<Record<number, string>> = {
+  25: "the port",
+  465: "the implicit-TLS submission port",
+  587: "the submission port",
+  143: "the port",
+  993: "the implicit-TLS port",
+};
+
+/** `16,777,216`; past 2^40 a power of two (`2^120`), which reads better than 37 digits. */
+function bigCount(n: bigint): string {
+  const bits = n.toString(2).length - 1;
+  return bits > 40 && n === 1n << BigInt(bits) ? `2^${bits}` : n.toLocaleString("en-US");
+}
+
+function families(list: readonly (4 | 6)[]): string {
+  return list.map((f) => `IPv${f}`).join(" and ");
+}
+
+/** `domain example.com`, `3 domains (a.com, b.com, c.com)`, `12 domains (a.com, b.com, c.com and 9 more)`. */
+function namesList(noun: string, names: readonly string[]): string {
+  if (names.length === 1) return `${noun} ${names[0]}`;
+  const shown = names.slice(0, 3).join(", ");
+  return `${names.length} ${noun}s (${names.length > 3 ? `${shown} and ${names.length - 3} more` : shown})`;
+}

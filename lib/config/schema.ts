@@ -7,9 +7,28 @@ import { z } from "zod";
  * `z.toJSONSchema`, and `shape.ts` maps its issues to diagnostics.
  */
 
+/**
+ * Every numeric bound of the format, in one place: the schema below enforces them (and the JSON
+ * schema for editors shows them); value checks that need a bound (a port inside an Exchange URL,
+ * a quota) read it from here rather than restating it.
+ */
+export const BOUNDS = {
+  port: { min: 1, max: 65535 },
+  securityGroupMaxRules: { min: 1, max: 1000 },
+  /** AWS: 20 rules per direction and family (40 at most), the default deny rule included, so 2 is the least that leaves mailgate one. */
+  networkAclMaxRules: { min: 2, max: 40 },
+  ruleNumber: { min: 1, max: 32766 },
+  capacity: { min: 1, max: 30000 },
+  /** One line of free text: `source`, `allowBroadRanges`. */
+  text: { min: 1, max: 500 },
+} as const;
+
+/** AWS Network Firewall's two evaluation orders for stateful rule groups; a policy's must match its groups'. */
+export const RULE_ORDERS = ["DEFAULT_ACTION_ORDER", "STRICT_ORDER"] as const;
+
 // Every number in the format is an integer (ports, quotas, rule numbers, capacity); `shape.ts`
 // relies on that when it names the expected type of a number field.
-const port = z.int().min(1).max(65535).meta({ description: "TCP port, 1-65535" });
+const port = z.int().min(BOUNDS.port.min).max(BOUNDS.port.max).meta({ description: "TCP port, 1-65535" });
 
 const endpoint = z.strictObject({
   host: z.string().meta({ description: "Host name or IP address HubSpot connects to" }),
@@ -41,9 +60,18 @@ const ipList = z.array(z.string()).min(1);
 const hubspotSection = z.strictObject({
   ipRanges: z
     .strictObject({
-      source: z.string().min(1).max(500).meta({ description: "Where these lists came from" }),
+      source: z.string().min(BOUNDS.text.min).max(BOUNDS.text.max).meta({ description: "Where these lists came from" }),
       smtp: ipList.meta({ description: "Source ranges HubSpot submits mail from (CIDR or address)" }),
       imap: ipList.meta({ description: "Source ranges HubSpot reads mail from (CIDR or address)" }),
+      allowBroadRanges: z
+        .string()
+        .min(BOUNDS.text.min)
+        .max(BOUNDS.text.max)
+        .optional()
+        .meta({
+          description:
+            "Why these lists may hold blocks broader than /16 (IPv4) or /32 (IPv6), or more than 65,536 IPv4 addresses, which HubSpot's own lists never do; shown in the audit report",
+        }),
     })
     .optional()
     .meta({ description: "Your account's HubSpot IP lists; omitted = the lists HubSpot publishes" }),
@@ -78,13 +106,13 @@ const awsSecurityGroup = z.strictObject({
     .meta({ description: "cidrs: one rule per (CIDR, port); prefix-lists: rules reference managed prefix lists mailgate creates. @default cidrs" }),
   maxRules: z
     .int()
-    .min(1)
-    .max(1000)
+    .min(BOUNDS.securityGroupMaxRules.min)
+    .max(BOUNDS.securityGroupMaxRules.max)
     .optional()
     .meta({ description: "Inbound rules per group and address family (a prefix-list rule weighs its max_entries). @default 60" }),
 });
 
-const ruleNumber = z.int().min(1).max(32766);
+const ruleNumber = z.int().min(BOUNDS.ruleNumber.min).max(BOUNDS.ruleNumber.max);
 
 const awsNetworkAcl = z.strictObject({
   type: z.literal("aws-network-acl"),
@@ -99,10 +127,13 @@ const awsNetworkAcl = z.strictObject({
     .meta({ description: "The rule numbers mailgate may use in each direction; keep other rules out of this range" }),
   maxRules: z
     .int()
-    .min(1)
-    .max(40)
+    .min(BOUNDS.networkAclMaxRules.min)
+    .max(BOUNDS.networkAclMaxRules.max)
     .optional()
-    .meta({ description: "Rules per direction and address family in this ACL. @default 20" }),
+    .meta({
+      description:
+        "The ACL's quota of rules per direction and address family (AWS: 20, at most 40), less your own rules in it; the default deny rule counts, so mailgate uses at most maxRules - 1. @default 20",
+    }),
 });
 
 const awsNetworkFirewall = z.strictObject({
@@ -113,10 +144,17 @@ const awsNetworkFirewall = z.strictObject({
   destinations: z.array(z.string()).min(1).meta({ description: "The mail servers' addresses behind the firewall (CIDRs or addresses)" }),
   capacity: z
     .int()
-    .min(1)
-    .max(30000)
+    .min(BOUNDS.capacity.min)
+    .max(BOUNDS.capacity.max)
     .optional()
-    .meta({ description: "Rule group capacity, fixed at creation (changing it replaces the group). @default computed" }),
+    .meta({ description: "Rule group capacity, fixed at creation (changing it replaces the group). @default computed: rules + 25% (at least 10), kept while the rules fit" }),
+  ruleOrder: z
+    .enum(RULE_ORDERS)
+    .optional()
+    .meta({
+      description:
+        "The rule group's rule order; it must match the firewall policy's stateful engine options and cannot change after creation. @default DEFAULT_ACTION_ORDER (AWS's default) for a new group; an existing group keeps its order",
+    }),
 });
 
 /** A Linux host's nftables: mailgate writes <artifacts>/firewalls/<name>.nft for `nft -f`. */

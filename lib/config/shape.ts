@@ -58,12 +58,9 @@ function translate(source: SourceFile, root: unknown, issue: z.core.$ZodIssue): 
         return at(messages.numberOutOfRange(fieldName(path), key, received, bound));
       }
       if (issue.origin === "array") return at(key === "destinations" ? messages.emptyDestinations(fieldName(path)) : messages.emptyList(fieldName(path)));
-      if (issue.origin === "string" && path[path.length - 1] === "source") {
-        return at(
-          messages.invalidSourceText(
-            issue.code === "too_small" ? { kind: "empty" } : { kind: "too-long", length: String(received).length },
-          ),
-        );
+      if (issue.origin === "string" && (key === "source" || key === "allowBroadRanges")) {
+        const problem = issue.code === "too_small" ? ({ kind: "empty" } as const) : ({ kind: "too-long", length: String(received).length } as const);
+        return at(key === "source" ? messages.invalidSourceText(problem) : messages.invalidReasonText(problem));
       }
       break;
     }

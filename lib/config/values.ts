@@ -2,9 +2,10 @@ import { checkDomain } from "./check-domains";
 import { checkFirewall } from "./check-firewalls";
 import { checkHubspot } from "./check-hubspot";
 import { checkTerraform } from "./check-terraform";
-import { FileContext, isPlainMap } from "./context";
+import { FileContext, isPlainMap, type PlainMap } from "./context";
 import type { Diagnostic } from "./diagnostic";
 import type { DomainFact, FileFacts, FirewallFact } from "./facts";
+import { messages } from "./messages";
 import type { SourceFile } from "./source";
 
 /**
@@ -27,7 +28,29 @@ export function checkValues(source: SourceFile, value: unknown): { diagnostics: 
       firewalls.push(checkFirewall(ctx, name, target, ["firewalls", name]));
     }
   }
+  const nothing = declaresNothing(value);
+  if (nothing !== undefined) ctx.report(messages.emptyFile(nothing), ctx.value([]));
   const hubspot = value.hubspot !== undefined ? checkHubspot(ctx, value.hubspot) : undefined;
   const terraform = value.terraform !== undefined ? checkTerraform(ctx, value.terraform) : undefined;
   return { diagnostics: ctx.diagnostics, facts: { ...(hubspot ? { hubspot } : {}), ...(terraform ? { terraform } : {}), domains, firewalls } };
+}
+
+/**
+ * Why a file that is a mapping still declares nothing (`{}`, `domains: []`, `firewalls: {}`), or
+ * undefined when it declares something. Such a file is valid, but its domains vanish without a
+ * word, which is rarely what its author meant. (A file with no YAML content at all never gets
+ * here: see `emptyFileWarnings`.)
+ */
+function declaresNothing(value: PlainMap): string | undefined {
+  const keys = Object.keys(value);
+  if (keys.length === 0) return "it is an empty mapping";
+  const empty = keys.map((key) =>
+    key === "domains" && Array.isArray(value.domains) && value.domains.length === 0
+      ? "`domains` is an empty list"
+      : key === "firewalls" && isPlainMap(value.firewalls) && Object.keys(value.firewalls).length === 0
+        ? "`firewalls` is an empty mapping"
+        : undefined,
+  );
+  if (empty.includes(undefined)) return undefined;
+  return empty.join(" and ");
 }

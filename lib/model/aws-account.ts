@@ -21,3 +21,21 @@ export function parseRoleArn(text: string): RoleArn | undefined {
   if (!match || text.length > 2048) return undefined;
   return { partition: match[1] as RoleArn["partition"], account: match[2], roleName: match[3] };
 }
+
+/**
+ * The partition a region belongs to (its ARNs' second field): `aws-cn` for `cn-*`, `aws-us-gov`
+ * for `us-gov-*`, the isolated partitions for theirs, `aws` for every other region.
+ */
+export function partitionOfRegion(region: string): string {
+  for (const [prefix, partition] of REGION_PARTITIONS) if (region.startsWith(prefix)) return partition;
+  return "aws";
+}
+
+const REGION_PARTITIONS: readonly (readonly [string, string])[] = [
+  ["cn-", "aws-cn"],
+  ["us-gov-", "aws-us-gov"],
+  ["us-isob-", "aws-iso-b"],
+  ["us-isof-", "aws-iso-f"],
+  ["us-iso-", "aws-iso"],
+  ["eu-isoe-", "aws-iso-e"],
+];

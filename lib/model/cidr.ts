@@ -7,7 +7,9 @@ export type CidrProblem =
   | { readonly kind: "invalid"; readonly text: string }
   | { readonly kind: "host-bits"; readonly text: string; readonly canonical: string }
   | { readonly kind: "everything"; readonly text: string }
-  | { readonly kind: "non-public"; readonly text: string; readonly range: string };
+  | { readonly kind: "non-public"; readonly text: string; readonly range: string }
+  /** `::10.0.1.25`: the deprecated IPv4-compatible form (RFC 4291), almost always meant as the IPv4 address; `ipv4` is that address (with its prefix). */
+  | { readonly kind: "ipv4-compatible"; readonly text: string; readonly ipv4: string };
 
 const WIDTH: Record<IpFamily, number> = { 4: 32, 6: 128 };
 
@@ -34,26 +36,34 @@ export class Cidr {
     const trimmed = text.trim();
     let address: ipaddr.IPv4 | ipaddr.IPv6;
     let prefixLength: number;
+    const slash = trimmed.indexOf("/");
+    const addressText = slash === -1 ? trimmed : trimmed.slice(0, slash);
     try {
-      if (trimmed.includes("/")) {
+      if (slash !== -1) {
         // parseCIDR accepts "1.2.3.4/08" and other oddities poorly; insist on a decimal prefix.
-        if (!/\/(0|[1-9][0-9]{0,2})$/.test(trimmed)) return { kind: "invalid", text };
-        [address, prefixLength] = ipaddr.parseCIDR(trimmed);
+        if (!/^[^/]*\/(0|[1-9][0-9]{0,2})$/.test(trimmed)) return { kind: "invalid", text };
+        address = parseAddress(addressText);
+        prefixLength = Number(trimmed.slice(slash + 1));
+        if (prefixLength > WIDTH[address.kind() === "ipv4" ? 4 : 6]) return { kind: "invalid", text };
       } else {
-        address = ipaddr.parse(trimmed);
+        address = parseAddress(addressText);
         prefixLength = address.kind() === "ipv4" ? 32 : 128;
       }
     } catch {
       return { kind: "invalid", text };
     }
     // ipaddr.parse accepts legacy IPv4 forms ("1", "0x7f.1", "010.0.0.1"); AWS does not.
-    if (address.kind() === "ipv4" && !ipaddr.IPv4.isValidFourPartDecimal(trimmed.split("/")[0])) {
+    if (address.kind() === "ipv4" && !ipaddr.IPv4.isValidFourPartDecimal(addressText)) {
       return { kind: "invalid", text };
     }
     // A zone index ("fe80::1%eth0") names an interface on some other machine: meaningless here.
     if (trimmed.includes("%")) return { kind: "invalid", text };
     const family: IpFamily = address.kind() === "ipv4" ? 4 : 6;
     const value = toBigInt(address);
+    const embedded = family === 6 ? ipv4CompatibleTail(addressText, value) : undefined;
+    if (embedded !== undefined) {
+      return { kind: "ipv4-compatible", text, ipv4: slash === -1 ? embedded : `${embedded}/${Math.max(0, prefixLength - 96)}` };
+    }
     const first = value & networkMask(family, prefixLength);
     const cidr = new Cidr(family, first, prefixLength);
     if (first !== value) return { kind: "host-bits", text, canonical: cidr.toString() };
@@ -140,8 +150,60 @@ export class Cidr {
   }
 }
 
+/** How many distinct addresses the blocks of one family cover together (overlaps counted once). */
+export function distinctAddresses(cidrs: readonly Cidr[], family: IpFamily): bigint {
+  const sorted = cidrs.filter((c) => c.family === family).sort(Cidr.compare);
+  let total = 0n;
+  let end = -1n;
+  for (const c of sorted) {
+    if (c.last <= end) continue;
+    total += c.last - (c.first > end ? c.first : end + 1n) + 1n;
+    end = c.last;
+  }
+  return total;
+}
+
 export function isCidr(value: Cidr | CidrProblem): value is Cidr {
   return value instanceof Cidr;
+}
+
+/**
+ * An IPv4 or IPv6 address, read exactly. ipaddr.js reads an IPv6 address ending in a dotted
+ * quad with nothing but zeros before it (`::10.0.1.25`, IPv4-compatible) as IPv4-mapped
+ * (`::ffff:10.0.1.25`), another address; it reads hex groups exactly, so a dotted tail is
+ * rewritten as the two groups it stands for before ipaddr.js sees it. Throws on invalid text.
+ */
+export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (!text.includes(":")) return ipaddr.parse(text);
+  const tail = DOTTED_TAIL.exec(text);
+  if (!tail) return ipaddr.IPv6.parse(text);
+  if (!ipaddr.IPv4.isValidFourPartDecimal(tail[2])) throw new Error(`not an IPv6 address: ${text}`);
+  const [a, b, c, d] = ipaddr.IPv4.parse(tail[2]).octets;
+  return ipaddr.IPv6.parse(`${tail[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`);
+}
+
+/** `<groups>:<a.b.c.d>`, the mixed notation of RFC 4291 2.2. */
+const DOTTED_TAIL = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/;
+
+/**
+ * The embedded IPv4 address when `text` is written in the IPv4-compatible form (a dotted quad
+ * after 96 zero bits, `::10.0.1.25`): deprecated by RFC 4291, routed nowhere, and read by other
+ * tools as the IPv4-mapped address, so mailgate refuses it rather than guess.
+ */
+function ipv4CompatibleTail(text: string, value: bigint): string | undefined {
+  const tail = DOTTED_TAIL.exec(text);
+  return tail && value >> 32n === 0n ? tail[2] : undefined;
+}
+
+/** The IPv4-compatible form of a host literal (`::10.0.1.25`): its embedded IPv4 address, else undefined. */
+export function ipv4CompatibleAddress(text: string): string | undefined {
+  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    address = parseAddress(text);
+  } catch {
+    return undefined;
+  }
+  return address.kind() === "ipv6" ? ipv4CompatibleTail(text, toBigInt(address)) : undefined;
 }
 
 function maxValue(family: IpFamily): bigint {

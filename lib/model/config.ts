@@ -39,6 +39,11 @@ export interface CustomIpRanges {
   readonly source: string;
   readonly smtp: readonly Cidr[];
   readonly imap: readonly Cidr[];
+  /**
+   * Why these lists may be broader than HubSpot's own (a block broader than /16 or /32, or more
+   * than 65,536 IPv4 addresses in a list); shown in the audit report. Absent: such lists are refused.
+   */
+  readonly allowBroadRanges?: string;
 }
 
 /** A mail server HubSpot connects to. */
@@ -159,7 +164,16 @@ export type NetworkFirewallTarget = FirewallBase & {
    * @default computed from the rule count (see lib/policy/network-firewall.ts)
    */
   readonly capacity?: number;
+  /**
+   * The rule group's rule order, which must match the firewall policy's stateful engine options
+   * and cannot change after creation.
+   * @default an existing group's own order; `DEFAULT_ACTION_ORDER` (AWS's default) for a new one
+   */
+  readonly ruleOrder?: RuleOrder;
 };
+
+/** AWS Network Firewall's evaluation orders for a stateful rule group. */
+export type RuleOrder = "DEFAULT_ACTION_ORDER" | "STRICT_ORDER";
 
 /** The nftables families a table mailgate fills may have (`netdev`, `arp`, `bridge` have no `input` hook for a mail server's TCP). */
 export type NftablesFamily = "inet" | "ip" | "ip6";

@@ -16,7 +16,16 @@ export interface IpCatalog {
   /** ISO date the list was published, when known (the shipped article: 2024-04-04). */
   readonly published?: string;
   readonly lists: Readonly<Record<HubSpotList, readonly Cidr[]>>;
+  /** Why the user's own lists may be broader than HubSpot's ever are (`hubspot.ipRanges.allowBroadRanges`). */
+  readonly allowBroadRanges?: string;
 }
+
+/**
+ * What a list of HubSpot's servers can plausibly look like: the published lists are 264
+ * addresses each, in blocks of /25 and smaller. A list beyond these bounds (a block broader than
+ * /16 or /32, or more than 65,536 IPv4 addresses) is refused unless the config gives a reason.
+ */
+export const PLAUSIBLE_HUBSPOT_LIST = { maxIpv4Addresses: 65_536, minPrefixLength: { 4: 16, 6: 32 } } as const;
 
 /**
  * The lists printed in HubSpot's article (last updated 2024-04-04). The article prints one set
@@ -33,7 +42,11 @@ export function publishedCatalog(): IpCatalog {
 /** The catalog a run uses: the user's own lists when given, otherwise the published one. */
 export function catalogFor(custom: CustomIpRanges | undefined): IpCatalog {
   if (!custom) return publishedCatalog();
-  return { source: custom.source, lists: { smtp: canonicalList(custom.smtp), imap: canonicalList(custom.imap) } };
+  return {
+    source: custom.source,
+    lists: { smtp: canonicalList(custom.smtp), imap: canonicalList(custom.imap) },
+    ...(custom.allowBroadRanges !== undefined ? { allowBroadRanges: custom.allowBroadRanges } : {}),
+  };
 }
 
 function canonicalList(cidrs: readonly Cidr[]): Cidr[] {

@@ -1,5 +1,6 @@
 import { domainToASCII } from "node:url";
 import * as ipaddr from "ipaddr.js";
+import { ipv4CompatibleAddress, parseAddress } from "./cidr";
 
 /**
  * Name rules for email domains and mail-server host names (RFC 1035/1123 labels, IDN as
@@ -18,6 +19,8 @@ export type NameResult =
       readonly reason: string;
       /** What the user probably meant, when we can tell (the part after `@`, the URL's host). */
       readonly suggestion?: string;
+      /** Set when the text is the IPv4-compatible IPv6 form (`::10.0.1.25`): the IPv4 address it embeds. */
+      readonly ipv4Compatible?: string;
     };
 
 export type HostKind = "name" | "ipv4" | "ipv6";
@@ -104,7 +107,12 @@ function ipv6Literal(text: string): HostResult {
   }
   // A zone index ("fe80::1%eth0") names an interface on some other machine: meaningless here.
   if (text.includes("%") || !ipaddr.IPv6.isValid(text)) return { ok: false, reason: "it is not a valid IPv6 address" };
-  return { ok: true, value: ipaddr.parse(text).toString(), kind: "ipv6" };
+  const ipv4 = ipv4CompatibleAddress(text);
+  if (ipv4 !== undefined) {
+    return { ok: false, reason: "it is an IPv4-compatible IPv6 address, a deprecated form", suggestion: ipv4, ipv4Compatible: ipv4 };
+  }
+  // parseAddress, not ipaddr.parse: the latter reads some dotted forms as another address.
+  return { ok: true, value: parseAddress(text).toString(), kind: "ipv6" };
 }
 
 /** Lower case, one trailing dot off, IDN to punycode, then every label and length rule. */

@@ -1,0 +1,41 @@
+import * as path from "node:path";
+import type { Diagnostic } from "./diagnostic";
+import { displayPath, findConfigFiles, readConfigFile } from "./files";
+import { messages } from "./messages";
+import { parseConfigFile } from "./parse";
+
+/**
+ * Lines a file with no YAML content can have: blank lines, comments, document markers,
+ * directives and a bare null. A file with any other line has content, which is the loader's to
+ * read; only the rest is read again here (the reader decides, this only skips the obvious).
+ */
+const CONTENTLESS_LINE = /^(?:[ \t]*(?:#.*)?|(?:---|\.\.\.)(?:[ \t].*)?|[ \t]*(?:~|null|Null|NULL)[ \t]*(?:#.*)?|%.*)$/;
+
+/** A file of comments only is small; a bigger one has content, or is not a newcomer's mistake. */
+const MAX_CANDIDATE_BYTES = 64 * 1024;
+
+/**
+ * EMPTY_FILE warnings for config files with no YAML content at all (nothing, only comments, a
+ * bare `---` or `~`). The loader reads such a file as no value and passes over it, so a file whose
+ * domains were all commented out, or never saved, would vanish from the config without a word.
+ * (A file whose mapping declares nothing, `{}` or `domains: []`, is warned about where its
+ * values are checked, values.ts.)
+ *
+ * This belongs in the loader, beside the reading it repeats; it lives here while the loader is
+ * being rewritten, and costs one directory walk and a look at the first line of each file.
+ */
+export function emptyFileWarnings(configDir: string): Diagnostic[] {
+  const found = findConfigFiles(configDir);
+  if (!found) return [];
+  const warnings: Diagnostic[] = [];
+  for (const relative of found.files) {
+    const read = readConfigFile(path.join(configDir, relative), MAX_CANDIDATE_BYTES);
+    if (!("text" in read) || !read.text.split(/\r?\n/).every((line) => CONTENTLESS_LINE.test(line))) continue;
+    const file = displayPath(configDir, relative);
+    const parsed = parseConfigFile(file, read.text);
+    if (parsed.ok && parsed.value === undefined && !parsed.diagnostics.some((d) => d.severity === "error")) {
+      warnings.push({ ...messages.emptyFile(undefined), position: { file, line: 1, column: 1 } });
+    }
+  }
+  return warnings;
+}
