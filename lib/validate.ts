@@ -101,6 +101,10 @@ function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placem
     case "empty-stack":
       // No YAML line says "this stack": point at its entry in the placements file synth writes.
       return { ...messages.emptyStack(p.stack), position: stackLine(placements, p.stack, placementsFile) };
+    case "rule-order-changed":
+      return at(p.target, messages.ruleOrderChanged(p.target.name, p.was, p.now, p.inferred));
+    case "rule-group-replaced":
+      return at(p.target, messages.ruleGroupReplaced(p.target.name, p.target.ruleGroupName, p.was, p.now, p.rules));
   }
 }
 
@@ -140,7 +144,7 @@ function limitProblem(p: LimitProblem): Problem {
     case "rule-heavier-than-quota":
       return messages.ruleHeavierThanQuota(p.target.name, p.port, prefixListName(p.prefixList), p.prefixList.maxEntries, p.allowed);
     case "network-acl-quota":
-      return messages.networkAclOverQuota(p.target.name, p.target.networkAclId, p.direction, FAMILY[p.family], p.needed, p.allowed);
+      return messages.networkAclOverQuota(p.target.name, p.target.networkAclId, p.direction, FAMILY[p.family], p.needed, p.maxRules);
     case "network-acl-numbers":
       return messages.networkAclRuleNumbers(p.target.name, p.direction, p.needed, p.target.ruleNumbers.from, p.target.ruleNumbers.to);
     case "capacity":
@@ -157,6 +161,18 @@ function limitProblem(p: LimitProblem): Problem {
       return messages.allowlistTooLarge(p.target.name, p.file, p.entries, p.allowed);
     case "nft-family-mismatch":
       return messages.nftFamilyMismatch(p.target.name, `${p.target.table.family} ${p.target.table.name}`, p.family);
+    case "too-many-groups":
+      return messages.tooManySecurityGroups(p.target.name, p.groups, p.limit, p.maxRules);
+    case "nothing-admitted": {
+      const lists = [...new Set(p.unserved.map((u) => u.list))].sort();
+      return messages.nothingAdmitted({
+        target: p.target.name,
+        domains: [...new Set(p.unserved.map((u) => u.domain))].sort(),
+        lists: lists.map((list) => ({ list, ports: [...new Set(p.unserved.filter((u) => u.list === list).map((u) => u.port))].sort((a, b) => a - b) })),
+        listFamilies: p.listFamilies,
+        destinationFamilies: [...new Set(p.target.destinations.map((d) => d.family))].sort(),
+      });
+    }
   }
 }
 

@@ -104,11 +104,12 @@ describe("the audit report covers every target type", () => {
       id: "acl-0a1b2c3d4e5f67890",
       ruleNumbers: { from: 100, to: 199 },
       maxRules: 20,
+      usableRules: 19,
       inbound: { ipv4: 12, ipv6: 0 },
       outbound: { ipv4: 6, ipv6: 0 },
     });
     const nfw = report.targets.find((t) => t.target === "nfw");
-    expect(nfw?.type === "aws-network-firewall" && [nfw.networkFirewall.capacity, nfw.networkFirewall.capacitySource, nfw.rules]).toEqual([100, "computed", 36]);
+    expect(nfw?.type === "aws-network-firewall" && [nfw.networkFirewall.capacity, nfw.networkFirewall.capacitySource, nfw.rules]).toEqual([50, "computed", 36]);
   });
 
   test("Markdown and CSV carry the type-specific columns", () => {

@@ -151,7 +151,7 @@ describe("quotas: found once the policy has counted, reported at the firewall", 
   });
 
   test.each([
-    ["a network ACL over its quota", "RULE_QUOTA_EXCEEDED", acl(ACL), "needs 42 inbound IPv4 rules in network ACL acl-0a1b2c3d, but `maxRules` allows 20", 21],
+    ["a network ACL over its quota", "RULE_QUOTA_EXCEEDED", acl(ACL), "needs 42 inbound IPv4 rules in network ACL acl-0a1b2c3d, but `maxRules` 20 leaves room for 19: the ACL's default deny rule (*) counts against the quota too", 21],
     ["a network ACL out of rule numbers", "RULE_NUMBERS_EXHAUSTED", acl(["networkAclId: acl-0a1b2c3d", "ruleNumbers: { from: 100, to: 110 }", "maxRules: 40"]), "needs 12 inbound rule numbers, but `ruleNumbers` 100-110 has only 11", 6],
     ["a rule group over its given capacity", "CAPACITY_EXCEEDED", nfw([...NFW, "capacity: 10"]), "needs 12 stateful rules in rule group \"hubspot-mail\", but `capacity` is 10", 6],
   ] as const)("GIVEN %s WHEN validated THEN %s at the firewall", (_, code, files, says, n) => {

@@ -157,7 +157,12 @@ export function readTerraform(stacks: Record<string, TfJson>, config: Config): R
         stateful_rule_options: { rule_order: string };
         rules_source: { stateful_rule: { action: string; header: Record<string, string>; rule_option: { keyword: string; settings: string[] }[] }[] };
       };
-      if (group.type !== "STATEFUL" || ruleGroup.stateful_rule_options.rule_order !== "STRICT_ORDER") result.problems.push(`${name}: not stateful strict order`);
+      const order = ruleGroup.stateful_rule_options.rule_order;
+      if (group.type !== "STATEFUL") result.problems.push(`${name}: not stateful`);
+      // A new group gets AWS's default order, an existing one keeps its own; a given one is honoured.
+      if (order !== (target.ruleOrder ?? "DEFAULT_ACTION_ORDER") && !(target.ruleOrder === undefined && order === "STRICT_ORDER")) {
+        result.problems.push(`${name}: rule order ${order}`);
+      }
       const rules = ruleGroup.rules_source.stateful_rule;
       if ((group.capacity as number) < rules.length || (group.capacity as number) > 30000) result.problems.push(`${name}: capacity ${String(group.capacity)} for ${rules.length} rules`);
       const sids = new Set<string>();

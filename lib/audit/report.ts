@@ -26,6 +26,7 @@ import {
 import { onPremRows, onPremTarget, onPremDetails, onPremRuleTable, type OnPremReportTarget } from "./onprem-report";
 import type { Placements } from "../policy/placements";
 import { prefixListsUsedBy } from "../policy/prefix-lists";
+import { usableNetworkAclRules } from "../policy/quota";
 import {
   assertCoverage,
   describeCoverage,
@@ -172,7 +173,10 @@ export type AwsReportTarget =
       readonly networkAcl: {
         readonly id: string;
         readonly ruleNumbers: { readonly from: number; readonly to: number };
+        /** The ACL's quota per direction and family, as configured. */
         readonly maxRules: number;
+        /** What mailgate may use of it: the default deny rule counts against the quota. */
+        readonly usableRules: number;
         readonly inbound: FamilyCounts;
         readonly outbound: FamilyCounts;
       };
@@ -184,7 +188,9 @@ export type AwsReportTarget =
         readonly terraformAddress: string;
         readonly destinations: readonly string[];
         readonly capacity: number;
-        readonly capacitySource: "given" | "computed";
+        /** `kept`: the capacity the group was created with, kept while its rules fit. */
+        readonly capacitySource: "given" | "kept" | "computed";
+        readonly ruleOrder: "DEFAULT_ACTION_ORDER" | "STRICT_ORDER";
       };
     });
 
@@ -517,6 +523,7 @@ function reportTarget(policy: TargetPolicy, rules: number, needs: readonly Repor
           id: p.target.networkAclId,
           ruleNumbers: { from: p.target.ruleNumbers.from, to: p.target.ruleNumbers.to },
           maxRules: p.maxRules,
+          usableRules: usableNetworkAclRules(p.maxRules),
           inbound: count(p.inbound.map((r) => r.rule.cidr)),
           outbound: count(p.outbound.map((r) => r.cidr)),
         },
@@ -531,7 +538,8 @@ function reportTarget(policy: TargetPolicy, rules: number, needs: readonly Repor
           terraformAddress: ruleGroupAddress(p.target.name),
           destinations: p.target.destinations.map(String),
           capacity: p.capacity,
-          capacitySource: p.capacityGiven ? "given" : "computed",
+          capacitySource: p.capacitySource,
+          ruleOrder: p.ruleOrder,
         },
       };
   }
@@ -776,13 +784,13 @@ function targetDetails(target: ReportTarget): string[] {
       const used = (c: FamilyCounts) => `${c.ipv4} IPv4${c.ipv6 > 0 ? ` and ${c.ipv6} IPv6` : ""}`;
       return [
         `- Network ACL: existing \`${acl.id}\` (mailgate adds rules only), rule numbers ${acl.ruleNumbers.from}-${acl.ruleNumbers.to}`,
-        `- Rules: ${used(acl.inbound)} inbound, ${used(acl.outbound)} outbound (return traffic) of ${acl.maxRules} per direction and family`,
+        `- Rules: ${used(acl.inbound)} inbound, ${used(acl.outbound)} outbound (return traffic) of ${acl.usableRules} per direction and family (quota ${acl.maxRules}, less the default deny rule)`,
       ];
     }
     case "aws-network-firewall": {
       const nfw = target.networkFirewall;
       return [
-        `- Rule group: \`${nfw.ruleGroupName}\` (stateful, strict order), created by mailgate; capacity ${nfw.capacity} (${nfw.capacitySource}) for ${plural(target.rules, "rule")}`,
+        `- Rule group: \`${nfw.ruleGroupName}\` (stateful, rule order ${nfw.ruleOrder}), created by mailgate; capacity ${nfw.capacity} (${nfw.capacitySource}) for ${plural(target.rules, "rule")}`,
         `- Destinations: ${nfw.destinations.join(", ")}`,
       ];
     }

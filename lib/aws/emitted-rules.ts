@@ -10,7 +10,7 @@ import { assertCoverage, EmittedRuleError, proveCoverage, proveReturnTraffic, ty
 import { requiredAccessOf, requiredDestinations, statelessTargets } from "../audit/required";
 import { Cidr, type IpFamily } from "../model/cidr";
 import { isAwsTarget, type Config, type FirewallTarget } from "../model/config";
-import { DEFAULT_NETWORK_ACL_MAX_RULES, DEFAULT_SECURITY_GROUP_MAX_RULES, MAX_STATEFUL_CAPACITY } from "../policy/quota";
+import { DEFAULT_NETWORK_ACL_MAX_RULES, DEFAULT_SECURITY_GROUP_MAX_RULES, MAX_STATEFUL_CAPACITY, usableNetworkAclRules } from "../policy/quota";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, PREFIX_LIST_MAX_ENTRIES } from "../policy/prefix-lists";
 import { EPHEMERAL_PORTS } from "./network-acl-rules";
 
@@ -304,9 +304,10 @@ function verifyNetworkAclRules(inv: Inventory, config: Config, opened: OpenedRul
     if ((cidr.family === 4) !== (rule.cidrBlockInput !== undefined)) problem(`has an IPv${cidr.family} CIDR ${cidr} in the wrong field`);
     const countKey = `${target.name} ${egress} ${cidr.family}`;
     counts.set(countKey, (counts.get(countKey) ?? 0) + 1);
-    const maxRules = target.maxRules ?? DEFAULT_NETWORK_ACL_MAX_RULES;
-    if ((counts.get(countKey) ?? 0) === maxRules + 1) {
-      problem(`takes target ${target.name} over ${maxRules} ${egress ? "outbound" : "inbound"} IPv${cidr.family} rules`);
+    // The ACL's default deny rule counts against its quota too.
+    const usable = usableNetworkAclRules(target.maxRules ?? DEFAULT_NETWORK_ACL_MAX_RULES);
+    if ((counts.get(countKey) ?? 0) === usable + 1) {
+      problem(`takes target ${target.name} over ${usable} ${egress ? "outbound" : "inbound"} IPv${cidr.family} rules`);
     }
     if (egress) {
       if (rule.fromPortInput !== EPHEMERAL_PORTS.from || rule.toPortInput !== EPHEMERAL_PORTS.to) {
@@ -332,7 +333,10 @@ function verifyRuleGroups(inv: Inventory, targets: ReadonlyMap<string, FirewallT
     if (group.typeInput !== "STATEFUL") problem(`is of type ${group.typeInput ?? "(none)"}, not STATEFUL`);
     if (group.rulesInput !== undefined) problem("has Suricata rules text, which mailgate never emits");
     const ruleGroup = group.ruleGroupInput;
-    if (ruleGroup?.statefulRuleOptions?.ruleOrder !== "STRICT_ORDER") problem("does not evaluate its rules in STRICT_ORDER");
+    // Which order is the placements' to decide (an existing group keeps its own); a given one must be honoured.
+    const order = ruleGroup?.statefulRuleOptions?.ruleOrder;
+    if (order !== "STRICT_ORDER" && order !== "DEFAULT_ACTION_ORDER") problem(`has rule order ${String(order)}, neither STRICT_ORDER nor DEFAULT_ACTION_ORDER`);
+    else if (target.ruleOrder !== undefined && order !== target.ruleOrder) problem(`has rule order ${order}, but target ${target.name} asks for ${target.ruleOrder}`);
     const source = ruleGroup?.rulesSource;
     if (source?.rulesString !== undefined || source?.rulesSourceList !== undefined || source?.statelessRulesAndCustomActions !== undefined) {
       problem("has rules other than 5-tuple stateful rules");

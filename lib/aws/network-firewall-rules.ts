@@ -11,21 +11,21 @@ export interface NetworkFirewallRulesProps {
 }
 
 /**
- * One stateful `aws_networkfirewall_rule_group` with STRICT_ORDER evaluation and one 5-tuple
- * PASS rule per (HubSpot CIDR, destination, port). mailgate creates the group; attaching it to a
- * firewall policy is the user's (its ARN is an output).
+ * One stateful `aws_networkfirewall_rule_group` in the policy's rule order (which must match the
+ * firewall policy's) and one 5-tuple PASS rule per (HubSpot CIDR, destination, port). mailgate
+ * creates the group; attaching it to a firewall policy is the user's (its ARN is an output).
  */
 export class NetworkFirewallRules extends Construct {
   constructor(scope: Construct, id: string, props: NetworkFirewallRulesProps) {
     super(scope, id);
-    const { target, statefulRules, capacity } = props.policy;
+    const { target, statefulRules, capacity, ruleOrder } = props.policy;
     const group = new NetworkfirewallRuleGroup(this, "rule-group", {
       name: escapeTerraformString(target.ruleGroupName),
       type: "STATEFUL",
       capacity,
       description: `HubSpot connected-email ingress managed by mailgate (target ${target.name})`,
       ruleGroup: {
-        statefulRuleOptions: { ruleOrder: "STRICT_ORDER" },
+        statefulRuleOptions: { ruleOrder },
         rulesSource: {
           statefulRule: statefulRules.map(({ sid, destination, rule }) => ({
             action: "PASS",

@@ -562,10 +562,10 @@ export const messages = {
       `Firewall \`${target}\`'s rule for tcp/${port} references prefix list ${prefixList}, which weighs ${weight} rules (its max_entries), but \`maxRules\` allows ${allowed} per group.`,
       "raise `maxRules` if AWS raised your quota, or use `sources: cidrs` (one rule per CIDR)",
     ),
-  networkAclOverQuota: (target: string, networkAclId: string, direction: "inbound" | "outbound", family: string, needed: number, allowed: number) =>
+  networkAclOverQuota: (target: string, networkAclId: string, direction: "inbound" | "outbound", family: string, needed: number, maxRules: number) =>
     error(
       "RULE_QUOTA_EXCEEDED",
-      `Firewall \`${target}\` needs ${needed} ${direction} ${family} rules in network ACL ${networkAclId}, but \`maxRules\` allows ${allowed}.`,
+      `Firewall \`${target}\` needs ${needed} ${direction} ${family} rules in network ACL ${networkAclId}, but \`maxRules\` ${maxRules} leaves room for ${maxRules - 1}: the ACL's default deny rule (*) counts against the quota too.`,
       "AWS counts every rule of the ACL per direction and address family (default quota 20, at most 40 after an increase), and the ACL's other rules count too: " +
         "raise `maxRules` if AWS raised the quota and the other rules leave room, or move some domains to a firewall on another ACL or to a security group",
     ),

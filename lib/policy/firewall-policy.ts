@@ -5,13 +5,14 @@ import type {
   Endpoint,
   NetworkAclTarget,
   NetworkFirewallTarget,
+  RuleOrder,
   SecurityGroupSources,
   SecurityGroupTarget,
 } from "../model/config";
 import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
 import { minimalCover } from "./aggregate";
 import { planNetworkAcl } from "./network-acl";
-import { planNetworkFirewall } from "./network-firewall";
+import { planNetworkFirewall, unservedNeeds } from "./network-firewall";
 import { planOnPrem, type OnPremPolicy } from "./onprem";
 import { NO_PLACEMENTS, type Placements } from "./placements";
 import type { PrefixListPlan } from "./prefix-lists";
@@ -129,11 +130,27 @@ export interface StatefulRulePlan {
 export interface NetworkFirewallPolicy extends TargetPolicyBase {
   readonly type: "aws-network-firewall";
   readonly target: NetworkFirewallTarget;
-  /** The rule group's capacity: `target.capacity`, or computed from the rule count. */
+  /** The rule group's capacity: `target.capacity`, the capacity it was created with while its rules fit, or computed. */
   readonly capacity: number;
   readonly capacityGiven: boolean;
+  /** Where `capacity` comes from: given in config, kept from an earlier synth, or computed now. */
+  readonly capacitySource: "given" | "kept" | "computed";
+  /** `target.ruleOrder`, else the order the group was created with, else AWS's default. */
+  readonly ruleOrder: RuleOrder;
   /** Per destination, the rules of its address family; sorted by destination, port, CIDR. */
   readonly statefulRules: readonly StatefulRulePlan[];
+  /**
+   * Needs no rule serves: a list none of whose addresses shares a family with any destination
+   * (IPv4-only lists, IPv6-only destinations). `checkLimits` refuses them. Sorted.
+   */
+  readonly unserved: readonly UnservedNeed[];
+}
+
+/** A domain's list that cannot reach its port through a target. */
+export interface UnservedNeed {
+  readonly domain: string;
+  readonly list: HubSpotList;
+  readonly port: number;
 }
 
 /** Policies of targets in AWS: their rules become Terraform resources in the target's stack. */
@@ -210,7 +227,7 @@ export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS
         case "aws-network-acl":
           return planNetworkAcl(target, rules, placed);
         case "aws-network-firewall":
-          return planNetworkFirewall(target, rules, placed);
+          return { ...planNetworkFirewall(target, rules, placed), unserved: unservedNeeds(target, needs, catalog) };
         case "nftables":
         case "windows-firewall":
         case "allowlist":

@@ -1,6 +1,7 @@
-import type { FirewallTarget, SecurityGroupTarget } from "../model/config";
+import type { FirewallTarget, NetworkFirewallTarget, RuleOrder, SecurityGroupTarget } from "../model/config";
 import { stackName } from "../model/stack";
 import { isAwsPolicy, type FirewallPolicy } from "./firewall-policy";
+import { rememberedRuleGroup } from "./network-firewall";
 import { ingressKey, type Placements } from "./placements";
 import type { PrefixListPlan } from "./prefix-lists";
 
@@ -23,7 +24,16 @@ export type LifecycleProblem =
       readonly was: number;
       readonly allowed: number;
     }
-  | { readonly kind: "empty-stack"; readonly stack: string };
+  | { readonly kind: "empty-stack"; readonly stack: string }
+  | {
+      readonly kind: "rule-order-changed";
+      readonly target: NetworkFirewallTarget;
+      readonly was: RuleOrder;
+      readonly now: RuleOrder;
+      /** True when `was` is inferred (a placement from before rule order was remembered). */
+      readonly inferred: boolean;
+    }
+  | { readonly kind: "rule-group-replaced"; readonly target: NetworkFirewallTarget; readonly was: number; readonly now: number; readonly rules: number };
 
 /**
  * What this policy would do to what `previous` placed, that only the placements can show:
@@ -34,6 +44,10 @@ export type LifecycleProblem =
  * - a remembered prefix list that must grow while a referencing rule had to leave its group:
  *   AWS refuses ModifyManagedPrefixList while any referencing group would exceed its quota, and
  *   Terraform modifies the list before it moves the rule: refused with the figures;
+ * - a Network Firewall rule group whose `ruleOrder` differs from the one it was created with:
+ *   AWS cannot change it (refused, with the way to move to the other order);
+ * - a rule group whose capacity changes (given, or outgrown): Terraform replaces it, which fails
+ *   while a firewall policy references it (warning);
  * - a created target that needs a new group (warning: it must be attached to work);
  * - a stack that no longer has targets (warning: apply it, then retire it).
  * Pure; sorted by target name, then stack.
@@ -57,6 +71,17 @@ export function checkLifecycle(policy: FirewallPolicy, previous: Placements, emp
     } else if (record && record.account !== undefined && record.account !== target.account) {
       // Adding an account pins the provider (allowed_account_ids): safe. Changing or dropping one is not.
       problems.push({ kind: "stack-changed", target, stack, field: "account", was: record.account, now: target.account });
+    }
+    if (p.type === "aws-network-firewall") {
+      const created = rememberedRuleGroup(placed);
+      if (!created) continue;
+      if (p.ruleOrder !== created.ruleOrder) {
+        problems.push({ kind: "rule-order-changed", target: p.target, was: created.ruleOrder, now: p.ruleOrder, inferred: created.inferred });
+      }
+      if (p.capacity !== created.capacity) {
+        problems.push({ kind: "rule-group-replaced", target: p.target, was: created.capacity, now: p.capacity, rules: p.statefulRules.length });
+      }
+      continue;
     }
     if (p.type !== "aws-security-group" || !p.target.create || !placed) continue;
     const created = p.target;

@@ -1,3 +1,4 @@
+import type { RuleOrder } from "../model/config";
 import { stackIdentity, stackName, type StackIdentity } from "../model/stack";
 import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy, type IngressRule } from "./firewall-policy";
 
@@ -37,6 +38,13 @@ export interface TargetPlacement {
   readonly outbound?: ReadonlyMap<string, number>;
   /** Network Firewall: signature ids by rule key. */
   readonly sids?: ReadonlyMap<string, number>;
+  /**
+   * Network Firewall: the rule order and capacity the rule group was created with, both fixed at
+   * creation. Absent in placements of older versions, which created every group STRICT_ORDER
+   * with a capacity computed from the sid count (lib/policy/network-firewall.ts).
+   */
+  readonly ruleOrder?: RuleOrder;
+  readonly capacity?: number;
 }
 
 export const NO_PLACEMENTS: Placements = { stacks: new Map(), targets: new Map(), prefixLists: new Map() };
@@ -88,7 +96,7 @@ function placementOfTarget(p: AwsTargetPolicy, stack: string): TargetPlacement {
         outbound: new Map(p.outbound.map((r) => [r.cidr.toString(), r.ruleNumber])),
       };
     case "aws-network-firewall":
-      return { stack, sids: new Map(p.statefulRules.map((r) => [sidKey(r), r.sid])) };
+      return { stack, sids: new Map(p.statefulRules.map((r) => [sidKey(r), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity };
   }
 }
 
@@ -122,6 +130,8 @@ export function renderPlacements(p: Placements): string {
           ...(t.groups ? { groups: t.groups } : {}),
           ...(t.inbound ? { inbound: numbers(t.inbound), outbound: numbers(t.outbound) } : {}),
           ...(t.sids ? { sids: numbers(t.sids) } : {}),
+          ...(t.ruleOrder ? { ruleOrder: t.ruleOrder } : {}),
+          ...(t.capacity !== undefined ? { capacity: t.capacity } : {}),
         },
       ]),
     ),
@@ -167,6 +177,8 @@ export function parsePlacements(text: string): Placements | { readonly error: st
         ...(t.inbound !== undefined ? { inbound: numberMap(t.inbound, `target ${name}: inbound`) } : {}),
         ...(t.outbound !== undefined ? { outbound: numberMap(t.outbound, `target ${name}: outbound`) } : {}),
         ...(t.sids !== undefined ? { sids: numberMap(t.sids, `target ${name}: sids`) } : {}),
+        ...(t.ruleOrder !== undefined ? { ruleOrder: ruleOrder(t.ruleOrder, `target ${name}: ruleOrder`) } : {}),
+        ...(t.capacity !== undefined ? { capacity: positiveInteger(t.capacity, `target ${name}: capacity`) } : {}),
       });
     }
     return { stacks, targets, prefixLists: numberMap(root.prefixLists, "prefixLists") };
@@ -195,6 +207,16 @@ function text_(v: unknown, what: string): string {
 
 function optionalText(s: Record<string, unknown>, key: "account" | "roleArn" | "planRoleArn", stack: string): Partial<StackIdentity> {
   return s[key] === undefined ? {} : { [key]: text_(s[key], `stack ${stack}: ${key}`) };
+}
+
+function ruleOrder(v: unknown, what: string): RuleOrder {
+  if (v !== "STRICT_ORDER" && v !== "DEFAULT_ACTION_ORDER") throw new PlacementsShapeError(`${what} is not STRICT_ORDER or DEFAULT_ACTION_ORDER`);
+  return v;
+}
+
+function positiveInteger(v: unknown, what: string): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 1) throw new PlacementsShapeError(`${what} is not a positive integer`);
+  return v as number;
 }
 
 function numberMap(v: unknown, what: string): Map<string, number> {

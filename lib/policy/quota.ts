@@ -2,7 +2,7 @@ import type { IpFamily } from "../model/cidr";
 import type { AllowlistTarget, NftablesTarget } from "../model/config";
 import { nftFamilies } from "./onprem";
 import type { NetworkAclTarget, NetworkFirewallTarget, SecurityGroupTarget } from "../model/config";
-import type { FamilyCounts, FirewallPolicy, IngressRule } from "./firewall-policy";
+import type { FamilyCounts, FirewallPolicy, IngressRule, UnservedNeed } from "./firewall-policy";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan } from "./prefix-lists";
 
 /**
@@ -14,6 +14,26 @@ import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan } from "./prefix-l
 export const DEFAULT_SECURITY_GROUP_MAX_RULES = 60;
 /** AWS default: rules per network ACL, per direction and address family (at most 40). */
 export const DEFAULT_NETWORK_ACL_MAX_RULES = 20;
+
+/**
+ * The rules mailgate may add to a network ACL whose quota (per direction and family) is
+ * `maxRules`: AWS counts the ACL's default deny rule (`*`, one per direction and family) against
+ * the quota, so one fewer: 19 by default, 39 after the largest increase.
+ */
+export function usableNetworkAclRules(maxRules: number): number {
+  return maxRules - 1;
+}
+
+/** AWS: security groups per network interface, 5 by default and 16 at most. */
+export const SECURITY_GROUPS_PER_INTERFACE = { default: 5, max: 16 } as const;
+
+/** AWS: rules per group x groups per interface may not exceed 1000. */
+const RULES_TIMES_GROUPS_MAX = 1000;
+
+/** How many groups a network interface can take when each group's quota is `maxRules`. */
+export function groupsPerInterfaceLimit(maxRules: number): number {
+  return Math.min(SECURITY_GROUPS_PER_INTERFACE.max, Math.floor(RULES_TIMES_GROUPS_MAX / maxRules));
+}
 /** AWS: a stateful rule group's capacity is at most 30,000. */
 export const MAX_STATEFUL_CAPACITY = 30_000;
 
@@ -137,7 +157,8 @@ export type LimitProblem =
       readonly direction: "inbound" | "outbound";
       readonly family: IpFamily;
       readonly needed: number;
-      readonly allowed: number;
+      /** The ACL's quota; mailgate may use one fewer (`usableNetworkAclRules`). */
+      readonly maxRules: number;
     }
   | {
       readonly kind: "network-acl-numbers";
@@ -162,7 +183,10 @@ export type LimitProblem =
       readonly groupName: string;
       readonly vpcId: string;
       readonly otherTarget: string;
-    };
+    }
+  /** More groups than a network interface takes: an error above `limit`, a warning above AWS's default of 5. */
+  | { readonly kind: "too-many-groups"; readonly target: SecurityGroupTarget; readonly groups: number; readonly limit: number; readonly maxRules: number }
+  | { readonly kind: "nothing-admitted"; readonly target: NetworkFirewallTarget; readonly unserved: readonly UnservedNeed[]; readonly listFamilies: readonly IpFamily[] };
 
 /** AWS: security group names are at most 255 characters. */
 const MAX_GROUP_NAME_LENGTH = 255;
@@ -178,7 +202,7 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
   for (const p of policy.targets) {
     if (p.type === "aws-security-group" && p.target.create) {
       for (const g of p.groups) {
-        if (g.groupName !== undefined) createdNames.set(JSON.stringify([p.target.region, p.target.create.vpcId, g.groupName]), p.target.name);
+        if (g.groupName !== undefined) createdNames.set(groupNameKey(p.target.region, p.target.create.vpcId, g.groupName), p.target.name);
       }
     }
   }
@@ -222,11 +246,16 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
             problems.push({ kind: "split-name-too-long", target, groupName: create.groupName, groups: p.groups.length });
           }
           for (const g of p.groups.slice(1)) {
-            const other = createdNames.get(JSON.stringify([target.region, create.vpcId, g.groupName]));
+            const other = createdNames.get(groupNameKey(target.region, create.vpcId, g.groupName ?? ""));
             if (other !== undefined && other !== target.name) {
               problems.push({ kind: "split-name-taken", target, groupName: g.groupName ?? "", vpcId: create.vpcId, otherTarget: other });
             }
           }
+        }
+        // Every group must be attached to the mail servers' interfaces to work.
+        const limit = groupsPerInterfaceLimit(p.maxRules);
+        if (create && p.groups.length > Math.min(SECURITY_GROUPS_PER_INTERFACE.default, limit)) {
+          problems.push({ kind: "too-many-groups", target, groups: p.groups.length, limit, maxRules: p.maxRules });
         }
         break;
       }
@@ -239,7 +268,7 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
         for (const [direction, rules] of directions) {
           for (const family of FAMILIES) {
             const needed = rules.filter((r) => r.family === family).length;
-            if (needed > p.maxRules) problems.push({ kind: "network-acl-quota", target: p.target, direction, family, needed, allowed: p.maxRules });
+            if (needed > usableNetworkAclRules(p.maxRules)) problems.push({ kind: "network-acl-quota", target: p.target, direction, family, needed, maxRules: p.maxRules });
           }
           if (rules.some((r) => r.ruleNumber < from || r.ruleNumber > to)) {
             problems.push({ kind: "network-acl-numbers", target: p.target, direction, needed: rules.length });
@@ -248,6 +277,11 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
         break;
       }
       case "aws-network-firewall":
+        if (p.unserved.length > 0) {
+          const lists = new Set(p.unserved.map((u) => u.list));
+          const listFamilies = FAMILIES.filter((f) => [...lists].some((list) => policy.catalog.lists[list].some((c) => c.family === f)));
+          problems.push({ kind: "nothing-admitted", target: p.target, unserved: p.unserved, listFamilies });
+        }
         if (p.statefulRules.length > p.capacity) {
           problems.push({ kind: "capacity", target: p.target, rules: p.statefulRules.length, capacity: p.capacity, given: p.capacityGiven });
         }
@@ -270,6 +304,11 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
     }
   }
   return problems;
+}
+
+/** AWS compares security group names per VPC without regard to case (`Mail-2` and `mail-2` collide). */
+export function groupNameKey(region: string, vpcId: string, groupName: string): string {
+  return JSON.stringify([region, vpcId, groupName.toLowerCase()]);
 }
 
 function prefixListUse(rules: readonly IngressRule[]): { prefixList: PrefixListPlan; rules: number }[] {
