@@ -7,6 +7,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { CoverageError, describeCoverage, EmittedRuleError } from "../../lib/audit/coverage";
 import { emittedRules, verifyEmittedRules } from "../../lib/aws/emitted-rules";
 import { ruleResourceName } from "../../lib/aws/naming";
+import { targetConstruct } from "../../lib/aws/region-stack";
 import { addStacks } from "../../lib/aws/stacks";
 import { Cidr } from "../../lib/model/cidr";
 import { buildPolicy } from "../../lib/policy/firewall-policy";
@@ -22,7 +23,7 @@ function built() {
   const app = Testing.app();
   const stacks = new Map(addStacks(app, buildPolicy(cfg)).map((s) => [s.node.id, s as TerraformStack]));
   const east = stacks.get("mailgate-us-east-1")!;
-  const mail = east.node.findChild("mail") as Construct;
+  const mail = targetConstruct(east, "mail");
   const mailGroupId = (mail.node.findChild("group") as SecurityGroup).id;
   return { app, east, west: stacks.get("mailgate-eu-central-1")!, mail, mailGroupId };
 }
@@ -83,7 +84,7 @@ describe("verification of the emitted constructs", () => {
     const { app, mail, mailGroupId } = built();
     rule(mail, "odd", mailGroupId, props);
     expect(() => verifyEmittedRules(app, cfg)).toThrow(EmittedRuleError);
-    expect(() => verifyEmittedRules(app, cfg)).toThrow(`the emitted resource mailgate-us-east-1/mail/odd ${problem}`);
+    expect(() => verifyEmittedRules(app, cfg)).toThrow(`the emitted resource mailgate-us-east-1/firewalls/mail/odd ${problem}`);
   });
 
   test("GIVEN a target's rule in another region's stack WHEN verified THEN the region mismatch is named", () => {

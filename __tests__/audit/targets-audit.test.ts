@@ -10,6 +10,7 @@ import { diffConfigs } from "../../lib/audit/diff";
 import { buildReport, renderReportCsv, renderReportMarkdown, type AwsReportRule } from "../../lib/audit/report";
 import { verifyEmittedRules } from "../../lib/aws/emitted-rules";
 import { networkAclReturnResourceName } from "../../lib/aws/naming";
+import { targetConstruct } from "../../lib/aws/region-stack";
 import { addStacks } from "../../lib/aws/stacks";
 import type { Config } from "../../lib/model/config";
 import { buildPolicy, type FirewallPolicy } from "../../lib/policy/firewall-policy";
@@ -164,7 +165,7 @@ describe("verification of the emitted constructs, per target type", () => {
     const stacks = new Map(addStacks(app, buildPolicy(ALL_TYPES)).map((s) => [s.node.id, s as TerraformStack]));
     const west = stacks.get("mailgate-eu-west-1")!;
     const east = stacks.get("mailgate-us-east-1")!;
-    return { app, west, east, acl: west.node.findChild("acl") as Construct, nfw: west.node.findChild("nfw") as Construct };
+    return { app, west, east, acl: targetConstruct(west, "acl"), nfw: targetConstruct(west, "nfw") };
   }
 
   test("GIVEN the app as built WHEN verified THEN every target type is proven exact", () => {
@@ -195,7 +196,7 @@ describe("verification of the emitted constructs, per target type", () => {
     const { app, acl } = built();
     aclRule(acl, "odd", props);
     expect(() => verifyEmittedRules(app, ALL_TYPES)).toThrow(EmittedRuleError);
-    expect(() => verifyEmittedRules(app, ALL_TYPES)).toThrow(`the emitted resource mailgate-eu-west-1/acl/odd ${problem}`);
+    expect(() => verifyEmittedRules(app, ALL_TYPES)).toThrow(`the emitted resource mailgate-eu-west-1/firewalls/acl/odd ${problem}`);
   });
 
   test("GIVEN two ACL rules with one number in one direction WHEN verified THEN the second is refused", () => {
@@ -233,9 +234,9 @@ describe("verification of the emitted constructs, per target type", () => {
         return (error as Error).message;
       }
     })();
-    expect(message).toContain("mailgate-eu-west-1/nfw/extra has capacity 2 for 3 stateful rules");
-    expect(message).toContain("mailgate-eu-west-1/nfw/extra has stateful rule 2 that repeats sid 7");
-    expect(message).toContain("mailgate-eu-west-1/nfw/extra has stateful rule 3 that goes to 10.9.9.9/32, which is not a destination of target nfw");
+    expect(message).toContain("mailgate-eu-west-1/firewalls/nfw/extra has capacity 2 for 3 stateful rules");
+    expect(message).toContain("mailgate-eu-west-1/firewalls/nfw/extra has stateful rule 2 that repeats sid 7");
+    expect(message).toContain("mailgate-eu-west-1/firewalls/nfw/extra has stateful rule 3 that goes to 10.9.9.9/32, which is not a destination of target nfw");
   });
 
   test("GIVEN an extra entry in a prefix list WHEN verified THEN every port referencing it admits too much", () => {
@@ -247,7 +248,7 @@ describe("verification of the emitted constructs, per target type", () => {
 
   test("GIVEN a rule slipped into a full split group WHEN verified THEN the group's quota is refused", () => {
     const { app, east } = built();
-    const split = east.node.findChild("split") as Construct;
+    const split = targetConstruct(east, "split");
     const rule = east.node.findAll().find((c) => c instanceof VpcSecurityGroupIngressRule && c.tagsInput?.MailgateTarget === "split") as VpcSecurityGroupIngressRule;
     new VpcSecurityGroupIngressRule(split, "thirteenth", {
       securityGroupId: rule.securityGroupIdInput!,

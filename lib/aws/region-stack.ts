@@ -10,6 +10,14 @@ import { NetworkFirewallRules } from "./network-firewall-rules";
 import { HubSpotPrefixLists } from "./prefix-lists";
 import { SecurityGroupIngress } from "./security-group-ingress";
 
+/** The id of the scope every target's construct lives in (see the constructor). */
+const TARGETS_SCOPE = "firewalls";
+
+/** A target's construct in its stack, for tests and tools that walk the construct tree. */
+export function targetConstruct(stack: Construct, targetName: string): Construct {
+  return stack.node.findChild(TARGETS_SCOPE).node.findChild(targetName) as Construct;
+}
+
 export interface RegionStackProps {
   /** `mailgate-<region>` or `mailgate-<account>-<region>` (lib/model/stack.ts). */
   readonly name: string;
@@ -43,16 +51,21 @@ export class RegionStack extends TerraformStack {
     });
 
     const prefixListIds = props.prefixLists.length > 0 ? new HubSpotPrefixLists(this, "hubspot-prefix-lists", props).ids : new Map<string, string>();
+    // Targets get a scope of their own: a target's name is any valid firewall name, and beside the
+    // stack's fixed children (`aws`, `backend`, `hubspot-prefix-lists`) one of those names would
+    // collide ("There is already a Construct with name ..."). Construct ids reach only the
+    // metadata paths in cdk.tf.json; every Terraform address is set explicitly (naming.ts).
+    const firewalls = new Construct(this, TARGETS_SCOPE);
     for (const policy of props.targets) {
       switch (policy.type) {
         case "aws-security-group":
-          new SecurityGroupIngress(this, policy.target.name, { policy, prefixListIds });
+          new SecurityGroupIngress(firewalls, policy.target.name, { policy, prefixListIds });
           break;
         case "aws-network-acl":
-          new NetworkAclRules(this, policy.target.name, { policy });
+          new NetworkAclRules(firewalls, policy.target.name, { policy });
           break;
         case "aws-network-firewall":
-          new NetworkFirewallRules(this, policy.target.name, { policy });
+          new NetworkFirewallRules(firewalls, policy.target.name, { policy });
           break;
       }
     }
