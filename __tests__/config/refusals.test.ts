@@ -104,11 +104,7 @@ describe("what is accepted, read exactly", () => {
     expect(config?.ipRanges?.smtp.map(String)).toEqual(["1.0.0.0/8"]);
   });
 
-  // lib/config/build.ts (being rewritten with the YAML reader, so not edited here) builds
-  // `ipRanges` from source, smtp and imap only: until it copies `allowBroadRanges` too, the
-  // reason validates but does not reach the report from YAML. When it does, this test fails:
-  // make it a plain `test`.
-  test.fails("GIVEN broad lists with a reason in YAML WHEN loaded THEN the config carries the reason, for the report", () => {
+  test("GIVEN broad lists with a reason in YAML WHEN loaded THEN the config carries the reason, for the report", () => {
     const { config } = validateFiles({ "a.yaml": broadAllowed('"HubSpot support, ticket 4711"') });
     expect(config?.ipRanges?.allowBroadRanges).toBe("HubSpot support, ticket 4711");
   });

@@ -16,7 +16,14 @@ export function buildConfig(files: readonly FileFacts[]): Config {
   return {
     ...(terraform ? { terraform: required(terraform.settings, "terraform") } : {}),
     ...(ipRanges
-      ? { ipRanges: { source: ipRanges.source, smtp: canonicalList(ipRanges.smtp), imap: canonicalList(ipRanges.imap) } }
+      ? {
+          ipRanges: {
+            source: ipRanges.source,
+            smtp: canonicalList(ipRanges.smtp),
+            imap: canonicalList(ipRanges.imap),
+            ...(ipRanges.allowBroadRanges !== undefined ? { allowBroadRanges: ipRanges.allowBroadRanges } : {}),
+          },
+        }
       : {}),
     domains: domainFacts.map(domainSettings).sort((a, b) => compareStrings(a.name, b.name)),
     firewalls: files
