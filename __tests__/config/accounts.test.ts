@@ -16,7 +16,7 @@ describe("accounts and roles: each bad input yields exactly one error, at its po
   test.each<[string, Record<string, string>, DiagnosticCode, string, string]>([
     ["an 11-digit account", sg(['account: "12345678901"']), "INVALID_ACCOUNT_ID", "fw.yaml:6:14", "exactly 12 digits"],
     ["an account with letters", sg(['account: "12345678901a"']), "INVALID_ACCOUNT_ID", "fw.yaml:6:14", "quote it"],
-    ["an unquoted account (YAML drops leading zeros)", sg(["account: 012345678901"]), "WRONG_TYPE", "fw.yaml:6:14", "put it in quotes"],
+    ["an unquoted account (YAML drops leading zeros)", sg(["account: 012345678901"]), "NON_CANONICAL_NUMBER", "fw.yaml:6:14", 'put it in quotes ("012345678901")'],
     ["a user ARN instead of a role", sg(["roleArn: arn:aws:iam::123456789012:user/ci"]), "INVALID_ROLE_ARN", "fw.yaml:6:14", "role/<name>"],
     ["a role ARN with a short account", sg(["roleArn: arn:aws:iam::12345:role/x"]), "INVALID_ROLE_ARN", "fw.yaml:6:14", "12-digit"],
     ["a role in another account", sg(['account: "210987654321"', `roleArn: ${ROLE}`]), "ROLE_ACCOUNT_MISMATCH", "fw.yaml:7:14", "123456789012"],

@@ -60,6 +60,12 @@ const ROWS: Row[] = [
   e("missing firewall type", { "a.yaml": domainUsing("fw"), "fw.yaml": firewall().replace("    type: aws-security-group\n", "") }, "MISSING_FIELD", "fw.yaml:3:5", "`type`"),
   e("port 0", { "a.yaml": imapDomain({ inPort: "0" }) }, "INVALID_PORT", "a.yaml:6:15", "Port 0"),
   e("port 65536", { "a.yaml": imapDomain({ outPort: "65536" }) }, "INVALID_PORT", "a.yaml:9:15", "1-65535"),
+  // Numbers written loosely read as integers in YAML 1.2, not in everyone's head (or YAML 1.1).
+  e("port 993.0", { "a.yaml": imapDomain({ inPort: "993.0" }) }, "NON_CANONICAL_NUMBER", "a.yaml:6:15", "write 993,"),
+  e("port 5.87e2", { "a.yaml": imapDomain({ outPort: "5.87e2" }) }, "NON_CANONICAL_NUMBER", "a.yaml:9:15", "write 587,"),
+  e("port 0993", { "a.yaml": imapDomain({ inPort: "0993" }) }, "NON_CANONICAL_NUMBER", "a.yaml:6:15", "write 993,"),
+  e("port +993", { "a.yaml": imapDomain({ inPort: "+993" }) }, "NON_CANONICAL_NUMBER", "a.yaml:6:15", "write 993,"),
+  e("port 0x3e1", { "a.yaml": imapDomain({ inPort: "0x3e1" }) }, "NON_CANONICAL_NUMBER", "a.yaml:6:15", "write 993,"),
   e("empty IP list", { "a.yaml": yaml("hubspot:", "  ipRanges:", "    source: x", "    smtp: [141.193.184.0/27]", "    imap: []") }, "EMPTY_LIST", "a.yaml:5:11", "`hubspot.ipRanges.imap`"),
   e("empty source text", { "a.yaml": hubspot({ source: '""' }) }, "INVALID_SOURCE_TEXT", "a.yaml:3:13", "is empty"),
   e("whitespace source text", { "a.yaml": hubspot({ source: '"   "' }) }, "INVALID_SOURCE_TEXT", "a.yaml:3:13", "whitespace"),

@@ -8,6 +8,7 @@ export const DIAGNOSTIC_CODES = [
   "CONFIG_DIR_MISSING",
   "FILE_UNREADABLE",
   "YAML_SYNTAX",
+  "NON_CANONICAL_NUMBER",
   "DUPLICATE_KEY",
   // limits and hostile input (see docs/limits.md)
   "FILE_TOO_LARGE",

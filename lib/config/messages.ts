@@ -300,6 +300,14 @@ export const messages = {
     ),
   yamlRepeatedDirective: (directive: string) =>
     error("YAML_SYNTAX", `The directive ${quote(directive)} repeats one given before for this document.`, "keep one of them (a config file needs no directives at all)"),
+  yamlLooseNumber: (written: string, canonical: string | undefined) =>
+    error(
+      "NON_CANONICAL_NUMBER",
+      `${quote(written)} is read as ${canonical === undefined ? "a number that is not finite" : `the number ${canonical}`}, written another way; a reviewer or another YAML tool may read it differently.`,
+      canonical === undefined || !Number.isInteger(Number(canonical))
+        ? `every number in a config is a whole number: write it as one, or put it in quotes ("${written}") if it is text`
+        : `write ${canonical}, or put it in quotes ("${written}") if it is text, like an AWS account id`,
+    ),
   yamlEmptyKey: () =>
     error(
       "YAML_SYNTAX",

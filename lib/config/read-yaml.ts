@@ -123,7 +123,7 @@ export function readYamlIndexed(text: string, file: string): IndexedYamlReading 
     );
   }
 
-  const inspected = inspect(doc);
+  const inspected = inspect(doc, text);
   if (inspected.problems.length > 0) {
     return refused(
       inspected.problems.map((p) => at(p.problem, p.start, p.end)),
@@ -365,7 +365,7 @@ interface Inspection {
  * never ends), nesting and size after alias expansion, each node's expanded size and height
  * computed once, so this stays linear even for a "billion laughs" bomb.
  */
-function inspect(doc: Document.Parsed): Inspection {
+function inspect(doc: Document.Parsed, text: string): Inspection {
   const problems: OffsetProblem[] = [];
   let omitted = 0;
   const report = (problem: Problem, node: unknown): void => {
@@ -405,6 +405,14 @@ function inspect(doc: Document.Parsed): Inspection {
     }
     if (!isMap(node) && !isSeq(node)) {
       nodes.push(range[0], range[1], NodeKind.scalar, 0, 0);
+      // A number must be written as the number it is: `993.0`, `5.87e2`, `0993` and `+993` all
+      // read as an integer in YAML 1.2, but a reviewer (or a YAML 1.1 tool, which reads `0993`
+      // as text) may not see 993 there. Every number in the format is an integer.
+      if (isScalar(node) && typeof node.value === "number" && node.type === "PLAIN") {
+        const written = text.slice(range[0], range[1]);
+        const canonical = Number.isFinite(node.value) ? String(node.value) : undefined;
+        if (written !== canonical) report(messages.yamlLooseNumber(shorten(written), canonical), node);
+      }
       return index;
     }
     const kind = isMap(node) ? (node.flow ? NodeKind.flowMap : NodeKind.blockMap) : node.flow ? NodeKind.flowSeq : NodeKind.blockSeq;
