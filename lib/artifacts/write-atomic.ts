@@ -158,6 +158,8 @@ export function stageDirectory(finalDir: string): StagedDirectory {
   const parent = path.dirname(path.resolve(finalDir));
   let dir: string;
   try {
+    // Like `cdktf synth --output a/b`: a missing parent is made (empty, if the synth then fails).
+    fs.mkdirSync(parent, { recursive: true });
     dir = fs.mkdtempSync(path.join(parent, `.${path.basename(finalDir)}.staging-`));
   } catch (error) {
     throw new OutputError(finalDir, error);
