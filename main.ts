@@ -5,9 +5,9 @@ import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import { verifyEmittedRules } from "./lib/aws/emitted-rules";
 import { addStacks } from "./lib/aws/stacks";
-import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/artifacts/write-atomic";
+import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { prepare } from "./lib/pipeline";
-import { EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/report-errors";
+import { EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
 import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
 
 const USAGE = `Usage: npm run synth [-- --config DIR] [--out DIR] [--terraform-out DIR]

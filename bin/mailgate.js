@@ -9,6 +9,6 @@ const path = require("node:path");
 const root = path.join(__dirname, "..");
 require(path.join(root, "scripts", "run-ts.cjs"));
 const { main } = require(path.join(root, "lib", "cli.ts"));
-const { runGuarded } = require(path.join(root, "lib", "report-errors.ts"));
+const { runGuarded } = require(path.join(root, "lib", "io", "report-errors.ts"));
 
 runGuarded(() => main(process.argv.slice(2)));

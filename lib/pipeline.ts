@@ -3,8 +3,9 @@ import type { Config } from "./model/config";
 import type { FirewallPolicy } from "./policy/firewall-policy";
 import { NO_PLACEMENTS, PLACEMENTS_FILE, placementsOf, renderPlacements, type Placements } from "./policy/placements";
 import { prefillSettings, renderPrefillJson, renderPrefillMarkdown } from "./artifacts/prefill";
-import type { Artifacts } from "./artifacts/write-atomic";
-import { buildReport, renderReport } from "./audit/report";
+import type { Artifacts } from "./io/write-atomic";
+import { renderReport } from "./artifacts/report-files";
+import { buildReport } from "./audit/report";
 import { renderFirewallArtifacts } from "./firewalls/render";
 import { validateConfig, type ValidateOptions } from "./validate";
 

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { UsageError } from "./report-errors";
+import { UsageError } from "./io/report-errors";
 
 /** Where mailgate reads config and writes artifacts; the environment names are contract. */
 export interface Settings {

@@ -2,7 +2,7 @@
 // policy's counts (quotas, rule numbers, capacity). Pure and cdktf-free, so `validate` stays fast.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { prefixListName } from "./aws/naming";
+import { prefixListName } from "./terraform/names";
 import { compareDiagnostics, hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
 import { emptyFileWarnings } from "./config/empty-files";
 import { loadConfig } from "./config/load";

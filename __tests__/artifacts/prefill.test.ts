@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { prefillSettings, renderPrefillJson, renderPrefillMarkdown } from "../../lib/artifacts/prefill";
-import { writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
+import { writeArtifactsAtomically } from "../../lib/io/write-atomic";
 import { Cidr } from "../../lib/model/cidr";
 import { catalogFor, publishedCatalog } from "../../lib/model/ip-catalog";
 import { config, createdGroup, exchangeDomain, imapDomain } from "../support/configs";

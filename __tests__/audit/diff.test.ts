@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { diffConfigs } from "../../lib/audit/diff";
+import { diffConfigs } from "../../lib/diff";
 import { Cidr } from "../../lib/model/cidr";
 import type { Config } from "../../lib/model/config";
 import { config, createdGroup, exchangeDomain, existingGroup, imapDomain } from "../support/configs";

@@ -6,7 +6,7 @@ import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { CoverageError, describeCoverage, EmittedRuleError } from "../../lib/audit/coverage";
 import { emittedRules, verifyEmittedRules } from "../../lib/aws/emitted-rules";
-import { ruleResourceName } from "../../lib/aws/naming";
+import { ruleResourceName } from "../../lib/terraform/names";
 import { targetConstruct } from "../../lib/aws/region-stack";
 import { addStacks } from "../../lib/aws/stacks";
 import { Cidr } from "../../lib/model/cidr";

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { Testing } from "cdktf";
 import { CoverageError } from "../../lib/audit/coverage";
-import { buildReport, csvField, renderReportCsv, renderReportJson, renderReportMarkdown, rowIdentity, type AwsReportRule, type FirewallReport } from "../../lib/audit/report";
+import { buildReport, rowIdentity, type AwsReportRule, type FirewallReport } from "../../lib/audit/report";
+import { csvField, renderReportCsv, renderReportJson, renderReportMarkdown } from "../../lib/artifacts/report-files";
 import { addStacks } from "../../lib/aws/stacks";
 import { Cidr } from "../../lib/model/cidr";
 import type { Config } from "../../lib/model/config";

@@ -5,7 +5,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStacks } from "../../lib/aws/stacks";
-import { isAwsDescription } from "../../lib/aws/terraform-text";
+import { isAwsDescription } from "../../lib/terraform/text";
 import { buildPolicy } from "../../lib/policy/firewall-policy";
 import { Cidr } from "../../lib/model/cidr";
 import type { Config } from "../../lib/model/config";

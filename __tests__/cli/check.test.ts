@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
+import { writeArtifactsAtomically } from "../../lib/io/write-atomic";
 import { prepare } from "../../lib/pipeline";
 import { readTree, runTs, tempDir } from "../support/run";
 import { cli, configDir, NEW_DOMAIN_YAML } from "./helpers";

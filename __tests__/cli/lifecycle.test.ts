@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
+import { writeArtifactsAtomically } from "../../lib/io/write-atomic";
 import { prepare } from "../../lib/pipeline";
 import { readTree, tempDir } from "../support/run";
 import { cli, DOMAINS_YAML, FIREWALLS_YAML } from "./helpers";

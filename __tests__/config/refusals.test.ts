@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { buildReport, renderReportMarkdown } from "../../lib/audit/report";
+import { buildReport } from "../../lib/audit/report";
+import { renderReportMarkdown } from "../../lib/artifacts/report-files";
 import type { DiagnosticCode, Severity } from "../../lib/config/diagnostic";
 import { formatDiagnostic } from "../../lib/config/format";
 import { Cidr } from "../../lib/model/cidr";

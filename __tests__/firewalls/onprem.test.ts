@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { diffConfigs } from "../../lib/audit/diff";
-import { buildReport, renderReportCsv, renderReportMarkdown, type ArtifactReportRule } from "../../lib/audit/report";
+import { diffConfigs } from "../../lib/diff";
+import { buildReport, type ArtifactReportRule } from "../../lib/audit/report";
+import { renderReportCsv, renderReportMarkdown } from "../../lib/artifacts/report-files";
 import { addStacks } from "../../lib/aws/stacks";
 import type { Config, FirewallTarget } from "../../lib/model/config";
 import { Cidr } from "../../lib/model/cidr";

@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { stageArtifacts, stageArtifactsInBackground, stageDirectory, writeArtifactsAtomically } from "../../lib/artifacts/write-atomic";
-import { EXIT, OutputError } from "../../lib/report-errors";
+import { stageArtifacts, stageArtifactsInBackground, stageDirectory, writeArtifactsAtomically } from "../../lib/io/write-atomic";
+import { EXIT, OutputError } from "../../lib/io/report-errors";
 import { PROJECT_ROOT, readTree, runTs, tempDir, writeTree } from "../support/run";
 import { shippedExample } from "./support";
 
@@ -182,9 +182,17 @@ describe("the staged output directory", () => {
     expect(fs.readdirSync(parent)).toEqual(["out"]);
   });
 
-  test("GIVEN a missing parent WHEN staged THEN OutputError before anything is written", () => {
+  test("GIVEN a missing parent WHEN staged THEN it is made (as cdktf synth --output does), and abort leaves it empty", () => {
     const parent = tempDir();
+    const staged = stageDirectory(path.join(parent, "no", "such", "out"));
+    staged.abort();
+    expect(fs.readdirSync(path.join(parent, "no", "such"))).toEqual([]);
+  });
+
+  test("GIVEN a file where the parent should be WHEN staged THEN OutputError before anything is written", () => {
+    const parent = tempDir();
+    fs.writeFileSync(path.join(parent, "no"), "a file\n");
     expect(() => stageDirectory(path.join(parent, "no", "such", "out"))).toThrow(OutputError);
-    expect(fs.readdirSync(parent)).toEqual([]);
+    expect(fs.readdirSync(parent)).toEqual(["no"]);
   });
 });

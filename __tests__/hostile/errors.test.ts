@@ -2,7 +2,7 @@
 // so (the stack only with DEBUG=mailgate); exit codes 0 valid, 1 invalid, 2 usage, 70 bug,
 // 73 an output that cannot be written.
 import { describe, expect, test } from "vitest";
-import { EXIT, OutputError, reportFailure } from "../../lib/report-errors";
+import { EXIT, OutputError, reportFailure } from "../../lib/io/report-errors";
 import { runTs, writeTree } from "../support/run";
 
 const STACK_LINE = /^\s+at .+/m;

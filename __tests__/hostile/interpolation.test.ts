@@ -5,7 +5,7 @@
 // `everyFieldExample()` gets every payload: a new kind of field is covered once it is there.
 import { afterAll, describe, expect, test } from "vitest";
 import { parseDocument, visit } from "yaml";
-import { escapeTerraformString } from "../../lib/aws/terraform-text";
+import { escapeTerraformString } from "../../lib/terraform/text";
 import { everyFieldExample, exampleWithIpRanges, jsonStrings, liveTemplates, ScratchDir, synthesize } from "./support";
 
 const scratch = new ScratchDir();

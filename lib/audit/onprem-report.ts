@@ -3,7 +3,7 @@ import type { HubSpotList } from "../model/ip-catalog";
 import type { FirewallRule } from "../policy/firewall-policy";
 import type { OnPremPolicy } from "../policy/onprem";
 import type { OpenedRule } from "./coverage";
-import type { ArtifactReportRule, ReportNeed, ReportRule, ReportTargetCommon, Row } from "./report";
+import type { ArtifactReportRule, OnPremReportTarget, ReportNeed, ReportRule, Row } from "./report-types";
 
 /**
  * The audit report's rows and target entries for targets outside AWS (nftables, Windows
@@ -12,35 +12,6 @@ import type { ArtifactReportRule, ReportNeed, ReportRule, ReportTargetCommon, Ro
  * which file the rule is, as `terraformAddress` does for AWS.
  */
 
-export type OnPremReportTarget =
-  | (ReportTargetCommon & {
-      readonly type: "nftables";
-      readonly artifacts: readonly string[];
-      readonly nftables: {
-        /** `inet filter` */
-        readonly table: string;
-        readonly chain: string;
-        /** The servers' addresses the rules are limited to; null: any address of the host. */
-        readonly destinations: readonly string[] | null;
-        readonly sets: readonly { readonly name: string; readonly family: "IPv4" | "IPv6"; readonly lists: readonly HubSpotList[]; readonly entries: readonly string[] }[];
-      };
-    })
-  | (ReportTargetCommon & {
-      readonly type: "windows-firewall";
-      readonly artifacts: readonly string[];
-      readonly windowsFirewall: {
-        readonly group: string;
-        readonly rules: readonly { readonly displayName: string; readonly port: number; readonly remoteAddresses: number }[];
-      };
-    })
-  | (ReportTargetCommon & {
-      readonly type: "allowlist";
-      readonly artifacts: readonly string[];
-      readonly allowlist: {
-        readonly maxEntries: number;
-        readonly files: readonly { readonly file: string; readonly lists: readonly HubSpotList[]; readonly ports: readonly number[]; readonly entries: number }[];
-      };
-    });
 
 const FAMILY = { 4: "IPv4", 6: "IPv6" } as const;
 

@@ -1,6 +1,6 @@
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { TerraformBackendSettings } from "../model/config";
-import { escapeTerraformString } from "./terraform-text";
+import { escapeTerraformString } from "../terraform/text";
 
 /**
  * One state per stack. Local (default): beside the output directory, with a constant relative

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
 import type { NetworkAclPolicy } from "../policy/firewall-policy";
-import { networkAclIdOutputName, networkAclInboundResourceName, networkAclReturnResourceName } from "./naming";
+import { networkAclIdOutputName, networkAclInboundResourceName, networkAclReturnResourceName } from "../terraform/names";
 
 export interface NetworkAclRulesProps {
   /** The target's plan: numbered inbound rules and the return-traffic rules. */

@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { NetworkfirewallRuleGroup } from "@cdktf/provider-aws/lib/networkfirewall-rule-group";
 import type { NetworkFirewallPolicy } from "../policy/firewall-policy";
-import { ruleGroupArnOutputName, ruleGroupResourceName } from "./naming";
-import { escapeTerraformString } from "./terraform-text";
+import { ruleGroupArnOutputName, ruleGroupResourceName } from "../terraform/names";
+import { escapeTerraformString } from "../terraform/text";
 
 export interface NetworkFirewallRulesProps {
   /** The target's plan: its stateful rules with their sids, and the capacity. */

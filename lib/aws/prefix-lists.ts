@@ -2,9 +2,9 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { Ec2ManagedPrefixList } from "@cdktf/provider-aws/lib/ec2-managed-prefix-list";
 import type { PrefixListPlan } from "../policy/prefix-lists";
-import { prefixListIdOutputName, prefixListName, prefixListResourceName } from "./naming";
-import { listLabel } from "./rule-text";
-import { toAwsDescription } from "./terraform-text";
+import { prefixListIdOutputName, prefixListName, prefixListResourceName } from "../terraform/names";
+import { listLabel } from "../terraform/rule-text";
+import { toAwsDescription } from "../terraform/text";
 
 export interface HubSpotPrefixListsProps {
   /** The lists this stack's rules reference, from the policy (entries and `max_entries` decided there). */

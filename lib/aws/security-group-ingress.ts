@@ -9,9 +9,9 @@ import {
   ruleResourceName,
   securityGroupIdOutputName,
   securityGroupIdsOutputName,
-} from "./naming";
-import { ruleDescription } from "./rule-text";
-import { escapeTerraformString } from "./terraform-text";
+} from "../terraform/names";
+import { ruleDescription } from "../terraform/rule-text";
+import { escapeTerraformString } from "../terraform/text";
 
 export interface SecurityGroupIngressProps {
   /** The target's plan: its groups (one, or several for a created target over its quota) and their rules. */

@@ -3,7 +3,7 @@ import type { TerraformSettings } from "../model/config";
 import { stackName, type StackIdentity } from "../model/stack";
 import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy } from "../policy/firewall-policy";
 import type { Placements } from "../policy/placements";
-import { prefixListsUsedBy } from "../policy/prefix-lists";
+import { prefixListsUsedBy } from "../policy/build";
 import { RegionStack } from "./region-stack";
 
 /** Which role each stack's provider assumes: the deploy role, or the read-only plan role. */

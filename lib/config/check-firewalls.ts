@@ -1,9 +1,8 @@
 import { parseRoleArn, partitionOfRegion } from "../model/aws-account";
-import { Cidr, isCidr } from "../model/cidr";
 import type { FirewallTarget, RuleOrder, SecurityGroupSources } from "../model/config";
 import { AWS_REGION_PATTERN, KNOWN_AWS_REGIONS } from "./aws-regions";
 import { checkAwsAccess, type AwsAccess } from "./check-aws-access";
-import { checkCidrList } from "./check-cidr-list";
+import { checkDestinations } from "./check-destinations";
 import { checkOnPremFirewall } from "./check-onprem-firewalls";
 import { FileContext, isPlainMap, type PlainMap } from "./context";
 import type { FirewallFact } from "./facts";
@@ -28,7 +27,6 @@ const SOURCES: readonly SecurityGroupSources[] = ["cidrs", "prefix-lists"];
  * A Network Firewall destination broader than this is suspicious (a warning): an IPv4 VPC block
  * is /16 at most, and AWS gives a VPC an IPv6 /56, so a broader one opens more than the VPC.
  */
-const BROAD_DESTINATION_PREFIX = { 4: 16, 6: 56 } as const;
 
 /**
  * Checks one entry of `firewalls:`. The region applies to every kind of target; the other fields
@@ -162,30 +160,6 @@ function checkRuleGroupName(ctx: FileContext, text: string, path: Path): string 
           : undefined;
   if (reason) return ctx.report(messages.invalidRuleGroupName(text, reason), ctx.value(path));
   return text;
-}
-
-/**
- * The mail servers' addresses: any valid CIDR or address (private ones are expected: the servers
- * live in the VPC), but not every address. Canonical, sorted, unique; undefined if any is bad.
- * `warnBroad`: a destination broader than a VPC's own block is a warning (Network Firewall, whose
- * destinations are in a VPC).
- */
-export function checkDestinations(ctx: FileContext, list: unknown, path: Path, { warnBroad = false } = {}): Cidr[] | undefined {
-  const cidrs = checkCidrList(ctx, list, path, (text, listName, at) => {
-    const parsed = Cidr.parse(text);
-    if (!isCidr(parsed)) {
-      if (parsed.kind === "host-bits") return ctx.report(messages.cidrHostBits(text, parsed.canonical), at);
-      if (parsed.kind === "ipv4-compatible") return ctx.report(messages.ipv4CompatibleAddress(text, parsed.ipv4, listName), at);
-      return ctx.report(messages.invalidCidr(text, listName), at);
-    }
-    if (parsed.prefixLength === 0) return ctx.report(messages.destinationTooBroad(text), at);
-    const broadest = BROAD_DESTINATION_PREFIX[parsed.family];
-    if (warnBroad && parsed.prefixLength < broadest) ctx.report(messages.broadDestination(text, parsed.family, broadest), at);
-    return parsed;
-  });
-  if (!cidrs) return undefined;
-  const unique = new Map(cidrs.map((cidr) => [cidr.toString(), cidr]));
-  return [...unique.values()].sort(Cidr.compare);
 }
 
 /** An optional integer the schema bounds; `ok` false when present and out of bounds (already reported). */

@@ -1,5 +1,5 @@
 import type { FirewallTarget, NftablesFamily } from "../model/config";
-import { checkDestinations } from "./check-firewalls";
+import { checkDestinations } from "./check-destinations";
 import type { FileContext, PlainMap } from "./context";
 import type { FirewallFact } from "./facts";
 import { messages } from "./messages";

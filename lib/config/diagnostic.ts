@@ -1,3 +1,4 @@
+import type { SourceExcerpt, SourcePosition } from "../model/position";
 /**
  * Every problem mailgate can find in a config, as a closed union so tests, docs and CI
  * annotations can rely on the codes. Messages are made in `messages.ts`, nowhere else.
@@ -109,12 +110,7 @@ export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
 export type Severity = "error" | "warning";
 
-/** A place in a config file. `file` is the path as shown to the user; line and column are 1-based. */
-export interface SourcePosition {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+export type { SourcePosition } from "../model/position";
 
 export interface Diagnostic {
   readonly code: DiagnosticCode;
@@ -127,7 +123,7 @@ export interface Diagnostic {
   /** Other places involved (the first definition of a duplicate, the other side of a conflict). */
   readonly related?: readonly SourcePosition[];
   /** The offending source line and the span to underline, for the caret excerpt. */
-  readonly excerpt?: { readonly lineText: string; readonly column: number; readonly length: number };
+  readonly excerpt?: SourceExcerpt;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,4 +1,4 @@
-import type { Diagnostic, SourcePosition } from "../config/diagnostic";
+import type { SourceExcerpt, SourcePosition } from "./position";
 import type { Cidr } from "./cidr";
 
 /**
@@ -78,7 +78,7 @@ export interface ExchangeDomain extends DomainBase {
 export type DomainSettings = ImapDomain | ExchangeDomain;
 
 /** Where a target is defined in the YAML (its key under `firewalls:`), with the caret excerpt. */
-export type TargetPosition = SourcePosition & { readonly excerpt?: Diagnostic["excerpt"] };
+export type TargetPosition = SourcePosition & { readonly excerpt?: SourceExcerpt };
 
 /** What every target has, wherever its rules go. */
 interface TargetBase {

@@ -1,6 +1,6 @@
 import type { FirewallTarget, NetworkFirewallTarget, RuleOrder, SecurityGroupTarget } from "../model/config";
 import { stackName } from "../model/stack";
-import { isAwsPolicy, type FirewallPolicy } from "./firewall-policy";
+import { isAwsPolicy, type FirewallPolicy } from "./types";
 import { rememberedRuleGroup } from "./network-firewall";
 import { ingressKey, type Placements } from "./placements";
 import type { PrefixListPlan } from "./prefix-lists";

@@ -1,11 +1,11 @@
 import { Cidr } from "../model/cidr";
 import type { NetworkAclTarget } from "../model/config";
 import { minimalCover } from "./aggregate";
-import type { FirewallRule, NetworkAclPolicy } from "./firewall-policy";
+import type { FirewallRule, NetworkAclPolicy } from "./types";
 import { assignStableNumbers } from "./numbering";
 import { networkAclInboundKey, type TargetPlacement } from "./placements";
 import { DEFAULT_NETWORK_ACL_MAX_RULES } from "./quota";
-import { mergeProvenance } from "./security-group";
+import { mergeProvenance } from "./needs";
 
 /**
  * A network ACL target: one inbound allow rule per (port, CIDR), and, because ACLs are

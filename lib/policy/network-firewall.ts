@@ -1,7 +1,7 @@
 import { Cidr } from "../model/cidr";
 import type { NetworkFirewallTarget, RuleOrder } from "../model/config";
 import type { IpCatalog } from "../model/ip-catalog";
-import type { FirewallRule, Need, NetworkFirewallPolicy, StatefulRulePlan, UnservedNeed } from "./firewall-policy";
+import type { FirewallRule, Need, NetworkFirewallPolicy, StatefulRulePlan, UnservedNeed } from "./types";
 import { assignStableNumbers } from "./numbering";
 import { sidKey, type TargetPlacement } from "./placements";
 import { MAX_STATEFUL_CAPACITY } from "./quota";

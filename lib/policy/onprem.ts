@@ -1,7 +1,7 @@
 import { Cidr, type IpFamily } from "../model/cidr";
 import type { AllowlistTarget, NftablesTarget, OnPremFirewallTarget, WindowsFirewallTarget } from "../model/config";
 import type { HubSpotList } from "../model/ip-catalog";
-import type { FirewallRule } from "./firewall-policy";
+import type { FirewallRule } from "./rule";
 
 /**
  * Targets outside AWS: their rules are files under `<artifacts>/firewalls/` that someone loads on

@@ -1,6 +1,6 @@
 import type { RuleOrder } from "../model/config";
 import { stackIdentity, stackName, type StackIdentity } from "../model/stack";
-import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy, type IngressRule } from "./firewall-policy";
+import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy, type IngressRule } from "./types";
 
 /**
  * What earlier synths placed where, so the next one can keep it there. AWS identifies a security

@@ -1,6 +1,5 @@
 import type { Cidr, IpFamily } from "../model/cidr";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
-import type { TargetPolicy } from "./firewall-policy";
 import { minimalCover } from "./aggregate";
 
 /**
@@ -70,14 +69,4 @@ export function planPrefixList(catalog: IpCatalog, lists: readonly HubSpotList[]
   }
   const maxEntries = prefixListMaxEntries(entries.length);
   return { key, lists: sorted, family, entries, maxEntries, ...(remembered !== undefined && remembered < maxEntries ? { grownFrom: remembered } : {}) };
-}
-
-/** The lists some rule of these targets references (a stack creates exactly these), in `all`'s order. */
-export function prefixListsUsedBy(targets: readonly TargetPolicy[], all: readonly PrefixListPlan[]): PrefixListPlan[] {
-  const used = new Set(
-    targets.flatMap((t) =>
-      t.type === "aws-security-group" ? t.groups.flatMap((g) => g.ingress.flatMap((r) => (r.kind === "prefix-list" ? [r.prefixList.key] : []))) : [],
-    ),
-  );
-  return all.filter((p) => used.has(p.key));
 }

@@ -2,7 +2,7 @@ import type { IpFamily } from "../model/cidr";
 import type { AllowlistTarget, NftablesTarget } from "../model/config";
 import { nftFamilies } from "./onprem";
 import type { NetworkAclTarget, NetworkFirewallTarget, SecurityGroupTarget } from "../model/config";
-import type { FamilyCounts, FirewallPolicy, IngressRule, UnservedNeed } from "./firewall-policy";
+import type { FamilyCounts, FirewallPolicy, IngressRule, UnservedNeed } from "./types";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan } from "./prefix-lists";
 
 /**

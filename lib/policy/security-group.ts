@@ -1,7 +1,8 @@
 import { Cidr, type IpFamily } from "../model/cidr";
 import type { SecurityGroupTarget } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
-import type { FirewallRule, IngressRule, RuleProvenance, SecurityGroupPlan, SecurityGroupPolicy } from "./firewall-policy";
+import { mergeProvenance } from "./needs";
+import type { FirewallRule, IngressRule, SecurityGroupPlan, SecurityGroupPolicy } from "./types";
 import { ingressKey, type TargetPlacement } from "./placements";
 import { planPrefixList, prefixListKey, type PrefixListPlan } from "./prefix-lists";
 import { countByFamily, DEFAULT_SECURITY_GROUP_MAX_RULES, FAMILIES, packGroups } from "./quota";
@@ -89,10 +90,4 @@ function sameCidrs(a: readonly Cidr[], b: readonly Cidr[]): boolean {
   const sa = [...a].sort(Cidr.compare);
   const sb = [...b].sort(Cidr.compare);
   return sa.length === sb.length && sa.every((c, i) => c.equals(sb[i]));
-}
-
-/** The union of several rules' lists, domains and servers, each sorted and unique. */
-export function mergeProvenance(rules: readonly RuleProvenance[]): RuleProvenance {
-  const merge = <T extends string>(pick: (r: RuleProvenance) => readonly T[]) => [...new Set(rules.flatMap(pick))].sort();
-  return { lists: merge((r) => r.lists), domains: merge((r) => r.domains), hosts: merge((r) => r.hosts) };
 }

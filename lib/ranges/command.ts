@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { hasErrors } from "../config/diagnostic";
 import { catalogFor } from "../model/ip-catalog";
-import { EXIT, printDiagnostics, UsageError } from "../report-errors";
+import { EXIT, printDiagnostics, UsageError } from "../io/report-errors";
 import { fromUser, settingsFromEnv } from "../settings";
 import { validateConfig } from "../validate";
 import { compareRanges, DEFAULT_SERVICES } from "./compare";

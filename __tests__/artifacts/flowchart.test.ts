@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { renderFlowchart } from "../../lib/audit/flowchart";
+import { renderFlowchart } from "../../lib/artifacts/flowchart";
 import { buildReport } from "../../lib/audit/report";
 import { buildPolicy } from "../../lib/policy/firewall-policy";
 import { config, createdGroup, exchangeDomain, existingGroup, imapDomain } from "../support/configs";

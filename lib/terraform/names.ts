@@ -4,7 +4,7 @@
 // so reordering the config replaces nothing.
 import type { FirewallRule } from "../policy/firewall-policy";
 import type { PrefixListPlan } from "../policy/prefix-lists";
-import { terraformName } from "./terraform-text";
+import { terraformName } from "./text";
 
 export const RULE_RESOURCE_TYPE = "aws_vpc_security_group_ingress_rule";
 export const GROUP_RESOURCE_TYPE = "aws_security_group";

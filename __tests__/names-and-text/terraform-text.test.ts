@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { terraformName } from "../../lib/aws/terraform-text";
+import { terraformName } from "../../lib/terraform/text";
 
 describe("terraformName", () => {
   test.each([

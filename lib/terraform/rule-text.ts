@@ -1,5 +1,5 @@
 import type { HubSpotList } from "../model/ip-catalog";
-import { toAwsDescription } from "./terraform-text";
+import { toAwsDescription } from "./text";
 
 const LIST_LABEL = { imap: "IMAP", smtp: "SMTP" } as const;
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { ruleDescription } from "../../lib/aws/rule-text";
-import { isAwsDescription } from "../../lib/aws/terraform-text";
+import { ruleDescription } from "../../lib/terraform/rule-text";
+import { isAwsDescription } from "../../lib/terraform/text";
 
 const targetName = fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/);
 

@@ -1,5 +1,5 @@
 import type { HubSpotList } from "../model/ip-catalog";
-import type { FirewallReport } from "./report";
+import type { FirewallReport } from "../audit/report-types";
 
 const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
 

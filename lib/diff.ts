@@ -1,11 +1,12 @@
-import { prefillSettings, type PrefillDomain } from "../artifacts/prefill";
-import type { Config } from "../model/config";
-import { Cidr } from "../model/cidr";
-import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "../model/ip-catalog";
-import { buildPolicy, type FirewallPolicy } from "../policy/firewall-policy";
-import type { Placements } from "../policy/placements";
-import type { PortCoverage } from "./coverage";
-import { buildReport, isAwsReportTarget, mdText, rowIdentity, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./report";
+import { prefillSettings, type PrefillDomain } from "./artifacts/prefill";
+import type { Config } from "./model/config";
+import { Cidr } from "./model/cidr";
+import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "./model/ip-catalog";
+import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
+import type { Placements } from "./policy/placements";
+import type { PortCoverage } from "./audit/coverage";
+import { mdText } from "./artifacts/report-files";
+import { buildReport, isAwsReportTarget, rowIdentity, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
 
 /** One side of a comparison: a validated config and how the user named it. */
 export interface DiffSide {

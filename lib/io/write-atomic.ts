@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OutputError } from "../report-errors";
+import { OutputError } from "./exit-codes";
 
 /** File name (relative to the output directory) -> exact bytes to write. */
 export type Artifacts = ReadonlyMap<string, string>;

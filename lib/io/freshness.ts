@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Artifacts } from "../artifacts/write-atomic";
+import type { Artifacts } from "./write-atomic";
 
 /** How the artifacts directory compares with a fresh rendering. Names sorted. */
 export interface Freshness {

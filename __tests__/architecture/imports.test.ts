@@ -1,0 +1,143 @@
+/**
+ * The house keeps its shape: imports point down the pipeline, never up, and no module is part of
+ * an import cycle. Read from the source text (every `import ... from`, `export ... from`,
+ * `import()` and `require()` of a relative path), not from mailgate's own code.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { PROJECT_ROOT } from "../support/run";
+
+/**
+ * Layers from the bottom: a module may import its own layer's modules and any lower layer's.
+ * config and policy both stand on the model only: the policy never reads YAML.
+ */
+export const LAYERS: readonly (readonly string[])[] = [
+  ["lib/model"],
+  ["lib/config", "lib/policy"],
+  ["lib/terraform"],
+  ["lib/audit"],
+  ["lib/aws", "lib/artifacts", "lib/firewalls"],
+  ["lib/io"],
+  ["lib/settings.ts"],
+  ["lib/validate.ts"],
+  ["lib/pipeline.ts", "lib/diff.ts", "lib/ranges"],
+  ["main.ts"],
+  ["lib/cli.ts"],
+];
+
+/** Imports between these pairs of layers are allowed although they share a level. */
+const SIBLINGS_MAY_IMPORT: ReadonlySet<string> = new Set([
+  // The cdktf edge verifies what its constructs emit with the audit's coverage proof.
+  "lib/aws -> lib/audit",
+]);
+
+function layerOf(file: string): { index: number; name: string } {
+  for (const [index, names] of LAYERS.entries()) {
+    const name = names.find((n) => file === n || file.startsWith(`${n}/`));
+    if (name) return { index, name };
+  }
+  throw new Error(`${file} is in no layer: add it to LAYERS`);
+}
+
+function sources(): string[] {
+  const files = fs.readdirSync(path.join(PROJECT_ROOT, "lib"), { recursive: true, encoding: "utf8" }).map((f) => `lib/${f.split(path.sep).join("/")}`);
+  return [...files.filter((f) => f.endsWith(".ts")), "main.ts"].sort();
+}
+
+/** Relative imports of a file, resolved to project paths (`lib/x/y.ts`). */
+export function importsOf(file: string, text = fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8")): string[] {
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']/gms),
+    ...text.matchAll(/\b(?:import|require)\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((m) => m[1]);
+  return specifiers
+    .filter((s) => s.startsWith("."))
+    .map((s) => {
+      const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), s));
+      if (path.posix.extname(base) !== "" && fs.existsSync(path.join(PROJECT_ROOT, base))) return base;
+      for (const candidate of [`${base}.ts`, `${base}/index.ts`]) if (fs.existsSync(path.join(PROJECT_ROOT, candidate))) return candidate;
+      return `${base}.ts`;
+    })
+    .filter((target) => target.endsWith(".ts"));
+}
+
+/** Imports that point up (or sideways between siblings that may not). */
+export function upwardImports(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const found: string[] = [];
+  for (const [file, targets] of graph) {
+    const from = layerOf(file);
+    for (const target of targets) {
+      const to = layerOf(target);
+      const sideways = to.index === from.index && to.name !== from.name && !SIBLINGS_MAY_IMPORT.has(`${from.name} -> ${to.name}`);
+      if (to.index > from.index || sideways) found.push(`${file} -> ${target}`);
+    }
+  }
+  return found.sort();
+}
+
+/** Every cycle's members, found with Tarjan's strongly connected components. */
+export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) ?? 0, low.get(w) ?? 0));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) ?? 0, index.get(w) ?? 0));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string | undefined;
+      do {
+        w = stack.pop();
+        if (w === undefined) break;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+describe("the house: imports point down the pipeline", () => {
+  const graph = new Map(sources().map((file) => [file, importsOf(file)]));
+
+  test("every module is in a layer, and no import points up", () => {
+    expect(graph.size).toBeGreaterThan(50);
+    expect(upwardImports(graph)).toEqual([]);
+  });
+
+  test("no module is part of an import cycle", () => {
+    expect(cycles(graph)).toEqual([]);
+  });
+
+  test("GIVEN an upward import added (the model reading the config) THEN the check names it", () => {
+    const withUpward = new Map(graph);
+    withUpward.set("lib/model/cidr.ts", [...(graph.get("lib/model/cidr.ts") ?? []), "lib/config/diagnostic.ts"]);
+    expect(upwardImports(withUpward)).toEqual(["lib/model/cidr.ts -> lib/config/diagnostic.ts"]);
+  });
+
+  test("GIVEN a cycle added THEN the check names its members", () => {
+    const withCycle = new Map(graph);
+    withCycle.set("lib/model/stack.ts", [...(graph.get("lib/model/stack.ts") ?? []), "lib/model/cidr.ts"]);
+    withCycle.set("lib/model/cidr.ts", [...(graph.get("lib/model/cidr.ts") ?? []), "lib/model/stack.ts"]);
+    expect(cycles(withCycle)).toContainEqual(["lib/model/cidr.ts", "lib/model/stack.ts"]);
+  });
+
+  test("imports are read from every form the code uses", () => {
+    const text = 'import { a } from "./a";\nimport type {\n  B,\n} from "../policy/b";\nexport * from "./c";\nconst d = await import("./d");\n';
+    expect(importsOf("lib/model/x.ts", text)).toEqual(["lib/model/a.ts", "lib/policy/b.ts", "lib/model/c.ts", "lib/model/d.ts"]);
+  });
+});

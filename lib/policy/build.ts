@@ -1,0 +1,68 @@
+import type { Config } from "../model/config";
+import { catalogFor, type HubSpotList } from "../model/ip-catalog";
+import { planNetworkAcl } from "./network-acl";
+import { planNetworkFirewall, unservedNeeds } from "./network-firewall";
+import { needsOf, rulesFor, unique, compareText } from "./needs";
+import { planOnPrem } from "./onprem";
+import { NO_PLACEMENTS, type Placements } from "./placements";
+import type { PrefixListPlan } from "./prefix-lists";
+import { planSecurityGroup, PrefixListRegistry } from "./security-group";
+import type { FirewallPolicy, Need, TargetPolicy } from "./types";
+
+/**
+ * Pure: from validated config to the exact rules per target, and how each target type renders
+ * them (groups, prefix lists, rule numbers, stateful rules). Never fails: what a target cannot
+ * hold (quotas, rule numbers, capacity) is left in the plan for `checkLimits` to report.
+ * `previous` (the placements file of the last synth) keeps every surviving rule in its group,
+ * with its rule number or sid, and every prefix list's `max_entries`.
+ */
+export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS): FirewallPolicy {
+  const catalog = catalogFor(config.ipRanges);
+  const needsByTarget = new Map<string, Need[]>();
+  for (const domain of config.domains) {
+    for (const targetName of domain.firewalls) {
+      const needs = needsByTarget.get(targetName) ?? [];
+      needs.push(...needsOf(domain));
+      needsByTarget.set(targetName, needs);
+    }
+  }
+  const prefixLists = new PrefixListRegistry(catalog, previous.prefixLists);
+  const targets = [...config.firewalls]
+    .sort((a, b) => compareText(a.name, b.name))
+    .filter((target) => needsByTarget.has(target.name))
+    .map((target): TargetPolicy => {
+      const needs = needsByTarget.get(target.name) ?? [];
+      const rules = rulesFor(needs, catalog);
+      const placed = previous.targets.get(target.name);
+      switch (target.type) {
+        case "aws-security-group":
+          return planSecurityGroup(target, rules, listsByPort(needs), prefixLists, placed);
+        case "aws-network-acl":
+          return planNetworkAcl(target, rules, placed);
+        case "aws-network-firewall":
+          return { ...planNetworkFirewall(target, rules, placed), unserved: unservedNeeds(target, needs, catalog) };
+        case "nftables":
+        case "windows-firewall":
+        case "allowlist":
+          return planOnPrem(target, rules);
+      }
+    });
+  return { catalog, targets, prefixLists: prefixLists.all() };
+}
+
+/** Per port, the HubSpot lists some need sends there (sorted). */
+function listsByPort(needs: readonly Need[]): Map<number, HubSpotList[]> {
+  const byPort = new Map<number, HubSpotList[]>();
+  for (const need of needs) byPort.set(need.endpoint.port, unique([...(byPort.get(need.endpoint.port) ?? []), need.list]));
+  return byPort;
+}
+
+/** The lists some rule of these targets references (a stack creates exactly these), in `all`'s order. */
+export function prefixListsUsedBy(targets: readonly TargetPolicy[], all: readonly PrefixListPlan[]): PrefixListPlan[] {
+  const used = new Set(
+    targets.flatMap((t) =>
+      t.type === "aws-security-group" ? t.groups.flatMap((g) => g.ingress.flatMap((r) => (r.kind === "prefix-list" ? [r.prefixList.key] : []))) : [],
+    ),
+  );
+  return all.filter((p) => used.has(p.key));
+}

@@ -1,0 +1,103 @@
+import type { Cidr } from "../model/cidr";
+import type { DomainSettings, Endpoint } from "../model/config";
+import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
+import { minimalCover } from "./aggregate";
+import type { FirewallRule, RuleProvenance } from "./rule";
+import type { Need } from "./types";
+
+/**
+ * Where every rule is born: what each domain needs (a HubSpot list to a server port), and per
+ * port the minimal exact cover of the lists its needs send there, each block with its provenance.
+ */
+
+/**
+ * What HubSpot must reach for a domain (FACTS.md): the IMAP list the IMAP server, the SMTP list
+ * the SMTP server; for Exchange, the article's "both SMTP and IMAP" union the EWS endpoint.
+ */
+export function needsOf(domain: DomainSettings): Need[] {
+  if (domain.kind === "imap") {
+    return [
+      { list: "imap", domain: domain.name, endpoint: domain.incoming },
+      { list: "smtp", domain: domain.name, endpoint: domain.outgoing },
+    ];
+  }
+  return [
+    { list: "imap", domain: domain.name, endpoint: domain.endpoint },
+    { list: "smtp", domain: domain.name, endpoint: domain.endpoint },
+  ];
+}
+
+/**
+ * Per port: the union of the needed lists, aggregated to the minimal exact cover. Each block
+ * then names every need whose list overlaps it, so a rule shared by many domains says so.
+ */
+export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRule[] {
+  const byPort = new Map<number, Need[]>();
+  for (const need of needs) {
+    const portNeeds = byPort.get(need.endpoint.port);
+    if (portNeeds) portNeeds.push(need);
+    else byPort.set(need.endpoint.port, [need]);
+  }
+
+  const rules: FirewallRule[] = [];
+  for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
+    const portNeeds = byPort.get(port) ?? [];
+    const lists = unique(portNeeds.map((n) => n.list));
+    // A block serves the needs whose list overlaps it, so its provenance depends only on which
+    // of the port's lists it overlaps: at most three cases per port, each worked out once and
+    // shared (read-only) by its rules. Per rule, it was a sort of every domain on the port.
+    const provenance = new Map<string, RuleProvenance>();
+    for (const { cidr, served } of coverOf(catalog, lists)) {
+      const key = served.join(" ");
+      let shared = provenance.get(key);
+      if (!shared) {
+        const needs = portNeeds.filter((need) => served.includes(need.list));
+        shared = { lists: served, domains: unique(needs.map((n) => n.domain)), hosts: unique(needs.map((n) => endpointText(n.endpoint))) };
+        provenance.set(key, shared);
+      }
+      rules.push({ protocol: "tcp", port, cidr, ...shared });
+    }
+  }
+  return rules;
+}
+
+/**
+ * The minimal exact cover of some of the catalog's lists, each block with the lists it overlaps.
+ * There are three combinations of lists and hundreds of (target, port) pairs asking for them, so
+ * each is aggregated once per catalog.
+ */
+function coverOf(catalog: IpCatalog, lists: readonly HubSpotList[]): readonly { cidr: Cidr; served: HubSpotList[] }[] {
+  let byLists = covers.get(catalog);
+  if (!byLists) covers.set(catalog, (byLists = new Map()));
+  const key = lists.join(" ");
+  let cover = byLists.get(key);
+  if (!cover) {
+    cover = minimalCover(lists.flatMap((list) => catalog.lists[list])).map((cidr) => ({
+      cidr,
+      served: lists.filter((list) => catalog.lists[list].some((entry) => entry.overlaps(cidr))),
+    }));
+    byLists.set(key, cover);
+  }
+  return cover;
+}
+
+const covers = new WeakMap<IpCatalog, Map<string, readonly { cidr: Cidr; served: HubSpotList[] }[]>>();
+
+/** `host:port`, with IPv6 literals bracketed so the port stays unambiguous (RFC 3986). */
+export function endpointText({ host, port }: Endpoint): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export function unique<T extends string>(values: readonly T[]): T[] {
+  return [...new Set(values)].sort(compareText);
+}
+
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The union of several rules' lists, domains and servers, each sorted and unique. */
+export function mergeProvenance(rules: readonly RuleProvenance[]): RuleProvenance {
+  const merge = <T extends string>(pick: (r: RuleProvenance) => readonly T[]) => [...new Set(rules.flatMap(pick))].sort();
+  return { lists: merge((r) => r.lists), domains: merge((r) => r.domains), hosts: merge((r) => r.hosts) };
+}

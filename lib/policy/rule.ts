@@ -1,0 +1,26 @@
+import type { Cidr } from "../model/cidr";
+import type { HubSpotList } from "../model/ip-catalog";
+
+/**
+ * The one rule shape every target type is planned from: TCP from one HubSpot source block to one
+ * mail-server port, with why it exists. Planners group and number these; the audit proves them;
+ * renderers write them. Nothing here depends on a target type.
+ */
+
+/** Why a rule exists: which HubSpot lists it serves, for which domains and mail servers. */
+export interface RuleProvenance {
+  /** Sorted: `["imap"]`, `["smtp"]` or `["imap", "smtp"]`. */
+  readonly lists: readonly HubSpotList[];
+  /** Sorted, unique normalised domain names. */
+  readonly domains: readonly string[];
+  /** Sorted, unique `host:port` of the mail servers behind this rule. */
+  readonly hosts: readonly string[];
+}
+
+/** One ingress permission: TCP from `cidr` to `port`. */
+export interface FirewallRule extends RuleProvenance {
+  readonly protocol: "tcp";
+  readonly port: number;
+  readonly cidr: Cidr;
+}
+
