@@ -10,9 +10,10 @@ import { isAwsReportTarget } from "../audit/report";
 import type { FamilyCounts } from "../policy/firewall-policy";
 import { REPORT_FILES, type AwsReportRule, type FirewallReport, type ReportGroup, type ReportRule, type ReportTarget } from "../audit/report-types";
 import { renderFlowchart } from "./flowchart";
+import { GENERATED_NOTE } from "./prefill";
 
 export function renderReportJson(report: FirewallReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify({ generated: GENERATED_NOTE, ...report }, null, 2)}\n`;
 }
 
 /** Schema 2: the domains, hosts and catalog columns left (see `firewall-needs.csv` and the JSON). */

@@ -410,7 +410,7 @@ function inspect(doc: Document.Parsed, text: string): Inspection {
       // as text) may not see 993 there. Every number in the format is an integer.
       if (isScalar(node) && typeof node.value === "number" && node.type === "PLAIN") {
         const written = text.slice(range[0], range[1]);
-        const canonical = Number.isFinite(node.value) ? String(node.value) : undefined;
+        const canonical = !Number.isFinite(node.value) ? undefined : Object.is(node.value, -0) ? "-0" : String(node.value);
         if (written !== canonical) report(messages.yamlLooseNumber(shorten(written), canonical), node);
       }
       return index;
