@@ -11,7 +11,7 @@ export const DIAGNOSTIC_CODES = [
   "YAML_SYNTAX",
   "NON_CANONICAL_NUMBER",
   "DUPLICATE_KEY",
-  // limits and hostile input (see docs/limits.md)
+  // limits and hostile input (README, "Limits")
   "FILE_TOO_LARGE",
   "CONFIG_TOO_LARGE",
   "BINARY_FILE",

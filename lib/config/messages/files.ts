@@ -28,7 +28,7 @@ export const fileMessages = {
     ),
   tooManyAliases: (yamlMessage: string) =>
     error("YAML_LIMIT", `YAML alias problem: ${yamlMessage}.`, "use fewer aliases, or write the repeated settings out"),
-  // ---- limits and hostile input (files.ts and parse.ts; docs/limits.md)
+  // ---- limits and hostile input (files.ts and read-yaml.ts; README, "Limits")
   fileTooLarge: (size: number, limit: number) =>
     error(
       "FILE_TOO_LARGE",
