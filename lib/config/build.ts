@@ -1,4 +1,4 @@
-import { Cidr } from "../model/cidr";
+import { canonicalList } from "../model/ip-catalog";
 import type { Config, DomainSettings, FirewallTarget, TargetPosition } from "../model/config";
 import type { DomainFact, FileFacts } from "./facts";
 import type { Located } from "./source";
@@ -50,10 +50,6 @@ function domainSettings(fact: DomainFact): DomainSettings {
   return { ...value, name, firewalls };
 }
 
-function canonicalList(cidrs: readonly Cidr[]): Cidr[] {
-  const sorted = [...cidrs].sort(Cidr.compare);
-  return sorted.filter((cidr, i) => i === 0 || !cidr.equals(sorted[i - 1]));
-}
 
 /** Every check reports an error before leaving a value out, so a gap here is a bug in mailgate. */
 function required<T>(value: T | undefined, what: string): T {

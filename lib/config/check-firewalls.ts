@@ -1,3 +1,4 @@
+import { MAX_SECURITY_GROUP_NAME_LENGTH } from "../model/names";
 import { parseRoleArn, partitionOfRegion } from "../model/aws-account";
 import type { FirewallTarget, RuleOrder, SecurityGroupSources } from "../model/config";
 import { AWS_REGION_PATTERN, KNOWN_AWS_REGIONS } from "./aws-regions";
@@ -17,7 +18,6 @@ const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** AWS's alphabet for security group names (the same as for rule descriptions). */
 const GROUP_NAME_CHARS = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
-const MAX_GROUP_NAME_LENGTH = 255;
 const NETWORK_ACL_ID = /^acl-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** AWS Network Firewall: rule group names are 1-128 characters of this alphabet. */
 const RULE_GROUP_NAME_CHARS = /^[a-zA-Z0-9-]$/;
@@ -220,7 +220,7 @@ function checkGroupName(ctx: FileContext, groupName: string, path: Path): string
 
 function groupNameProblem(groupName: string): GroupNameProblem | undefined {
   if (groupName.length === 0) return { kind: "empty" };
-  if (groupName.length > MAX_GROUP_NAME_LENGTH) return { kind: "too-long", length: groupName.length, max: MAX_GROUP_NAME_LENGTH };
+  if (groupName.length > MAX_SECURITY_GROUP_NAME_LENGTH) return { kind: "too-long", length: groupName.length, max: MAX_SECURITY_GROUP_NAME_LENGTH };
   const bad = [...groupName].find((c) => !GROUP_NAME_CHARS.test(c));
   if (bad !== undefined) return { kind: "bad-character", character: bad };
   if (groupName.startsWith("sg-")) return { kind: "reserved-prefix" };

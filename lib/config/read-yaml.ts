@@ -20,7 +20,7 @@ import {
 import type { Diagnostic } from "./diagnostic";
 import { LIMITS } from "./files";
 import { messages, type Problem } from "./messages";
-import { diagnosticAt, EDGE_FIELDS, EMPTY_INDEX, lineStartsOf, locate, NODE_FIELDS, NodeKind, type PositionIndex } from "./source";
+import { diagnosticAt, EDGE_FIELDS, EMPTY_INDEX, lineOf, lineStartsOf, locate, NODE_FIELDS, NodeKind, type PositionIndex } from "./source";
 
 /**
  * Limits on the YAML itself, so no file can exhaust the stack or the heap (README, Limits).
@@ -333,17 +333,6 @@ function yamlErrorProblem(e: YAMLError, text: string): Problem {
   }
 }
 
-/** 0-based line of an offset. */
-function lineOf(lineStarts: Int32Array, offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 class Stop extends Error {}
 

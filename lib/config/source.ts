@@ -184,15 +184,21 @@ export function lineStartsOf(text: string): Int32Array {
   return starts;
 }
 
-/** Position (1-based line and column, in UTF-16 code units) and excerpt of an offset range. */
-export function locate(file: string, text: string, lineStarts: Int32Array, start: number, end: number): Located {
+/** 0-based line of an offset: a binary search of the lines' start offsets. */
+export function lineOf(lineStarts: Int32Array, offset: number): number {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= start) lo = mid;
+    if (lineStarts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
+  return lo;
+}
+
+/** Position (1-based line and column, in UTF-16 code units) and excerpt of an offset range. */
+export function locate(file: string, text: string, lineStarts: Int32Array, start: number, end: number): Located {
+  const lo = lineOf(lineStarts, start);
   const lineStart = lineStarts[lo];
   const nextStart = lo + 1 < lineStarts.length ? lineStarts[lo + 1] : text.length;
   // Not a regex: V8 would scan the whole line for `$`, and a minified line can be 1 MiB long.

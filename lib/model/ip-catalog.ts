@@ -49,7 +49,8 @@ export function catalogFor(custom: CustomIpRanges | undefined): IpCatalog {
   };
 }
 
-function canonicalList(cidrs: readonly Cidr[]): Cidr[] {
+/** Sorted by `Cidr.compare`, each block once: a list as the catalog and the config keep it. */
+export function canonicalList(cidrs: readonly Cidr[]): Cidr[] {
   const sorted = [...cidrs].sort(Cidr.compare);
   return sorted.filter((cidr, i) => i === 0 || !cidr.equals(sorted[i - 1]));
 }

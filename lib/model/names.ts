@@ -8,6 +8,9 @@ import { ipv4CompatibleAddress, parseAddress } from "./cidr";
  * report every bad name at once and say why.
  */
 
+/** AWS: security group names are at most 255 characters (split groups add `-n` to them). */
+export const MAX_SECURITY_GROUP_NAME_LENGTH = 255;
+
 export const MAX_LABEL_LENGTH = 63;
 export const MAX_NAME_LENGTH = 253;
 

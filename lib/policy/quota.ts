@@ -1,3 +1,4 @@
+import { MAX_SECURITY_GROUP_NAME_LENGTH } from "../model/names";
 import type { IpFamily } from "../model/cidr";
 import type { AllowlistTarget, NftablesTarget } from "../model/config";
 import { nftFamilies } from "./onprem";
@@ -188,8 +189,6 @@ export type LimitProblem =
   | { readonly kind: "too-many-groups"; readonly target: SecurityGroupTarget; readonly groups: number; readonly limit: number; readonly maxRules: number }
   | { readonly kind: "nothing-admitted"; readonly target: NetworkFirewallTarget; readonly unserved: readonly UnservedNeed[]; readonly listFamilies: readonly IpFamily[] };
 
-/** AWS: security group names are at most 255 characters. */
-const MAX_GROUP_NAME_LENGTH = 255;
 
 /**
  * Everything in the plan AWS would refuse: a group over its quota, an ACL over its quota or out
@@ -242,7 +241,7 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
         const create = target.create;
         if (create && p.groups.length > 1) {
           const last = p.groups[p.groups.length - 1].groupName ?? "";
-          if (last.length > MAX_GROUP_NAME_LENGTH) {
+          if (last.length > MAX_SECURITY_GROUP_NAME_LENGTH) {
             problems.push({ kind: "split-name-too-long", target, groupName: create.groupName, groups: p.groups.length });
           }
           for (const g of p.groups.slice(1)) {
