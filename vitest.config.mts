@@ -8,5 +8,6 @@ export default defineConfig({
     // cdktf synth and the CLI subprocess tests are slower than pure unit tests.
     testTimeout: 60_000,
     env: { CHECKPOINT_DISABLE: "1" },
+    setupFiles: ["__tests__/support/cleanup.ts"],
   },
 });

@@ -1,5 +1,5 @@
+import { tempDir as tempDirOf } from "../support/run";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { prefillSettings, renderPrefillJson, renderPrefillMarkdown } from "../../lib/artifacts/prefill";
@@ -65,9 +65,7 @@ describe("prefill settings", () => {
 });
 
 describe("atomic artifact writes", () => {
-  function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-out-"));
-  }
+  const tempDir = () => tempDirOf("mailgate-out-");
 
   test("GIVEN earlier outputs WHEN a later write fails midway THEN every earlier file is byte-identical and no temp file remains", () => {
     const dir = tempDir();

@@ -110,7 +110,7 @@ describe("mailgate diff", () => {
   });
 
   test("GIVEN a directory outside any git repository WHEN a git ref is asked for THEN exit 2", () => {
-    const result = cli(["diff", "git:HEAD", configDir()], { cwd: fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-nogit-")) });
+    const result = cli(["diff", "git:HEAD", configDir()], { cwd: tempDir("mailgate-nogit-") });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("is not inside a git repository");
   });

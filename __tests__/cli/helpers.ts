@@ -2,29 +2,8 @@ import { Writable } from "node:stream";
 import { main, type CliIo } from "../../lib/cli";
 import { tempDir, writeTree } from "../support/run";
 
-/** Runs the CLI in-process with captured output, an explicit environment and working directory. */
-export function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-  let stdout = "";
-  let stderr = "";
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const io: CliIo = {
-    stdout: sink((t) => (stdout += t)),
-    stderr: sink((t) => (stderr += t)),
-    env: options.env ?? {},
-    cwd: options.cwd ?? process.cwd(),
-  };
-  const status = main(args, io);
-  return { status, stdout, stderr };
-}
-
-/** `cli` for the commands that load on use (synth, ranges): waits for the exit code, then reads the output. */
-export async function cliAsync(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+/** An explicit environment and working directory, with stdout and stderr captured as text. */
+export function capturedIo(options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { io: CliIo; output: () => { stdout: string; stderr: string } } {
   let stdout = "";
   let stderr = "";
   const sink = (append: (text: string) => void) =>
@@ -35,8 +14,21 @@ export async function cliAsync(args: string[], options: { env?: NodeJS.ProcessEn
       },
     });
   const io: CliIo = { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), env: options.env ?? {}, cwd: options.cwd ?? process.cwd() };
+  return { io, output: () => ({ stdout, stderr }) };
+}
+
+/** Runs the CLI in-process with captured output, an explicit environment and working directory. */
+export function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const { io, output } = capturedIo(options);
+  const status = main(args, io);
+  return { status, ...output() };
+}
+
+/** `cli` for the commands that load on use (synth, ranges): waits for the exit code, then reads the output. */
+export async function cliAsync(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const { io, output } = capturedIo(options);
   const status = await main(args, io);
-  return { status, stdout, stderr };
+  return { status, ...output() };
 }
 
 export const FIREWALLS_YAML = `firewalls:

@@ -1,5 +1,5 @@
+import { tempDir } from "../support/run";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { Diagnostic } from "../../lib/config/diagnostic";
 import { loadConfig, type LoadResult } from "../../lib/config/load";
@@ -8,7 +8,7 @@ const created: string[] = [];
 
 /** Writes `files` (relative path -> content) into a fresh temp directory and returns it. */
 export function writeConfigDir(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-config-"));
+  const dir = tempDir("mailgate-config-");
   created.push(dir);
   for (const [relative, content] of Object.entries(files)) {
     const file = path.join(dir, relative);

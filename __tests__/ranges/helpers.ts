@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { Writable } from "node:stream";
-import { rangesCheck, type RangesIo } from "../../lib/ranges/command";
+import { rangesCheck } from "../../lib/ranges/command";
+import { capturedIo } from "../cli/helpers";
 import { tempDir, writeTree } from "../support/run";
 
 export const FIXTURES = path.join(__dirname, "fixtures");
@@ -16,23 +16,9 @@ export function fixture(name: string): string {
  * `ranges`, as lib/cli.ts does).
  */
 export function ranges(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; subcommand?: boolean } = {}) {
-  let stdout = "";
-  let stderr = "";
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const io: RangesIo = {
-    stdout: sink((t) => (stdout += t)),
-    stderr: sink((t) => (stderr += t)),
-    env: options.env ?? {},
-    cwd: options.cwd ?? process.cwd(),
-  };
+  const { io, output } = capturedIo(options);
   const status = rangesCheck(options.subcommand === false ? args : ["check", ...args], io);
-  return { status, stdout, stderr };
+  return { status, ...output() };
 }
 
 /** A valid config without `hubspot.ipRanges`: the shipped catalog is in use. */

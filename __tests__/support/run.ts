@@ -24,8 +24,18 @@ export function runTs(entry: string, args: string[], options: { cwd?: string; en
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+const made: string[] = [];
+
+/** A new temporary directory, removed after the test file (see cleanup.ts). */
 export function tempDir(prefix = "mailgate-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every directory `tempDir` made in this test file. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes `files` (relative path -> text) under a new temp directory and returns it. */
