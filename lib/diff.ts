@@ -1,3 +1,7 @@
+// `mailgate diff`: what changes between two configs, as Markdown for a pull-request comment:
+// stacks, per target the needs and the rules added, removed and changed, prefill settings and
+// HubSpot's lists. Above audit and artifacts, which it reads. One file of ~430 lines because every
+// section compares the two reports the same way and shares the table and text helpers.
 import { prefillSettings, type PrefillDomain } from "./artifacts/prefill";
 import type { Config } from "./model/config";
 import { Cidr } from "./model/cidr";

@@ -1,3 +1,8 @@
+// The second, independent proof, on what the constructs will really emit: resolves every rule
+// resource of the construct tree (through cdktf's token resolver) back into addresses and ports
+// and runs the audit's coverage proof on them, plus AWS's quotas as AWS counts them. One file of
+// ~400 lines because it is one reader per resource type over one resolved tree; reading the
+// written cdk.tf.json instead (plain JSON, no cdktf) would let it leave this folder.
 import type { IConstruct } from "constructs";
 import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
