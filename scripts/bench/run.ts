@@ -214,6 +214,8 @@ interface LayoutRow {
 
 const TARGET_LAYOUT_MS = 2000;
 const TARGET_EXAMPLE_MS = 500;
+/** Issue 13: `npm run synth` on the shipped example, on a quiet machine. */
+const TARGET_EXAMPLE_SYNTH_MS = 2500;
 const LAYOUT_DOMAINS = 10_000;
 
 /** Validate as a process on 10,000 domains in files of `perFile`, on both threads and on one. */
@@ -280,6 +282,36 @@ function measureExample(): LayoutRow {
   };
 }
 
+/** `npm run synth` on the shipped example, into a scratch directory (never the user's outputs). */
+function measureExampleSynth(): LayoutRow {
+  const configDir = path.join(__dirname, "..", "..", "config");
+  const files = listFiles(configDir);
+  log("\n== synth, the shipped example as `npm run synth`");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-bench-synth-"));
+  try {
+    const args = ["run", "--silent", "synth", "--", "--out", path.join(work, "generated"), "--terraform-out", path.join(work, "cdktf.out")];
+    const run = () => mustSucceed("npm run synth", runCommand(npm, args, {}));
+    run();
+    const all = Array.from({ length: runs }, run);
+    log(`npm run synth: ${all.map((r) => seconds(r.ms)).join(", ")}`);
+    const cpuKnown = all.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
+    return {
+      name: "the shipped example (config/), synth",
+      how: "npm run synth",
+      files: files.length,
+      domains: (files.map((f) => fs.readFileSync(f, "utf8")).join("\n").match(/^\s*- domain:/gm) ?? []).length,
+      bytes: files.reduce((n, f) => n + fs.statSync(f).size, 0),
+      largestFileBytes: Math.max(...files.map((f) => fs.statSync(f).size)),
+      ms: median(all.map((r) => r.ms)),
+      cpuMs: cpuKnown.length > 0 ? median(cpuKnown) : undefined,
+      targetMs: TARGET_EXAMPLE_SYNTH_MS,
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 function listFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -296,7 +328,7 @@ let rows: Row[] = [];
 let layouts: LayoutRow[] = [];
 try {
   if (only !== "validate") rows = sizes.map(measure);
-  if (only !== "sizes") layouts = [measureLayout(500), measureLayout(5000), measureExample()];
+  if (only !== "sizes") layouts = [measureLayout(500), measureLayout(5000), measureExample(), measureExampleSynth()];
 } catch (error) {
   if (!(error instanceof BenchError)) throw error;
   log(error.message);
