@@ -4,8 +4,7 @@
 //
 //   node scripts/run-ts.cjs lib/cli.ts validate
 //
-// Required instead (`require(".../run-ts.cjs")`), it only installs its loader: parse.ts does so
-// in its helper thread, which does not inherit the loader of the thread that starts it.
+// Required instead (`require(".../run-ts.cjs")`), it only installs its loader (bin/mailgate.js).
 //
 // Each `.ts` module is still loaded from its own path (so __dirname, relative requires and
 // JSON imports behave as under tsx) but its code comes from a cache keyed by the SHA-1 of its

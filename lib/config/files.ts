@@ -6,8 +6,7 @@ import type { SkippedFileReason } from "./messages";
  * Hard limits on what the loader reads (README, Limits). Config arrives through pull requests
  * from many people, so a file must not be able to make mailgate hang or run out of memory: the
  * size is checked on the open file before reading it, and a read stops at the limit whatever
- * the file claims. The texts of all files are held at once (so several can be parsed at once),
- * which the total limit bounds.
+ * the file claims. The texts of all files are held at once, which the total limit bounds.
  *
  * A domain takes ~200 bytes of YAML, so one file holds ~5,000 domains and the config ~40,000
  * (the largest expected is 10,000, ~2 MiB). On dense nonsense (`[a,a,a,...]`) the YAML

@@ -45,7 +45,7 @@ export function loadConfig(configDir: string): LoadResult {
   const facts: FileFacts[] = [];
   let complete = found.unreadable.length === 0;
   let total = 0;
-  // Every file is read before any is parsed, so several can be parsed at once (parse.ts).
+  // Every file is read, and the total size checked, before any is parsed.
   const texts: ConfigText[] = [];
   for (const relative of found.files) {
     const file = displayPath(configDir, relative);

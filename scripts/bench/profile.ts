@@ -87,8 +87,7 @@ try {
   });
 
   const sections: string[] = [`# Profiles at ${domains} domains, ${values.targets} targets, ${accounts} accounts`, ""];
-  // On one thread: a profile shows the main thread only, and the helper would hide the reading.
-  const validate = profiled("lib/cli.ts", ["validate"], { MAILGATE_CONFIG: configDir, MAILGATE_PARSE_THREADS: "1" }, path.join(work, "prof-validate"));
+  const validate = profiled("lib/cli.ts", ["validate"], { MAILGATE_CONFIG: configDir }, path.join(work, "prof-validate"));
   sections.push(renderSummary("validate process (whole)", summarizeProfile(validate, { root, inclusiveOf: ["validateConfig", "loadConfig", "buildPolicy", "checkLimits"] }), 10), "");
   sections.push(renderSummary("validate: inside loadConfig", summarizeProfile(validate, { root, focus: "loadConfig", inclusiveOf: ["readYamlIndexed", "checkShape", "checkValues", "checkAcrossFiles", "buildConfig"] }), top), "");
 

@@ -9,8 +9,8 @@
 // script, minus npm's own start-up).
 //
 // Then validate as a process, against its targets: 10,000 domains as 20 files of 500 and as 2
-// files of 5,000 (the largest the 1 MiB file limit allows), each also on one thread
-// (MAILGATE_PARSE_THREADS=1), and the shipped example as `npm run validate`, npm included.
+// files of 5,000 (the largest the 1 MiB file limit allows), and the shipped example as
+// `npm run validate`, npm included.
 // `--only validate` runs just this part, `--only sizes` just the first.
 //
 // Each figure is the median of --runs timed runs after one untimed warm-up (which also fills
@@ -207,8 +207,6 @@ interface LayoutRow {
   readonly largestFileBytes: number;
   readonly ms: number;
   readonly cpuMs: number | undefined;
-  /** The same on one thread (MAILGATE_PARSE_THREADS=1); absent for the example. */
-  readonly oneThreadMs?: number;
   readonly targetMs: number;
 }
 
@@ -218,7 +216,7 @@ const TARGET_EXAMPLE_MS = 500;
 const TARGET_EXAMPLE_SYNTH_MS = 2500;
 const LAYOUT_DOMAINS = 10_000;
 
-/** Validate as a process on 10,000 domains in files of `perFile`, on both threads and on one. */
+/** Validate as a process on 10,000 domains in files of `perFile`. */
 function measureLayout(perFile: number): LayoutRow {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `mailgate-bench-layout-${perFile}-`));
   try {
@@ -231,14 +229,10 @@ function measureLayout(perFile: number): LayoutRow {
     log(`\n== validate, ${LAYOUT_DOMAINS.toLocaleString("en-US")} domains as ${domainFiles} files of ${perFile.toLocaleString("en-US")} (${stats.files} files in all, largest ${(largestFileBytes / 1024).toFixed(0)} KiB)`);
     // An empty artifacts directory: nothing remembered from the repository's own config.
     const env = { MAILGATE_CONFIG: configDir, MAILGATE_OUT: path.join(work, "generated") };
-    const timed = (extra: Record<string, string>): ChildRun[] => {
-      mustSucceed("validate (warm-up)", runEntry("lib/cli.ts", ["validate"], { ...env, ...extra }, validateRunner));
-      return Array.from({ length: runs }, () => mustSucceed("validate", runEntry("lib/cli.ts", ["validate"], { ...env, ...extra }, validateRunner)));
-    };
-    const both = timed({});
-    const one = timed({ MAILGATE_PARSE_THREADS: "1" });
-    log(`validate: ${both.map((r) => seconds(r.ms)).join(", ")}; on one thread: ${one.map((r) => seconds(r.ms)).join(", ")}`);
-    const cpuKnown = both.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
+    mustSucceed("validate (warm-up)", runEntry("lib/cli.ts", ["validate"], env, validateRunner));
+    const all = Array.from({ length: runs }, () => mustSucceed("validate", runEntry("lib/cli.ts", ["validate"], env, validateRunner)));
+    log(`validate: ${all.map((r) => seconds(r.ms)).join(", ")}`);
+    const cpuKnown = all.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
     return {
       name: `${LAYOUT_DOMAINS.toLocaleString("en-US")} domains, ${domainFiles} files of ${perFile.toLocaleString("en-US")}`,
       how: `${startOf(validateRunner)} lib/cli.ts validate`,
@@ -246,9 +240,8 @@ function measureLayout(perFile: number): LayoutRow {
       domains: LAYOUT_DOMAINS,
       bytes: stats.bytes,
       largestFileBytes,
-      ms: median(both.map((r) => r.ms)),
+      ms: median(all.map((r) => r.ms)),
       cpuMs: cpuKnown.length > 0 ? median(cpuKnown) : undefined,
-      oneThreadMs: median(one.map((r) => r.ms)),
       targetMs: TARGET_LAYOUT_MS,
     };
   } finally {
@@ -375,14 +368,14 @@ if (layouts.length > 0) {
   const perThousand = (r: LayoutRow, ms: number) => `${((ms / r.domains) * 1000).toFixed(0)} ms`;
   out.push(
     "",
-    "| validate as a process | files | largest file | run as | time | CPU (all threads) | one thread | per 1,000 domains | target |",
-    "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+    "| validate as a process | files | largest file | run as | time | CPU (all threads) | per 1,000 domains | target |",
+    "| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |",
     ...layouts.map(
       (r) =>
-        `| ${r.name} | ${r.files} | ${(r.largestFileBytes / 1024).toFixed(0)} KiB | \`${r.how}\` | ${seconds(r.ms)} | ${cpu(r.cpuMs)} | ${r.oneThreadMs === undefined ? "" : seconds(r.oneThreadMs)} | ${r.domains >= 1000 ? perThousand(r, r.ms) : ""} | <= ${seconds(r.targetMs)}: ${verdict(r.ms <= r.targetMs)} |`,
+        `| ${r.name} | ${r.files} | ${(r.largestFileBytes / 1024).toFixed(0)} KiB | \`${r.how}\` | ${seconds(r.ms)} | ${cpu(r.cpuMs)} | ${r.domains >= 1000 ? perThousand(r, r.ms) : ""} | <= ${seconds(r.targetMs)}: ${verdict(r.ms <= r.targetMs)} |`,
     ),
     "",
-    `Medians of ${runs} run${runs === 1 ? "" : "s"} after a warm-up (which also fills the compiled-code cache); "one thread" is the same with MAILGATE_PARSE_THREADS=1. The example's time includes npm's own start-up.`,
+    `Medians of ${runs} run${runs === 1 ? "" : "s"} after a warm-up (which also fills the compiled-code cache); CPU includes V8's own GC and compiler threads. The example's time includes npm's own start-up.`,
   );
 }
 out.push(
