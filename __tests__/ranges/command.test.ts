@@ -1,12 +1,15 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { publishedCatalog } from "../../lib/model/ip-catalog";
+import { MAX_RESPONSE_BYTES } from "../../lib/ranges/published";
 import { DECISION_LINE } from "../../lib/ranges/render";
-import { readTree, runTs, tempDir } from "../support/run";
-import { customConfig, fixture, FIXTURES, json, ranges, shippedConfig } from "./helpers";
+import { readTree, runTs, tempDir, writeTree } from "../support/run";
+import { customConfig, fixture, FIXTURES, json, manyRanges, ranges, shippedConfig } from "./helpers";
 
 const CANDIDATES = "candidates for a person to judge";
+const hasMkfifo = process.platform !== "win32" && spawnSync("sh", ["-c", "command -v mkfifo"]).status === 0;
 
 describe("mailgate ranges check: the shipped catalog", () => {
   test("GIVEN the seed article's blocks published as EMAIL/API EGRESS and an INGRESS range WHEN checked THEN exit 0, nothing stale or missing, the INGRESS range ignored", () => {
@@ -205,8 +208,64 @@ describe("mailgate ranges check: unusable responses (exit 2)", () => {
     expect(result.stderr).toBe("mailgate: cannot read fixtures: it is a directory.\n");
   });
 
+  test.runIf(hasMkfifo)("GIVEN a named pipe instead of a file WHEN checked THEN exit 2 at once, never waiting for a writer", () => {
+    const dir = tempDir();
+    expect(spawnSync("mkfifo", [path.join(dir, "ranges.json")]).status).toBe(0);
+    const result = ranges(["--config", shippedConfig(), "ranges.json"], { cwd: dir });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("mailgate: cannot read ranges.json: it is a named pipe (FIFO), not a regular file; save HubSpot's response to a file first.\n");
+  });
+
+  test("GIVEN a file larger than any network-origins response could be WHEN checked THEN exit 2 naming its size and the limit, without reading it", () => {
+    const file = path.join(tempDir(), "ranges.json");
+    fs.writeFileSync(file, "");
+    fs.truncateSync(file, MAX_RESPONSE_BYTES + 1); // sparse: the size is all that is looked at
+    const result = ranges(["--config", shippedConfig(), file]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `mailgate: ${file} is ${MAX_RESPONSE_BYTES + 1} bytes, more than the ${MAX_RESPONSE_BYTES} bytes mailgate reads as a network-origins response (HubSpot's is a few hundred ranges, tens of kilobytes); is it the right file?\n`,
+    );
+  });
+
   test("GIVEN an unusable response and an invalid config WHEN checked THEN the response decides: exit 2", () => {
     expect(ranges(["--config", path.join(tempDir(), "none"), fixture("empty.json")]).status).toBe(2);
+  });
+});
+
+describe("mailgate ranges check: a response far larger than HubSpot's", () => {
+  // HubSpot's response is a few hundred ranges; 200,000 is what a broken or hostile source could send.
+  test("GIVEN 200,000 published ranges no list covers WHEN checked as text THEN exit 1, the first 1,000 listed and the rest counted", () => {
+    const result = ranges(["--config", shippedConfig(), manyRanges(200_000)]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(1);
+    const lines = result.stdout.split("\n");
+    expect(lines.filter((l) => / EMAIL "Email sending & connected inboxes": all of it$/.test(l))).toHaveLength(1000);
+    expect(lines).toContain("- 3.0.0.0/32 EMAIL \"Email sending & connected inboxes\": all of it");
+    expect(lines).toContain("- ... and 199000 more missing ranges (use --format json for all)");
+    expect(result.stdout).toContain("Summary: 24 stale entries (imap 12, smtp 12), 200000 missing ranges:");
+    expect(lines.length).toBeLessThan(1100);
+  });
+
+  test("GIVEN 200,000 published ranges no list covers WHEN checked with --format json THEN every one is in the document", () => {
+    const { status, document } = json(["--config", shippedConfig(), manyRanges(200_000)]);
+    expect(status).toBe(1);
+    expect(document.missing).toHaveLength(200_000);
+    expect(document.missing[199_999]).toMatchObject({ cidr: "3.6.26.126/32", whole: true });
+  });
+
+  test("GIVEN a catalog block of which HubSpot publishes 200,000 separate addresses WHEN checked THEN exit 1 and the stale entry names its first blocks and counts the rest", () => {
+    const config = writeTree({
+      "hubspot.yaml": 'hubspot:\n  ipRanges:\n    source: "own lists"\n    allowBroadRanges: "test: one wide block"\n    smtp: [3.0.0.0/12]\n    imap: [3.0.0.0/12]\n',
+      "domains.yaml": "domains: []\n",
+    });
+    const result = ranges(["--config", config, manyRanges(200_000)]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(1);
+    const stale = result.stdout.split("\n").filter((l) => l.startsWith("  - 3.0.0.0/12: "));
+    expect(stale).toHaveLength(2);
+    expect(stale[0]).toMatch(/^ {2}- 3\.0\.0\.0\/12: 3\.0\.0\.1\/32, 3\.0\.0\.3\/32, (\S+, ){7}3\.0\.0\.19\/32 and \d+ more blocks \(848576 of 1048576 addresses\)$/);
+    expect(result.stdout.length).toBeLessThan(100_000);
   });
 });
 

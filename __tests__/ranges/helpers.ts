@@ -43,3 +43,16 @@ export function json(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: s
   const result = ranges([...args, "--format", "json"], options);
   return { ...result, document: result.stdout === "" ? undefined : JSON.parse(result.stdout) };
 }
+
+/**
+ * A saved response of `count` EMAIL EGRESS single addresses, every other address from `first`
+ * (an IPv4 address as a number) so that no two merge, written to a temp file; returns its path.
+ */
+export function manyRanges(count: number, first = 0x03000000): string {
+  const results = Array.from({ length: count }, (_, i) => {
+    const n = first + 2 * i;
+    const cidr = `${[24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".")}/32`;
+    return { cidr, description: "Email sending & connected inboxes", direction: "EGRESS", service: "EMAIL" };
+  });
+  return path.join(writeTree({ "ranges.json": JSON.stringify({ results }) }, tempDir("mailgate-ranges-")), "ranges.json");
+}

@@ -22,6 +22,15 @@ describe("renderText", () => {
     expect(JSON.parse(renderJson(report, "r.json")).missing[0].description).toBe("line one\n- fake: `x`\u001b[2J");
   });
 
+  test("GIVEN a description of 100,000 characters WHEN rendered THEN the text shows its first 200 and says it was cut; the JSON keeps it whole", () => {
+    const long = "d".repeat(100_000);
+    const report = compareRanges(catalog, [published("10.1.0.0/24", "x"), published("10.2.0.0/24", long)]);
+    const text = renderText(report, "r.json");
+    expect(text).toContain(`- 10.2.0.0/24 EMAIL "${"d".repeat(200)}" (the first 200 of 100000 characters): all of it\n`);
+    expect(text.length).toBeLessThan(2000);
+    expect(JSON.parse(renderJson(report, "r.json")).missing[0].description).toBe(long);
+  });
+
   test("GIVEN a missing range without description WHEN rendered THEN it says so", () => {
     const text = renderText(compareRanges(catalog, [published("10.1.0.0/24", "x"), published("10.3.0.0/24", "")]), "r.json");
     expect(text).toContain("- 10.3.0.0/24 EMAIL (no description): all of it\n");

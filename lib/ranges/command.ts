@@ -8,8 +8,8 @@ import { EXIT, printDiagnostics, UsageError } from "../io/report-errors";
 import { fromUser, settingsFromEnv } from "../settings";
 import { validateConfig } from "../validate";
 import { compareRanges, DEFAULT_SERVICES } from "./compare";
-import { NETWORK_ORIGINS_URL, readPublished, SERVICES, type Service } from "./published";
-import { renderJson, renderText } from "./render";
+import { MAX_RESPONSE_BYTES, NETWORK_ORIGINS_URL, readPublished, SERVICES, type Service } from "./published";
+import { renderJson, renderText, TEXT_LIMITS } from "./render";
 
 /** Where the command reads and writes; the same shape as lib/cli.ts's `CliIo`. */
 export interface RangesIo {
@@ -37,11 +37,13 @@ Options:
   --config DIR     Config directory (default: $MAILGATE_CONFIG, else "config").
   --services LIST  Comma-separated services whose EGRESS ranges the lists must cover, from
                    ${SERVICES.join(", ")} (default: EMAIL,API).
-  --format F       text (default) or json (one JSON document on stdout).
+  --format F       text (default; lists the first ${TEXT_LIMITS.lines} missing ranges and stale entries per
+                   list and counts the rest) or json (all of them, one JSON document on stdout).
   -h, --help       Show this help.
 
 Exit codes: 0 covered, 1 a difference (stale or missing; also an invalid config), 2 an
-unusable response (missing, empty, not JSON, wrong shape) or a usage error.`;
+unusable response (missing, not a regular file, over ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, empty, not JSON, wrong shape) or
+a usage error.`;
 
 const FORMATS = ["text", "json"] as const;
 type Format = (typeof FORMATS)[number];

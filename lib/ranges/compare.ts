@@ -82,29 +82,30 @@ export function compareRanges(catalog: IpCatalog, published: readonly PublishedR
       const parts = subtract([rangeOf(entry)], publishedSet);
       if (parts.length === 0) continue;
       const staleAddresses = addressCount(parts);
-      stale.push({ entry, stale: toBlocks(parts), staleAddresses, whole: staleAddresses === entry.size });
+      const whole = staleAddresses === entry.size;
+      stale.push({ entry, stale: whole ? [entry] : toBlocks(parts), staleAddresses, whole });
     }
     return { list, entries: entries.length, stale };
   });
 
   const catalogSet = union(HUBSPOT_LISTS.flatMap((list) => catalog.lists[list].map(rangeOf)));
-  const seen = new Set<string>();
   const missing: MissingRange[] = [];
-  for (const range of [...egress].sort(compareMissing)) {
-    if (!chosen.has(range.service)) continue;
-    const key = `${range.cidr.toString()} ${range.service} ${range.description}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  // Sorted, so a duplicate (same block, service and description) follows its first copy.
+  const checked = egress.filter((r) => chosen.has(r.service)).sort(compareMissing);
+  for (const [i, range] of checked.entries()) {
+    if (i > 0 && compareMissing(range, checked[i - 1]) === 0) continue;
     const parts = subtract([rangeOf(range.cidr)], catalogSet);
     if (parts.length === 0) continue;
     const uncoveredAddresses = addressCount(parts);
+    const whole = uncoveredAddresses === range.cidr.size;
+    // A whole block is its own fewest blocks: no need to cut it again (most of a large response).
     missing.push({
       cidr: range.cidr,
       service: range.service,
       description: range.description,
-      uncovered: toBlocks(parts),
+      uncovered: whole ? [range.cidr] : toBlocks(parts),
       uncoveredAddresses,
-      whole: uncoveredAddresses === range.cidr.size,
+      whole,
     });
   }
 
@@ -115,7 +116,7 @@ export function compareRanges(catalog: IpCatalog, published: readonly PublishedR
       ranges: published.length,
       egress: egress.length,
       ingress: published.length - egress.length,
-      checked: egress.filter((r) => chosen.has(r.service)).length,
+      checked: checked.length,
       otherServices: sortServices(new Set(egress.map((r) => r.service).filter((s) => !chosen.has(s)))),
     },
     lists,

@@ -1,6 +1,6 @@
 // A saved response of HubSpot's network-origins endpoint, read and checked. Nothing here touches
 // the network: CI saves the response (curl), mailgate only reads the file.
-import * as fs from "node:fs";
+import { readConfigFile } from "../config/files";
 import { Cidr, isCidr } from "../model/cidr";
 
 /** Where HubSpot publishes its source ranges (FACTS.md, "Facts gathered since"). */
@@ -28,25 +28,38 @@ export type PublishedResult =
 
 const EXPECTED = `expected the body of GET ${NETWORK_ORIGINS_URL}, {"results": [{"cidr", "description", "direction", "service"}, ...]}`;
 
+/**
+ * The largest response read, in bytes. HubSpot's real response is a few hundred ranges, tens of
+ * kilobytes; this is a thousand times that (some 600,000 ranges of HubSpot's shape, compared in
+ * seconds), and keeps a wrong file (a disk image, a link to /dev/zero) from filling memory.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** Reads `file` (a path for this process) and parses it; `shown` is how messages name it. */
 export function readPublished(file: string, shown: string = file): PublishedResult {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "it is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : oneLine((error as Error).message);
-    const hint = code === "ENOENT" ? ` Save HubSpot's response first, e.g. curl -fsS ${NETWORK_ORIGINS_URL} -o ${shown}` : "";
-    return { ok: false, message: `cannot read ${shown}: ${why}.${hint}` };
+  // Bounded, and never blocking on a named pipe: the config reader's guarantees.
+  const read = readConfigFile(file, MAX_RESPONSE_BYTES);
+  if ("text" in read) return parsePublished(read.text, shown);
+  switch (read.kind) {
+    case "unreadable": {
+      const why = read.reason === "ENOENT" ? "no such file" : read.reason === "EACCES" ? "permission denied" : read.reason;
+      const hint = read.reason === "ENOENT" ? ` Save HubSpot's response first, e.g. curl -fsS ${NETWORK_ORIGINS_URL} -o ${shown}` : "";
+      return fail(`cannot read ${shown}: ${why}.${hint}`);
+    }
+    case "not-regular":
+      return fail(
+        read.what === "a directory"
+          ? `cannot read ${shown}: it is a directory.`
+          : `cannot read ${shown}: it is ${read.what}, not a regular file; save HubSpot's response to a file first.`,
+      );
+    case "too-large":
+      return fail(
+        `${shown} is ${read.size} bytes, more than the ${read.limit} bytes mailgate reads as a network-origins response (HubSpot's is a few hundred ranges, tens of kilobytes); is it the right file?`,
+      );
+    default:
+      // Not UTF-8 text: JSON.parse says where it stops making sense, as it always has.
+      return parsePublished(read.bytes.toString("utf8"), shown);
   }
-  return parsePublished(text, shown);
 }
 
 /**
@@ -97,12 +110,13 @@ function checkEntry(entry: unknown, index: number): PublishedRange | string {
     return `${at}.cidr ${quote(cidr)} ${why}`;
   }
   if (parsed.prefixLength === 0) return `${at}.cidr ${quote(cidr)} covers every address, which cannot be a list of HubSpot's servers`;
-  const where = `${at} (cidr ${parsed.toString()})`;
+  // Named only on a problem: formatting every one of a large response's blocks costs time.
+  const where = () => `${at} (cidr ${parsed.toString()})`;
   if (description !== undefined && description !== null && typeof description !== "string") {
-    return `${where}.description is ${describe(description)}, not a string`;
+    return `${where()}.description is ${describe(description)}, not a string`;
   }
-  if (!isOneOf(direction, DIRECTIONS)) return `${where}.direction is ${describe(direction)}; expected one of ${DIRECTIONS.join(", ")}`;
-  if (!isOneOf(service, SERVICES)) return `${where}.service is ${describe(service)}; expected one of ${SERVICES.join(", ")}`;
+  if (!isOneOf(direction, DIRECTIONS)) return `${where()}.direction is ${describe(direction)}; expected one of ${DIRECTIONS.join(", ")}`;
+  if (!isOneOf(service, SERVICES)) return `${where()}.service is ${describe(service)}; expected one of ${SERVICES.join(", ")}`;
   return { index, cidr: parsed, description: typeof description === "string" ? description : "", direction, service };
 }
 

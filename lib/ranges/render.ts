@@ -7,6 +7,24 @@ import type { ListReport, MissingRange, RangesReport, StaleEntry } from "./compa
 export const DECISION_LINE =
   "mailgate never rewrites the catalog: to change it, a person edits hubspot.ipRanges (imap, smtp) in the config with a new source.";
 
+/**
+ * How much the text report lists. HubSpot's response is a few hundred ranges, so a real report
+ * lists everything; a response of hundreds of thousands (a broken or hostile source) would make a
+ * report nobody can read, and the scheduled workflow posts it as an issue (GitHub refuses bodies
+ * over 65,536 characters). Beyond these, the text counts what it leaves out; `--format json`
+ * always holds everything, and the exit code and summary count everything in either format.
+ */
+export const TEXT_LIMITS = {
+  /** Missing ranges, and stale entries per list. */
+  lines: 1000,
+  /** Blocks named on one line (the stale or uncovered parts of one range). */
+  blocks: 10,
+  /** Characters of HubSpot's description of a range (its own are a few dozen). */
+  description: 200,
+} as const;
+
+const MORE = "use --format json for all";
+
 const CANDIDATES =
   "These are candidates for a person to judge: HubSpot does not document which service connects to connected inboxes, so mailgate does not add them to the IMAP or SMTP list.";
 
@@ -37,11 +55,10 @@ export function renderText(report: RangesReport, file: string): string {
     `Catalog: ${report.catalog.source}${report.catalog.published ? ` (published ${report.catalog.published})` : ""}`,
     `Response: ${plural(response.ranges, "range")}: ${response.egress} EGRESS, ${response.ingress} INGRESS (ignored); missing checked for ${report.services.join(", ")} (${plural(response.checked, "range")})`,
   ];
-  const notes = notesOf(report).filter((n) => n !== CANDIDATES);
-  if (notes.length > 0) lines.push(...notes.map((n) => `Note: ${n}`));
+  for (const note of notesOf(report)) if (note !== CANDIDATES) lines.push(`Note: ${note}`);
 
   lines.push("", "Stale: catalog addresses HubSpot no longer publishes as EGRESS (under any service)");
-  for (const list of report.lists) lines.push(...staleLines(list));
+  for (const list of report.lists) staleLines(list, lines);
 
   lines.push("", `Missing: published EGRESS ranges of ${report.services.join(", ")} that neither list covers`);
   if (report.missing.length === 0) {
@@ -51,7 +68,11 @@ export function renderText(report: RangesReport, file: string): string {
         : `- none: the lists cover all ${plural(response.checked, "checked range")}`,
     );
   } else {
-    lines.push(...report.missing.map(missingLine), CANDIDATES);
+    // A loop, not push(...list): spreading 200,000 arguments overflows the stack.
+    for (const m of report.missing.slice(0, TEXT_LIMITS.lines)) lines.push(missingLine(m));
+    const more = report.missing.length - TEXT_LIMITS.lines;
+    if (more > 0) lines.push(`- ... and ${more} more missing ranges (${MORE})`);
+    lines.push(CANDIDATES);
   }
 
   lines.push("", summary(report), DECISION_LINE);
@@ -84,20 +105,33 @@ export function renderJson(report: RangesReport, file: string): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-function staleLines(list: ListReport): string[] {
+/** Appends the list's lines to `lines`. */
+function staleLines(list: ListReport, lines: string[]): void {
   const head = `- ${list.list} (${plural(list.entries, "entry", "entries")}):`;
-  if (list.stale.length === 0) return [`${head} nothing stale`];
-  return [`${head} ${plural(list.stale.length, "entry", "entries")} stale`, ...list.stale.map((s) => `  - ${staleDetail(s)}`)];
+  if (list.stale.length === 0) {
+    lines.push(`${head} nothing stale`);
+    return;
+  }
+  lines.push(`${head} ${plural(list.stale.length, "entry", "entries")} stale`);
+  for (const s of list.stale.slice(0, TEXT_LIMITS.lines)) lines.push(`  - ${staleDetail(s)}`);
+  const more = list.stale.length - TEXT_LIMITS.lines;
+  if (more > 0) lines.push(`  - ... and ${more} more stale entries (${MORE})`);
 }
 
 function staleDetail(s: StaleEntry): string {
   if (s.whole) return `${s.entry.toString()}: all of it`;
-  return `${s.entry.toString()}: ${s.stale.join(", ")} (${s.staleAddresses} of ${s.entry.size} addresses)`;
+  return `${s.entry.toString()}: ${blocks(s.stale)} (${s.staleAddresses} of ${s.entry.size} addresses)`;
 }
 
 function missingLine(m: MissingRange): string {
-  const what = m.whole ? "all of it" : `${m.uncovered.join(", ")} (${m.uncoveredAddresses} of ${m.cidr.size} addresses)`;
-  return `- ${m.cidr.toString()} ${m.service} ${m.description === "" ? "(no description)" : quoteText(m.description)}: ${what}`;
+  const what = m.whole ? "all of it" : `${blocks(m.uncovered)} (${m.uncoveredAddresses} of ${m.cidr.size} addresses)`;
+  return `- ${m.cidr.toString()} ${m.service} ${description(m.description)}: ${what}`;
+}
+
+/** The first blocks, and how many more: one published range can split into thousands. */
+function blocks(list: readonly Cidr[]): string {
+  const named = list.slice(0, TEXT_LIMITS.blocks).join(", ");
+  return list.length > TEXT_LIMITS.blocks ? `${named} and ${list.length - TEXT_LIMITS.blocks} more blocks` : named;
 }
 
 function summary(report: RangesReport): string {
@@ -109,6 +143,12 @@ function summary(report: RangesReport): string {
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+function description(text: string): string {
+  if (text === "") return "(no description)";
+  if (text.length <= TEXT_LIMITS.description) return quoteText(text);
+  return `${quoteText(text.slice(0, TEXT_LIMITS.description))} (the first ${TEXT_LIMITS.description} of ${text.length} characters)`;
 }
 
 /**
