@@ -110,6 +110,24 @@ describe("mailgate ranges check: the shipped catalog", () => {
     expect(document.notes[0]).toMatch(/^The response had no ranges at all/);
   });
 
+  test("GIVEN the IMAP-only block published as an IPv4-mapped IPv6 block WHEN checked THEN it is read as the IPv4 block it denotes: covered, not stale, not missing, and the report says so", () => {
+    // covered.json with 143.244.82.8/29 published as ::ffff:143.244.82.8/126 (= 143.244.82.8/30) and 143.244.82.12/30.
+    const response = JSON.parse(fs.readFileSync(fixture("covered.json"), "utf8")) as { results: { cidr: string }[] };
+    const results = response.results.flatMap((r) =>
+      r.cidr === "143.244.82.8/29" ? [{ ...r, cidr: "::ffff:143.244.82.8/126" }, { ...r, cidr: "143.244.82.12/30" }] : [r],
+    );
+    const file = path.join(writeTree({ "mapped.json": JSON.stringify({ results }) }), "mapped.json");
+    const result = ranges(["--config", shippedConfig(), file]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("- imap (12 entries): nothing stale\n");
+    expect(result.stdout).toContain("- none: the lists cover all 7 checked ranges\n");
+    expect(result.stdout).toContain("Note: 1 IPv4-mapped IPv6 range was read as the IPv4 range it denotes: ::ffff:143.244.82.8/126 as 143.244.82.8/30.\n");
+    const { document } = json(["--config", shippedConfig(), file]);
+    expect(document.published.ipv4Mapped).toEqual([{ cidr: "::ffff:143.244.82.8/126", readAs: "143.244.82.8/30" }]);
+    expect(document.upToDate).toBe(true);
+  });
+
   test("GIVEN a relative path WHEN checked THEN it is read from the directory the command ran in", () => {
     const result = ranges(["--config", shippedConfig(), "covered.json"], { cwd: FIXTURES });
     expect(result.stderr).toBe("");
@@ -293,7 +311,8 @@ describe("mailgate ranges check: --format json", () => {
           "checked": 6,
           "otherServices": [
             "DNS"
-          ]
+          ],
+          "ipv4Mapped": []
         },
         "lists": {
           "imap": {

@@ -29,6 +29,23 @@ describe("parsePublished", () => {
   });
 
   test.each([
+    ["::ffff:143.244.82.8/126", "143.244.82.8/30"],
+    ["::FFFF:8ff4:5208/126", "143.244.82.8/30"],
+    ["0:0:0:0:0:ffff:143.244.82.12", "143.244.82.12/32"],
+    ["::ffff:141.193.184.0/123", "141.193.184.0/27"],
+  ])("GIVEN the IPv4-mapped IPv6 block %s WHEN parsed THEN it is read as the IPv4 block %s, and the text as published is kept", (cidr, ipv4) => {
+    const result = parsePublished(response(entry({ cidr })), "r.json");
+    if (!result.ok) throw new Error(result.message);
+    expect(result.ranges[0].cidr.toString()).toBe(ipv4);
+    expect(result.ranges[0].mappedFrom).toBe(cidr);
+  });
+
+  test.each(["64:ff9b::143.244.82.8/128", "2600:1f18:4c00::/44"])("GIVEN the IPv6 block %s, not IPv4-mapped WHEN parsed THEN it stays IPv6", (cidr) => {
+    const result = parsePublished(response(entry({ cidr })), "r.json");
+    expect(result.ok && [result.ranges[0].cidr.family, result.ranges[0].mappedFrom]).toEqual([6, undefined]);
+  });
+
+  test.each([
     ["   \n", "r.json is empty; "],
     ["[1]", "r.json is not a network-origins response: the top level is a list, not an object with \"results\""],
     ["null", "the top level is null, not an object"],
@@ -38,6 +55,7 @@ describe("parsePublished", () => {
     [response(entry({ cidr: "141.193.184.7/27" })), 'results[0].cidr "141.193.184.7/27" has host bits set (the block would be 141.193.184.0/27)'],
     [response(entry({ cidr: "0.0.0.0/0" })), 'results[0].cidr "0.0.0.0/0" covers every address'],
     [response(entry({ cidr: "::/0" })), 'results[0].cidr "::/0" covers every address'],
+    [response(entry({ cidr: "::ffff:0.0.0.0/96" })), 'results[0].cidr "::ffff:0.0.0.0/96" covers every address'],
     [response(entry({ cidr: "010.1.2.3" })), 'results[0].cidr "010.1.2.3" is not an IPv4 or IPv6 block or address'],
     [response(entry({ description: ["x"] })), "results[0] (cidr 141.193.184.0/27).description is a list, not a string"],
     [response(entry({ direction: undefined })), "results[0] (cidr 141.193.184.0/27).direction is missing; expected one of EGRESS, INGRESS"],

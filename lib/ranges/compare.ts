@@ -45,6 +45,14 @@ export interface MissingRange {
   readonly whole: boolean;
 }
 
+/** An entry HubSpot published as an IPv4-mapped IPv6 block (`::ffff:143.244.82.8/126`). */
+export interface MappedRange {
+  /** The entry's `cidr` as published. */
+  readonly published: string;
+  /** The IPv4 block it denotes, which is what was compared. */
+  readonly cidr: Cidr;
+}
+
 export interface RangesReport {
   readonly catalog: { readonly source: string; readonly published?: string };
   /** The services whose EGRESS ranges must be covered, sorted. */
@@ -59,6 +67,8 @@ export interface RangesReport {
     readonly checked: number;
     /** Services with EGRESS entries that were not chosen (they count for stale only), sorted. */
     readonly otherServices: readonly Service[];
+    /** Entries published as IPv4-mapped IPv6 blocks and compared as the IPv4 blocks they denote. */
+    readonly ipv4Mapped: readonly MappedRange[];
   };
   /** imap, then smtp. */
   readonly lists: readonly ListReport[];
@@ -118,11 +128,19 @@ export function compareRanges(catalog: IpCatalog, published: readonly PublishedR
       ingress: published.length - egress.length,
       checked: checked.length,
       otherServices: sortServices(new Set(egress.map((r) => r.service).filter((s) => !chosen.has(s)))),
+      ipv4Mapped: mappedRanges(published),
     },
     lists,
     missing,
     upToDate: missing.length === 0 && lists.every((l) => l.stale.length === 0),
   };
+}
+
+/** Sorted by block, then text, duplicates removed: the same response in any order reads the same. */
+function mappedRanges(published: readonly PublishedRange[]): MappedRange[] {
+  const mapped = published.flatMap((r) => (r.mappedFrom === undefined ? [] : [{ published: r.mappedFrom, cidr: r.cidr }]));
+  mapped.sort((a, b) => Cidr.compare(a.cidr, b.cidr) || compareText(a.published, b.published));
+  return mapped.filter((m, i) => i === 0 || m.published !== mapped[i - 1].published || !m.cidr.equals(mapped[i - 1].cidr));
 }
 
 function toBlocks(ranges: readonly AddressRange[]): Cidr[] {

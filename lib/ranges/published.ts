@@ -1,5 +1,6 @@
 // A saved response of HubSpot's network-origins endpoint, read and checked. Nothing here touches
 // the network: CI saves the response (curl), mailgate only reads the file.
+import * as ipaddr from "ipaddr.js";
 import { readConfigFile } from "../config/files";
 import { Cidr, isCidr } from "../model/cidr";
 
@@ -15,6 +16,11 @@ export type Direction = (typeof DIRECTIONS)[number];
 export interface PublishedRange {
   readonly index: number;
   readonly cidr: Cidr;
+  /**
+   * The entry's `cidr` as published when it was an IPv4-mapped IPv6 block (`::ffff:a.b.c.d/n`),
+   * which `cidr` holds as the IPv4 block it denotes.
+   */
+  readonly mappedFrom?: string;
   /** HubSpot's free text; "" when the entry has none. */
   readonly description: string;
   readonly direction: Direction;
@@ -64,9 +70,10 @@ export function readPublished(file: string, shown: string = file): PublishedResu
 
 /**
  * Checks a response's text completely: JSON, an object whose `results` is a list, each entry
- * an object with a valid `cidr` (canonical, host bits clear), a `direction` and a `service` of
- * the documented enums, and a string `description` when present. Other fields are ignored (the
- * API may add some). The first offending entry is named by its index.
+ * an object with a valid `cidr` (canonical, host bits clear; an IPv4-mapped IPv6 block is read as
+ * the IPv4 block it denotes), a `direction` and a `service` of the documented enums, and a string
+ * `description` when present. Other fields are ignored (the API may add some). The first
+ * offending entry is named by its index.
  */
 export function parsePublished(text: string, file: string): PublishedResult {
   const body = text.replace(/^\uFEFF/, "");
@@ -99,25 +106,47 @@ function checkEntry(entry: unknown, index: number): PublishedRange | string {
   const { cidr, description, direction, service } = entry;
   if (cidr === undefined) return `${at} has no "cidr"`;
   if (typeof cidr !== "string") return `${at}.cidr is ${describe(cidr)}, not a string`;
-  const parsed = Cidr.parse(cidr);
-  if (!isCidr(parsed)) {
+  const published = Cidr.parse(cidr);
+  if (!isCidr(published)) {
     const why =
-      parsed.kind === "host-bits"
-        ? `has host bits set (the block would be ${parsed.canonical})`
-        : parsed.kind === "invalid"
+      published.kind === "host-bits"
+        ? `has host bits set (the block would be ${published.canonical})`
+        : published.kind === "invalid"
           ? "is not an IPv4 or IPv6 block or address"
           : "is not a usable block";
     return `${at}.cidr ${quote(cidr)} ${why}`;
   }
+  const parsed = ipv4Mapped(published) ?? published;
   if (parsed.prefixLength === 0) return `${at}.cidr ${quote(cidr)} covers every address, which cannot be a list of HubSpot's servers`;
   // Named only on a problem: formatting every one of a large response's blocks costs time.
-  const where = () => `${at} (cidr ${parsed.toString()})`;
+  const where = () => `${at} (cidr ${published.toString()})`;
   if (description !== undefined && description !== null && typeof description !== "string") {
     return `${where()}.description is ${describe(description)}, not a string`;
   }
   if (!isOneOf(direction, DIRECTIONS)) return `${where()}.direction is ${describe(direction)}; expected one of ${DIRECTIONS.join(", ")}`;
   if (!isOneOf(service, SERVICES)) return `${where()}.service is ${describe(service)}; expected one of ${SERVICES.join(", ")}`;
-  return { index, cidr: parsed, description: typeof description === "string" ? description : "", direction, service };
+  return {
+    index,
+    cidr: parsed,
+    ...(parsed !== published ? { mappedFrom: cidr.trim() } : {}),
+    description: typeof description === "string" ? description : "",
+    direction,
+    service,
+  };
+}
+
+/**
+ * The IPv4 block an IPv4-mapped IPv6 block (inside ::ffff:0:0/96, RFC 4291 2.5.5.2) denotes, else
+ * undefined. Such a block names IPv4 addresses (it exists only in dual-stack socket APIs; on the
+ * wire the traffic is IPv4), so HubSpot publishing one means the IPv4 block: compared as IPv6 it
+ * would be "missing" while the same addresses in the catalog read "stale". An aligned block that
+ * starts inside ::ffff:0:0/96 has a prefix of at least 96 (the ffff group would hold host bits).
+ */
+function ipv4Mapped(cidr: Cidr): Cidr | undefined {
+  if (cidr.family !== 6) return undefined;
+  const [address] = ipaddr.IPv6.parseCIDR(cidr.toString());
+  if (!address.isIPv4MappedAddress()) return undefined;
+  return Cidr.of(`${address.toIPv4Address().toString()}/${cidr.prefixLength - 96}`);
 }
 
 function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {

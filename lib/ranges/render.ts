@@ -19,6 +19,8 @@ export const TEXT_LIMITS = {
   lines: 1000,
   /** Blocks named on one line (the stale or uncovered parts of one range). */
   blocks: 10,
+  /** IPv4-mapped entries named in the note about them. */
+  mapped: 10,
   /** Characters of HubSpot's description of a range (its own are a few dozen). */
   description: 200,
 } as const;
@@ -42,6 +44,16 @@ export function notesOf(report: RangesReport): string[] {
   if (response.otherServices.length > 0) {
     notes.push(
       `EGRESS ranges of ${response.otherServices.join(", ")} were not checked for missing (add them with --services); they still count as published for stale.`,
+    );
+  }
+  const mapped = response.ipv4Mapped;
+  if (mapped.length > 0) {
+    const named = mapped.slice(0, TEXT_LIMITS.mapped).map((m) => `${m.published} as ${m.cidr.toString()}`);
+    if (mapped.length > named.length) named.push(`and ${mapped.length - named.length} more (--format json lists them all)`);
+    notes.push(
+      mapped.length === 1
+        ? `1 IPv4-mapped IPv6 range was read as the IPv4 range it denotes: ${named.join(", ")}.`
+        : `${mapped.length} IPv4-mapped IPv6 ranges were read as the IPv4 ranges they denote: ${named.join(", ")}.`,
     );
   }
   if (report.missing.length > 0) notes.push(CANDIDATES);
@@ -85,7 +97,7 @@ export function renderJson(report: RangesReport, file: string): string {
     response: file,
     catalog: report.catalog,
     services: report.services,
-    published: report.response,
+    published: { ...report.response, ipv4Mapped: report.response.ipv4Mapped.map((m) => ({ cidr: m.published, readAs: m.cidr.toString() })) },
     lists: Object.fromEntries(
       report.lists.map((l) => [
         l.list,
