@@ -1,19 +1,22 @@
 // The cdktf app (cdktf.json "app"): config -> validate -> policy -> stacks + artifacts.
 // On any error it exits non-zero before changing anything: cdktf.out/ and generated/ keep
 // their previous content.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import { verifyEmittedRules } from "./lib/aws/emitted-rules";
 import { addStacks } from "./lib/aws/stacks";
 import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
-import { prepare } from "./lib/pipeline";
+import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
 import { EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
 import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
 
 const USAGE = `Usage: npm run synth [-- --config DIR] [--out DIR] [--terraform-out DIR]
 
 Validates the config and writes Terraform (one cdk.tf.json per stack, as cdktf synth does) and
-the artifacts (prefill settings, audit report, placements.json); nothing on any error.
+the artifacts (prefill settings, audit report, placements.json); nothing on any error. Prints
+one line per stack (its resources) and one for the artifacts directory (its files).
 
   --config DIR         Config directory (default: $MAILGATE_CONFIG, else "config").
   --out DIR            Artifacts directory (default: $MAILGATE_OUT, else "generated").
@@ -26,16 +29,19 @@ if (require.main === module) runGuarded(() => synth(process.argv.slice(2)));
 
 /** The whole synth: what `npm run synth`, `mailgate synth` and `cdktf synth` run. Resolves to the exit code. */
 export async function synth(argv: readonly string[]): Promise<number> {
-  const settings = settingsFromArgs([...argv]);
-  if (settings === "help") {
+  const parsed = settingsFromArgs([...argv]);
+  if (parsed === "help") {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
+  const { settings, shown } = parsed;
   const built = await buildApp(settings);
   if (typeof built === "number") return built;
   const { app, terraform, artifacts } = built;
+  let stacks: StackSummary[];
   try {
     app.synth();
+    stacks = summarizeStacks(terraform.dir);
     terraform.commit();
   } catch (error) {
     terraform.abort();
@@ -43,7 +49,66 @@ export async function synth(argv: readonly string[]): Promise<number> {
     throw classified(error, settings);
   }
   artifacts.commit();
+  // cdktf-cli shows the app's stdout and lists the stacks itself; the summary is for npm run synth.
+  if (!runByCdktfCli(process.env)) process.stdout.write(summary(shown, stacks, built.fileCount, artifacts.removed));
   return EXIT.ok;
+}
+
+/** A stack as synthesized: its folder under the Terraform output, and how many resources it declares. */
+interface StackSummary {
+  readonly folder: string;
+  readonly resources: number;
+}
+
+/** Read from what cdktf wrote into the staging directory: the manifest's stacks and each one's JSON. */
+function summarizeStacks(stagingDir: string): StackSummary[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(stagingDir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
+  };
+  return Object.values(manifest.stacks)
+    .map((stack) => {
+      const json = JSON.parse(fs.readFileSync(path.join(stagingDir, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, object> };
+      const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      return { folder: stack.workingDirectory, resources };
+    })
+    .sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+}
+
+/** One line per stack, then one for the artifacts directory, with paths as the user gave them. */
+function summary(shown: ShownOutputs, stacks: readonly StackSummary[], files: number, removed: readonly string[]): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const lines = stacks.map((s) => `${shown.terraform}/${s.folder}: ${plural(s.resources, "resource")}`);
+  const gone = removed.length > 0 ? `; removed ${removed.join(", ")} (no longer produced)` : "";
+  lines.push(`${shown.out}: ${plural(files, "file")}${gone}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * cdktf-cli (`cdktf synth`, `plan`, `deploy`) runs this app with variables of its own set; npm run
+ * synth and mailgate synth do not.
+ */
+function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
+  return env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+}
+
+/** The output directories as the user named them (flag, else variable, else default), for the summary. */
+interface ShownOutputs {
+  readonly out: string;
+  readonly terraform: string;
+}
+
+function shownOutputs(flags: { out?: string; "terraform-out"?: string }, env: NodeJS.ProcessEnv): ShownOutputs {
+  const given = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value);
+  return {
+    out: shownPath(flags.out ?? given(env.MAILGATE_OUT) ?? "generated"),
+    terraform: shownPath(flags["terraform-out"] ?? given(env.CDKTF_OUTDIR) ?? "cdktf.out"),
+  };
+}
+
+/** `./gen/` as `gen`: the user's own path, tidied, with forward slashes; never made absolute. */
+function shownPath(p: string): string {
+  const tidy = path.normalize(p).split(path.sep).join("/");
+  return tidy.length > 1 ? tidy.replace(/\/+$/, "") : tidy;
 }
 
 /**
@@ -63,16 +128,18 @@ export async function synth(argv: readonly string[]): Promise<number> {
  * A failure before 3 (invalid config, a bug, a full disk, a directory in the way) leaves every
  * earlier output as it was.
  */
-async function buildApp(settings: Settings): Promise<{ app: App; terraform: StagedDirectory; artifacts: StagedArtifacts } | number> {
+async function buildApp(settings: Settings): Promise<{ app: App; terraform: StagedDirectory; artifacts: StagedArtifacts; fileCount: number } | number> {
   // The artifacts directory holds the last synth's placements; CI=true adds CI's warnings.
   const prepared = prepare(settings.configDir, { outDir: settings.outDir, env: process.env });
   printDiagnostics(prepared.diagnostics);
   if (!prepared.ok) return EXIT.invalidConfig;
 
-  const terraform = stageDirectory(terraformOutdir());
+  // Stack folders no longer in the manifest go, with their .terraform/, as with cdktf synth.
+  const terraform = stageDirectory(terraformOutdir(), { pruneUnder: "stacks" });
   let staging: Promise<StagedArtifacts>;
   try {
-    staging = stageArtifactsInBackground(settings.outDir, prepared.artifacts);
+    // firewalls/ is mailgate's own: files a removed target left there go with this commit.
+    staging = stageArtifactsInBackground(settings.outDir, prepared.artifacts, { ownedDirectories: OWNED_DIRECTORIES });
   } catch (error) {
     terraform.abort();
     throw error;
@@ -83,7 +150,7 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
     // The audit proved the policy; this proves what the constructs will really emit, before
     // anything is written. A failure throws (exit 70, one line).
     verifyEmittedRules(app, prepared.config);
-    return { app, terraform, artifacts: await staging };
+    return { app, terraform, artifacts: await staging, fileCount: prepared.artifacts.size };
   } catch (error) {
     terraform.abort();
     await staging.then((staged) => staged.abort(), () => undefined);
@@ -96,7 +163,7 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
  * passes, relative to where the user ran the command. Flags set the environment variables they
  * stand for, so everything below reads one place.
  */
-function settingsFromArgs(argv: string[]): Settings | "help" {
+function settingsFromArgs(argv: string[]): { settings: Settings; shown: ShownOutputs } | "help" {
   let values;
   try {
     ({ values } = parseArgs({
@@ -107,13 +174,18 @@ function settingsFromArgs(argv: string[]): Settings | "help" {
     throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/, "")}; see npm run synth -- --help`);
   }
   if (values.help) return "help";
+  // Before the flags below change CDKTF_OUTDIR: the summary shows what the user typed.
+  const shown = shownOutputs(values, process.env);
   const userDir = userDirectory();
   if (values["terraform-out"] !== undefined) process.env.CDKTF_OUTDIR = fromUser(values["terraform-out"], userDir);
   const settings = settingsFromEnv(process.env, userDir);
   return {
-    ...settings,
-    ...(values.config !== undefined ? { configDir: fromUser(values.config, userDir) } : {}),
-    ...(values.out !== undefined ? { outDir: fromUser(values.out, userDir) } : {}),
+    settings: {
+      ...settings,
+      ...(values.config !== undefined ? { configDir: fromUser(values.config, userDir) } : {}),
+      ...(values.out !== undefined ? { outDir: fromUser(values.out, userDir) } : {}),
+    },
+    shown,
   };
 }
 

@@ -11,7 +11,7 @@ import { diffConfigs, fitMarkdown, type DiffSide } from "./diff";
 import { configAtGitRef } from "./io/git-snapshot";
 import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, type DiagnosticFormat } from "./config/format";
 import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
-import { prepare } from "./pipeline";
+import { OWNED_DIRECTORIES, prepare } from "./pipeline";
 import { EXIT, printDiagnostics, runGuarded } from "./io/report-errors";
 import { didYouMean } from "./config/suggest";
 import { fromUser, settingsFromEnv, userDirectory } from "./settings";
@@ -60,7 +60,8 @@ const COMMANDS: Record<string, CommandSpec> = {
     positionals: [],
     details:
       "Regenerates the artifacts in memory and compares them byte for byte with the artifacts directory;\n" +
-      "lists stale or missing files. Other files there are ignored. Writes nothing.\n" +
+      "lists stale or missing files, and extra ones in firewalls/ (mailgate's own: synth removes them).\n" +
+      "Other files there are ignored. Writes nothing.\n" +
       "Exit codes: 0 fresh, 1 stale or invalid config, 2 usage error.",
   },
   diff: {
@@ -257,17 +258,21 @@ function check(configDir: string, outDir: string, io: CliIo): number {
   const prepared = prepare(configDir, { outDir, env: io.env });
   printDiagnostics(prepared.diagnostics, io.stderr);
   if (!prepared.ok) return EXIT.invalidConfig;
-  const { missing, stale, fresh } = compareWithDisk(outDir, prepared.artifacts);
+  const { missing, stale, fresh, extra } = compareWithDisk(outDir, prepared.artifacts, OWNED_DIRECTORIES);
   const shown = outDir.split(path.sep).join("/");
-  if (missing.length + stale.length === 0) {
+  if (missing.length + stale.length + extra.length === 0) {
     io.stdout.write(`${shown}: up to date (${fresh.length} files match ${configDir.split(path.sep).join("/")})\n`);
     return EXIT.ok;
   }
+  // What synth leaves (a directory, anything behind a link) needs a person; the rest a synth.
+  const kept = extra.filter((e) => e.kept !== undefined);
   const lines = [
     `mailgate: ${shown} does not match ${configDir.split(path.sep).join("/")}:`,
     ...stale.map((name) => `  stale:   ${shown}/${name}`),
     ...missing.map((name) => `  missing: ${shown}/${name}`),
-    `hint: run npm run synth and commit ${shown}/`,
+    ...extra.map((e) => `  extra:   ${shown}/${e.name}${e.kept === undefined ? "" : ` (${e.kept}: synth does not delete it)`}`),
+    ...(kept.length < extra.length || missing.length + stale.length > 0 ? [`hint: run npm run synth and commit ${shown}/`] : []),
+    ...kept.map((e) => `hint: remove ${shown}/${e.name} yourself: ${shown}/${e.name.split("/")[0]}/ holds only what mailgate writes`),
   ];
   io.stderr.write(`${lines.join("\n")}\n`);
   return EXIT_STALE;

@@ -23,6 +23,13 @@ export type Prepared =
     };
 
 /**
+ * Directories of the artifacts directory that mailgate owns whole: synth removes the files in them
+ * it no longer produces (a removed target's lists) and `check` reports them. Everything else in the
+ * artifacts directory that mailgate does not produce is the team's.
+ */
+export const OWNED_DIRECTORIES: readonly string[] = ["firewalls"];
+
+/**
  * Everything up to (not including) writing: load, validate (quotas included), policy, artifacts.
  * No I/O but reads. `options.outDir` is read for the last synth's placements.
  * Throws `CoverageError` (a bug, exit 70) if the policy's rules fail the audit's coverage proof.

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { writeArtifactsAtomically } from "../../lib/io/write-atomic";
 import { prepare } from "../../lib/pipeline";
-import { readTree, runTs, tempDir } from "../support/run";
+import { PROJECT_ROOT, readTree, runTs, tempDir, writeTree } from "../support/run";
 import { cli, configDir, NEW_DOMAIN_YAML } from "./helpers";
 
 const FILES = ["firewall-needs.csv", "firewall-rules.csv", "firewall-rules.json", "firewall-rules.md", "placements.json", "prefill-settings.json", "prefill-settings.md"];
@@ -12,7 +12,8 @@ const FILES = ["firewall-needs.csv", "firewall-rules.csv", "firewall-rules.json"
 function freshPair() {
   const config = configDir();
   const out = path.join(tempDir(), "generated");
-  const prepared = prepare(config);
+  // As synth does: the artifacts directory is read for what the last synth wrote.
+  const prepared = prepare(config, { outDir: out });
   if (!prepared.ok) throw new Error("fixture config is invalid");
   writeArtifactsAtomically(out, prepared.artifacts);
   return { config, out };
@@ -144,4 +145,52 @@ describe("synth then check, end to end (separate processes, as CI runs them)", (
     expect(stale.stderr).toContain("stale:   ");
     expect(stale.stderr).toContain("firewall-rules.json");
   });
+});
+
+describe("mailgate check: firewalls/ is mailgate's own directory", () => {
+  test("GIVEN a file in firewalls/ that the config does not produce WHEN checked THEN exit 1 naming it as extra, with the synth hint", () => {
+    const { config, out } = freshPair();
+    writeTree({ "firewalls/old-imap.txt": "203.0.113.0/24\n" }, out);
+    const result = cli(["check", "--config", config, "--out", out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`  extra:   ${out}/firewalls/old-imap.txt\n`);
+    expect(result.stderr.match(/stale:|missing:|extra:/g)).toHaveLength(1);
+    expect(result.stderr).toContain(`hint: run npm run synth and commit ${out}/`);
+  });
+
+  test("GIVEN a directory inside firewalls/ WHEN checked THEN exit 1 naming it, saying synth leaves it and to remove it by hand", () => {
+    const { config, out } = freshPair();
+    writeTree({ "firewalls/archive/old.nft": "table inet filter {}\n" }, out);
+    const result = cli(["check", "--config", config, "--out", out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`  extra:   ${out}/firewalls/archive (a directory: synth does not delete it)\n`);
+    expect(result.stderr).toContain(`hint: remove ${out}/firewalls/archive yourself: ${out}/firewalls/ holds only what mailgate writes`);
+  });
+});
+
+describe("synth after removing on-premises targets (separate processes)", () => {
+  test("GIVEN an on-premises config synthesized WHEN a target is left unused and a list is no longer needed THEN check names their files as extra, and the next synth removes them", () => {
+    const config = writeTree(readTree(path.join(PROJECT_ROOT, "examples", "onprem")));
+    const work = tempDir();
+    const out = path.join(work, "generated");
+    const env = { MAILGATE_CONFIG: config, MAILGATE_OUT: out, CDKTF_OUTDIR: path.join(work, "cdktf.out") };
+    expect(runTs("main.ts", [], { env }).status).toBe(0);
+    expect(fs.readdirSync(path.join(out, "firewalls")).sort()).toEqual(["exchange-win.ps1", "mail-linux.nft", "perimeter-imap-smtp.txt", "perimeter-imap.txt", "perimeter-smtp.txt"]);
+
+    // exchange-win stays defined but no domain uses it; the perimeter now serves only Exchange (imap-smtp).
+    const domains = fs.readFileSync(path.join(config, "domains.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(config, "domains.yaml"),
+      domains.replace("firewalls: [mail-linux, perimeter]", "firewalls: [mail-linux]").replace("firewalls: [exchange-win, perimeter]", "firewalls: [perimeter]"),
+    );
+    const stale = cli(["check", "--config", config, "--out", out]);
+    expect(stale.status).toBe(1);
+    for (const gone of ["exchange-win.ps1", "perimeter-imap.txt", "perimeter-smtp.txt"]) expect(stale.stderr).toContain(`  extra:   ${out}/firewalls/${gone}\n`);
+
+    const again = runTs("main.ts", [], { env });
+    expect(again.status).toBe(0);
+    expect(fs.readdirSync(path.join(out, "firewalls")).sort()).toEqual(["mail-linux.nft", "perimeter-imap-smtp.txt"]);
+    expect(again.stdout).toContain("removed firewalls/exchange-win.ps1, firewalls/perimeter-imap.txt, firewalls/perimeter-smtp.txt (no longer produced)");
+    expect(cli(["check", "--config", config, "--out", out]).status).toBe(0);
+  }, 60_000);
 });

@@ -151,6 +151,54 @@ describe("npm run synth's command line", () => {
   });
 });
 
+describe("npm run synth without --terraform-out: cdktf.out/ and the summary", () => {
+  const EXAMPLE = path.join(PROJECT_ROOT, "config");
+  /** `npm run synth -- --config <example> --out gen` run from `work`: Terraform goes to work/cdktf.out. */
+  const synthIn = (work: string, args: string[] = ["--config", EXAMPLE, "--out", "gen"]) =>
+    runTs("main.ts", args, { cwd: work, env: { MAILGATE_CONFIG: "", MAILGATE_OUT: "", CDKTF_OUTDIR: "" } });
+
+  test("GIVEN a stack folder not in the new manifest WHEN synthesized THEN it is removed with its .terraform, while a remaining stack keeps its .terraform", () => {
+    const work = tempDir();
+    writeTree(
+      {
+        "cdktf.out/stacks/mailgate-eu-west-1/cdk.tf.json": '{"earlier": true}\n',
+        "cdktf.out/stacks/mailgate-eu-west-1/.terraform/providers/lock": "provider\n",
+        "cdktf.out/stacks/mailgate-us-east-1/.terraform/terraform.tfstate": "{}\n",
+        "cdktf.out/stacks/mailgate-us-east-1/.terraform.lock.hcl": "# lock\n",
+      },
+      work,
+    );
+    const result = synthIn(work);
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+    expect(fs.readdirSync(path.join(work, "cdktf.out", "stacks")).sort()).toEqual(["mailgate-eu-central-1", "mailgate-us-east-1"]);
+    const tf = readTree(path.join(work, "cdktf.out"));
+    expect(tf["stacks/mailgate-us-east-1/.terraform/terraform.tfstate"]).toBe("{}\n");
+    expect(tf["stacks/mailgate-us-east-1/.terraform.lock.hcl"]).toBe("# lock\n");
+    expect(fs.readdirSync(work).sort()).toEqual(["cdktf.out", "gen"]);
+  });
+
+  test("GIVEN a successful synth THEN stdout has one line per stack with its resource count and one for the artifacts directory, paths as the user gave them", () => {
+    const work = tempDir();
+    const result = synthIn(work, ["--config", EXAMPLE, "--out", "./gen/", "--terraform-out", "tf"]);
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+    // Counted independently: every resource of every type in each stack's cdk.tf.json.
+    const resources = (stack: string) => {
+      const json = JSON.parse(fs.readFileSync(path.join(work, "tf", "stacks", stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
+      return Object.values(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    };
+    expect([resources("mailgate-eu-central-1"), resources("mailgate-us-east-1")]).toEqual([6, 19]);
+    expect(result.stdout).toBe(
+      [
+        "tf/stacks/mailgate-eu-central-1: 6 resources",
+        "tf/stacks/mailgate-us-east-1: 19 resources",
+        `gen: ${fs.readdirSync(path.join(work, "gen")).length} files`,
+        "",
+      ].join("\n"),
+    );
+    expect(result.stdout).not.toContain(work);
+  });
+});
+
 describe("npm run synth against cdktf synth", () => {
   const CDKTF = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
   const npmSynth = (args: string[], env: Record<string, string> = {}) =>
@@ -161,7 +209,7 @@ describe("npm run synth against cdktf synth", () => {
       timeout: 120_000,
     });
 
-  test("GIVEN the shipped example THEN npm run synth writes exactly the bytes cdktf synth writes, and prints nothing", () => {
+  test("GIVEN the shipped example THEN npm run synth writes exactly the bytes cdktf synth writes, and only npm run synth prints the summary", () => {
     const work = tempDir();
     const viaCdktf = spawnSync(CDKTF, ["synth", "--output", path.join(work, "cdktf")], {
       cwd: PROJECT_ROOT,
@@ -171,7 +219,11 @@ describe("npm run synth against cdktf synth", () => {
     });
     expect(viaCdktf.status, viaCdktf.stderr).toBe(0);
     const viaNpm = npmSynth(["--out", path.join(work, "generated-npm"), "--terraform-out", path.join(work, "npm")]);
-    expect([viaNpm.status, viaNpm.stdout, viaNpm.stderr]).toEqual([0, "", ""]);
+    expect([viaNpm.status, viaNpm.stderr]).toEqual([0, ""]);
+    expect(viaNpm.stdout).toContain(`${path.join(work, "npm")}/stacks/mailgate-us-east-1: 19 resources\n`);
+    // cdktf shows the app's stdout and lists the stacks itself: the summary would repeat it.
+    expect(viaCdktf.stdout).not.toContain("19 resources");
+    expect(viaCdktf.stdout).toContain("Generated Terraform code for the stacks");
     const ours = readTree(path.join(work, "npm"));
     expect(Object.keys(ours)).toContain("manifest.json");
     expect(ours).toEqual(readTree(path.join(work, "cdktf")));

@@ -150,6 +150,63 @@ describe("the atomic writer", () => {
   });
 });
 
+describe("the atomic writer: a directory mailgate owns (firewalls/)", () => {
+  const OWNED = { ownedDirectories: ["firewalls"] };
+
+  /** An artifacts directory from an earlier synth that wrote two firewall files, plus the team's own file. */
+  function earlierOutput(): string {
+    const dir = tempDir();
+    writeTree({ "a.json": "old a\n", "notes.txt": "ours\n", "firewalls/kept.nft": "old kept\n", "firewalls/gone.ps1": "gone\n", "firewalls/gone-imap.txt": "gone\n" }, dir);
+    return dir;
+  }
+
+  test("GIVEN files in firewalls/ that the new artifacts do not include WHEN staged and committed THEN exactly those are removed, the team's files elsewhere stay", async () => {
+    const dir = earlierOutput();
+    const staged = await stageArtifactsInBackground(dir, new Map([["a.json", "new a\n"], ["firewalls/kept.nft", "new kept\n"]]), OWNED);
+    expect(staged.removed).toEqual(["firewalls/gone-imap.txt", "firewalls/gone.ps1"]);
+    // Nothing is removed before the commit.
+    expect(fs.existsSync(path.join(dir, "firewalls", "gone.ps1"))).toBe(true);
+    staged.commit();
+    expect(readTree(dir)).toEqual({ "a.json": "new a\n", "firewalls/kept.nft": "new kept\n", "notes.txt": "ours\n" });
+  });
+
+  test("GIVEN files to remove WHEN the staging is aborted (the synth failed later) THEN nothing was removed", () => {
+    const dir = earlierOutput();
+    const before = readTree(dir);
+    const staged = stageArtifacts(dir, new Map([["a.json", "new a\n"]]), OWNED);
+    staged.abort();
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  test("GIVEN no owned directories named (retire rewriting one file) WHEN committed THEN nothing else is removed", () => {
+    const dir = earlierOutput();
+    writeArtifactsAtomically(dir, new Map([["a.json", "new a\n"]]));
+    expect(Object.keys(readTree(dir))).toEqual(["a.json", "firewalls/gone-imap.txt", "firewalls/gone.ps1", "firewalls/kept.nft", "notes.txt"]);
+  });
+
+  test("GIVEN a subdirectory and a symbolic link in firewalls/ WHEN committed THEN the link is removed (not what it points to) and the directory is left whole", () => {
+    const dir = earlierOutput();
+    const elsewhere = writeTree({ "target.txt": "not mailgate's\n" });
+    writeTree({ "firewalls/sub/file.txt": "in a subfolder\n" }, dir);
+    fs.symlinkSync(path.join(elsewhere, "target.txt"), path.join(dir, "firewalls", "link.txt"));
+    const staged = stageArtifacts(dir, new Map([["firewalls/kept.nft", "new kept\n"]]), OWNED);
+    expect(staged.removed).toEqual(["firewalls/gone-imap.txt", "firewalls/gone.ps1", "firewalls/link.txt"]);
+    staged.commit();
+    expect(readTree(dir)).toEqual({ "a.json": "old a\n", "firewalls/kept.nft": "new kept\n", "firewalls/sub/file.txt": "in a subfolder\n", "notes.txt": "ours\n" });
+    expect(readTree(elsewhere)).toEqual({ "target.txt": "not mailgate's\n" });
+  });
+
+  test("GIVEN firewalls/ is a symbolic link to another directory WHEN committed THEN nothing is deleted through it", () => {
+    const dir = tempDir();
+    const shared = writeTree({ "kept.nft": "old\n", "someone-elses.txt": "theirs\n" });
+    fs.symlinkSync(shared, path.join(dir, "firewalls"));
+    const staged = stageArtifacts(dir, new Map([["firewalls/kept.nft", "new\n"]]), OWNED);
+    expect(staged.removed).toEqual([]);
+    staged.commit();
+    expect(readTree(shared)).toEqual({ "kept.nft": "new\n", "someone-elses.txt": "theirs\n" });
+  });
+});
+
 describe("the staged output directory", () => {
   test("GIVEN a tree written to the staging directory WHEN committed THEN its files replace theirs, others stay, the staging directory is gone", () => {
     const parent = tempDir();
@@ -167,6 +224,20 @@ describe("the staged output directory", () => {
       "stacks/b/cdk.tf.json": "new b\n",
       "stacks/gone/cdk.tf.json": "gone\n",
     });
+    expect(fs.readdirSync(parent)).toEqual(["out"]);
+  });
+
+  test("GIVEN pruneUnder stacks WHEN committed THEN a stack folder the new tree lacks goes with its .terraform, the others keep theirs, a stray file stays", () => {
+    const parent = tempDir();
+    const out = path.join(parent, "out");
+    writeTree(
+      { "stacks/a/cdk.tf.json": "old a\n", "stacks/a/.terraform/state": "a's\n", "stacks/gone/cdk.tf.json": "gone\n", "stacks/gone/.terraform/state": "gone's\n", "stacks/notes.txt": "ours\n" },
+      out,
+    );
+    const staged = stageDirectory(out, { pruneUnder: "stacks" });
+    writeTree({ "manifest.json": "new\n", "stacks/a/cdk.tf.json": "new a\n" }, staged.dir);
+    staged.commit();
+    expect(readTree(out)).toEqual({ "manifest.json": "new\n", "stacks/a/.terraform/state": "a's\n", "stacks/a/cdk.tf.json": "new a\n", "stacks/notes.txt": "ours\n" });
     expect(fs.readdirSync(parent)).toEqual(["out"]);
   });
 

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { strayEntries, type StrayEntry } from "./owned";
 import type { Artifacts } from "./write-atomic";
 
 /** How the artifacts directory compares with a fresh rendering. Names sorted. */
@@ -9,13 +10,16 @@ export interface Freshness {
   /** Files that are there with other bytes (or are not files). */
   readonly stale: readonly string[];
   readonly fresh: readonly string[];
+  /** What is in a directory mailgate owns (`firewalls/`) that it does not produce: synth removes the files. */
+  readonly extra: readonly StrayEntry[];
 }
 
 /**
  * Compares, byte for byte, each artifact with the file of that name in `outDir`. Files mailgate
- * does not produce are ignored: teams keep other things next to the artifacts.
+ * does not produce are ignored (teams keep other things next to the artifacts), except in the
+ * directories it owns (`owned`, as synth is told): there they are extra, as synth would remove them.
  */
-export function compareWithDisk(outDir: string, artifacts: Artifacts): Freshness {
+export function compareWithDisk(outDir: string, artifacts: Artifacts, owned: readonly string[] = []): Freshness {
   const missing: string[] = [];
   const stale: string[] = [];
   const fresh: string[] = [];
@@ -32,5 +36,5 @@ export function compareWithDisk(outDir: string, artifacts: Artifacts): Freshness
     }
     (onDisk.equals(Buffer.from(content, "utf8")) ? fresh : stale).push(name);
   }
-  return { missing, stale, fresh };
+  return { missing, stale, fresh, extra: strayEntries(outDir, owned, artifacts.keys()) };
 }

@@ -1,13 +1,29 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OutputError } from "./exit-codes";
+import { strayEntries } from "./owned";
 
 /** File name (relative to the output directory) -> exact bytes to write. */
 export type Artifacts = ReadonlyMap<string, string>;
 
+/** How to stage: synth owns more of the artifacts directory than a command rewriting one file. */
+export interface StageOptions {
+  /**
+   * Directories (relative to the output directory) that mailgate owns whole: files directly in
+   * them that are not among the artifacts are removed by `commit`, after the renames (lib/io/owned.ts
+   * says what is never removed). @default none: every other file is left alone
+   */
+  readonly ownedDirectories?: readonly string[];
+}
+
 /** Artifacts written to temporary files beside their final names, not yet visible. */
 export interface StagedArtifacts {
-  /** Renames every temporary file into place: the only step that changes what readers see. */
+  /** Files (relative, `/`-separated, sorted) that `commit` removes: no longer produced, in an owned directory. */
+  readonly removed: readonly string[];
+  /**
+   * Renames every temporary file into place, then removes `removed`: the only step that changes
+   * what readers see.
+   */
   commit(): void;
   /** Removes the temporary files (and the output directory, if staging created it). */
   abort(): void;
@@ -19,8 +35,8 @@ export interface StagedArtifacts {
  * into place only after all of them were written. A failure before the renames leaves every
  * earlier output as it was.
  */
-export function writeArtifactsAtomically(outDir: string, artifacts: Artifacts): void {
-  stageArtifacts(outDir, artifacts).commit();
+export function writeArtifactsAtomically(outDir: string, artifacts: Artifacts, options: StageOptions = {}): void {
+  stageArtifacts(outDir, artifacts, options).commit();
 }
 
 /**
@@ -29,10 +45,10 @@ export function writeArtifactsAtomically(outDir: string, artifacts: Artifacts): 
  * caller can do other work that may fail (synthesizing Terraform) before `commit`. A failure
  * throws `OutputError` and leaves nothing behind.
  */
-export function stageArtifacts(outDir: string, artifacts: Artifacts): StagedArtifacts {
+export function stageArtifacts(outDir: string, artifacts: Artifacts, options: StageOptions = {}): StagedArtifacts {
   const staging = new Staging(outDir);
   try {
-    for (const file of staging.plan(artifacts)) fs.writeFileSync(file.temporary, file.content);
+    for (const file of staging.plan(artifacts, options)) fs.writeFileSync(file.temporary, file.content);
   } catch (error) {
     staging.abort();
     throw new OutputError(staging.current, error);
@@ -47,11 +63,11 @@ export function stageArtifacts(outDir: string, artifacts: Artifacts): StagedArti
  * or rejects with `OutputError` after removing what was written. Await it before writing
  * anything else, so a failure still leaves every earlier output as it was.
  */
-export function stageArtifactsInBackground(outDir: string, artifacts: Artifacts): Promise<StagedArtifacts> {
+export function stageArtifactsInBackground(outDir: string, artifacts: Artifacts, options: StageOptions = {}): Promise<StagedArtifacts> {
   const staging = new Staging(outDir);
   let files: StagedFile[];
   try {
-    files = staging.plan(artifacts);
+    files = staging.plan(artifacts, options);
   } catch (error) {
     staging.abort();
     throw new OutputError(staging.current, error);
@@ -73,6 +89,8 @@ interface StagedFile {
 /** Temporary files beside their final names, and how to commit or remove them. */
 class Staging {
   private readonly files: [temporary: string, final: string][] = [];
+  /** Relative names of files no longer produced in an owned directory, removed at commit. */
+  private removals: string[] = [];
   private created: string | undefined;
   /** The path being worked on, for an error message. */
   current: string;
@@ -83,9 +101,10 @@ class Staging {
 
   /**
    * Creates the directories and checks nothing is in the way; returns where each artifact goes
-   * (temporary files are registered for `abort` before they are written).
+   * (temporary files are registered for `abort` before they are written). Finds what the commit
+   * will remove, and checks it may: a refusal is found now, not after the renames.
    */
-  plan(artifacts: Artifacts): StagedFile[] {
+  plan(artifacts: Artifacts, options: StageOptions = {}): StagedFile[] {
     this.created = fs.mkdirSync(this.outDir, { recursive: true });
     const planned: StagedFile[] = [];
     for (const [name, content] of [...artifacts].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -95,6 +114,13 @@ class Staging {
       const temporary = `${final}.tmp-${process.pid}`;
       this.files.push([temporary, final]);
       planned.push({ temporary, final, content });
+    }
+    this.removals = strayEntries(this.outDir, options.ownedDirectories ?? [], artifacts.keys())
+      .filter((entry) => entry.kept === undefined)
+      .map((entry) => entry.name);
+    for (const dir of new Set(this.removals.map((name) => path.dirname(path.join(this.outDir, name))))) {
+      this.current = dir;
+      fs.accessSync(dir, fs.constants.W_OK);
     }
     return planned;
   }
@@ -116,7 +142,10 @@ class Staging {
 
   staged(): StagedArtifacts {
     const files = this.files;
+    const outDir = this.outDir;
+    const removals = this.removals;
     return {
+      removed: [...removals],
       commit() {
         for (const [i, [temporary, final]] of files.entries()) {
           try {
@@ -128,6 +157,15 @@ class Staging {
           }
         }
         files.length = 0;
+        for (const name of removals) {
+          const file = path.join(outDir, name);
+          try {
+            // Not recursive: only files and links were planned; a directory that appeared since is left.
+            fs.rmSync(file, { force: true });
+          } catch (error) {
+            throw new OutputError(file, error, "the new artifacts are in place; remove it by hand");
+          }
+        }
       },
       abort: () => this.abort(),
     };
@@ -143,10 +181,21 @@ export interface StagedDirectory {
    * files already there that were not rewritten (cdktf keeps `.terraform/` in a stack's folder).
    * Everything that can fail for ordinary reasons (a directory where a file goes, a file where a
    * directory goes) is found before the first rename, and throws `OutputError` with nothing moved.
+   * Then removes the folders `pruneUnder` names that this tree no longer has.
    */
   commit(): void;
   /** Removes `dir` and everything in it. */
   abort(): void;
+}
+
+export interface StageDirectoryOptions {
+  /**
+   * A folder of the final directory (`stacks`) whose subfolders are each the whole output of one
+   * thing: after the renames, a subfolder the staged tree does not have is removed with all it
+   * holds (a stack no longer in the manifest, with its `.terraform/`), as `cdktf synth` does.
+   * @default none: nothing is removed
+   */
+  readonly pruneUnder?: string;
 }
 
 /**
@@ -154,7 +203,7 @@ export interface StagedDirectory {
  * synthesis that fails halfway leaves the previous output whole. Throws `OutputError` if the
  * parent of `finalDir` cannot hold it.
  */
-export function stageDirectory(finalDir: string): StagedDirectory {
+export function stageDirectory(finalDir: string, options: StageDirectoryOptions = {}): StagedDirectory {
   const parent = path.dirname(path.resolve(finalDir));
   let dir: string;
   try {
@@ -188,9 +237,32 @@ export function stageDirectory(finalDir: string): StagedDirectory {
           throw new OutputError(final, error, i === 0 ? "earlier outputs are unchanged" : `${finalDir} is partly rewritten: synthesize again once this is fixed`);
         }
       }
+      const gone = options.pruneUnder === undefined ? [] : foldersGone(dir, finalDir, options.pruneUnder);
+      for (const [i, folder] of gone.entries()) {
+        try {
+          // Into the staging directory, which is removed as a whole: one rename per folder here.
+          fs.renameSync(path.join(finalDir, folder), path.join(dir, `pruned-${i}`));
+        } catch (error) {
+          abort();
+          throw new OutputError(path.join(finalDir, folder), error, `${finalDir} is rewritten but this folder is left: remove it by hand and synthesize again`);
+        }
+      }
       abort();
     },
   };
+}
+
+/** Subfolders of `finalDir/under` that `stagedDir/under` does not have, as relative paths. */
+function foldersGone(stagedDir: string, finalDir: string, under: string): string[] {
+  const listing = (dir: string) => fs.readdirSync(path.join(dir, under), { withFileTypes: true }).filter((e) => e.isDirectory() || e.isSymbolicLink());
+  let existing: fs.Dirent[];
+  try {
+    existing = listing(finalDir);
+  } catch {
+    return [];
+  }
+  const kept = new Set(fs.existsSync(path.join(stagedDir, under)) ? listing(stagedDir).map((e) => e.name) : []);
+  return existing.filter((e) => !kept.has(e.name)).map((e) => path.join(under, e.name));
 }
 
 /**
