@@ -11,7 +11,8 @@ import { diffConfigs, fitMarkdown, type DiffSide } from "./diff";
 import { configAtGitRef } from "./io/git-snapshot";
 import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, type DiagnosticFormat } from "./config/format";
 import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
-import { OWNED_DIRECTORIES, prepare } from "./pipeline";
+import { OWNED_DIRECTORIES, prefillArtifacts, prefillPath, prepare } from "./pipeline";
+import { normalizeDomain } from "./model/names";
 import { EXIT, printDiagnostics, runGuarded } from "./io/report-errors";
 import { didYouMean } from "./config/suggest";
 import { fromUser, settingsFromEnv, userDirectory } from "./settings";
@@ -26,6 +27,8 @@ interface CommandSpec {
   readonly options: readonly OptionName[];
   /** Names of its positional arguments, in order. */
   readonly positionals: readonly string[];
+  /** The last positional takes one or more values (`<domain>...`). */
+  readonly variadic?: boolean;
   readonly details: string;
 }
 
@@ -85,6 +88,19 @@ const COMMANDS: Record<string, CommandSpec> = {
       "still has firewalls. Apply the emptied stack first (npx cdktf deploy <stack>).\n" +
       "Exit codes: 0 retired, 1 the stack still has firewalls or the config is invalid, 2 usage error.",
   },
+  "removed-in-hubspot": {
+    summary: "confirm that a domain removed from the config was deleted in HubSpot too",
+    usage: "mailgate removed-in-hubspot [--config DIR] [--out DIR] <domain>...",
+    options: ["config", "out"],
+    positionals: ["domain"],
+    variadic: true,
+    details:
+      "Takes the domains off the \"Remove in HubSpot\" list of prefill-settings.json and .md, where synth\n" +
+      "keeps every domain removed from the config until then. Run it once the HubSpot admin has deleted\n" +
+      "their settings under Exchange & IMAP Settings; commit both files.\n" +
+      "Exit codes: 0 done, 1 a domain still in the config or an invalid config, 2 usage error or a\n" +
+      "domain not on the list. Nothing is written unless every domain given is on the list.",
+  },
 };
 
 const OTHER_COMMANDS = `  synth      npm run synth [-- --config DIR --out DIR --terraform-out DIR]: write Terraform and artifacts
@@ -97,7 +113,8 @@ function topHelp(): string {
     "",
     "Commands:",
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
-    OTHER_COMMANDS,
+    // Aligned with the commands above, however long the longest name.
+    ...OTHER_COMMANDS.split("\n").map((line) => line.replace(/^ {2}(\S+) +/, (_, name: string) => `  ${name.padEnd(width)}`)),
     "",
     "Run mailgate <command> --help for a command's options. mailgate --version prints the version.",
     "Exit codes: 0 ok, 1 invalid config (or stale artifacts), 2 usage error, 70 internal error.",
@@ -168,7 +185,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number |
     (o) => values[o] !== undefined && !(spec.options as readonly string[]).includes(o),
   );
   if (wrongOption) return usageError(io, `${command} does not take --${wrongOption}`, undefined, command);
-  if (rest.length > spec.positionals.length) {
+  if (rest.length > spec.positionals.length && !spec.variadic) {
     const extra = rest[spec.positionals.length];
     return usageError(io, `unexpected argument "${extra}"`, npmSwallowedHint(command, extra, io.env), command);
   }
@@ -188,6 +205,8 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number |
     }
     case "check":
       return check(configDir, outDir, io);
+    case "removed-in-hubspot":
+      return removedInHubspot(configDir, outDir, rest, io);
     case "retire":
       return retire(configDir, outDir, rest[0], io);
     default: {
@@ -276,6 +295,42 @@ function check(configDir: string, outDir: string, io: CliIo): number {
   ];
   io.stderr.write(`${lines.join("\n")}\n`);
   return EXIT_STALE;
+}
+
+/**
+ * Takes domains off the "Remove in HubSpot" list of the prefill settings, once the admin has
+ * deleted their settings in HubSpot. Rendered from the config and the last synth's prefill, as
+ * synth renders them, so the next synth writes the same bytes and `check` stays fresh.
+ */
+function removedInHubspot(configDir: string, outDir: string, given: readonly string[], io: CliIo): number {
+  const prepared = prepare(configDir, { outDir, env: io.env });
+  if (!prepared.ok) {
+    printDiagnostics(prepared.diagnostics, io.stderr);
+    return EXIT.invalidConfig;
+  }
+  const file = prefillPath(outDir);
+  const domains = [...new Set(given.map((text) => normalizeDomain(text)).map((n, i) => (n.ok ? n.value : given[i])))];
+  const inConfig = new Set(prepared.config.domains.map((d) => d.name));
+  const current = domains.filter((d) => inConfig.has(d));
+  if (current.length > 0) {
+    io.stderr.write(
+      `mailgate: ${current.join(", ")} ${current.length === 1 ? "is" : "are"} still in the config: HubSpot's settings for ${current.length === 1 ? "it" : "them"} are current, not to delete.\n` +
+        "hint: remove a domain from the config and synth first; prefill-settings.md then lists it under Remove in HubSpot\n",
+    );
+    return EXIT.invalidConfig;
+  }
+  const listed = prepared.prefill.removed ?? [];
+  const unknown = domains.filter((d) => !listed.some((l) => l.domain === d));
+  if (unknown.length > 0) {
+    const names = listed.map((l) => l.domain);
+    io.stderr.write(`mailgate: ${file} does not list ${unknown.join(", ")} under removed; it lists ${names.length > 0 ? names.join(", ") : "none"}\n`);
+    return EXIT.usage;
+  }
+  const { removed: _confirmed, ...settings } = prepared.prefill;
+  const left = listed.filter((l) => !domains.includes(l.domain));
+  writeArtifactsAtomically(outDir, new Map(prefillArtifacts(left.length > 0 ? { ...settings, removed: left } : settings)));
+  io.stdout.write(`${file}: ${domains.join(", ")} no longer listed under Remove in HubSpot. Commit it and prefill-settings.md beside it.\n`);
+  return EXIT.ok;
 }
 
 const MIN_DIFF_CHARS = 500;

@@ -361,6 +361,14 @@ function prefillDiff(base: Config, head: Config): string[] {
     "| --- | --- | --- |",
     ...rows,
     "",
+    // HubSpot keeps a removed domain's settings until someone deletes them: say so where reviewers look.
+    ...(rows.some((r) => r.includes(" | removed | "))
+      ? [
+          "For each removed domain, an admin must delete its settings in HubSpot: `prefill-settings.md` lists it under",
+          "**Remove in HubSpot** from this change's synth on, until `npx mailgate removed-in-hubspot <domain>` confirms it.",
+          "",
+        ]
+      : []),
   ];
 }
 

@@ -2,7 +2,7 @@ import { tempDir as tempDirOf } from "../support/run";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { prefillSettings, renderPrefillJson, renderPrefillMarkdown } from "../../lib/artifacts/prefill";
+import { parsePrefillJson, prefillSettings, renderPrefillJson, renderPrefillMarkdown, type PreviousPrefill } from "../../lib/artifacts/prefill";
 import { writeArtifactsAtomically } from "../../lib/io/write-atomic";
 import { Cidr } from "../../lib/model/cidr";
 import { catalogFor, publishedCatalog } from "../../lib/model/ip-catalog";
@@ -85,5 +85,77 @@ describe("atomic artifact writes", () => {
     writeArtifactsAtomically(dir, new Map([["x.json", "{}\n"]]));
     expect(fs.readdirSync(dir)).toEqual(["x.json"]);
     expect(fs.readFileSync(path.join(dir, "x.json"), "utf8")).toBe("{}\n");
+  });
+});
+
+describe("prefill settings of domains removed from the config", () => {
+  const now = config([imapDomain("example.com", []), exchangeDomain("corp.example.org", [])], []);
+  /** What the last synth wrote, read back as the next synth reads it. */
+  const previousOf = (cfg: ReturnType<typeof config>, earlier?: PreviousPrefill) => {
+    const parsed = parsePrefillJson(renderPrefillJson(prefillSettings(cfg, publishedCatalog(), earlier)));
+    if ("error" in parsed) throw new Error(parsed.error);
+    return parsed;
+  };
+  const before = previousOf(config([...now.domains, imapDomain("old.example.net", [], { smtp: 465 }), exchangeDomain("ews.example.org", [], 8443)], []));
+
+  test("GIVEN the last synth's prefill lists domains the config no longer has WHEN rendered THEN the JSON lists them under `removed`, sorted, with the settings the admin finds in HubSpot", () => {
+    const json = JSON.parse(renderPrefillJson(prefillSettings(now, publishedCatalog(), before)));
+    expect(json.domains.map((d: { domain: string }) => d.domain)).toEqual(["corp.example.org", "example.com"]);
+    expect(json.removed).toEqual([
+      { domain: "ews.example.org", kind: "exchange", exchangeUrl: "https://mail.ews.example.org:8443/EWS/Exchange.asmx" },
+      {
+        domain: "old.example.net",
+        kind: "imap",
+        incoming: { host: "imap.old.example.net", port: 993 },
+        outgoing: { host: "smtp.old.example.net", port: 465 },
+        allowNonSecureCertificate: false,
+      },
+    ]);
+  });
+
+  test("GIVEN removed domains WHEN rendered as Markdown THEN a Remove in HubSpot section says where to delete each one's settings and how to confirm", () => {
+    const md = renderPrefillMarkdown(prefillSettings(now, publishedCatalog(), before));
+    const section = md.slice(md.indexOf("## Remove in HubSpot (2)"), md.indexOf("## IMAP settings"));
+    expect(section).toContain("**Objects > Activities** > **Email Logging** > **Exchange & IMAP Settings**");
+    expect(section).toContain("| `ews.example.org` | Exchange | Exchange URL `https://mail.ews.example.org:8443/EWS/Exchange.asmx` |");
+    expect(section).toContain("| `old.example.net` | IMAP | Incoming `imap.old.example.net` port `993`; outgoing `smtp.old.example.net` port `465` |");
+    expect(section).toContain("npx mailgate removed-in-hubspot ews.example.org old.example.net");
+    expect(section.indexOf("`ews.example.org`")).toBeLessThan(section.indexOf("`old.example.net`"));
+  });
+
+  test("GIVEN a domain under `removed` WHEN synthesized again THEN it stays listed; WHEN it comes back into the config THEN it leaves `removed`", () => {
+    const once = previousOf(now, before);
+    expect(prefillSettings(now, publishedCatalog(), once).removed?.map((d) => d.domain)).toEqual(["ews.example.org", "old.example.net"]);
+    const back = config([...now.domains, imapDomain("old.example.net", [])], []);
+    const settings = prefillSettings(back, publishedCatalog(), once);
+    expect(settings.removed?.map((d) => d.domain)).toEqual(["ews.example.org"]);
+    expect(settings.domains.map((d) => d.domain)).toContain("old.example.net");
+  });
+
+  test("GIVEN nothing removed WHEN rendered with the last synth's prefill THEN the bytes are those of a first synth: no `removed` key, no section", () => {
+    const same = previousOf(now);
+    expect(renderPrefillJson(prefillSettings(now, publishedCatalog(), same))).toBe(renderPrefillJson(prefillSettings(now, publishedCatalog())));
+    expect(renderPrefillMarkdown(prefillSettings(now, publishedCatalog(), same))).not.toContain("Remove in HubSpot");
+  });
+
+  const good = JSON.parse(renderPrefillJson(prefillSettings(now, publishedCatalog(), before)));
+  const edited = (change: (json: any) => unknown) => {
+    const copy = structuredClone(good);
+    change(copy);
+    return JSON.stringify(copy);
+  };
+  test.each([
+    ["not JSON", '{"schemaVersion": 1, "domains": [', "not JSON"],
+    ["another schema version", edited((j) => (j.schemaVersion = 2)), "schemaVersion is not 1"],
+    ["domains not a list", edited((j) => (j.domains = {})), "domains is not a list"],
+    ["removed not a list", edited((j) => (j.removed = "old.example.net")), "removed is not a list"],
+    ["an entry without its kind", edited((j) => delete j.domains[0].kind), 'domains[0] (corp.example.org): kind is not "imap" or "exchange"'],
+    ["a port out of range", edited((j) => (j.removed[1].incoming.port = 0)), "removed[1] (old.example.net): incoming.port is not a port"],
+    ["a host with Markdown in it", edited((j) => (j.removed[1].outgoing.host = "smtp`|x")), "removed[1] (old.example.net): outgoing.host is not a host name"],
+    ["a URL that is not https", edited((j) => (j.removed[0].exchangeUrl = "http://mail.ews.example.org/EWS/Exchange.asmx")), "removed[0] (ews.example.org): exchangeUrl is not an https URL"],
+    ["a domain not in canonical form", edited((j) => (j.domains[1].domain = "Example.COM")), "domains[1]: domain is not a normalised domain name"],
+    ["a domain listed twice", edited((j) => j.removed.push(j.domains[0])), "corp.example.org is listed twice"],
+  ])("GIVEN a previous prefill-settings.json with %s WHEN read THEN refused, saying why", (_name, text, reason) => {
+    expect(parsePrefillJson(text)).toEqual({ error: expect.stringContaining(reason) });
   });
 });

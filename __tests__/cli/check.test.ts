@@ -37,8 +37,9 @@ describe("mailgate check", () => {
     expect(cli(["check"], { env: { MAILGATE_CONFIG: config, MAILGATE_OUT: tempDir() } }).status).toBe(1);
   });
 
-  // placements.json is read, not only compared: a damaged one is refused (see below).
-  test.each(FILES.filter((f) => f !== "placements.json"))("GIVEN one byte changed in %s WHEN checked THEN exit 1 naming that file only, with the hint", (file) => {
+  // placements.json and prefill-settings.json are read, not only compared: a damaged one is
+  // refused (see below, and prefill-removed.test.ts).
+  test.each(FILES.filter((f) => f !== "placements.json" && f !== "prefill-settings.json"))("GIVEN one byte changed in %s WHEN checked THEN exit 1 naming that file only, with the hint", (file) => {
     const { config, out } = freshPair();
     const target = path.join(out, file);
     const bytes = fs.readFileSync(target);
@@ -50,6 +51,16 @@ describe("mailgate check", () => {
     expect(result.stderr.match(/stale:|missing:/g)).toHaveLength(1);
     expect(result.stderr).toContain(`hint: run npm run synth and commit ${out}/`);
     expect(result.stdout).toBe("");
+  });
+
+  test("GIVEN prefill-settings.json edited by hand but well-formed WHEN checked THEN exit 1 naming it stale", () => {
+    const { config, out } = freshPair();
+    const file = path.join(out, "prefill-settings.json");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"port": 993', '"port": 143'));
+    const result = cli(["check", "--config", config, "--out", out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`  stale:   ${out}/prefill-settings.json\n`);
+    expect(result.stderr.match(/stale:|missing:|extra:/g)).toHaveLength(1);
   });
 
   test("GIVEN a damaged placements.json WHEN checked THEN exit 1 at the file, saying to restore it, and nothing written", () => {

@@ -1,12 +1,32 @@
 import type { Config, DomainSettings } from "../model/config";
 import type { IpCatalog } from "../model/ip-catalog";
+import { normalizeDomain, normalizeHost } from "../model/names";
 
 /** `generated/prefill-settings.json`, shape fixed by DESIGN.md (extra keys may be added). */
 export interface PrefillSettings {
   readonly schemaVersion: 1;
   readonly ipRanges: { readonly source: string; readonly published?: string };
   readonly domains: readonly PrefillDomain[];
+  /**
+   * Domains removed from the config whose settings HubSpot still has, as the admin finds them
+   * there, sorted; absent when there are none. Carried from synth to synth (the previous file is
+   * the memory) until `mailgate removed-in-hubspot` confirms their deletion, so HubSpot's pre-fill
+   * never outlives the firewall rules without someone being told.
+   */
+  readonly removed?: readonly PrefillDomain[];
 }
+
+/** What the last synth's `prefill-settings.json` lists: the next synth's memory of domains. */
+export interface PreviousPrefill {
+  readonly domains: readonly PrefillDomain[];
+  readonly removed: readonly PrefillDomain[];
+}
+
+/** A first synth, or no artifacts directory to read. */
+export const NO_PREVIOUS_PREFILL: PreviousPrefill = { domains: [], removed: [] };
+
+/** The artifacts directory's file that holds the prefill settings (and the memory of removed domains). */
+export const PREFILL_JSON_FILE = "prefill-settings.json";
 
 export type PrefillDomain =
   | { readonly domain: string; readonly kind: "exchange"; readonly exchangeUrl: string }
@@ -18,13 +38,25 @@ export type PrefillDomain =
       readonly allowNonSecureCertificate: boolean;
     };
 
-/** What the HubSpot admin enters under "Exchange & IMAP Settings", one entry per domain. */
-export function prefillSettings(config: Config, catalog: IpCatalog): PrefillSettings {
+/**
+ * What the HubSpot admin enters under "Exchange & IMAP Settings", one entry per domain; and, from
+ * `previous`, what they must delete there: every domain it lists (as a domain or as removed) that
+ * the config no longer has. A domain back in the config simply leaves `removed`.
+ */
+export function prefillSettings(config: Config, catalog: IpCatalog, previous: PreviousPrefill = NO_PREVIOUS_PREFILL): PrefillSettings {
+  const current = new Set(config.domains.map((d) => d.name));
+  const removed = [...previous.domains, ...previous.removed].filter((d) => !current.has(d.domain)).sort(byDomain);
   return {
     schemaVersion: 1,
     ipRanges: catalog.published ? { source: catalog.source, published: catalog.published } : { source: catalog.source },
     domains: [...config.domains].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(prefillDomain),
+    // Absent when empty: the file of a config that never lost a domain keeps its bytes.
+    ...(removed.length > 0 ? { removed } : {}),
   };
+}
+
+function byDomain(a: PrefillDomain, b: PrefillDomain): number {
+  return a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0;
 }
 
 function prefillDomain(domain: DomainSettings): PrefillDomain {
@@ -81,6 +113,7 @@ export function renderPrefillMarkdown(settings: PrefillSettings): string {
     "your IT team: the firewall admits only the ranges above, so HubSpot's connections from any",
     "other address will fail. They update the config's `hubspot.ipRanges` (with a new `source`).",
     "",
+    ...removedSection(settings.removed ?? []),
   ];
   lines.push(`## IMAP settings (${imap.length})`, "");
   if (imap.length === 0) lines.push("None.", "");
@@ -119,4 +152,116 @@ export function renderPrefillMarkdown(settings: PrefillSettings): string {
     );
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/**
+ * The domains to delete in HubSpot, with the values HubSpot shows for them (so the admin knows
+ * the entry is the right one), and how the deletion is confirmed. Nothing when none.
+ */
+function removedSection(removed: readonly PrefillDomain[]): string[] {
+  if (removed.length === 0) return [];
+  const shown = (d: PrefillDomain) =>
+    d.kind === "exchange"
+      ? `Exchange | Exchange URL \`${d.exchangeUrl}\``
+      : `IMAP | Incoming \`${d.incoming.host}\` port \`${d.incoming.port}\`; outgoing \`${d.outgoing.host}\` port \`${d.outgoing.port}\``;
+  return [
+    `## Remove in HubSpot (${removed.length})`,
+    "",
+    "These domains were removed from the config: mailgate no longer opens your firewalls to their",
+    "servers for HubSpot, so delete their settings in HubSpot too. Otherwise team members who connect",
+    "a mailbox of such a domain get settings pre-filled that no longer work.",
+    "",
+    "In HubSpot's settings (gear icon), go to the same place as above:",
+    "**Objects > Activities** > **Email Logging** > **Exchange & IMAP Settings**. Find each domain below",
+    "in the list, check that HubSpot shows the values below for it, and delete its settings.",
+    "",
+    "| Domain | Settings | Values HubSpot shows |",
+    "| --- | --- | --- |",
+    ...removed.map((d) => `| \`${d.domain}\` | ${shown(d)} |`),
+    "",
+    "Then tell your IT team. They confirm the deletion with",
+    `\`npx mailgate removed-in-hubspot ${removed.map((d) => d.domain).join(" ")}\` and commit the result;`,
+    "until then these domains stay on this list, synth after synth.",
+    "",
+  ];
+}
+
+// ---- reading the last synth's file back (the memory of removed domains)
+
+/**
+ * The domains a `prefill-settings.json` lists, or why it is not one mailgate wrote. Checked
+ * closely, like placements: its entries end up in the admin's walk-through (so only names, ports
+ * and URLs in the form the config validator gives them are accepted), and a half-read file would
+ * silently drop a domain whose settings HubSpot still has.
+ */
+export function parsePrefillJson(text: string): PreviousPrefill | { readonly error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { error: "not JSON" };
+  }
+  try {
+    const root = record(raw, "the file");
+    if (root.schemaVersion !== 1) throw new PrefillShapeError("schemaVersion is not 1");
+    const domains = list(root.domains, "domains").map((v, i) => entry(v, `domains[${i}]`));
+    const removed = root.removed === undefined ? [] : list(root.removed, "removed").map((v, i) => entry(v, `removed[${i}]`));
+    const seen = new Set<string>();
+    for (const d of [...domains, ...removed]) {
+      if (seen.has(d.domain)) throw new PrefillShapeError(`${d.domain} is listed twice`);
+      seen.add(d.domain);
+    }
+    return { domains, removed };
+  } catch (error) {
+    if (error instanceof PrefillShapeError) return { error: error.message };
+    throw error;
+  }
+}
+
+class PrefillShapeError extends Error {}
+
+function entry(v: unknown, where: string): PrefillDomain {
+  const e = record(v, where);
+  const domain = e.domain;
+  if (typeof domain !== "string" || !isCanonical(normalizeDomain(domain), domain)) throw new PrefillShapeError(`${where}: domain is not a normalised domain name`);
+  const at = `${where} (${domain})`;
+  if (e.kind === "exchange") return { domain, kind: "exchange", exchangeUrl: httpsUrl(e.exchangeUrl, `${at}: exchangeUrl`) };
+  if (e.kind !== "imap") throw new PrefillShapeError(`${at}: kind is not "imap" or "exchange"`);
+  if (typeof e.allowNonSecureCertificate !== "boolean") throw new PrefillShapeError(`${at}: allowNonSecureCertificate is not true or false`);
+  return {
+    domain,
+    kind: "imap",
+    incoming: server(e.incoming, `${at}: incoming`),
+    outgoing: server(e.outgoing, `${at}: outgoing`),
+    allowNonSecureCertificate: e.allowNonSecureCertificate,
+  };
+}
+
+function server(v: unknown, where: string): { host: string; port: number } {
+  const s = record(v, where);
+  if (typeof s.host !== "string" || !isCanonical(normalizeHost(s.host), s.host)) throw new PrefillShapeError(`${where}.host is not a host name`);
+  if (typeof s.port !== "number" || !Number.isInteger(s.port) || s.port < 1 || s.port > 65535) throw new PrefillShapeError(`${where}.port is not a port`);
+  return { host: s.host, port: s.port };
+}
+
+/** An https URL in the WHATWG form the config validator stores (`url.href`): what synth wrote. */
+function httpsUrl(v: unknown, where: string): string {
+  if (typeof v !== "string" || !URL.canParse(v) || new URL(v).protocol !== "https:" || new URL(v).href !== v) {
+    throw new PrefillShapeError(`${where} is not an https URL`);
+  }
+  return v;
+}
+
+function isCanonical(result: { ok: boolean; value?: string }, text: string): boolean {
+  return result.ok && result.value === text;
+}
+
+function record(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new PrefillShapeError(`${what} is not a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+function list(v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v)) throw new PrefillShapeError(`${what} is not a list`);
+  return v;
 }

@@ -79,6 +79,7 @@ export const DIAGNOSTIC_CODES = [
   "UNUSED_FIREWALL",
   // safe change: what the previous synth placed (the placements file) against this config
   "PLACEMENTS_UNREADABLE",
+  "PREFILL_UNREADABLE",
   "STACK_MOVE",
   "STACK_CHANGED",
   "EMPTY_STACK",

@@ -8,6 +8,12 @@ export const changeMessages = {
       `${file} cannot be read: ${reason}. It records which stacks, groups and rule numbers earlier synths used, so mailgate will not guess them.`,
       `restore it from git (git checkout -- ${file}); delete it only for a config that was never applied`,
     ),
+  prefillUnreadable: (file: string, reason: string) =>
+    error(
+      "PREFILL_UNREADABLE",
+      `${file} cannot be read: ${reason}. The last synth's prefill settings are the memory of domains removed from the config whose settings the HubSpot admin still has to delete, so mailgate will not guess them.`,
+      `restore it from git (git checkout -- ${file}); delete it only if HubSpot has no settings left for domains removed from the config`,
+    ),
   stackMove: (target: string, from: string, to: string) =>
     error(
       "STACK_MOVE",
