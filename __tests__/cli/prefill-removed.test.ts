@@ -69,7 +69,8 @@ describe("a domain removed from the config", () => {
   test("GIVEN a removed domain WHEN diffed THEN the prefill table says its settings must be deleted in HubSpot", () => {
     const base = configDir({ "domains/new.yaml": NEW_DOMAIN_YAML });
     const head = configDir();
-    const result = cli(["diff", base, head]);
+    // An empty artifacts directory: no placements, so nothing from the project's own generated/.
+    const result = cli(["diff", "--out", tempDir(), base, head]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("| example.org | removed |");
     expect(result.stdout).toContain("delete its settings in HubSpot");
