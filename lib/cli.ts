@@ -16,7 +16,7 @@ import { normalizeDomain } from "./model/names";
 import { EXIT, printDiagnostics, runGuarded } from "./io/report-errors";
 import { didYouMean } from "./config/suggest";
 import { fromUser, settingsFromEnv, userDirectory } from "./settings";
-import { PLACEMENTS_FILE, renderPlacements } from "./policy/placements";
+import { PLACEMENTS_FILE, renderPlacements, type Placements } from "./policy/placements";
 import { placementsPath, validateConfig } from "./validate";
 
 /** One command of the CLI: its help text and what it accepts. */
@@ -384,7 +384,10 @@ function readSide(arg: string, dirs: { configDir: string; outDir: string }, io: 
   cleanups.push(snapshot.cleanup);
   const artifacts = configAtGitRef(ref, dirs.outDir, io.cwd);
   if (artifacts.ok) cleanups.push(artifacts.cleanup);
-  const { config, policy, placements, diagnostics } = validateConfig(snapshot.dir, artifacts.ok ? { outDir: artifacts.dir } : {});
+  // The copies live in temporary directories; placements.json names its config relative to the
+  // real ones, both read from where the user is, as configAtGitRef reads them.
+  const named = { configDir: fromCwd(dirs.configDir, io), outDir: fromCwd(dirs.outDir, io) };
+  const { config, policy, placements, diagnostics } = validateConfig(snapshot.dir, artifacts.ok ? { outDir: artifacts.dir, named } : {});
   // Show `<ref>:config/domains.yaml`, which `git show` accepts, not the temporary directory.
   printDiagnostics(relabel(relabel(diagnostics, snapshot.dir, snapshot.label), artifacts.ok ? artifacts.dir : snapshot.dir, artifacts.ok ? artifacts.label : snapshot.label), io.stderr);
   return config ? { label: arg, config, policy, placements } : EXIT.invalidConfig;
@@ -392,11 +395,13 @@ function readSide(arg: string, dirs: { configDir: string; outDir: string }, io: 
 
 /**
  * Removes an emptied stack from the placements file. Run after applying the empty stack: from
- * then on synth no longer writes it, so nothing would plan or destroy what it still held.
+ * then on synth no longer writes it, so nothing would plan or destroy what it still held. The
+ * stack must be empty in the config and in the placements file: a stack the file still places
+ * targets in was never synthesized empty, so no apply has destroyed its rules yet.
  */
 function retire(configDir: string, outDir: string, stack: string, io: CliIo): number {
-  const { placements, diagnostics } = validateConfig(configDir, { outDir });
-  if (!placements) {
+  const { placements, previous, diagnostics } = validateConfig(configDir, { outDir });
+  if (!placements || !previous) {
     printDiagnostics(diagnostics, io.stderr);
     return EXIT.invalidConfig;
   }
@@ -414,6 +419,14 @@ function retire(configDir: string, outDir: string, stack: string, io: CliIo): nu
     );
     return EXIT.invalidConfig;
   }
+  const placed = targetsPlacedIn(previous, stack);
+  if (placed.length > 0) {
+    io.stderr.write(
+      `mailgate: ${file} still places firewall${placed.length === 1 ? "" : "s"} ${placed.join(", ")} in stack ${stack}: the last synth wrote ${stack} with ${placed.length === 1 ? "it" : "them"}, so its state still holds their rules, and once retired no synth would write ${stack} again to destroy them.\n` +
+        `hint: synth so the emptied stack is written (npm run synth), apply it (npx cdktf deploy ${stack}), then retire it\n`,
+    );
+    return EXIT.invalidConfig;
+  }
   const stacks = new Map(placements.stacks);
   stacks.delete(stack);
   writeArtifactsAtomically(outDir, new Map([[PLACEMENTS_FILE, renderPlacements({ ...placements, stacks })]]));
@@ -421,6 +434,12 @@ function retire(configDir: string, outDir: string, stack: string, io: CliIo): nu
     `${file}: retired ${stack}. Synth no longer writes it; make sure its last apply destroyed everything (its state should be empty), then commit ${file}.\n`,
   );
   return EXIT.ok;
+}
+
+/** Targets the placements put in `stack`: those it lists, and those whose entry names it. */
+function targetsPlacedIn(placements: Placements, stack: string): string[] {
+  const named = [...placements.targets].filter(([, t]) => t.stack === stack).map(([name]) => name);
+  return [...new Set([...(placements.stacks.get(stack)?.targets ?? []), ...named])].sort();
 }
 
 function relabel(diagnostics: readonly Diagnostic[], dir: string, label: string): Diagnostic[] {

@@ -5,12 +5,13 @@ import * as path from "node:path";
 import { prefixListName } from "./terraform/names";
 import { compareDiagnostics, hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
 import { emptyFileWarnings } from "./config/empty-files";
+import { readConfigFile, type ReadProblem } from "./config/files";
 import { loadConfig } from "./config/load";
 import { messages, type Problem } from "./config/messages";
 import type { Config, FirewallTarget } from "./model/config";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import { checkLifecycle, type LifecycleProblem } from "./policy/lifecycle";
-import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, type Placements } from "./policy/placements";
+import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
 import { checkLimits, MAX_STATEFUL_CAPACITY, type LimitProblem } from "./policy/quota";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST } from "./policy/prefix-lists";
 
@@ -21,6 +22,8 @@ export interface ValidationResult {
   readonly policy?: FirewallPolicy;
   /** With a valid config: the placements after it (what synth writes to `placements.json`). */
   readonly placements?: Placements;
+  /** The artifacts directory's placements as the last synth wrote them (none: a first synth). */
+  readonly previous?: Placements;
   /** Every problem, sorted with `compareDiagnostics`. */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -31,6 +34,13 @@ export interface ValidateOptions {
    * groups and rule numbers. Without it, everything is placed afresh (a config never applied).
    */
   readonly outDir?: string;
+  /**
+   * The config and artifacts directories as the user named them, when `configDir` and `outDir`
+   * are copies elsewhere (a git ref's, in temporary directories): placements.json records its
+   * config directory relative to its artifacts directory, and that is what is compared.
+   * @default configDir and outDir
+   */
+  readonly named?: { readonly configDir: string; readonly outDir: string };
   /** `CI=true` adds the warning that CI plans need remote state. @default no CI */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -38,11 +48,11 @@ export interface ValidateOptions {
 /** Loads and validates `configDir` completely; never throws for a config problem. */
 export function validateConfig(configDir: string, options: ValidateOptions = {}): ValidationResult {
   const loaded = loadConfig(configDir);
-  const previous = options.outDir === undefined ? NO_PLACEMENTS : readPlacements(options.outDir);
+  const previous = options.outDir === undefined ? NO_PLACEMENTS : readPlacements(options.outDir, options.named ?? { configDir, outDir: options.outDir });
   const found = [...loaded.diagnostics, ...emptyFileWarnings(configDir)];
   const diagnostics = "error" in previous ? [...found, previous.error] : found;
   if (!loaded.config || "error" in previous) return { diagnostics: [...diagnostics].sort(compareDiagnostics) };
-  return withLimits(loaded.config, diagnostics, { previous, placementsFile: placementsPath(options.outDir ?? "."), env: options.env });
+  return { ...withLimits(loaded.config, diagnostics, { previous, placementsFile: placementsPath(options.outDir ?? "."), env: options.env }), previous };
 }
 
 /**
@@ -72,20 +82,101 @@ export function placementsPath(outDir: string): string {
   return path.join(outDir, PLACEMENTS_FILE).split(path.sep).join("/");
 }
 
-/** The last synth's placements; none when the file is absent (a first synth). */
-function readPlacements(outDir: string): Placements | { error: Diagnostic } {
+/**
+ * The largest placements.json read. Real ones are small: the bench's largest config (10,000
+ * domains on 200 security groups) writes 0.18 MB, and AWS's own limits keep a target's entry
+ * under ~0.1 MB (1,000 rules per group set and family) unless it is a Network Firewall at full
+ * capacity (30,000 sids, ~1.8 MB). 16 MiB holds 90 times the bench's file, and reading,
+ * checking and refusing a damaged one of that size takes under half a second here (64 MiB took
+ * 1.4-2.6 s), so no file can stall a command.
+ */
+export const PLACEMENTS_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The last synth's placements, with `config` set to `named.configDir` as seen from
+ * `named.outDir`; none when the file is absent (a first synth). Read like a config file
+ * (lib/config/files.ts): only a regular file, opened without blocking, its size checked before
+ * reading and the read bounded, so a FIFO or a device fails at once. A symlink is followed only
+ * to a file inside the artifacts directory: a parse error quotes the text, and a link to a
+ * secret must not end up in a CI log.
+ */
+function readPlacements(outDir: string, named: { readonly configDir: string; readonly outDir: string }): Placements | { error: Diagnostic } {
   const file = placementsPath(outDir);
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(outDir, PLACEMENTS_FILE), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return NO_PLACEMENTS;
-    return { error: { ...messages.placementsUnreadable(file, (error as Error).message), position: { file, line: 1, column: 1 } } };
+  const refused = (reason: string, line = 1, column = 1) => ({ error: { ...messages.placementsUnreadable(file, reason), position: { file, line, column } } });
+  const onDisk = path.join(outDir, PLACEMENTS_FILE);
+  const link = linkProblem(onDisk, outDir);
+  if (link !== undefined) return refused(link);
+  const read = readConfigFile(onDisk, PLACEMENTS_MAX_BYTES);
+  if ("kind" in read) {
+    if (read.kind === "unreadable" && (read.reason === "ENOENT" || read.reason === "ENOTDIR")) return { ...NO_PLACEMENTS, config: recordedConfig(named) };
+    return refused(readProblemReason(read));
   }
-  const parsed = parsePlacements(text);
-  if ("error" in parsed) return { error: { ...messages.placementsUnreadable(file, parsed.error), position: { file, line: 1, column: 1 } } };
-  return parsed;
+  const parsed = parsePlacements(read.text);
+  if ("error" in parsed) return refused(parsed.error, parsed.line, parsed.column);
+  const expected = recordedConfig(named);
+  if (parsed.config !== undefined && normalisedRecord(parsed.config) !== expected) {
+    const recorded = normalisedRecord(parsed.config);
+    const owner = path.posix.isAbsolute(recorded) ? recorded : path.posix.normalize(path.posix.join(slashes(named.outDir), recorded));
+    const position = topLevelKeyPosition(read.text, "config") ?? { line: 1, column: 1 };
+    return { error: { ...messages.placementsOtherConfig(file, owner, slashes(named.configDir), expected), position: { file, ...position } } };
+  }
+  // A file of an earlier version has no `config`: it gets one with the next synth.
+  return { ...parsed, config: expected };
+}
+
+/**
+ * The config directory as placements.json records it: relative to the artifacts directory, with
+ * `/`, so the same layout reads the same on every machine (`../config` for `config/` and
+ * `generated/`), never an absolute path.
+ */
+function recordedConfig(named: { readonly configDir: string; readonly outDir: string }): string {
+  return slashes(path.relative(path.resolve(named.outDir), path.resolve(named.configDir))) || ".";
+}
+
+/** A recorded path as `recordedConfig` writes it, whatever slashes or `./` a hand edit used. */
+function normalisedRecord(recorded: string): string {
+  return path.posix.normalize(recorded.replace(/\\/g, "/")).replace(/(.)\/$/, "$1");
+}
+
+function slashes(p: string): string {
+  return p.split(path.sep).join("/");
+}
+
+/** Why a symlinked placements.json is not followed; undefined for a plain file, or none. */
+function linkProblem(file: string, outDir: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  if (!stat.isSymbolicLink()) return undefined;
+  const target = fs.readlinkSync(file);
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    // Not "absent": a link where placements were kept must not read as a first synth.
+    return `it is a symbolic link to ${target}, which does not exist`;
+  }
+  const inside = path.relative(fs.realpathSync(outDir), real);
+  if (inside.startsWith("..") || path.isAbsolute(inside)) return `it is a symbolic link to ${target}, outside ${slashes(outDir)}; mailgate reads placements only from inside the artifacts directory`;
+  return undefined;
+}
+
+function readProblemReason(problem: ReadProblem): string {
+  switch (problem.kind) {
+    case "unreadable":
+      return `it cannot be opened (${problem.reason})`;
+    case "not-regular":
+      return `it is ${problem.what}, not a regular file`;
+    case "too-large":
+      return `it is ${problem.size} bytes, over the limit of ${problem.limit} (a synth writes well under 1 MB)`;
+    case "binary":
+    case "utf16":
+    case "not-utf8":
+      return "it is not UTF-8 text";
+  }
 }
 
 function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placementsFile: string): Diagnostic {

@@ -2,7 +2,12 @@ import { Writable } from "node:stream";
 import { main, type CliIo } from "../../lib/cli";
 import { tempDir, writeTree } from "../support/run";
 
-/** An explicit environment and working directory, with stdout and stderr captured as text. */
+/**
+ * An explicit environment and working directory, with stdout and stderr captured as text. The
+ * artifacts directory is a fresh empty one unless the test names one (MAILGATE_OUT or --out):
+ * the project's generated/ belongs to config/, and its placements.json refuses any other config
+ * (PLACEMENTS_OTHER_CONFIG).
+ */
 export function capturedIo(options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { io: CliIo; output: () => { stdout: string; stderr: string } } {
   let stdout = "";
   let stderr = "";
@@ -13,7 +18,7 @@ export function capturedIo(options: { env?: NodeJS.ProcessEnv; cwd?: string } = 
         done();
       },
     });
-  const io: CliIo = { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), env: options.env ?? {}, cwd: options.cwd ?? process.cwd() };
+  const io: CliIo = { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), env: { MAILGATE_OUT: tempDir("mailgate-out-"), ...options.env }, cwd: options.cwd ?? process.cwd() };
   return { io, output: () => ({ stdout, stderr }) };
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -96,5 +97,114 @@ describe("the stack lifecycle, as a user meets it on the command line", () => {
     expect(result.stderr).toContain("warning NO_REMOTE_STATE");
     write(config, { "terraform.yaml": "terraform:\n  backend:\n    s3: { bucket: my-state, region: us-east-1 }\n" });
     expect(cli(["validate", "--config", config, "--out", out], { env: { CI: "true" } }).stderr).not.toContain("NO_REMOTE_STATE");
+  });
+});
+
+describe("retire refuses a stack the placements file still places firewalls in", () => {
+  test("GIVEN a stack's last firewall removed from the config but never synthesized WHEN retired THEN exit 1 with the way on, nothing written; after synth it retires", () => {
+    const { config, out } = synthesized();
+    write(config, { "domains.yaml": DOMAINS_YAML.split("  - domain: corp.example.org")[0] });
+    fs.writeFileSync(path.join(config, "firewalls.yaml"), FIREWALLS_YAML.split("  exchange-dmz:")[0]);
+    const before = readTree(out);
+
+    const refused = cli(["retire", "--config", config, "--out", out, "mailgate-eu-central-1"]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`mailgate: ${out}/placements.json still places firewall exchange-dmz in stack mailgate-eu-central-1: the last synth wrote`);
+    expect(refused.stderr).toContain(
+      "hint: synth so the emptied stack is written (npm run synth), apply it (npx cdktf deploy mailgate-eu-central-1), then retire it",
+    );
+    expect(readTree(out)).toEqual(before);
+
+    synth(config, out);
+    expect(cli(["retire", "--config", config, "--out", out, "mailgate-eu-central-1"]).status).toBe(0);
+  });
+});
+
+describe("placements.json belongs to one config directory", () => {
+  /** `config/` and `generated/` synthesized, and another config (`example/`) beside them. */
+  function withExample() {
+    const { config, out } = synthesized();
+    const example = path.join(path.dirname(config), "example");
+    write(example, { "firewalls.yaml": FIREWALLS_YAML.replace("region: eu-central-1", "region: eu-west-1"), "domains.yaml": DOMAINS_YAML });
+    return { config, out, example };
+  }
+
+  const configLine = (out: string) => fs.readFileSync(path.join(out, "placements.json"), "utf8").split("\n").indexOf('  "config": "../config",') + 1;
+
+  test("GIVEN a synth WHEN placements.json is read THEN it names its config directory relative to itself, never an absolute path", () => {
+    const { out } = synthesized();
+    const text = fs.readFileSync(path.join(out, "placements.json"), "utf8");
+    expect(text.split("\n").slice(2, 4)).toEqual(['  "schemaVersion": 1,', '  "config": "../config",']);
+    expect(text).not.toContain(path.dirname(out));
+  });
+
+  test("GIVEN another config's placements in the artifacts directory WHEN validated THEN exit 1 at the config line, saying whose they are and the fix", () => {
+    const { config, out, example } = withExample();
+    const result = cli(["validate", "--config", example, "--out", out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `${out}/placements.json:${configLine(out)}:3: error PLACEMENTS_OTHER_CONFIG: ${out}/placements.json holds the placements of the config directory ${config}, not of ${example}.`,
+    );
+    expect(result.stderr).toContain(`hint: give ${example} its own artifacts directory (--out DIR or MAILGATE_OUT, and --terraform-out DIR for synth)`);
+    // Not checked against the other config's stacks: no EMPTY_STACK for its eu-central-1.
+    expect(result.stderr).not.toContain("EMPTY_STACK");
+  });
+
+  test("GIVEN another config's placements WHEN checked, diffed or synthesized THEN each refuses the same way and nothing is written", () => {
+    const { out, example } = withExample();
+    const before = readTree(out);
+    const check = cli(["check", "--config", example, "--out", out]);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain("error PLACEMENTS_OTHER_CONFIG");
+    const diff = cli(["diff", "--out", out, example, example]);
+    expect(diff.status).toBe(1);
+    expect(diff.stderr).toContain("error PLACEMENTS_OTHER_CONFIG");
+    const synthesis = prepare(example, { outDir: out });
+    expect(synthesis.ok).toBe(false);
+    expect(synthesis.diagnostics.map((d) => d.code)).toEqual(["PLACEMENTS_OTHER_CONFIG"]);
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test("GIVEN the config directory named another way (relative, trailing slash) WHEN validated THEN the same directory: valid", () => {
+    const { config, out } = synthesized();
+    const root = path.dirname(config);
+    const result = cli(["validate", "--config", "config/", "--out", "./generated"], { cwd: root });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(cli(["check", "--config", config, "--out", `${out}/`]).status).toBe(0);
+  });
+
+  test("GIVEN the config directory renamed WHEN validated THEN refused; after changing the line as the hint says THEN valid", () => {
+    const { config, out } = synthesized();
+    const renamed = path.join(path.dirname(config), "mail");
+    fs.renameSync(config, renamed);
+    const refused = cli(["validate", "--config", renamed, "--out", out]);
+    expect(refused.stderr).toContain('if the config directory was moved or renamed, change that line to "config": "../mail"');
+    const file = path.join(out, "placements.json");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"config": "../config"', '"config": "../mail"'));
+    expect(cli(["validate", "--config", renamed, "--out", out]).status).toBe(0);
+  });
+
+  test("GIVEN placements.json from before the field WHEN validated THEN accepted, and the next synth adds the field", () => {
+    const { config, out } = synthesized();
+    const file = path.join(out, "placements.json");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('  "config": "../config",\n', ""));
+    expect(fs.readFileSync(file, "utf8")).not.toContain('"config"');
+    expect(cli(["validate", "--config", config, "--out", out]).status).toBe(0);
+    synth(config, out);
+    expect(fs.readFileSync(file, "utf8")).toContain('  "config": "../config",\n');
+  });
+
+  test("GIVEN config/ and generated/ committed WHEN diffed against git:HEAD THEN the copies at the ref are matched by the names, not the temporary paths", () => {
+    const { config } = synthesized();
+    const repo = path.dirname(config);
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, stdio: "pipe" });
+    git("init", "-q", "-b", "main");
+    git("add", "config", "generated");
+    git("commit", "-q", "-m", "config and its artifacts");
+    const result = cli(["diff", "--out", "generated", "git:HEAD", "config"], { cwd: repo, env: {} });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("No changes.");
   });
 });

@@ -3,6 +3,7 @@ import { Cidr } from "../../lib/model/cidr";
 import type { AwsFirewallTarget, Config, CustomIpRanges, FirewallTarget } from "../../lib/model/config";
 import { buildPolicy, type FirewallPolicy, type NetworkAclPolicy, type NetworkFirewallPolicy, type SecurityGroupPolicy } from "../../lib/policy/firewall-policy";
 import { checkLifecycle } from "../../lib/policy/lifecycle";
+import { SID_RANGE } from "../../lib/policy/network-firewall";
 import { assignStableNumbers } from "../../lib/policy/numbering";
 import { ingressKey, NO_PLACEMENTS, parsePlacements, placementsOf, renderPlacements, type Placements } from "../../lib/policy/placements";
 import { packGroups } from "../../lib/policy/quota";
@@ -181,5 +182,153 @@ describe("placements.json", () => {
   ])("GIVEN %s THEN a reason, never a half-read file", (_, text, reason) => {
     const parsed = parsePlacements(text);
     expect("error" in parsed && parsed.error).toMatch(reason);
+  });
+});
+
+/**
+ * placements.json as the last synth wrote it for one target of each AWS type, all in one stack:
+ * `mail` split over two groups, `acl` with inbound and outbound numbers, `nfw` with sids.
+ */
+function writtenPlacements(): { text: string; json: PlacementsJson } {
+  const cfg = config(
+    [imapDomain("a.example", ["mail", "acl", "nfw"])],
+    [createdGroup("mail", "us-east-1", "hubspot-mail", { maxRules: 4 }), networkAcl("acl"), networkFirewall("nfw")],
+  );
+  const text = renderPlacements(placementsOf(buildPolicy(cfg), NO_PLACEMENTS));
+  return { text, json: JSON.parse(text) as PlacementsJson };
+}
+
+interface PlacementsJson {
+  stacks: Record<string, { region: string; targets: string[] }>;
+  targets: Record<string, { stack: string; groups?: string[][]; inbound?: Record<string, number>; outbound?: Record<string, number>; sids?: Record<string, number> }>;
+  [key: string]: unknown;
+}
+
+const STACK = "mailgate-us-east-1";
+
+/** The reason parsePlacements gives for the written placements after `edit`, or "accepted". */
+function refusalAfter(edit: (json: PlacementsJson) => void): string {
+  const { json } = writtenPlacements();
+  edit(json);
+  const parsed = parsePlacements(JSON.stringify(json, null, 2));
+  return "error" in parsed ? parsed.error : "accepted";
+}
+
+/** The first and second keys of a numbers map, to make two of them collide. */
+const twoKeys = (map: Record<string, number> | undefined): [string, string] => {
+  const keys = Object.keys(map ?? {});
+  return [keys[0], keys[1]];
+};
+
+describe("placements.json that contradicts itself is refused, naming the entry", () => {
+  test("GIVEN the written placements THEN they are consistent (the baseline every row below edits)", () => {
+    expect(refusalAfter(() => undefined)).toBe("accepted");
+    const { json } = writtenPlacements();
+    expect(json.targets.mail.groups?.length).toBeGreaterThan(1);
+  });
+
+  test.each<[string, (json: PlacementsJson) => void, RegExp]>([
+    ["a target whose stack the file does not have", (j) => (j.targets.mail.stack = "mailgate-nowhere"), /target mail: its stack mailgate-nowhere is not among the stacks/],
+    ["a stack listing a target the file does not have", (j) => j.stacks[STACK].targets.push("ghost"), /stack mailgate-us-east-1 lists target ghost, which is not among the targets/],
+    [
+      "a stack listing a target whose stack is another",
+      (j) => (j.stacks["mailgate-eu-west-1"] = { region: "eu-west-1", targets: ["mail"] }),
+      /stack mailgate-eu-west-1 lists target mail, whose stack is mailgate-us-east-1/,
+    ],
+    ["a target its stack does not list", (j) => (j.stacks[STACK].targets = j.stacks[STACK].targets.filter((t) => t !== "mail")), /target mail: its stack mailgate-us-east-1 does not list it/],
+    ["a stack listing a target twice", (j) => j.stacks[STACK].targets.push("mail"), /stack mailgate-us-east-1 lists target mail twice/],
+    ["a rule key in two groups", (j) => j.targets.mail.groups?.[1].push(j.targets.mail.groups[0][0]), /target mail: rule key "tcp\/\d+ [^"]+" is in groups 1 and 2/],
+    ["a rule key twice in one group", (j) => j.targets.mail.groups?.[0].push(j.targets.mail.groups[0][0]), /target mail: rule key "tcp\/\d+ [^"]+" is twice in group 1/],
+    ["a network ACL rule number above 32766", (j) => (j.targets.acl.inbound![twoKeys(j.targets.acl.inbound)[0]] = 32767), /target acl: inbound: "[^"]+" 32767 is outside 1-32766/],
+    ["a network ACL outbound number above 32766", (j) => (j.targets.acl.outbound![Object.keys(j.targets.acl.outbound!)[0]] = 40000), /target acl: outbound: "[^"]+" 40000 is outside 1-32766/],
+    [
+      "two inbound rules with one number",
+      (j) => {
+        const [a, b] = twoKeys(j.targets.acl.inbound);
+        j.targets.acl.inbound![b] = j.targets.acl.inbound![a];
+      },
+      /target acl: inbound rule number \d+ is given to both "[^"]+" and "[^"]+"/,
+    ],
+    ["a sid below the sid range", (j) => (j.targets.nfw.sids![twoKeys(j.targets.nfw.sids)[0]] = 999_999), /target nfw: sids: "[^"]+" 999999 is outside 1000000-1999999/],
+    ["a sid above the sid range", (j) => (j.targets.nfw.sids![twoKeys(j.targets.nfw.sids)[0]] = 2_000_000), /target nfw: sids: "[^"]+" 2000000 is outside 1000000-1999999/],
+    [
+      "two rules with one sid",
+      (j) => {
+        const [a, b] = twoKeys(j.targets.nfw.sids);
+        j.targets.nfw.sids![b] = j.targets.nfw.sids![a];
+      },
+      /target nfw: sid \d+ is given to both "[^"]+" and "[^"]+"/,
+    ],
+    ["a config directory that is not a path", (j) => (j.config = 7), /config is not a string/],
+    ["an empty config directory", (j) => (j.config = ""), /config is empty/],
+  ])("GIVEN %s THEN refused with a reason naming it", (_, edit, reason) => {
+    expect(refusalAfter(edit)).toMatch(reason);
+  });
+
+  test("GIVEN sids at both ends of the sid range the planner numbers from THEN accepted, and one past either end refused", () => {
+    const withSid = (sid: number) =>
+      refusalAfter((j) => {
+        j.targets.nfw.sids![twoKeys(j.targets.nfw.sids)[0]] = sid;
+      });
+    expect([withSid(SID_RANGE.from), withSid(SID_RANGE.to)]).toEqual(["accepted", "accepted"]);
+    expect(withSid(SID_RANGE.from - 1)).toMatch(/is outside/);
+    expect(withSid(SID_RANGE.to + 1)).toMatch(/is outside/);
+  });
+
+  test("GIVEN the same inbound and outbound number (two directions) THEN accepted: each direction numbers its own rules", () => {
+    expect(
+      refusalAfter((j) => {
+        const out = Object.keys(j.targets.acl.outbound!)[0];
+        j.targets.acl.outbound![out] = Object.values(j.targets.acl.inbound!)[0];
+      }),
+    ).toBe("accepted");
+  });
+});
+
+describe("placements.json with a key written twice is refused at the second one (JSON.parse would keep the last)", () => {
+  /** The written text with `line` inserted after the first line that matches `after`. */
+  function withLineAfter(after: RegExp, line: string): { text: string; inserted: number } {
+    const lines = writtenPlacements().text.split("\n");
+    const at = lines.findIndex((l) => after.test(l)) + 1;
+    lines.splice(at, 0, line);
+    return { text: lines.join("\n"), inserted: at + 1 };
+  }
+
+  test("GIVEN a target written twice, the stale copy last THEN refused at the stale copy's line, naming the key", () => {
+    const lines = writtenPlacements().text.split("\n");
+    // After the real `targets` entries, a stale `mail` in another stack: JSON.parse would keep it.
+    const targetsEnd = lines.findIndex((l, i) => i > lines.indexOf('  "targets": {') && l === "  },");
+    lines.splice(targetsEnd, 0, '    ,"mail": { "stack": "mailgate-us-east-1" }');
+    const parsed = parsePlacements(lines.join("\n"));
+    expect(parsed).toEqual({ error: expect.stringMatching(/^key "mail" is written twice in targets \(lines \d+ and \d+\)/), line: targetsEnd + 1, column: 6 });
+  });
+
+  test.each<[string, RegExp, string, RegExp]>([
+    ["a top-level key", /"schemaVersion"/, '  "schemaVersion": 1,', /^key "schemaVersion" is written twice at the top level/],
+    ["a stack field", /"region": "us-east-1"/, '      "region": "us-east-1",', /^key "region" is written twice in stacks\.mailgate-us-east-1/],
+    ["a rule number", /"inbound": \{/, '        "tcp/993 54.174.62.128/26": 150,', /^key "tcp\/993 54\.174\.62\.128\/26" is written twice in targets\.acl\.inbound/],
+    ["a key spelled with an escape", /"targets": \{$/, '    "m\\u0061il": { "stack": "mailgate-us-east-1" },', /^key "mail" is written twice in targets/],
+  ])("GIVEN %s written twice THEN refused at its line", (_, after, line, reason) => {
+    const { text } = withLineAfter(after, line);
+    const parsed = parsePlacements(text);
+    expect("error" in parsed && parsed.error).toMatch(reason);
+    expect("line" in parsed && parsed.line).toBeGreaterThan(1);
+  });
+});
+
+describe("placements.json records its config directory", () => {
+  test("GIVEN placements with a config directory WHEN rendered THEN it follows schemaVersion and parses back the same", () => {
+    const { json } = writtenPlacements();
+    const parsed = parsePlacements(JSON.stringify({ ...json, config: "../config" }));
+    expect("error" in parsed).toBe(false);
+    const text = renderPlacements(parsed as Placements);
+    expect(text.split("\n").slice(2, 4)).toEqual(['  "schemaVersion": 1,', '  "config": "../config",']);
+    expect(renderPlacements(parsePlacements(text) as Placements)).toBe(text);
+  });
+
+  test("GIVEN placements written before the field existed THEN accepted, with no config directory", () => {
+    const parsed = parsePlacements(writtenPlacements().text);
+    expect("error" in parsed).toBe(false);
+    expect((parsed as Placements).config).toBeUndefined();
   });
 });

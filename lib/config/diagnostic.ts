@@ -79,6 +79,7 @@ export const DIAGNOSTIC_CODES = [
   "UNUSED_FIREWALL",
   // safe change: what the previous synth placed (the placements file) against this config
   "PLACEMENTS_UNREADABLE",
+  "PLACEMENTS_OTHER_CONFIG",
   "PREFILL_UNREADABLE",
   "STACK_MOVE",
   "STACK_CHANGED",

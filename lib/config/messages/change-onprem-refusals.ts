@@ -14,6 +14,12 @@ export const changeMessages = {
       `${file} cannot be read: ${reason}. The last synth's prefill settings are the memory of domains removed from the config whose settings the HubSpot admin still has to delete, so mailgate will not guess them.`,
       `restore it from git (git checkout -- ${file}); delete it only if HubSpot has no settings left for domains removed from the config`,
     ),
+  placementsOtherConfig: (file: string, owner: string, configDir: string, expected: string) =>
+    error(
+      "PLACEMENTS_OTHER_CONFIG",
+      `${file} holds the placements of the config directory ${owner}, not of ${configDir}. They record where ${owner}'s rules are deployed: ${configDir} would be checked against another config's stacks and groups, and a synth would replace them with its own, so ${owner}'s next synth would no longer know where its live rules are.`,
+      `give ${configDir} its own artifacts directory (--out DIR or MAILGATE_OUT, and --terraform-out DIR for synth); if the config directory was moved or renamed, change that line to "config": ${JSON.stringify(expected)}`,
+    ),
   stackMove: (target: string, from: string, to: string) =>
     error(
       "STACK_MOVE",
