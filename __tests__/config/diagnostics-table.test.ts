@@ -30,6 +30,8 @@ const w = (name: string, files: Row["files"], code: DiagnosticCode, at: string, 
 });
 
 const sg = (target: string[], name = "fw") => ({ "a.yaml": domainUsing(name), "fw.yaml": firewall({ name, target }) });
+/** `firewalls:` of targets outside AWS (no region): per entry, its name then its lines (indented 4). */
+const onPrem = (...entries: [string, ...string[]][]) => yaml("firewalls:", ...entries.flatMap(([name, ...lines]) => [`  ${name}:`, ...lines.map((l) => `    ${l}`)]));
 
 const ROWS: Row[] = [
   // ---- YAML
@@ -144,6 +146,38 @@ const ROWS: Row[] = [
     "fw2.yaml:6:11",
     "`one` at fw.yaml:6:11",
   ),
+  // targets outside AWS owning one chain, set, group or file (issue 18)
+  e(
+    "two nftables targets filling one chain",
+    { "a.yaml": domainUsing("one", "two"), "fw.yaml": onPrem(["one", "type: nftables"], ["two", "type: nftables", "table: inet filter", "chain: hubspot_mail"]) },
+    "DUPLICATE_NFT_CHAIN",
+    "fw.yaml:7:12",
+    "as firewall `one` at fw.yaml:2:3 does",
+  ),
+  e(
+    "two nftables chains making one set name",
+    { "a.yaml": domainUsing("one", "two"), "fw.yaml": onPrem(["one", "type: nftables", "chain: hub_mail"], ["two", "type: nftables", "chain: hub_mail_imap"]) },
+    "DUPLICATE_NFT_SET",
+    "fw.yaml:7:12",
+    "sets hub_mail_imap_smtp_v4 and hub_mail_imap_smtp_v6",
+  ),
+  e(
+    "two Windows targets with one group",
+    { "a.yaml": domainUsing("one", "two"), "fw.yaml": onPrem(["one", "type: windows-firewall", "group: Mail"], ["two", "type: windows-firewall", "group: MAIL"]) },
+    "DUPLICATE_WINDOWS_GROUP",
+    "fw.yaml:7:12",
+    "without regard to case",
+  ),
+  e(
+    "two allowlists writing one file",
+    { "a.yaml": domainUsing("edge", "edge-imap"), "fw.yaml": onPrem(["edge", "type: allowlist"], ["edge-imap", "type: allowlist"]) },
+    "DUPLICATE_ARTIFACT_FILE",
+    "fw.yaml:4:3",
+    "firewalls/edge-imap-smtp.txt",
+  ),
+  e("nftables table that is an nft keyword", { "a.yaml": domainUsing("fw"), "fw.yaml": onPrem(["fw", "type: nftables", "table: inet counter"]) }, "INVALID_NFT_NAME", "fw.yaml:4:12", "one of nft's keywords"),
+  e("IPv4-mapped destination", { "a.yaml": domainUsing("fw"), "fw.yaml": onPrem(["fw", "type: nftables", 'destinations: ["::ffff:10.0.1.25"]']) }, "IPV4_MAPPED_ADDRESS", "fw.yaml:4:20", "write the IPv4 address: 10.0.1.25"),
+  w("stack named after another region", { "a.yaml": domainUsing("fw"), "fw.yaml": firewall({ region: "eu-west-1", target: ["securityGroupId: sg-0a1b2c3d", "stack: mailgate-us-east-1"] }) }, "STACK_NAME_REGION", "fw.yaml:6:12", "reads as region us-east-1"),
   e("reference to an undefined firewall", { "a.yaml": domainUsing("fw", "fw1"), "fw.yaml": FIREWALL_FW }, "UNDEFINED_FIREWALL", "a.yaml:10:21", "did you mean `fw`?"),
   w("firewall listed twice", { "a.yaml": domainUsing("fw", "fw"), "fw.yaml": FIREWALL_FW }, "DUPLICATE_FIREWALL_REFERENCE", "a.yaml:10:21", "a.yaml:10:17"),
   w("firewall nobody uses", { "a.yaml": imapDomain(), "fw.yaml": FIREWALL_FW }, "UNUSED_FIREWALL", "fw.yaml:2:3", "`fw`"),

@@ -43,6 +43,20 @@ const ROWS: Row[] = [
   e("IPv4-compatible block as a destination", nfw(["name: hubspot-mail", 'destinations: ["::10.0.1.0/120"]']), "IPV4_COMPATIBLE_ADDRESS", "fw.yaml:6:20", "10.0.1.0/24"),
   e("IPv4-compatible host", { "a.yaml": imapDomain({ inHost: '"::203.0.113.25"' }) }, "IPV4_COMPATIBLE_ADDRESS", "a.yaml:5:15", "write the IPv4 address: 203.0.113.25"),
   e("IPv4-compatible entry in a HubSpot list", { "a.yaml": hubspot({ imap: ['"::143.244.87.0/121"'] }) }, "IPV4_COMPATIBLE_ADDRESS", "a.yaml:7:9", "143.244.87.0/25"),
+  // ---- IPv4-mapped addresses (::ffff:0:0/96) are IPv4 on the wire: a rule for them matches nothing (issue 18)
+  e("IPv4-mapped destination", nfw(["name: hubspot-mail", 'destinations: ["::ffff:10.0.1.25"]']), "IPV4_MAPPED_ADDRESS", "fw.yaml:6:20", "write the IPv4 address: 10.0.1.25"),
+  e("IPv4-mapped destination in hex", nfw(["name: hubspot-mail", 'destinations: [10.0.2.0/24, "::ffff:a00:119"]']), "IPV4_MAPPED_ADDRESS", "fw.yaml:6:33", "write the IPv4 address: 10.0.1.25"),
+  e("IPv4-mapped block as a destination", nfw(["name: hubspot-mail", 'destinations: ["::ffff:10.0.1.0/120"]']), "IPV4_MAPPED_ADDRESS", "fw.yaml:6:20", "write the IPv4 block: 10.0.1.0/24"),
+  e(
+    "IPv4-mapped nftables destination",
+    { "a.yaml": domainUsing("fw"), "fw.yaml": yaml("firewalls:", "  fw:", "    type: nftables", '    destinations: ["::FFFF:10.0.1.25"]') },
+    "IPV4_MAPPED_ADDRESS",
+    "fw.yaml:4:20",
+    "write the IPv4 address: 10.0.1.25",
+  ),
+  e("IPv4-mapped entry in a HubSpot list", { "a.yaml": hubspot({ smtp: ['"::ffff:143.244.82.8/126"'] }) }, "IPV4_MAPPED_ADDRESS", "a.yaml:5:9", "write the IPv4 block: 143.244.82.8/30"),
+  e("IPv4-mapped host", { "a.yaml": imapDomain({ outHost: '"::ffff:203.0.113.25"' }) }, "IPV4_MAPPED_ADDRESS", "a.yaml:8:15", "write the IPv4 address: 203.0.113.25"),
+  e("IPv4-mapped Exchange URL host", { "a.yaml": exchangeDomain({ url: '"https://[::ffff:203.0.113.25]/EWS/Exchange.asmx"' }) }, "IPV4_MAPPED_ADDRESS", "a.yaml:4:12", "write the IPv4 address: 203.0.113.25"),
 
   // ---- lists that are not HubSpot's
   e("an IPv4 block broader than /16", { "a.yaml": hubspot({ smtp: ["1.0.0.0/8"] }) }, "BROAD_IP_LIST", "a.yaml:5:9", "broader than /16 (16,777,216 addresses)"),
@@ -75,6 +89,8 @@ const ROWS: Row[] = [
     '"hubspot-mail"',
   ),
   e("a commercial role for a China region", sg(["securityGroupId: sg-0a1b2c3d", "roleArn: arn:aws:iam::123456789012:role/deploy"], "cn-north-1"), "ROLE_PARTITION_MISMATCH", "fw.yaml:6:14", "arn:aws-cn:iam::<account>:role/<name>"),
+  w("a stack named after another region", sg(["securityGroupId: sg-0a1b2c3d", "stack: mailgate-us-east-1"], "eu-west-1"), "STACK_NAME_REGION", "fw.yaml:6:12", "reads as region us-east-1, but this firewall is in eu-west-1"),
+  w("a stack naming another region among other words", sg(["securityGroupId: sg-0a1b2c3d", "stack: mailgate-prod-ap-southeast-2-mail"], "ap-southeast-1"), "STACK_NAME_REGION", "fw.yaml:6:12", "region ap-southeast-2"),
   e("a China plan role for a GovCloud region", sg(["securityGroupId: sg-0a1b2c3d", "planRoleArn: arn:aws-cn:iam::123456789012:role/plan"], "us-gov-west-1"), "ROLE_PARTITION_MISMATCH", "fw.yaml:6:18", "region us-gov-west-1 is in partition aws-us-gov"),
 
   // ---- mistakes a newcomer makes
@@ -115,6 +131,25 @@ describe("what is accepted, read exactly", () => {
     expect(diagnostics).toEqual([]);
     const target = config?.firewalls[0];
     expect(target?.type === "aws-network-firewall" && target.destinations.map(String)).toEqual(["10.0.1.25/32", "2600:1f18::a00:119/128"]);
+  });
+
+  test("GIVEN IPv6 destinations, hosts and list entries outside ::ffff:0:0/96 WHEN validated THEN none is read as IPv4-mapped", () => {
+    const { diagnostics } = validateFiles({
+      ...nfw(["name: hubspot-mail", 'destinations: [10.0.1.25, "2600:1f18::ffff:a00:119", "::fffe:a00:119", "::ffff:0:a00:119"]']),
+      "b.yaml": imapDomain({ domain: "example.org", outHost: '"2600:1f18::ffff:cb00:7119"' }),
+    });
+    expect(diagnostics).toEqual([]);
+  });
+
+  test.each([
+    ["mailgate-eu-west-1", "eu-west-1"],
+    ["mailgate-eu-west-1-legacy", "eu-west-1"],
+    ["mailgate-123456789012-us-east-1", "us-east-1"],
+    ["mailgate-mail", "eu-west-1"],
+    ["mailgate-us-east-12", "eu-west-1"], // no region us-east-12, and us-east-1 is not a whole part of it
+    ["mailgate-us-gov-east-1", "us-gov-east-1"], // us-gov-east-1 holds east-1, not us-east-1
+  ])("GIVEN stack %s in %s WHEN validated THEN no STACK_NAME_REGION", (stack, region) => {
+    expect(validateFiles(sg(["securityGroupId: sg-0a1b2c3d", `stack: ${stack}`], region)).diagnostics).toEqual([]);
   });
 
   test("GIVEN incoming and outgoing ports swapped WHEN validated THEN a warning at each, saying they look swapped", () => {

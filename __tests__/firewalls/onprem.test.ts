@@ -14,6 +14,9 @@ import { load, removeTempDirs, where, yaml } from "../config/helpers";
 import { config, createdGroup, exchangeDomain, imapDomain } from "../support/configs";
 import { PROJECT_ROOT } from "../support/run";
 import { expectedByPort, readAllowlist, readWindowsScript, spansText } from "../support/onprem-readers";
+import { validateFiles } from "../support/validate-dir";
+import { renderFirewallArtifacts } from "../../lib/firewalls/render";
+import { NFT_KEYWORDS_1_0_6, NFT_KEYWORDS_LATER } from "../../lib/config/nft-keywords";
 import type { Span } from "../policy/oracle";
 
 afterAll(removeTempDirs);
@@ -174,5 +177,199 @@ describe("validation of targets outside AWS", () => {
     const inet = config(cfg.domains as Config["domains"][number][], [{ type: "nftables", name: "linux", table: { family: "inet", name: "filter" }, chain: "hubspot_mail" }], ipRanges);
     const artifacts = renderArtifacts(inet, buildPolicy(inet));
     expect(artifacts.get("firewalls/linux.nft")).toContain("add rule inet filter hubspot_mail tcp dport 443 ip6 saddr @hubspot_mail_imap_smtp_v6 accept");
+  });
+});
+
+// Issue 18: two targets outside AWS that would own the same thing where they land (a chain, a set,
+// a Windows rule group, a file) remove or overwrite each other's rules; each is refused at the
+// later target, naming the first. The premise is checked on the files themselves: rendered
+// without validation, the two targets' files really do name the same set or file.
+describe("targets outside AWS that would own the same chain, set, group or file", () => {
+  /** An Exchange domain (tcp/443, both lists) and an IMAP domain (993 IMAP, 587 SMTP), each through its own firewall. */
+  const domains = (exchangeFw: string, imapFw: string) =>
+    yaml(
+      "domains:",
+      "  - domain: corp.example.org",
+      "    exchange: { url: https://mail.corp.example.org/EWS/Exchange.asmx }",
+      `    firewalls: [${exchangeFw}]`,
+      "  - domain: example.com",
+      "    imap:",
+      "      incoming: { host: imap.example.com, port: 993 }",
+      "      outgoing: { host: smtp.example.com, port: 587 }",
+      `    firewalls: [${imapFw}]`,
+    );
+  /** `firewalls:` with one entry per [name, ...lines] (lines indented under the name). */
+  const firewalls = (...entries: [string, ...string[]][]) => yaml("firewalls:", ...entries.flatMap(([name, ...lines]) => [`  ${name}:`, ...lines.map((l) => `    ${l}`)]));
+  const codes = (files: Record<string, string>) => validateFiles(files).diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`);
+
+  /** The `add set` names of each rendered .nft file, read from its text: `<family> <table> <set>`. */
+  const declaredSets = (cfg: Config): Map<string, string[]> => {
+    const files = [...renderArtifacts(cfg, buildPolicy(cfg))].filter(([name]) => name.endsWith(".nft"));
+    return new Map(files.map(([name, text]) => [name, [...text.matchAll(/^add set (\S+ \S+ \S+) \{/gm)].map((m) => m[1])]));
+  };
+  const nft = (name: string, chain: string, table = "inet filter"): FirewallTarget => {
+    const [family, tableName] = table.split(" ");
+    return { type: "nftables", name, table: { family: family as "inet" | "ip" | "ip6", name: tableName }, chain };
+  };
+
+  test("GIVEN `hub_mail` (Exchange) and `hub_mail_imap` (IMAP) in one table WHEN validated THEN DUPLICATE_NFT_SET at the second chain, naming the first and the set", () => {
+    // The premise, read from the files: both declare (and flush) hub_mail_imap_smtp_v4 and _v6.
+    const cfg = config([exchangeDomain("corp.example.org", ["hub"]), imapDomain("example.com", ["hub-imap"])], [nft("hub", "hub_mail"), nft("hub-imap", "hub_mail_imap")]);
+    const sets = declaredSets(cfg);
+    const shared = (sets.get("firewalls/hub.nft") ?? []).filter((s) => (sets.get("firewalls/hub-imap.nft") ?? []).includes(s));
+    expect(shared).toEqual(["inet filter hub_mail_imap_smtp_v4", "inet filter hub_mail_imap_smtp_v6"]);
+
+    const { diagnostics, config: valid } = validateFiles({
+      "a.yaml": domains("hub", "hub-imap"),
+      "fw.yaml": firewalls(["hub", "type: nftables", "chain: hub_mail"], ["hub-imap", "type: nftables", "chain: hub_mail_imap"]),
+    });
+    expect(valid).toBeUndefined();
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["error DUPLICATE_NFT_SET fw.yaml:7:12"]);
+    expect(diagnostics[0].message).toBe(
+      "Firewall `hub-imap` (chain hub_mail_imap) and firewall `hub` at fw.yaml:4:12 (chain hub_mail) both declare sets hub_mail_imap_smtp_v4 and hub_mail_imap_smtp_v6 in table inet filter: sets are named <chain>_<lists>_<family>, and these chains make the same names. Each file flushes and refills its sets, so on a host that loads both files the last one loaded decides what the sets hold: one chain's rules would admit the other's list, or lose their own.",
+    );
+    expect(diagnostics[0].related?.map((r) => `${r.line}:${r.column}`)).toEqual(["4:12"]);
+  });
+
+  test.each([
+    // [first chain, second chain, first table, second table]
+    ["hub_mail", "hub_mail_imap", "inet filter", "inet filter"],
+    ["hub-mail", "hub-mail_imap", "inet filter", "inet filter"],
+    ["hub_mail", "hub_mail_imap", "ip filter", "ip filter"],
+    ["hub_mail", "hub_mail_smtp", "inet filter", "inet filter"],
+    ["hub_mail", "hub_imap", "inet filter", "inet filter"],
+    ["hub_mail", "hub_mail_imap", "inet filter", "ip filter"],
+    ["hub_mail", "hub_mail_imap", "inet filter", "inet mail"],
+    ["mail_imap", "mail_imap_imap", "ip filter", "ip filter"],
+  ])("GIVEN chains %s and %s (tables %s, %s) WHEN validated THEN refused exactly when their files declare a set of the same name in one table", (first, second, firstTable, secondTable) => {
+    const cfg = config([exchangeDomain("corp.example.org", ["one"]), imapDomain("example.com", ["two"])], [nft("one", first, firstTable), nft("two", second, secondTable)]);
+    const sets = declaredSets(cfg);
+    const collide = (sets.get("firewalls/one.nft") ?? []).some((s) => (sets.get("firewalls/two.nft") ?? []).includes(s));
+    const found = codes({
+      "a.yaml": domains("one", "two"),
+      "fw.yaml": firewalls(["one", "type: nftables", `table: ${firstTable}`, `chain: ${first}`], ["two", "type: nftables", `table: ${secondTable}`, `chain: ${second}`]),
+    });
+    expect(found).toEqual(collide ? ["error DUPLICATE_NFT_SET fw.yaml:9:12"] : []);
+  });
+
+  test("GIVEN two nftables targets with one table and chain WHEN validated THEN DUPLICATE_NFT_CHAIN at the second, whether written or defaulted", () => {
+    const written = validateFiles({
+      "a.yaml": domains("one", "two"),
+      "fw.yaml": firewalls(["one", "type: nftables", "table: inet filter", "chain: mail_in"], ["two", "type: nftables", "table: inet filter", "chain: mail_in"]),
+    }).diagnostics;
+    expect(written.map((d) => `${d.code} ${where(d)}`)).toEqual(["DUPLICATE_NFT_CHAIN fw.yaml:9:12"]);
+    expect(written[0].message).toBe(
+      "Firewall `two` fills chain mail_in of table inet filter, as firewall `one` at fw.yaml:5:12 does: each file flushes the chain and its sets before adding its own rules, so on a host that loads both files the last one loaded removes the other's rules.",
+    );
+    // Both defaulted (inet filter, hubspot_mail): at the later firewall's name, in another file.
+    const defaulted = codes({ "a.yaml": domains("one", "two"), "fw.yaml": firewalls(["one", "type: nftables"]), "fw2.yaml": firewalls(["two", "type: nftables"]) });
+    expect(defaulted).toEqual(["error DUPLICATE_NFT_CHAIN fw2.yaml:2:3"]);
+    // The same chain in another table is another chain.
+    expect(codes({ "a.yaml": domains("one", "two"), "fw.yaml": firewalls(["one", "type: nftables"], ["two", "type: nftables", "table: ip filter"]) })).toEqual([]);
+  });
+
+  test("GIVEN two Windows targets whose groups differ only in case WHEN validated THEN DUPLICATE_WINDOWS_GROUP at the second, naming the first", () => {
+    const { diagnostics } = validateFiles({
+      "a.yaml": domains("one", "two"),
+      "fw.yaml": firewalls(["one", "type: windows-firewall", "group: HubSpot Mail"], ["two", "type: windows-firewall", "group: hubspot mail"]),
+    });
+    expect(diagnostics.map((d) => `${d.code} ${where(d)}`)).toEqual(["DUPLICATE_WINDOWS_GROUP fw.yaml:7:12"]);
+    expect(diagnostics[0].message).toBe(
+      "Firewall `two` fills Windows Firewall rule group \"hubspot mail\", as firewall `one` at fw.yaml:4:12 does with \"HubSpot Mail\" (Windows compares group names without regard to case): each script removes every rule of its group before creating its own, so on a server that runs both scripts the last one run removes the other's rules.",
+    );
+    // A written group that is another target's default: at the later one, its name when defaulted.
+    expect(codes({ "a.yaml": domains("one", "two"), "fw.yaml": firewalls(["one", "type: windows-firewall", "group: Mailgate-Two"], ["two", "type: windows-firewall"]) })).toEqual([
+      "error DUPLICATE_WINDOWS_GROUP fw.yaml:5:3",
+    ]);
+    // And the premise: each script removes its whole group first.
+    const cfg = config([exchangeDomain("corp.example.org", ["one"]), imapDomain("example.com", ["two"])], [
+      { type: "windows-firewall", name: "one", group: "HubSpot Mail" },
+      { type: "windows-firewall", name: "two", group: "hubspot mail" },
+    ]);
+    const scripts = [...renderArtifacts(cfg, buildPolicy(cfg))].filter(([name]) => name.endsWith(".ps1")).map(([, text]) => readWindowsScript(text));
+    expect(scripts.map((s) => s.variables.get("$group")?.toLowerCase())).toEqual(["hubspot mail", "hubspot mail"]);
+  });
+
+  test("GIVEN allowlists `edge` (Exchange) and `edge-imap` (IMAP) WHEN validated THEN DUPLICATE_ARTIFACT_FILE at `edge-imap`, naming `edge` and the file", () => {
+    // The premise: rendered without validation, both write firewalls/edge-imap-smtp.txt, with
+    // different lists (read back: `edge`'s is the source of tcp/443, `edge-imap`'s of tcp/587).
+    const cfg = config([exchangeDomain("corp.example.org", ["edge"]), imapDomain("example.com", ["edge-imap"])], [
+      { type: "allowlist", name: "edge" },
+      { type: "allowlist", name: "edge-imap" },
+    ]);
+    const sameName = renderFirewallArtifacts(buildPolicy(cfg)).filter(([name]) => name === "firewalls/edge-imap-smtp.txt");
+    expect(sameName.map(([, text]) => readAllowlist(text).ports)).toEqual([[443], [587]]);
+
+    const { diagnostics } = validateFiles({ "a.yaml": domains("edge", "edge-imap"), "fw.yaml": firewalls(["edge", "type: allowlist"], ["edge-imap", "type: allowlist"]) });
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["error DUPLICATE_ARTIFACT_FILE fw.yaml:4:3"]);
+    expect(diagnostics[0].message).toContain("Firewall `edge-imap` can write firewalls/edge-imap-smtp.txt, which firewall `edge` at fw.yaml:2:3 can write too");
+    // Refused whatever the domains: the file `edge` writes for Exchange is one a domain added later would need.
+    expect(codes({ "a.yaml": domains("edge-imap", "edge-imap") + yaml("  - domain: other.example.com", "    exchange: { url: https://mail.other.example.com/EWS/Exchange.asmx }"), "fw.yaml": firewalls(["edge", "type: allowlist"], ["edge-imap", "type: allowlist"]) })).toEqual([
+      "warning UNUSED_FIREWALL fw.yaml:2:3",
+      "error DUPLICATE_ARTIFACT_FILE fw.yaml:4:3",
+    ]);
+    // Other names, and files of different types, never collide.
+    expect(codes({ "a.yaml": domains("edge", "edge-imap"), "fw.yaml": firewalls(["edge", "type: allowlist"], ["edge-imap", "type: nftables"]) })).toEqual([]);
+  });
+});
+
+describe("nftables `destinations` that admit nothing", () => {
+  const fw = (...lines: string[]) => yaml("firewalls:", "  fw:", "    type: nftables", ...lines.map((l) => `    ${l}`));
+  const domain = yaml("domains:", "  - domain: example.com", "    imap:", "      incoming: { host: imap.example.com, port: 993 }", "      outgoing: { host: smtp.example.com, port: 587 }", "    firewalls: [fw]");
+
+  test("GIVEN only IPv6 destinations and HubSpot's IPv4-only lists WHEN validated THEN NOTHING_ADMITTED, where the file would hold no rule", () => {
+    // The premise: rendered without validation, the file has the sets but not one rule.
+    const cfg = config([imapDomain("example.com", ["fw"])], [{ type: "nftables", name: "fw", table: { family: "inet", name: "filter" }, chain: "hubspot_mail", destinations: [Cidr.of("2001:db8::25")] }]);
+    expect(renderArtifacts(cfg, buildPolicy(cfg)).get("firewalls/fw.nft")).not.toMatch(/^add rule /m);
+
+    const { config: valid, diagnostics } = validateFiles({ "a.yaml": domain, "fw.yaml": fw('destinations: ["2001:db8::25"]') });
+    expect(valid).toBeUndefined();
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["error NOTHING_ADMITTED fw.yaml:2:3"]);
+    expect(diagnostics[0].message).toBe(
+      "Firewall `fw` admits nothing for domain example.com from HubSpot's IMAP list (tcp/993) and HubSpot's SMTP list (tcp/587): they have only IPv4 addresses, and the firewall's `destinations` are all IPv6; a rule matches a source only with destinations of its own address family (`ip saddr` with `ip daddr`), so chain `inet filter hubspot_mail` would hold no rule for them.",
+    );
+    expect(diagnostics[0].hint).toBe(
+      "add the mail servers' IPv4 addresses to `destinations`, leave `destinations` out (any address of the host), or remove `fw` from these domains' `firewalls`",
+    );
+  });
+
+  test("GIVEN an IPv4 destination too, or no destinations, or lists with IPv6 WHEN validated THEN valid", () => {
+    expect(validateFiles({ "a.yaml": domain, "fw.yaml": fw('destinations: ["2001:db8::25", 10.0.1.25]') }).diagnostics).toEqual([]);
+    expect(validateFiles({ "a.yaml": domain, "fw.yaml": fw() }).diagnostics).toEqual([]);
+    const v6 = yaml("hubspot:", "  ipRanges:", "    source: test", '    smtp: [141.193.185.0/27, "2600:1f18:1::/48"]', '    imap: [141.193.184.0/27, "2600:1f18:2::/48"]');
+    expect(validateFiles({ "a.yaml": domain, "h.yaml": v6, "fw.yaml": fw('destinations: ["2001:db8::25"]') }).diagnostics).toEqual([]);
+  });
+
+  test("GIVEN one list with IPv6 and one without WHEN validated THEN only the list left without a rule is named", () => {
+    const mixed = yaml("hubspot:", "  ipRanges:", "    source: test", "    smtp: [141.193.185.0/27]", '    imap: [141.193.184.0/27, "2600:1f18:2::/48"]');
+    const { diagnostics } = validateFiles({ "a.yaml": domain, "h.yaml": mixed, "fw.yaml": fw('destinations: ["2001:db8::25"]') });
+    expect(diagnostics.map((d) => d.code)).toEqual(["NOTHING_ADMITTED"]);
+    expect(diagnostics[0].message).toContain("from HubSpot's SMTP list (tcp/587): it has only IPv4 addresses");
+  });
+});
+
+describe("nftables table names nft cannot load", () => {
+  const fw = (table: string) => yaml("firewalls:", "  fw:", "    type: nftables", `    table: ${table}`);
+  const domain = yaml("domains:", "  - domain: example.com", "    imap:", "      incoming: { host: imap.example.com, port: 993 }", "      outgoing: { host: smtp.example.com, port: 587 }", "    firewalls: [fw]");
+
+  test.each(["inet counter", "ip log", "inet ct", "inet policy", "ip6 type", "inet comment", "inet destroy", "inet auto-merge"])("GIVEN table %s WHEN validated THEN INVALID_NFT_NAME at the table", (table) => {
+    const { diagnostics } = validateFiles({ "a.yaml": domain, "fw.yaml": fw(table) });
+    expect(diagnostics.map((d) => `${d.code} ${where(d)}`)).toEqual(["INVALID_NFT_NAME fw.yaml:4:12"]);
+    expect(diagnostics[0].message).toContain(`\`${table.split(" ")[1]}\` is one of nft's keywords`);
+  });
+
+  test.each(["inet filter", "inet saddr", "ip last", "inet Counter", "inet counters", "inet mail_filter", "inet nat"])("GIVEN table %s (a keyword only after another word, or none) WHEN validated THEN valid", (table) => {
+    expect(validateFiles({ "a.yaml": domain, "fw.yaml": fw(table) }).diagnostics).toEqual([]);
+  });
+
+  test("every keyword is a name the table's shape allows (so the list, not the pattern, refuses it), and the chain check shares the list", () => {
+    const keywords = [...NFT_KEYWORDS_1_0_6, ...NFT_KEYWORDS_LATER];
+    expect(keywords.filter((k) => !/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(k))).toEqual([]);
+    expect(new Set(keywords).size).toBe(keywords.length);
+    const chainShaped = keywords.filter((k) => /^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$/.test(k));
+    expect(chainShaped).toEqual(["auto-merge", "gc-interval"]);
+    for (const chain of chainShaped) {
+      expect(validateFiles({ "a.yaml": domain, "fw.yaml": yaml("firewalls:", "  fw:", "    type: nftables", `    chain: ${chain}`) }).diagnostics.map((d) => d.code)).toEqual(["INVALID_NFT_NAME"]);
+    }
   });
 });

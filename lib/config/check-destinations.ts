@@ -1,4 +1,4 @@
-import { Cidr, isCidr } from "../model/cidr";
+import { Cidr, ipv4MappedAddress, isCidr } from "../model/cidr";
 import { checkCidrList } from "./check-cidr-list";
 import type { FileContext } from "./context";
 import { messages } from "./messages";
@@ -15,6 +15,9 @@ const BROAD_DESTINATION_PREFIX = { 4: 16, 6: 56 } as const;
 export function checkDestinations(ctx: FileContext, list: unknown, path: Path, { warnBroad = false } = {}): Cidr[] | undefined {
   const cidrs = checkCidrList(ctx, list, path, (text, listName, at) => {
     const parsed = Cidr.parse(text);
+    // `::ffff:10.0.1.25` would get an IPv6 rule no packet matches, and 10.0.1.25 none.
+    const mapped = isCidr(parsed) || parsed.kind !== "invalid" ? ipv4MappedAddress(text) : undefined;
+    if (mapped !== undefined) return ctx.report(messages.ipv4MappedAddress(text, mapped, listName), at);
     if (!isCidr(parsed)) {
       if (parsed.kind === "host-bits") return ctx.report(messages.cidrHostBits(text, parsed.canonical), at);
       if (parsed.kind === "ipv4-compatible") return ctx.report(messages.ipv4CompatibleAddress(text, parsed.ipv4, listName), at);

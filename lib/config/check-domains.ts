@@ -68,6 +68,7 @@ function checkEndpoint(ctx: FileContext, endpoint: unknown, path: Path, label: s
     const result = normalizeHost(endpoint.host);
     if (result.ok) host = checkPublicHost(ctx, result, ctx.value(hostPath));
     else if (result.ipv4Compatible !== undefined) ctx.report(messages.ipv4CompatibleAddress(endpoint.host, result.ipv4Compatible, `${describeField(hostPath)}`), ctx.value(hostPath));
+    else if (result.ipv4Mapped !== undefined) ctx.report(messages.ipv4MappedAddress(endpoint.host, result.ipv4Mapped, `${describeField(hostPath)}`), ctx.value(hostPath));
     else ctx.report(messages.invalidHost(`${label} host`, endpoint.host, result.reason, result.suggestion), ctx.value(hostPath));
   }
   // Port type and range are schema rules, already reported.
@@ -109,7 +110,8 @@ function checkExchange(ctx: FileContext, exchange: PlainMap, path: Path): Exchan
   // WHATWG keeps IPv6 hosts in brackets; our host rules take the bare address.
   const rawHost = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const host = normalizeHost(rawHost);
-  if (!host.ok) errors.push(messages.exchangeUrlBadHost(rawHost, host.reason));
+  // WHATWG writes `[::ffff:10.1.2.3]` as `[::ffff:a01:203]`; the address is the same.
+  if (!host.ok) errors.push(host.ipv4Mapped !== undefined ? messages.ipv4MappedAddress(rawHost, host.ipv4Mapped, describeField([...path, "url"])) : messages.exchangeUrlBadHost(rawHost, host.reason));
   for (const problem of errors) ctx.report(problem, at);
   if (url.pathname.toLowerCase() !== EWS_PATH) ctx.report(messages.nonStandardEwsPath(url.pathname), at);
   if (!host.ok) return undefined;

@@ -1,4 +1,4 @@
-import { Cidr, distinctAddresses, isCidr } from "../model/cidr";
+import { Cidr, distinctAddresses, ipv4MappedAddress, isCidr } from "../model/cidr";
 import { PLAUSIBLE_HUBSPOT_LIST } from "../model/ip-catalog";
 import { FileContext, isPlainMap } from "./context";
 import type { HubspotFact } from "./facts";
@@ -47,6 +47,9 @@ function checkIpList(ctx: FileContext, list: unknown, path: Path): Cidr[] | unde
 
 function checkCidr(ctx: FileContext, text: string, listName: string, at: Located): Cidr | undefined {
   const parsed = Cidr.parse(text);
+  // Else reported as non-public (ipaddr.js's `ipv4Mapped` range), which hides the fix.
+  const mapped = isCidr(parsed) || parsed.kind !== "invalid" ? ipv4MappedAddress(text) : undefined;
+  if (mapped !== undefined) return ctx.report(messages.ipv4MappedAddress(text, mapped, listName), at);
   const problem = isCidr(parsed) ? parsed.publicProblem() : parsed;
   if (!problem) return parsed as Cidr;
   switch (problem.kind) {

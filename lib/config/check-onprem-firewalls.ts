@@ -3,6 +3,7 @@ import { checkDestinations } from "./check-destinations";
 import type { FileContext, PlainMap } from "./context";
 import type { FirewallFact } from "./facts";
 import { messages } from "./messages";
+import { NFT_KEYWORDS } from "./nft-keywords";
 import type { Path } from "./source";
 
 /**
@@ -20,13 +21,20 @@ export function checkOnPremFirewall(ctx: FileContext, { name, at }: Pick<Firewal
       return {
         name,
         at,
+        // The chain (and its sets) is what two targets must not share: point at it, else at the table.
+        ownsAt: target.chain !== undefined ? ctx.value([...path, "chain"]) : target.table !== undefined ? ctx.value([...path, "table"]) : at,
         target: { type: "nftables", name, table, chain, ...(destinations !== undefined ? { destinations } : {}) } satisfies FirewallTarget,
       };
     }
     case "windows-firewall": {
       const group = target.group === undefined ? `mailgate-${name}` : typeof target.group === "string" ? checkGroup(ctx, target.group, [...path, "group"]) : undefined;
       if (group === undefined) return { name, at };
-      return { name, at, target: { type: "windows-firewall", name, group } satisfies FirewallTarget };
+      return {
+        name,
+        at,
+        ownsAt: target.group !== undefined ? ctx.value([...path, "group"]) : at,
+        target: { type: "windows-firewall", name, group } satisfies FirewallTarget,
+      };
     }
     case "allowlist": {
       const maxEntries = target.maxEntries;
@@ -41,21 +49,26 @@ export function checkOnPremFirewall(ctx: FileContext, { name, at }: Pick<Firewal
 const DEFAULT_TABLE = { family: "inet", name: "filter" } as const;
 const DEFAULT_CHAIN = "hubspot_mail";
 
-/** `inet filter`: nft's own table names (letters, digits, `_`, `-`); the table must already exist to hold the user's input chain. */
+/**
+ * `inet filter`: nft's own table names (letters, digits, `_`, `-`); the table must already exist
+ * to hold the user's input chain. A name that is one of nft's keywords (`counter`, `policy`,
+ * `type`: lib/config/nft-keywords.ts) cannot be loaded, quoted or not.
+ */
 const TABLE = /^(inet|ip|ip6) ([A-Za-z_][A-Za-z0-9_-]{0,63})$/;
 
 /**
  * Two or more words joined by `_` or `-`: a single word may be a keyword (`accept`, `counter`,
- * `meta`), which nft 1.0.6 refuses as a chain name and cannot quote. The two keywords that have
- * the form themselves are refused by name. At most 40 characters, so `<chain>_imap_smtp_v4` stays short.
+ * `meta`), which nft 1.0.6 refuses as a chain name and cannot quote. The keywords that have the
+ * form themselves (`auto-merge`, `gc-interval`) are refused by the table's list. At most 40
+ * characters, so `<chain>_imap_smtp_v4` stays short.
  */
 const CHAIN = /^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$/;
-const CHAIN_KEYWORDS = new Set(["auto-merge", "gc-interval"]);
 const MAX_CHAIN_LENGTH = 40;
 
 function checkTable(ctx: FileContext, text: string, path: Path): { family: NftablesFamily; name: string } | undefined {
   const match = TABLE.exec(text);
   if (!match) return ctx.report(messages.invalidNftTable(text), ctx.value(path));
+  if (NFT_KEYWORDS.has(match[2])) return ctx.report(messages.nftTableKeyword(text, match[2]), ctx.value(path));
   return { family: match[1] as NftablesFamily, name: match[2] };
 }
 
@@ -63,7 +76,7 @@ function checkChain(ctx: FileContext, text: string, path: Path): string | undefi
   const reason =
     text.length > MAX_CHAIN_LENGTH
       ? `it is ${text.length} characters long; the limit is ${MAX_CHAIN_LENGTH}`
-      : CHAIN_KEYWORDS.has(text)
+      : NFT_KEYWORDS.has(text)
         ? "it is one of nft's keywords"
         : !CHAIN.test(text)
           ? "it is not lower-case words joined by _ or -"

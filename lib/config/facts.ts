@@ -70,4 +70,9 @@ export interface FirewallFact {
   readonly networkAclId?: { readonly id: string; readonly at: Located };
   /** For duplicate checks: the Network Firewall rule group it creates, when valid. */
   readonly ruleGroup?: { readonly region: string; readonly name: string; readonly at: Located };
+  /**
+   * For collision checks of a valid nftables or Windows target: the key naming what it owns on
+   * its host (`chain`, else `table`; `group`), or the firewall's name when that is defaulted.
+   */
+  readonly ownsAt?: Located;
 }

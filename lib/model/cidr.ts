@@ -206,6 +206,30 @@ export function ipv4CompatibleAddress(text: string): string | undefined {
   return address.kind() === "ipv6" ? ipv4CompatibleTail(text, toBigInt(address)) : undefined;
 }
 
+/**
+ * The IPv4 address or block `text` stands for when it is written as an IPv4-mapped IPv6 address
+ * or block (`::ffff:10.0.1.25`, `::ffff:a00:119`, `::ffff:10.0.1.0/120`: inside ::ffff:0:0/96,
+ * RFC 4291 2.5.5.2), with the prefix less 96; undefined for any other text, valid or not. Such an
+ * address exists only in a dual-stack host's socket API: on the network the traffic is IPv4, so
+ * config refuses the form (a rule for it would match nothing). Read with ipaddr.js, through
+ * `parseAddress` (which reads a dotted tail exactly).
+ */
+export function ipv4MappedAddress(text: string): string | undefined {
+  const slash = text.indexOf("/");
+  const addressText = slash === -1 ? text : text.slice(0, slash);
+  const prefix = slash === -1 ? undefined : Number(text.slice(slash + 1));
+  if (!addressText.includes(":") || (prefix !== undefined && !(Number.isInteger(prefix) && prefix >= 96 && prefix <= 128))) return undefined;
+  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    address = parseAddress(addressText);
+  } catch {
+    return undefined;
+  }
+  if (address.kind() !== "ipv6" || !(address as ipaddr.IPv6).isIPv4MappedAddress()) return undefined;
+  const ipv4 = (address as ipaddr.IPv6).toIPv4Address().toString();
+  return prefix === undefined ? ipv4 : `${ipv4}/${prefix - 96}`;
+}
+
 function maxValue(family: IpFamily): bigint {
   return (1n << BigInt(WIDTH[family])) - 1n;
 }

@@ -1,6 +1,6 @@
 import { domainToASCII } from "node:url";
 import * as ipaddr from "ipaddr.js";
-import { ipv4CompatibleAddress, parseAddress } from "./cidr";
+import { ipv4CompatibleAddress, ipv4MappedAddress, parseAddress } from "./cidr";
 
 /**
  * Name rules for email domains and mail-server host names (RFC 1035/1123 labels, IDN as
@@ -24,6 +24,8 @@ export type NameResult =
       readonly suggestion?: string;
       /** Set when the text is the IPv4-compatible IPv6 form (`::10.0.1.25`): the IPv4 address it embeds. */
       readonly ipv4Compatible?: string;
+      /** Set when the text is an IPv4-mapped IPv6 address (`::ffff:10.0.1.25`): the IPv4 address it stands for. */
+      readonly ipv4Mapped?: string;
     };
 
 export type HostKind = "name" | "ipv4" | "ipv6";
@@ -113,6 +115,10 @@ function ipv6Literal(text: string): HostResult {
   const ipv4 = ipv4CompatibleAddress(text);
   if (ipv4 !== undefined) {
     return { ok: false, reason: "it is an IPv4-compatible IPv6 address, a deprecated form", suggestion: ipv4, ipv4Compatible: ipv4 };
+  }
+  const mapped = ipv4MappedAddress(text);
+  if (mapped !== undefined) {
+    return { ok: false, reason: "it is an IPv4-mapped IPv6 address, which stands for an IPv4 address", suggestion: mapped, ipv4Mapped: mapped };
   }
   // parseAddress, not ipaddr.parse: the latter reads some dotted forms as another address.
   return { ok: true, value: parseAddress(text).toString(), kind: "ipv6" };

@@ -1,24 +1,18 @@
 import { Cidr, type IpFamily } from "../model/cidr";
 import type { AllowlistTarget, NftablesTarget, OnPremFirewallTarget, WindowsFirewallTarget } from "../model/config";
 import type { HubSpotList } from "../model/ip-catalog";
-import type { FirewallRule } from "./rule";
+import { allowlistFile, FIREWALLS_DIR, nftFamilies, nftOwnedSets, nftSetName, onPremFiles, SOURCE_LIST_KEYS, sourceListKey, type SourceListKey } from "../model/onprem-names";
+import type { FirewallRule, UnservedNeed } from "./rule";
 
 /**
  * Targets outside AWS: their rules are files under `<artifacts>/firewalls/` that someone loads on
  * the firewall (nftables, a PowerShell script, address lists), not Terraform. Same rules as every
  * other target (the per-port minimal exact cover of the lists the port needs); what differs is
- * how a file groups them. Pure, like the rest of the policy.
+ * how a file groups them. Pure, like the rest of the policy. The names of what a target owns
+ * (files, sets) are the model's (lib/model/onprem-names.ts), shared with validation.
  */
 
-/** Which HubSpot lists a port needs, as named in files and set names: one list, or both (Exchange, or a port serving IMAP and SMTP). */
-export type SourceListKey = "imap" | "smtp" | "imap-smtp";
-
-export function sourceListKey(lists: readonly HubSpotList[]): SourceListKey {
-  return [...new Set(lists)].sort().join("-") as SourceListKey;
-}
-
-/** Where the artifacts of targets outside AWS go, inside the artifacts directory. */
-export const FIREWALLS_DIR = "firewalls";
+export { allowlistFile, FIREWALLS_DIR, nftFamilies, nftSetName, sourceListKey, type SourceListKey };
 
 /** @default of `allowlist.maxEntries`: the smallest documented limit (README, "Firewalls outside AWS"). */
 export const DEFAULT_ALLOWLIST_MAX_ENTRIES = 50_000;
@@ -89,6 +83,11 @@ export interface NftablesPolicy extends OnPremPolicyBase {
   readonly ownedSets: readonly { readonly name: string; readonly family: IpFamily }[];
   /** Sorted by port, then family. */
   readonly chainRules: readonly NftRulePlan[];
+  /**
+   * With `destinations`: the needs no rule serves, as for Network Firewall (a list with no
+   * address of any destination's family). `checkLimits` refuses them (`NOTHING_ADMITTED`). Sorted.
+   */
+  readonly unserved: readonly UnservedNeed[];
 }
 
 /** One `New-NetFirewallRule`: TCP to one port from the port's sources. */
@@ -129,28 +128,16 @@ export interface AllowlistPolicy extends OnPremPolicyBase {
 
 export type OnPremPolicy = NftablesPolicy | WindowsFirewallPolicy | AllowlistPolicy;
 
-export function planOnPrem(target: OnPremFirewallTarget, rules: readonly FirewallRule[]): OnPremPolicy {
+/** `unserved`: the needs the target's `destinations` leave without a rule (`unservedNeeds`); only nftables has destinations. */
+export function planOnPrem(target: OnPremFirewallTarget, rules: readonly FirewallRule[], unserved: readonly UnservedNeed[] = []): OnPremPolicy {
   switch (target.type) {
     case "nftables":
-      return planNftables(target, rules);
+      return planNftables(target, rules, unserved);
     case "windows-firewall":
       return planWindowsFirewall(target, rules);
     case "allowlist":
       return planAllowlist(target, rules);
   }
-}
-
-const FAMILY_SUFFIX: Record<IpFamily, string> = { 4: "v4", 6: "v6" };
-const KEYS: readonly SourceListKey[] = ["imap", "imap-smtp", "smtp"];
-
-/** `<chain>_imap_v4`, `<chain>_imap_smtp_v6`: the sets belong to the chain, so two chains in one table never share one. */
-export function nftSetName(chain: string, key: SourceListKey, family: IpFamily): string {
-  return `${chain}_${key.replace("-", "_")}_${FAMILY_SUFFIX[family]}`;
-}
-
-/** The address families a table of this family can match (`ip saddr` in an `ip6` table matches nothing). */
-export function nftFamilies(target: NftablesTarget): IpFamily[] {
-  return target.table.family === "ip" ? [4] : target.table.family === "ip6" ? [6] : [4, 6];
 }
 
 /**
@@ -160,7 +147,7 @@ export function nftFamilies(target: NftablesTarget): IpFamily[] {
  * IPv6 address). Rules of a family the table cannot match are left out here and reported by
  * `checkLimits` (`NFT_FAMILY_MISMATCH`).
  */
-function planNftables(target: NftablesTarget, rules: readonly FirewallRule[]): NftablesPolicy {
+function planNftables(target: NftablesTarget, rules: readonly FirewallRule[], unserved: readonly UnservedNeed[]): NftablesPolicy {
   const families = nftFamilies(target);
   const sets = new Map<string, NftSetPlan>();
   const chainRules: NftRulePlan[] = [];
@@ -179,10 +166,11 @@ function planNftables(target: NftablesTarget, rules: readonly FirewallRule[]): N
     type: "nftables",
     target,
     rules,
-    artifacts: [`${FIREWALLS_DIR}/${target.name}.nft`],
+    artifacts: onPremFiles(target),
     sets: [...sets.values()].sort((a, b) => compareText(a.name, b.name)),
-    ownedSets: families.flatMap((family) => KEYS.map((key) => ({ name: nftSetName(target.chain, key, family), family }))),
+    ownedSets: nftOwnedSets(target),
     chainRules,
+    unserved,
   };
 }
 
@@ -199,7 +187,7 @@ function planWindowsFirewall(target: WindowsFirewallTarget, rules: readonly Fire
     type: "windows-firewall",
     target,
     rules,
-    artifacts: [`${FIREWALLS_DIR}/${target.name}.ps1`],
+    artifacts: onPremFiles(target),
     windowsRules: portSources(rules).map((p) => ({ displayName: windowsRuleName(target.group, p.port, p.key), port: p.port, key: p.key, rules: p.rules })),
   };
 }
@@ -215,7 +203,7 @@ function planAllowlist(target: AllowlistTarget, rules: readonly FirewallRule[]):
     if (entry) entry.ports.push(p.port);
     else byKey.set(p.key, { lists: p.lists, ports: [p.port], entries: p.rules.map((r) => r.cidr) });
   }
-  const files = KEYS.filter((key) => byKey.has(key)).map((key) => {
+  const files = SOURCE_LIST_KEYS.filter((key) => byKey.has(key)).map((key) => {
     const { lists, ports, entries } = byKey.get(key) as { lists: readonly HubSpotList[]; ports: number[]; entries: readonly Cidr[] };
     return { file: allowlistFile(target.name, key), key, lists, ports, entries };
   });
@@ -227,10 +215,6 @@ function planAllowlist(target: AllowlistTarget, rules: readonly FirewallRule[]):
     artifacts: files.map((f) => f.file),
     files,
   };
-}
-
-export function allowlistFile(target: string, key: SourceListKey): string {
-  return `${FIREWALLS_DIR}/${target}-${key}.txt`;
 }
 
 function compareText(a: string, b: string): number {

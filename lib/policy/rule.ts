@@ -17,6 +17,16 @@ export interface RuleProvenance {
   readonly hosts: readonly string[];
 }
 
+/**
+ * A domain's list that cannot reach its port through a target: a Network Firewall or nftables
+ * target whose `destinations` share no address family with any of the list's addresses.
+ */
+export interface UnservedNeed {
+  readonly domain: string;
+  readonly list: HubSpotList;
+  readonly port: number;
+}
+
 /** One ingress permission: TCP from `cidr` to `port`. */
 export interface FirewallRule extends RuleProvenance {
   readonly protocol: "tcp";

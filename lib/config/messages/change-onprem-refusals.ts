@@ -1,4 +1,5 @@
-import { BROAD_LIST_HINT, MAX_GROUPS_PER_INTERFACE, PORT_NAMES, bigCount, count, error, families, namesList, quote, quoteUrl, sourceTextReason, warning, type NothingAdmittedFigures, type SourceTextProblem } from "./text";
+import type { SourcePosition } from "../diagnostic";
+import { BROAD_LIST_HINT, MAX_GROUPS_PER_INTERFACE, PORT_NAMES, bigCount, count, error, families, formatPosition, namesList, quote, quoteUrl, sourceTextReason, warning, type NothingAdmittedFigures, type SourceTextProblem } from "./text";
 
 export const changeMessages = {
   // ---- safe change: this config against what the previous synth placed (placements file)
@@ -75,6 +76,36 @@ export const changeMessages = {
       `Invalid nftables chain name ${quote(text)}: ${reason}.`,
       "use lower-case letters and digits in two or more words joined by _ or -, at most 40 characters, e.g. hubspot_mail (a single word may be one of nft's keywords, which nft refuses as a name)",
     ),
+  nftTableKeyword: (text: string, name: string) =>
+    error(
+      "INVALID_NFT_NAME",
+      `Invalid nftables table ${quote(text)}: \`${name}\` is one of nft's keywords, which nft refuses as a table name (quoted or not), so the file could not be loaded.`,
+      "name the table otherwise (e.g. inet filter, or inet mail_filter): it is the table of your host that holds the input chain, so rename it there too",
+    ),
+  duplicateNftChain: (table: string, chain: string, name: string, otherName: string, first: SourcePosition) =>
+    error(
+      "DUPLICATE_NFT_CHAIN",
+      `Firewall \`${name}\` fills chain ${chain} of table ${table}, as firewall \`${otherName}\` at ${formatPosition(first)} does: each file flushes the chain and its sets before adding its own rules, so on a host that loads both files the last one loaded removes the other's rules.`,
+      "give one of them another `chain` (e.g. hubspot_mail_2), or use one firewall for both (list it under every domain that needs it)",
+    ),
+  duplicateNftSet: (table: string, sets: readonly string[], name: string, chain: string, otherName: string, otherChain: string, first: SourcePosition) =>
+    error(
+      "DUPLICATE_NFT_SET",
+      `Firewall \`${name}\` (chain ${chain}) and firewall \`${otherName}\` at ${formatPosition(first)} (chain ${otherChain}) both declare ${sets.length === 1 ? "set" : "sets"} ${sets.join(" and ")} in table ${table}: sets are named <chain>_<lists>_<family>, and these chains make the same ${sets.length === 1 ? "name" : "names"}. Each file flushes and refills its sets, so on a host that loads both files the last one loaded decides what ${sets.length === 1 ? "the set holds" : "the sets hold"}: one chain's rules would admit the other's list, or lose their own.`,
+      "rename one chain so that it is not the other's name followed by _imap (its sets are <chain>_imap_v4, <chain>_smtp_v4, <chain>_imap_smtp_v4, and _v6 likewise)",
+    ),
+  duplicateWindowsGroup: (group: string, name: string, otherName: string, otherGroup: string, first: SourcePosition) =>
+    error(
+      "DUPLICATE_WINDOWS_GROUP",
+      `Firewall \`${name}\` fills Windows Firewall rule group ${quote(group)}, as firewall \`${otherName}\` at ${formatPosition(first)} does${group === otherGroup ? "" : ` with ${quote(otherGroup)} (Windows compares group names without regard to case)`}: each script removes every rule of its group before creating its own, so on a server that runs both scripts the last one run removes the other's rules.`,
+      "give one of them another `group` (the default is mailgate-<firewall name>), or use one firewall for both",
+    ),
+  duplicateArtifactFile: (file: string, name: string, otherName: string, first: SourcePosition) =>
+    error(
+      "DUPLICATE_ARTIFACT_FILE",
+      `Firewall \`${name}\` can write ${file}, which firewall \`${otherName}\` at ${formatPosition(first)} can write too (file names compared without regard to case, as on a case-insensitive file system): one would overwrite the other, and whoever loads or publishes the file would get one firewall's list under the other's name.`,
+      "rename one of the firewalls: an allowlist writes <name>-imap.txt, <name>-smtp.txt and <name>-imap-smtp.txt (which ones depends on its domains), so no allowlist's name may be another's followed by -imap",
+    ),
   nftFamilyMismatch: (target: string, table: string, family: 4 | 6) =>
     error(
       "NFT_FAMILY_MISMATCH",
@@ -99,6 +130,12 @@ export const changeMessages = {
       "IPV4_COMPATIBLE_ADDRESS",
       `${quote(text)} in ${where} is an IPv4-compatible IPv6 address (a dotted quad after 96 zero bits), a form RFC 4291 deprecates: no network routes it, and tools disagree on what it means (ipaddr.js reads it as ::ffff:${ipv4.split("/")[0]}, another address).`,
       `write the IPv4 address: ${ipv4}; an IPv6 address is written in hex`,
+    ),
+  ipv4MappedAddress: (text: string, ipv4: string, where: string) =>
+    error(
+      "IPV4_MAPPED_ADDRESS",
+      `${quote(text)} in ${where} is an IPv4-mapped IPv6 address (::ffff:0:0/96, RFC 4291 2.5.5.2): it stands for IPv4 ${ipv4} only inside a dual-stack host's socket API, and on the network that traffic is IPv4. A rule written for the mapped form would match nothing, and ${ipv4} itself would get no rule.`,
+      `write the IPv4 ${ipv4.includes("/") ? "block" : "address"}: ${ipv4}`,
     ),
   entryWhitespace: (text: string, list: string) =>
     error(
@@ -140,8 +177,11 @@ export const changeMessages = {
     error(
       "NOTHING_ADMITTED",
       `Firewall \`${p.target}\` admits nothing for ${namesList("domain", p.domains)} from ${p.lists.map((l) => `HubSpot's ${l.list.toUpperCase()} list (tcp/${l.ports.join(", tcp/")})`).join(" and ")}: ` +
-        `${p.lists.length === 1 ? "it has" : "they have"} only ${families(p.listFamilies)} addresses, and the firewall's \`destinations\` are all ${families(p.destinationFamilies)}; a stateful rule pairs a source only with destinations of its own address family, so the rule group would hold no rule for ${p.lists.length === 1 ? "it" : "them"}.`,
-      `add the mail servers' ${families(p.listFamilies)} addresses to \`destinations\`, or remove \`${p.target}\` from these domains' \`firewalls\``,
+        `${p.lists.length === 1 ? "it has" : "they have"} only ${families(p.listFamilies)} addresses, and the firewall's \`destinations\` are all ${families(p.destinationFamilies)}; ` +
+        (p.holder.type === "nftables"
+          ? `a rule matches a source only with destinations of its own address family (\`ip saddr\` with \`ip daddr\`), so chain \`${p.holder.chain}\` would hold no rule for ${p.lists.length === 1 ? "it" : "them"}.`
+          : `a stateful rule pairs a source only with destinations of its own address family, so the rule group would hold no rule for ${p.lists.length === 1 ? "it" : "them"}.`),
+      `add the mail servers' ${families(p.listFamilies)} addresses to \`destinations\`${p.holder.type === "nftables" ? ", leave `destinations` out (any address of the host)" : ""}, or remove \`${p.target}\` from these domains' \`firewalls\``,
     ),
   tooManySecurityGroups: (target: string, groups: number, limit: number, maxRules: number) =>
     groups > limit

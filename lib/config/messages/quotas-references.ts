@@ -179,6 +179,12 @@ export const quotaMessages = {
       `Invalid stack name ${quote(text)}: it becomes a directory under cdktf.out/stacks and a state key.`,
       "write mailgate- followed by lower-case letters, digits and '-', e.g. mailgate-us-east-1 (at most 72 characters)",
     ),
+  stackNameRegion: (stack: string, named: string, region: string) =>
+    warning(
+      "STACK_NAME_REGION",
+      `Stack name ${quote(stack)} reads as region ${named}, but this firewall is in ${region}: whoever reads the plan, the stack list or the state key would look for its rules in the wrong region.`,
+      `name the stack after the region it deploys to (e.g. mailgate-${region}), or check \`region\``,
+    ),
   conflictingStack: (stack: string, field: "region" | "account" | "planRoleArn", value: string | undefined, other: string | undefined, first: SourcePosition) =>
     error(
       "CONFLICTING_STACK",
