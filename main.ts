@@ -7,12 +7,13 @@ import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import { verifyEmittedRules } from "./lib/aws/emitted-rules";
 import { addStacks } from "./lib/aws/stacks";
+import { leavingAccess } from "./lib/policy/leaving";
 import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
 import { EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
 import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
 
-const USAGE = `Usage: npm run synth [-- --config DIR] [--out DIR] [--terraform-out DIR]
+const USAGE = `Usage: npm run synth [-- --config DIR] [--out DIR] [--terraform-out DIR] [--phase expand]
 
 Validates the config and writes Terraform (one cdk.tf.json per stack, as cdktf synth does) and
 the artifacts (prefill settings, audit report, placements.json); nothing on any error. Prints
@@ -21,6 +22,9 @@ one line per stack (its resources) and one for the artifacts directory (its file
   --config DIR         Config directory (default: $MAILGATE_CONFIG, else "config").
   --out DIR            Artifacts directory (default: $MAILGATE_OUT, else "generated").
   --terraform-out DIR  Terraform output (default: $CDKTF_OUTDIR, else "cdktf.out").
+  --phase PHASE        expand: the first of two applies of a change that removes rules while it
+                       adds others (only creates and updates); contract (default): the second,
+                       or the only one (default: $MAILGATE_PHASE, else contract).
 
 Exit codes: 0 written, 1 invalid config, 2 usage error, 70 internal error, 73 an output could
 not be written.`;
@@ -146,10 +150,12 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
   }
   try {
     const app = new App({ outdir: terraform.dir });
-    addStacks(app, prepared.policy, { terraform: prepared.config.terraform, placements: prepared.placements, assume: settings.assume });
+    // The expand phase keeps the rules leaving targets that stay; the contract phase is the config alone.
+    const expanding = settings.phase === "expand";
+    addStacks(app, expanding ? prepared.expand : prepared.policy, { terraform: prepared.config.terraform, placements: prepared.placements, assume: settings.assume });
     // The audit proved the policy; this proves what the constructs will really emit, before
     // anything is written. A failure throws (exit 70, one line).
-    verifyEmittedRules(app, prepared.config);
+    verifyEmittedRules(app, prepared.config, expanding ? leavingAccess(prepared.expand, prepared.policy) : undefined);
     return { app, terraform, artifacts: await staging, fileCount: prepared.artifacts.size };
   } catch (error) {
     terraform.abort();
@@ -168,7 +174,13 @@ function settingsFromArgs(argv: string[]): { settings: Settings; shown: ShownOut
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { config: { type: "string" }, out: { type: "string" }, "terraform-out": { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        config: { type: "string" },
+        out: { type: "string" },
+        "terraform-out": { type: "string" },
+        phase: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/, "")}; see npm run synth -- --help`);
@@ -178,6 +190,7 @@ function settingsFromArgs(argv: string[]): { settings: Settings; shown: ShownOut
   const shown = shownOutputs(values, process.env);
   const userDir = userDirectory();
   if (values["terraform-out"] !== undefined) process.env.CDKTF_OUTDIR = fromUser(values["terraform-out"], userDir);
+  if (values.phase !== undefined) process.env.MAILGATE_PHASE = values.phase;
   const settings = settingsFromEnv(process.env, userDir);
   return {
     settings: {

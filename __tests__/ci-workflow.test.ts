@@ -15,7 +15,7 @@ interface Step {
   if?: string;
 }
 interface Job {
-  needs?: string;
+  needs?: string | string[];
   if?: string;
   env?: Record<string, string>;
   permissions?: Record<string, string>;
@@ -84,6 +84,23 @@ describe("the CI workflow teams adopt", () => {
     const credentials = plan.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
     expect(plan.steps.some((step) => step.run === 'npx cdktf plan "${{ matrix.stack }}"')).toBe(true);
+  });
+
+  test("after merge, applies every stack in two phases: expand with MAILGATE_PHASE=expand, then contract, never on pull requests, never cancelled", () => {
+    const expand = workflow.jobs["apply-expand"];
+    const contract = workflow.jobs["apply-contract"];
+    expect(expand?.if).toBe("github.event_name == 'push' && needs.review.outputs.any == 'true'");
+    expect(contract?.needs).toEqual(["review", "apply-expand"]);
+    const applyStep = (job: Job | undefined) => job?.steps.find((step) => step.run?.includes("terraform -chdir"));
+    expect(applyStep(expand)?.env?.MAILGATE_PHASE).toBe("expand");
+    expect(applyStep(contract)?.env?.MAILGATE_PHASE).toBeUndefined();
+    for (const job of [expand, contract]) {
+      const run = applyStep(job)?.run ?? "";
+      expect(run.indexOf("npm run synth")).toBeLessThan(run.indexOf("terraform -chdir=\"cdktf.out/stacks/$STACK\" apply"));
+      const credentials = job?.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+    }
+    expect(String((workflow as unknown as { concurrency: Record<string, unknown> }).concurrency["cancel-in-progress"])).toBe("${{ github.event_name == 'pull_request' }}");
   });
 
   test("the stack list step reads the names cdktf wrote to its manifest", () => {

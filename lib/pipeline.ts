@@ -30,6 +30,8 @@ export type Prepared =
       readonly policy: FirewallPolicy;
       /** Where everything is after this config: the stacks to synthesize, emptied ones included. */
       readonly placements: Placements;
+      /** The expand phase's policy: `policy` plus the rules leaving targets that stay (lib/policy/leaving.ts). */
+      readonly expand: FirewallPolicy;
       /** The prefill settings in `artifacts`, domains to remove in HubSpot included. */
       readonly prefill: PrefillSettings;
       /** Everything for the artifacts directory, rendered in memory so nothing is written on error. */
@@ -57,12 +59,12 @@ export function prefillArtifacts(prefill: PrefillSettings): [string, string][] {
  * Throws `CoverageError` (a bug, exit 70) if the policy's rules fail the audit's coverage proof.
  */
 export function prepare(configDir: string, options: ValidateOptions = {}): Prepared {
-  const { config, policy, placements, diagnostics } = validateConfig(configDir, options);
+  const { config, policy, placements, expand, diagnostics } = validateConfig(configDir, options);
   const previous = options.outDir === undefined ? NO_PREVIOUS_PREFILL : readPreviousPrefill(options.outDir);
   if ("error" in previous) return { ok: false, diagnostics: [...diagnostics, previous.error].sort(compareDiagnostics) };
-  if (!config || !policy || !placements) return { ok: false, diagnostics };
+  if (!config || !policy || !placements || !expand) return { ok: false, diagnostics };
   const prefill = prefillSettings(config, policy.catalog, previous);
-  return { ok: true, diagnostics, config, policy, placements, prefill, artifacts: renderArtifacts(config, policy, placements, prefill) };
+  return { ok: true, diagnostics, config, policy, placements, expand, prefill, artifacts: renderArtifacts(config, policy, placements, prefill) };
 }
 
 /**

@@ -13,7 +13,17 @@ export interface Settings {
    * @default "deploy" (env MAILGATE_ASSUME)
    */
   readonly assume: "deploy" | "plan";
+  /**
+   * Which apply of a change to synthesize: `expand`, the first of two, keeps the rules that are
+   * leaving beside the new ones, so it only creates and updates; `contract`, the second (and
+   * the only one when nothing leaves), holds just the new config, so it only removes.
+   * @default "contract" (env MAILGATE_PHASE)
+   */
+  readonly phase: Phase;
 }
+
+/** The two applies of a change that removes and adds rules at once (lib/policy/leaving.ts). */
+export type Phase = "expand" | "contract";
 
 /**
  * The settings from the environment. A relative path the user gave is taken relative to the
@@ -27,12 +37,17 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, userDir: s
   if (assume !== undefined && assume !== "deploy" && assume !== "plan") {
     throw new UsageError(`MAILGATE_ASSUME must be "deploy" or "plan", got ${JSON.stringify(assume)}`);
   }
+  const phase = nonEmpty(env.MAILGATE_PHASE);
+  if (phase !== undefined && phase !== "expand" && phase !== "contract") {
+    throw new UsageError(`MAILGATE_PHASE must be "expand" or "contract", got ${JSON.stringify(phase)}`);
+  }
   const config = nonEmpty(env.MAILGATE_CONFIG);
   const out = nonEmpty(env.MAILGATE_OUT);
   return {
     configDir: config === undefined ? "config" : fromUser(config, userDir),
     outDir: out === undefined ? "generated" : fromUser(out, userDir),
     assume: assume ?? "deploy",
+    phase: phase ?? "contract",
   };
 }
 

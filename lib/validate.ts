@@ -8,9 +8,12 @@ import { emptyFileWarnings } from "./config/empty-files";
 import { readConfigFile, type ReadProblem } from "./config/files";
 import { loadConfig } from "./config/load";
 import { messages, type Problem } from "./config/messages";
-import type { Config, FirewallTarget } from "./model/config";
+import { isAwsTarget, type Config, type FirewallTarget } from "./model/config";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import { checkLifecycle, type LifecycleProblem } from "./policy/lifecycle";
+import { checkApply, type ApplyProblem } from "./policy/apply-safety";
+import { expandPolicy, leavingOf } from "./policy/leaving";
+import { PrefixListRegistry } from "./policy/security-group";
 import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
 import { checkLimits, MAX_STATEFUL_CAPACITY, type LimitProblem } from "./policy/quota";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST } from "./policy/prefix-lists";
@@ -22,6 +25,12 @@ export interface ValidationResult {
   readonly policy?: FirewallPolicy;
   /** With a valid config: the placements after it (what synth writes to `placements.json`). */
   readonly placements?: Placements;
+  /**
+   * The policy of the expand phase (MAILGATE_PHASE=expand): `policy` plus the rules leaving
+   * targets that stay, so its apply only creates and updates (lib/policy/leaving.ts). The same
+   * object as `policy` when nothing leaves.
+   */
+  readonly expand?: FirewallPolicy;
   /** The artifacts directory's placements as the last synth wrote them (none: a first synth). */
   readonly previous?: Placements;
   /** Every problem, sorted with `compareDiagnostics`. */
@@ -66,15 +75,20 @@ export function withLimits(
 ): ValidationResult {
   const previous = options.previous ?? NO_PLACEMENTS;
   const policy = buildPolicy(config, previous);
-  const placements = placementsOf(policy, previous);
+  const placed = placementsOf(policy, previous);
+  // The previous state, as far as this commit's expand phase needs it: recorded with the new one.
+  const leaving = leavingOf(previous, placed, renamesOf(config));
+  const placements: Placements = leaving.size > 0 ? { ...placed, leaving } : placed;
+  const expand = expandPolicy(policy, leaving, new PrefixListRegistry(policy.catalog, previous.prefixLists));
   const emptyStacks = [...placements.stacks].filter(([, s]) => s.targets.length === 0).map(([name]) => name);
   const placementsFile = options.placementsFile ?? PLACEMENTS_FILE;
   const lifecycle = checkLifecycle(policy, previous, emptyStacks).map((p) => lifecycleDiagnostic(p, placements, placementsFile));
-  const all = [...diagnostics, ...checkLimits(policy).map(limitDiagnostic), ...lifecycle, ...ciDiagnostics(config, policy, options.env)].sort(
+  const apply = checkApply(config, policy, previous, leaving).map((p) => applyDiagnostic(p, previous, placementsFile));
+  const all = [...diagnostics, ...checkLimits(policy).map(limitDiagnostic), ...lifecycle, ...apply, ...ciDiagnostics(config, policy, options.env)].sort(
     compareDiagnostics,
   );
   if (hasErrors(all)) return { diagnostics: all };
-  return { config, policy, placements, diagnostics: all };
+  return { config, policy, placements, expand, diagnostics: all };
 }
 
 /** `<outDir>/placements.json`, as shown in messages. */
@@ -195,8 +209,45 @@ function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placem
     case "rule-order-changed":
       return at(p.target, messages.ruleOrderChanged(p.target.name, p.was, p.now, p.inferred));
     case "rule-group-replaced":
-      return at(p.target, messages.ruleGroupReplaced(p.target.name, p.target.ruleGroupName, p.was, p.now, p.rules));
+      // Refused unless the target says, for this apply, that no firewall policy references the group.
+      return at(
+        p.target,
+        p.target.replaceRuleGroup
+          ? messages.ruleGroupReplaced(p.target.name, p.target.ruleGroupName, p.was, p.now, p.rules)
+          : messages.ruleGroupReplacementRefused(p.target.name, p.target.ruleGroupName, p.was, p.now, p.rules),
+      );
+    case "replacement-not-needed":
+      return at(p.target, messages.replaceRuleGroupNotNeeded(p.target.name));
   }
+}
+
+/** New name -> old name, for every target renamed with `renamedFrom`. */
+function renamesOf(config: Config): Map<string, string> {
+  return new Map(config.firewalls.flatMap((t) => (isAwsTarget(t) && t.renamedFrom !== undefined ? [[t.name, t.renamedFrom] as const] : [])));
+}
+
+function applyDiagnostic(p: ApplyProblem, previous: Placements, placementsFile: string): Diagnostic {
+  switch (p.kind) {
+    case "identity-changed":
+      return at(p.target, messages.targetIdentityChanged(p.target.name, p.what, p.was, p.now, p.why));
+    case "rename-unconfirmed":
+      return at(p.target, messages.renameUnconfirmed(p.target.name, p.was, p.what));
+    case "target-removed":
+      if (p.target) return at(p.target, messages.targetRemoved(p.name, p.stack, p.destroyed, p.detach, true));
+      // A removed target has no line in the YAML: point at its entry in the last placements.
+      return { ...messages.targetRemoved(p.name, p.stack, p.destroyed, p.detach), position: entryLine(previous, "targets", p.name, placementsFile) };
+    case "apply-peak":
+      return at(p.target, messages.applyPeakOverQuota(p.target.name, p.where, p.peak, p.after, p.allowed, p.leaving));
+    case "two-phase":
+      return at(p.target, messages.twoPhaseApply(p.target.name, p.stack, p.leaving, p.created));
+  }
+}
+
+function entryLine(placements: Placements, section: "stacks" | "targets", name: string, file: string): SourcePosition {
+  const lines = renderPlacements(placements).split("\n");
+  const start = lines.indexOf(`  ${JSON.stringify(section)}: {`);
+  const index = lines.findIndex((line, i) => i > start && line === `    ${JSON.stringify(name)}: {`);
+  return { file, line: index + 1, column: 5 };
 }
 
 function stackLine(placements: Placements, stack: string, file: string): SourcePosition {
@@ -258,6 +309,7 @@ function limitProblem(p: LimitProblem): Problem {
       const lists = [...new Set(p.unserved.map((u) => u.list))].sort();
       return messages.nothingAdmitted({
         target: p.target.name,
+        holder: p.target.type === "nftables" ? { type: "nftables", chain: `${p.target.table.family} ${p.target.table.name} ${p.target.chain}` } : { type: "aws-network-firewall" },
         domains: [...new Set(p.unserved.map((u) => u.domain))].sort(),
         lists: lists.map((list) => ({ list, ports: [...new Set(p.unserved.filter((u) => u.list === list).map((u) => u.port))].sort((a, b) => a - b) })),
         listFamilies: p.listFamilies,

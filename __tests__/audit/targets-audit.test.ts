@@ -111,7 +111,7 @@ describe("the audit report covers every target type", () => {
       outbound: { ipv4: 6, ipv6: 0 },
     });
     const nfw = report.targets.find((t) => t.target === "nfw");
-    expect(nfw?.type === "aws-network-firewall" && [nfw.networkFirewall.capacity, nfw.networkFirewall.capacitySource, nfw.rules]).toEqual([50, "computed", 36]);
+    expect(nfw?.type === "aws-network-firewall" && [nfw.networkFirewall.capacity, nfw.networkFirewall.capacitySource, nfw.rules]).toEqual([80, "computed", 36]);
   });
 
   test("Markdown and CSV carry the type-specific columns", () => {

@@ -51,7 +51,7 @@ const ROWS: Row[] = [
   e("ACL maxRules over AWS's 40", acl([...ACL, "maxRules: 41"]), "INVALID_MAX_RULES", "fw.yaml:7:15", "up to 40"),
   e("ACL without rule numbers", acl(["networkAclId: acl-0a1b2c3d"]), "MISSING_FIELD", "fw.yaml:3:5", "`ruleNumbers`"),
   e("misspelt maxRules on an ACL", acl([...ACL, "maxRule: 40"]), "UNKNOWN_KEY", "fw.yaml:7:5", "did you mean `maxRules`?"),
-  e("a security group key on an ACL", acl([...ACL, "vpcId: vpc-0a1b2c3d"]), "UNKNOWN_KEY", "fw.yaml:7:5", "allowed keys here: type, region, account, roleArn, planRoleArn, stack, networkAclId, ruleNumbers, maxRules"),
+  e("a security group key on an ACL", acl([...ACL, "vpcId: vpc-0a1b2c3d"]), "UNKNOWN_KEY", "fw.yaml:7:5", "allowed keys here: type, region, account, roleArn, planRoleArn, stack, renamedFrom, networkAclId, ruleNumbers, maxRules"),
   e(
     "two firewalls on one ACL",
     { "a.yaml": domainUsing("one", "two"), "one.yaml": firewall({ name: "one", type: "aws-network-acl", target: ACL }), "two.yaml": firewall({ name: "two", type: "aws-network-acl", target: ACL }) },

@@ -12,9 +12,9 @@ import { shippedExample } from "./support";
 const CDKTF = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
 
 /** The shipped example with SMTP moved from 587 to 2587: every output would change. */
-function changedExample(): string {
+function changedExample(dir?: string): string {
   const files = shippedExample();
-  return writeTree({ ...files, "domains/imap.yaml": files["domains/imap.yaml"].replace("port: 587 }", "port: 2587 }") });
+  return writeTree({ ...files, "domains/imap.yaml": files["domains/imap.yaml"].replace("port: 587 }", "port: 2587 }") }, dir);
 }
 
 function copyDir(from: string, to: string): void {
@@ -23,27 +23,31 @@ function copyDir(from: string, to: string): void {
 
 describe("main.ts: a failure midway leaves earlier outputs as they were", () => {
   // One good run; each scenario starts from a copy of its outputs.
-  let baseline: { tfOut: string; artifacts: string };
+  // The config lives beside its outputs, as in a repository: placements.json records it as
+  // `../config`, so a copy of the three directories is the same project elsewhere.
+  let baseline: string;
   beforeAll(() => {
-    const work = tempDir();
-    baseline = { tfOut: path.join(work, "cdktf.out"), artifacts: path.join(work, "generated") };
-    const good = runTs("main.ts", [], { env: { MAILGATE_CONFIG: path.join(PROJECT_ROOT, "config"), MAILGATE_OUT: baseline.artifacts, CDKTF_OUTDIR: baseline.tfOut } });
+    baseline = tempDir();
+    writeTree(shippedExample(), path.join(baseline, "config"));
+    const env = { MAILGATE_CONFIG: path.join(baseline, "config"), MAILGATE_OUT: path.join(baseline, "generated"), CDKTF_OUTDIR: path.join(baseline, "cdktf.out") };
+    const good = runTs("main.ts", [], { env });
     expect(good.status).toBe(0);
   }, 60_000);
 
+  /** A copy of the baseline project whose config has then changed (SMTP on 2587). */
   function scenario() {
     const work = tempDir();
     const tfOut = path.join(work, "cdktf.out");
     const artifacts = path.join(work, "generated");
-    copyDir(baseline.tfOut, tfOut);
-    copyDir(baseline.artifacts, artifacts);
-    return { work, tfOut, artifacts, before: { tf: readTree(tfOut), artifacts: readTree(artifacts) } };
+    copyDir(baseline, work);
+    const config = changedExample(path.join(work, "config"));
+    return { work, tfOut, artifacts, config, before: { tf: readTree(tfOut), artifacts: readTree(artifacts) } };
   }
 
   test("GIVEN the artifacts directory cannot be created (its parent is a file) WHEN synthesized THEN exit 73, one line, and the Terraform output untouched", () => {
-    const { work, tfOut, before } = scenario();
+    const { work, tfOut, config, before } = scenario();
     fs.writeFileSync(path.join(work, "not-a-dir"), "in the way\n");
-    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: changedExample(), MAILGATE_OUT: path.join(work, "not-a-dir", "generated"), CDKTF_OUTDIR: tfOut } });
+    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: config, MAILGATE_OUT: path.join(work, "not-a-dir", "generated"), CDKTF_OUTDIR: tfOut } });
     expect(result.status).toBe(EXIT.cannotWrite);
     expect(result.stderr).toMatch(/^mailgate: cannot write .*not-a-dir\/generated: ENOTDIR.*; earlier outputs are unchanged\.\n$/);
     // The artifacts are staged before Terraform is synthesized: nothing was written at all.
@@ -51,31 +55,31 @@ describe("main.ts: a failure midway leaves earlier outputs as they were", () => 
   });
 
   test("GIVEN a directory where a stack's file goes WHEN synthesized THEN exit 73, one line, and both outputs untouched, no staging left", () => {
-    const { work, tfOut, artifacts, before } = scenario();
+    const { work, tfOut, artifacts, config, before } = scenario();
     // cdktf synthesizes into a staging directory; moving its files into place finds this first.
     const stackFile = path.join(tfOut, "stacks", "mailgate-us-east-1", "cdk.tf.json");
     fs.rmSync(stackFile);
     fs.mkdirSync(stackFile);
     const after = { tf: readTree(tfOut), artifacts: before.artifacts };
-    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: changedExample(), MAILGATE_OUT: artifacts, CDKTF_OUTDIR: tfOut } });
+    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: config, MAILGATE_OUT: artifacts, CDKTF_OUTDIR: tfOut } });
     expect(result.status).toBe(EXIT.cannotWrite);
     expect(result.stderr).toMatch(/^mailgate: cannot write .*cdktf\.out\/stacks\/mailgate-us-east-1\/cdk\.tf\.json: EISDIR.*; earlier outputs are unchanged\.\n$/);
     expect(result.stderr.split("\n").filter(Boolean)).toHaveLength(1);
     expect({ tf: readTree(tfOut), artifacts: readTree(artifacts) }).toEqual(after);
-    expect(fs.readdirSync(work).sort()).toEqual(["cdktf.out", "generated"]);
+    expect(fs.readdirSync(work).sort()).toEqual(["cdktf.out", "config", "generated"]);
   });
 
   test("GIVEN a changed config WHEN synthesized THEN the stacks and artifacts both change, files cdktf does not write are kept, no staging left", () => {
-    const { work, tfOut, artifacts, before } = scenario();
+    const { work, tfOut, artifacts, config, before } = scenario();
     // What `cdktf plan` leaves in a stack's folder must survive a synth.
     writeTree({ "stacks/mailgate-us-east-1/.terraform.lock.hcl": "# providers\n" }, tfOut);
-    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: changedExample(), MAILGATE_OUT: artifacts, CDKTF_OUTDIR: tfOut } });
+    const result = runTs("main.ts", [], { env: { MAILGATE_CONFIG: config, MAILGATE_OUT: artifacts, CDKTF_OUTDIR: tfOut } });
     expect(result.status).toBe(0);
     const tf = readTree(tfOut);
     expect(tf["stacks/mailgate-us-east-1/.terraform.lock.hcl"]).toBe("# providers\n");
     expect(tf["stacks/mailgate-us-east-1/cdk.tf.json"]).not.toBe(before.tf["stacks/mailgate-us-east-1/cdk.tf.json"]);
     expect(readTree(artifacts)).not.toEqual(before.artifacts);
-    expect(fs.readdirSync(work).sort()).toEqual(["cdktf.out", "generated"]);
+    expect(fs.readdirSync(work).sort()).toEqual(["cdktf.out", "config", "generated"]);
   });
 });
 

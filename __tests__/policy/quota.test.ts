@@ -96,18 +96,19 @@ describe("quota arithmetic", () => {
 
   test.each([
     [0, 10],
+    [5, 20],
     [12, 30],
-    [36, 50],
-    [40, 50],
-    [41, 60],
-    [100, 130],
-    [1200, 1500],
-    [10_000, 12_500],
-    [23_992, 29_990],
-    [24_000, 30_000],
-    [24_001, 30_000],
+    [36, 80],
+    [40, 80],
+    [41, 90],
+    [100, 200],
+    [1200, 2400],
+    [10_000, 20_000],
+    [14_995, 29_990],
+    [15_000, 30_000],
+    [15_001, 30_000],
     [30_000, 30_000],
-  ])("%i stateful rules get a computed capacity of %i (25%% room, at least 10, a multiple of 10, at most 30000)", (rules, capacity) => {
+  ])("%i stateful rules get a computed capacity of %i (twice the rules, at least 10 more, a multiple of 10, at most 30000)", (rules, capacity) => {
     expect(computedCapacity(rules)).toBe(capacity);
   });
 

@@ -71,7 +71,7 @@ describe("a Network Firewall rule group keeps the rule order and capacity it was
     expect(diagnostics[0].hint).toContain("remove `ruleOrder` (or write ruleOrder: DEFAULT_ACTION_ORDER) to keep the rule group");
   });
 
-  test("GIVEN a group WHEN its rules grow within the headroom THEN its capacity is kept; past it, a warning that the group is replaced", () => {
+  test("GIVEN a group WHEN its rules grow within the headroom THEN its capacity is kept; past it, refused: the replacement would fail while a policy references it", () => {
     const before = placementsAfter(nfw(NFW));
     const within = validateFiles(nfw(["name: hubspot-mail", "destinations: [10.0.1.25, 10.0.1.26]"]), before);
     expect(within.diagnostics).toEqual([]);
@@ -79,18 +79,31 @@ describe("a Network Firewall rule group keeps the rule order and capacity it was
     expect(kept?.type === "aws-network-firewall" && [kept.statefulRules.length, kept.capacity, kept.capacitySource]).toEqual([24, 30, "kept"]);
 
     const past = validateFiles(nfw(["name: hubspot-mail", "destinations: [10.0.1.25, 10.0.1.26, 10.0.1.27]"]), before);
+    expect(past.config).toBeUndefined();
     expect(past.diagnostics.map(formatDiagnostic).join("\n")).toMatchInlineSnapshot(`
-      "fw.yaml:2:3: warning RULE_GROUP_REPLACED: Firewall \`fw\`'s rule group "hubspot-mail" changes capacity from 30 to 50 (its 36 rules no longer fit): capacity is fixed at creation, so Terraform replaces the rule group, and AWS refuses to delete it while a firewall policy references it.
+      "fw.yaml:2:3: error RULE_GROUP_REPLACED: Firewall \`fw\`'s rule group "hubspot-mail" would change capacity from 30 to 80 (its 36 rules no longer fit). Capacity is fixed at creation: Terraform would destroy the rule group first, and AWS refuses that while a firewall policy references it, so the apply would stop with its rules gone.
           2 |   fw:
             |   ^^
-        hint: detach it from the firewall policy before the apply and attach the new one after (output fw_rule_group_arn)"
+        hint: give some domains another firewall (a new name and rule group name) and attach its rule group; or detach this rule group from every firewall policy, add \`replaceRuleGroup: true\` for that one apply, then attach the new group (output fw_rule_group_arn)"
     `);
   });
 
-  test("GIVEN a group WHEN `capacity` is changed by hand THEN a warning that the group is replaced, and how to keep it", () => {
+  test("GIVEN a group past its capacity WHEN `replaceRuleGroup: true` says it is detached THEN a warning to attach the new one; once it is replaced, the flag is a warning of its own", () => {
+    const before = placementsAfter(nfw(NFW));
+    const three = ["name: hubspot-mail", "destinations: [10.0.1.25, 10.0.1.26, 10.0.1.27]"];
+    const replaced = validateFiles(nfw([...three, "replaceRuleGroup: true"]), before);
+    expect(replaced.diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["warning RULE_GROUP_REPLACED fw.yaml:2:3"]);
+    const p = replaced.policy?.targets[0];
+    expect(p?.type === "aws-network-firewall" && [p.statefulRules.length, p.capacity]).toEqual([36, 80]);
+    if (!replaced.placements) throw new Error("invalid config");
+    const after = validateFiles(nfw([...three, "replaceRuleGroup: true"]), renderPlacements(replaced.placements));
+    expect(after.diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["warning REPLACEMENT_NOT_NEEDED fw.yaml:2:3"]);
+  });
+
+  test("GIVEN a group WHEN `capacity` is changed by hand THEN refused, and how to keep it", () => {
     const { diagnostics } = validateFiles(nfw([...NFW, "capacity: 200"]), placementsAfter(nfw(NFW)));
-    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["warning RULE_GROUP_REPLACED fw.yaml:2:3"]);
-    expect(diagnostics[0].hint).toContain("or keep it with capacity: 30");
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["error RULE_GROUP_REPLACED fw.yaml:2:3"]);
+    expect(diagnostics[0].hint).toContain("keep it with capacity: 30; or");
   });
 });
 

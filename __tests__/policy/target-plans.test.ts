@@ -80,7 +80,7 @@ describe("Network Firewall rule groups", () => {
       "10.0.1.25/32 587 54.174.62.128/26",
       "10.0.1.25/32 587 54.174.62.192/30",
     ]);
-    expect([nfw.capacity, nfw.capacityGiven, nfw.capacitySource, nfw.ruleOrder]).toEqual([40, false, "computed", "DEFAULT_ACTION_ORDER"]);
+    expect([nfw.capacity, nfw.capacityGiven, nfw.capacitySource, nfw.ruleOrder]).toEqual([50, false, "computed", "DEFAULT_ACTION_ORDER"]);
   });
 
   test("GIVEN a capacity WHEN planned THEN it is used as given", () => {

@@ -13,6 +13,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { assertCoverage, EmittedRuleError, proveCoverage, proveReturnTraffic, type OpenedRule, type PortCoverage } from "../audit/coverage";
 import { requiredAccessOf, requiredDestinations, statelessTargets } from "../audit/required";
+import { rangeOf, type AddressRange } from "../audit/intervals";
 import { Cidr, type IpFamily } from "../model/cidr";
 import { isAwsTarget, type Config, type FirewallTarget } from "../model/config";
 import { DEFAULT_NETWORK_ACL_MAX_RULES, DEFAULT_SECURITY_GROUP_MAX_RULES, MAX_STATEFUL_CAPACITY, usableNetworkAclRules } from "../policy/quota";
@@ -149,7 +150,7 @@ function providerRegion(stack: TerraformStack): string | undefined {
  * let the replies out to exactly the addresses it lets in. Throws `EmittedRuleError` or
  * `CoverageError`; returns the proof otherwise.
  */
-export function verifyEmittedRules(scope: IConstruct, config: Config): PortCoverage[] {
+export function verifyEmittedRules(scope: IConstruct, config: Config, leaving?: ReadonlyMap<string, ReadonlyMap<number, readonly Cidr[]>>): PortCoverage[] {
   const inv = inventory(scope);
   const problems = inv.problems;
   const targets = new Map(config.firewalls.map((t) => [t.name, t]));
@@ -164,10 +165,24 @@ export function verifyEmittedRules(scope: IConstruct, config: Config): PortCover
   if (problems.length > 0) throw new EmittedRuleError(problems);
   // Only AWS targets have resources here; the others write files, proven on the plan by the audit report.
   const aws = new Set(config.firewalls.filter(isAwsTarget).map((t) => t.name));
-  const required = new Map([...requiredAccessOf(config)].filter(([target]) => aws.has(target)));
+  const required = withLeaving(new Map([...requiredAccessOf(config)].filter(([target]) => aws.has(target))), leaving);
   const proof = proveCoverage(opened, required, requiredDestinations(config));
   assertCoverage(proof, proveReturnTraffic(returns, required, statelessTargets(config), EPHEMERAL_PORTS));
   return proof;
+}
+
+/**
+ * The expand phase (MAILGATE_PHASE=expand) also holds the rules leaving targets that stay, until
+ * the contract phase removes them: what they admit is allowed besides the config's needs, and
+ * nothing more.
+ */
+function withLeaving(required: Map<string, ReadonlyMap<number, readonly AddressRange[]>>, leaving: ReadonlyMap<string, ReadonlyMap<number, readonly Cidr[]>> | undefined) {
+  for (const [target, ports] of leaving ?? []) {
+    const merged = new Map(required.get(target) ?? []);
+    for (const [port, cidrs] of ports) merged.set(port, [...(merged.get(port) ?? []), ...cidrs.map(rangeOf)]);
+    required.set(target, merged);
+  }
+  return required;
 }
 
 function targetOf<T extends FirewallTarget["type"]>(

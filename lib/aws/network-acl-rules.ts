@@ -3,6 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
 import type { NetworkAclPolicy } from "../policy/firewall-policy";
 import { networkAclIdOutputName, networkAclInboundResourceName, networkAclReturnResourceName } from "../terraform/names";
+import { moveFromOldName } from "./moved";
 
 export interface NetworkAclRulesProps {
   /** The target's plan: numbered inbound rules and the return-traffic rules. */
@@ -15,6 +16,14 @@ const TCP = "6";
 export const EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
 
 /**
+ * A rule whose number changes (its range narrowed, or an older file's number taken back) is
+ * replaced: created at its new number before the old one is deleted, so its addresses are never
+ * unadmitted. The new number is free in the old state too (lib/policy/numbering.ts), so AWS never
+ * sees it taken twice, and validate checks the moment both exist against the quota.
+ */
+const CREATE_BEFORE_DESTROY = { createBeforeDestroy: true } as const;
+
+/**
  * HubSpot's ingress on an existing network ACL: one `aws_network_acl_rule` allowing TCP from
  * each source to each port, and, since ACLs are stateless, one outbound rule per source block
  * allowing the replies to its ephemeral ports. Rule numbers are the policy's.
@@ -23,9 +32,10 @@ export class NetworkAclRules extends Construct {
   constructor(scope: Construct, id: string, props: NetworkAclRulesProps) {
     super(scope, id);
     const { target, inbound, outbound } = props.policy;
+    const was = target.renamedFrom;
     for (const { ruleNumber, rule } of inbound) {
       const name = networkAclInboundResourceName(target.name, rule);
-      new NetworkAclRule(this, name, {
+      const resource = new NetworkAclRule(this, name, {
         networkAclId: target.networkAclId,
         egress: false,
         ruleNumber,
@@ -34,11 +44,14 @@ export class NetworkAclRules extends Construct {
         fromPort: rule.port,
         toPort: rule.port,
         ...(rule.cidr.family === 4 ? { cidrBlock: rule.cidr.toString() } : { ipv6CidrBlock: rule.cidr.toString() }),
-      }).overrideLogicalId(name);
+        lifecycle: CREATE_BEFORE_DESTROY,
+      });
+      resource.overrideLogicalId(name);
+      moveFromOldName(resource, was === undefined ? undefined : networkAclInboundResourceName(was, rule));
     }
     for (const { ruleNumber, cidr } of outbound) {
       const name = networkAclReturnResourceName(target.name, cidr);
-      new NetworkAclRule(this, name, {
+      const resource = new NetworkAclRule(this, name, {
         networkAclId: target.networkAclId,
         egress: true,
         ruleNumber,
@@ -47,7 +60,10 @@ export class NetworkAclRules extends Construct {
         fromPort: EPHEMERAL_PORTS.from,
         toPort: EPHEMERAL_PORTS.to,
         ...(cidr.family === 4 ? { cidrBlock: cidr.toString() } : { ipv6CidrBlock: cidr.toString() }),
-      }).overrideLogicalId(name);
+        lifecycle: CREATE_BEFORE_DESTROY,
+      });
+      resource.overrideLogicalId(name);
+      moveFromOldName(resource, was === undefined ? undefined : networkAclReturnResourceName(was, cidr));
     }
     new TerraformOutput(this, "network-acl-id", {
       value: target.networkAclId,

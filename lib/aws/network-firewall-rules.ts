@@ -4,6 +4,7 @@ import { NetworkfirewallRuleGroup } from "@cdktf/provider-aws/lib/networkfirewal
 import type { NetworkFirewallPolicy } from "../policy/firewall-policy";
 import { ruleGroupArnOutputName, ruleGroupResourceName } from "../terraform/names";
 import { escapeTerraformString } from "../terraform/text";
+import { moveFromOldName } from "./moved";
 
 export interface NetworkFirewallRulesProps {
   /** The target's plan: its stateful rules with their sids, and the capacity. */
@@ -44,6 +45,7 @@ export class NetworkFirewallRules extends Construct {
       tags: { MailgateTarget: target.name },
     });
     group.overrideLogicalId(ruleGroupResourceName(target.name));
+    moveFromOldName(group, target.renamedFrom === undefined ? undefined : ruleGroupResourceName(target.renamedFrom));
     new TerraformOutput(this, "rule-group-arn", {
       value: group.arn,
       description: `Stateful rule group holding HubSpot's ingress for target ${target.name}; reference it from your firewall policy`,

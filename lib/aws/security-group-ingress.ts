@@ -12,6 +12,7 @@ import {
 } from "../terraform/names";
 import { ruleDescription } from "../terraform/rule-text";
 import { escapeTerraformString } from "../terraform/text";
+import { moveFromOldName } from "./moved";
 
 export interface SecurityGroupIngressProps {
   /** The target's plan: its groups (one, or several for a created target over its quota) and their rules. */
@@ -33,6 +34,9 @@ export class SecurityGroupIngress extends Construct {
   constructor(scope: Construct, id: string, props: SecurityGroupIngressProps) {
     super(scope, id);
     const { target, groups } = props.policy;
+    const was = target.renamedFrom;
+    // AWS cannot change a group's description: it keeps the name the target had when it was made.
+    const describedAs = props.policy.createdAs ?? target.name;
 
     for (const plan of groups) {
       let groupId: string;
@@ -45,8 +49,8 @@ export class SecurityGroupIngress extends Construct {
           // groups there are, or splitting would replace group 1 with every rule in it.
           description:
             plan.index === 1
-              ? `HubSpot connected-email ingress managed by mailgate (target ${target.name})`
-              : `HubSpot connected-email ingress managed by mailgate (target ${target.name}, group ${plan.index})`,
+              ? `HubSpot connected-email ingress managed by mailgate (target ${describedAs})`
+              : `HubSpot connected-email ingress managed by mailgate (target ${describedAs}, group ${plan.index})`,
           // Rules live in their own resources; a group without inline rules never fights them.
           tags: { Name: escapeTerraformString(groupName), MailgateTarget: target.name },
           // No create_before_destroy: the name is fixed and unique per VPC, so a replacement
@@ -54,6 +58,7 @@ export class SecurityGroupIngress extends Construct {
           // cleanly instead while interfaces still use the group (AWS refuses to delete it).
         });
         group.overrideLogicalId(groupResourceName(target.name, plan.index));
+        moveFromOldName(group, was === undefined ? undefined : groupResourceName(was, plan.index));
         groupId = group.id;
       } else {
         groupId = target.securityGroupId;
@@ -62,8 +67,9 @@ export class SecurityGroupIngress extends Construct {
 
       for (const ingress of plan.ingress) {
         const common = { securityGroupId: groupId, ipProtocol: "tcp", fromPort: ingress.port, toPort: ingress.port };
-        const name =
-          ingress.kind === "cidr" ? ruleResourceName(target.name, ingress.rule) : prefixListRuleResourceName(target.name, ingress.port, ingress.prefixList);
+        const nameFor = (targetName: string) =>
+          ingress.kind === "cidr" ? ruleResourceName(targetName, ingress.rule) : prefixListRuleResourceName(targetName, ingress.port, ingress.prefixList);
+        const name = nameFor(target.name);
         const source =
           ingress.kind === "cidr"
             ? ingress.rule.cidr.family === 4
@@ -76,9 +82,14 @@ export class SecurityGroupIngress extends Construct {
           ...source,
           description: escapeTerraformString(ruleDescription({ lists: provenance.lists, port: ingress.port, target: target.name })),
           tags: { MailgateTarget: target.name, MailgateLists: provenance.lists.join("+") },
+          // A rule that moves to another group (a lower `maxRules`) is replaced: created in its new
+          // group before it leaves the old one, so its addresses stay admitted throughout. AWS
+          // allows the same rule in two groups; validate counts the moment both exist.
+          lifecycle: { createBeforeDestroy: true },
         });
         // Readable, content-based names instead of cdktf's path hash: reordering YAML renames nothing.
         resource.overrideLogicalId(name);
+        moveFromOldName(resource, was === undefined ? undefined : nameFor(was));
       }
 
       new TerraformOutput(this, plan.index === 1 ? "security-group-id" : `security-group-id-${plan.index}`, {

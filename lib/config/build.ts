@@ -31,6 +31,11 @@ export function buildConfig(files: readonly FileFacts[]): Config {
       .filter((f) => referenced.has(f.name))
       .map((f) => withPosition(required(f.target, `firewall ${f.name}`), f.at))
       .sort((a, b) => compareStrings(a.name, b.name)),
+    idleFirewalls: files
+      .flatMap((f) => f.firewalls)
+      .filter((f) => !referenced.has(f.name))
+      .map((f) => withPosition(required(f.target, `firewall ${f.name}`), f.at))
+      .sort((a, b) => compareStrings(a.name, b.name)),
   };
 }
 

@@ -40,10 +40,20 @@ export function checkFirewall(ctx: FileContext, name: string, target: unknown, p
   const region = typeof target.region === "string" ? checkRegion(ctx, target.region, [...path, "region"]) : undefined;
   const access = checkAwsAccess(ctx, target, path);
   const partitionsAgree = region === undefined || !access || checkPartitions(ctx, access, region, path);
+  if (region !== undefined && access?.stack !== undefined) checkStackRegion(ctx, access.stack, region, [...path, "stack"]);
   const fact = checkByType(ctx, { name, at }, target, path, region);
   if (!fact.target) return fact;
-  if (!access || !partitionsAgree) return { ...fact, target: undefined };
-  return { ...fact, target: { ...fact.target, ...access } };
+  const renamedFrom = checkRenamedFrom(ctx, name, target.renamedFrom, [...path, "renamedFrom"]);
+  if (!access || !partitionsAgree || renamedFrom === false) return { ...fact, target: undefined };
+  return { ...fact, target: { ...fact.target, ...access, ...(renamedFrom ? { renamedFrom } : {}) } };
+}
+
+/** `renamedFrom`: a firewall name, not the target's own; false when bad (reported). */
+function checkRenamedFrom(ctx: FileContext, name: string, value: unknown, path: Path): string | undefined | false {
+  if (typeof value !== "string") return undefined;
+  if (FIREWALL_NAME.test(value) && value !== name) return value;
+  ctx.report(messages.invalidRenamedFrom(value, name), ctx.value(path));
+  return false;
 }
 
 function checkByType(ctx: FileContext, nameAt: NameAt, target: PlainMap, path: Path, region: string | undefined): FirewallFact {
@@ -145,6 +155,7 @@ function checkNetworkFirewall(ctx: FileContext, { name, at }: NameAt, target: Pl
       destinations,
       ...(capacity.value !== undefined ? { capacity: capacity.value } : {}),
       ...(ruleOrder.value !== undefined ? { ruleOrder: ruleOrder.value } : {}),
+      ...(target.replaceRuleGroup === true ? { replaceRuleGroup: true } : {}),
     } satisfies FirewallTarget,
   };
 }
@@ -187,6 +198,16 @@ function checkPartitions(ctx: FileContext, access: AwsAccess, region: string, pa
 function optionalChoice<T extends string>(value: unknown, allowed: readonly T[]): { ok: boolean; value?: T } {
   if (value === undefined) return { ok: true };
   return allowed.includes(value as T) ? { ok: true, value: value as T } : { ok: false };
+}
+
+/**
+ * A `stack` name that names another known region (`mailgate-us-east-1` for an eu-west-1 target)
+ * is only misleading, so a warning: the region is a whole `-`-separated part of the name
+ * (`us-east-1` is not read in `mailgate-us-east-12`), and the target's own region may appear too.
+ */
+function checkStackRegion(ctx: FileContext, stack: string, region: string, path: Path): void {
+  const named = KNOWN_AWS_REGIONS.find((r) => r !== region && new RegExp(`(^|-)${r}(-|$)`).test(stack));
+  if (named !== undefined) ctx.report(messages.stackNameRegion(stack, named, region), ctx.value(path));
 }
 
 /** Region codes have a fixed shape; one we do not know is only a warning, as AWS adds regions. */

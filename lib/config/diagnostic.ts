@@ -66,6 +66,7 @@ export const DIAGNOSTIC_CODES = [
   "ROLE_ACCOUNT_MISMATCH",
   "CONFLICTING_STACK_ROLE",
   "INVALID_STACK_NAME",
+  "STACK_NAME_REGION",
   "CONFLICTING_STACK",
   "BACKEND_SHAPE",
   "INVALID_STATE_BUCKET",
@@ -79,8 +80,8 @@ export const DIAGNOSTIC_CODES = [
   "UNUSED_FIREWALL",
   // safe change: what the previous synth placed (the placements file) against this config
   "PLACEMENTS_UNREADABLE",
-  "PLACEMENTS_OTHER_CONFIG",
   "PREFILL_UNREADABLE",
+  "PLACEMENTS_OTHER_CONFIG",
   "STACK_MOVE",
   "STACK_CHANGED",
   "EMPTY_STACK",
@@ -92,8 +93,14 @@ export const DIAGNOSTIC_CODES = [
   "NFT_FAMILY_MISMATCH",
   "INVALID_WINDOWS_GROUP",
   "ALLOWLIST_TOO_LARGE",
+  // targets outside AWS that would own the same chain, set, rule group or file (issue 18)
+  "DUPLICATE_NFT_CHAIN",
+  "DUPLICATE_NFT_SET",
+  "DUPLICATE_WINDOWS_GROUP",
+  "DUPLICATE_ARTIFACT_FILE",
   // what AWS or HubSpot would refuse, or what is only suspicious (issue 11, part 2)
   "IPV4_COMPATIBLE_ADDRESS",
+  "IPV4_MAPPED_ADDRESS",
   "ENTRY_WHITESPACE",
   "BROAD_IP_LIST",
   "BROAD_RANGES_NOT_NEEDED",
@@ -106,6 +113,15 @@ export const DIAGNOSTIC_CODES = [
   "RULE_GROUP_REPLACED",
   "EMPTY_FILE",
   "PORT_LOOKS_SWAPPED",
+  // safe apply: every moment of an apply, not only its end (issue 19)
+  "INVALID_RENAMED_FROM",
+  "RENAME_CONFLICT",
+  "RENAME_UNCONFIRMED",
+  "TARGET_IDENTITY_CHANGED",
+  "TARGET_REMOVED",
+  "APPLY_PEAK_OVER_QUOTA",
+  "TWO_PHASE_APPLY",
+  "REPLACEMENT_NOT_NEEDED",
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -7,9 +7,10 @@
 import { changeMessages } from "./messages/change-onprem-refusals";
 import { fileMessages } from "./messages/files";
 import { quotaMessages } from "./messages/quotas-references";
+import { safeApplyMessages } from "./messages/safe-apply";
 import { shapeMessages } from "./messages/shape-values";
 
 export { describeValue, formatPosition } from "./messages/text";
 export type { GroupNameProblem, NothingAdmittedFigures, Problem, SecurityGroupQuotaFigures, SkippedFileReason, SourceTextProblem } from "./messages/text";
 
-export const messages = { ...fileMessages, ...shapeMessages, ...quotaMessages, ...changeMessages };
+export const messages = { ...fileMessages, ...shapeMessages, ...quotaMessages, ...changeMessages, ...safeApplyMessages };

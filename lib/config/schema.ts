@@ -91,6 +91,10 @@ const awsAccess = {
     .string()
     .optional()
     .meta({ description: "Explicit stack name (mailgate-...): keeps the target in the state it started in when account or roleArn is added. @default mailgate-[<account>-]<region>" }),
+  renamedFrom: z
+    .string()
+    .optional()
+    .meta({ description: "The target's previous name: its resources are moved to the new name (Terraform moved blocks), never destroyed and re-created" }),
 };
 
 const awsSecurityGroup = z.strictObject({
@@ -148,6 +152,13 @@ const awsNetworkFirewall = z.strictObject({
     .max(BOUNDS.capacity.max)
     .optional()
     .meta({ description: "Rule group capacity, fixed at creation (changing it replaces the group). @default computed: rules + 25% (at least 10), kept while the rules fit" }),
+  replaceRuleGroup: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        "Once, for one apply: the rule group is detached from every firewall policy, so Terraform may replace it (a capacity change). Remove it after the apply. @default false",
+    }),
   ruleOrder: z
     .enum(RULE_ORDERS)
     .optional()

@@ -13,6 +13,13 @@ export interface Config {
   readonly domains: readonly DomainSettings[];
   /** Sorted by `name`. Only targets that at least one domain references. */
   readonly firewalls: readonly FirewallTarget[];
+  /**
+   * Sorted by `name`: targets defined but referenced by no domain (UNUSED_FIREWALL). They make no
+   * rules, but they still exist: a created security group stays while its target is defined
+   * (servers are attached to it), and a target here has not been removed.
+   * @default none (configs built in code)
+   */
+  readonly idleFirewalls?: readonly FirewallTarget[];
   /** Where Terraform keeps state; undefined means local state files. */
   readonly terraform?: TerraformSettings;
 }
@@ -114,6 +121,12 @@ interface FirewallBase extends TargetBase {
    * @default `mailgate-<region>` or `mailgate-<account>-<region>` (lib/model/stack.ts)
    */
   readonly stack?: string;
+  /**
+   * The name this target had before: its resources are moved (Terraform `moved` blocks) to the
+   * new name's addresses instead of being destroyed and created again, and it keeps its groups,
+   * rule numbers and sids. Harmless once applied; remove it any time after.
+   */
+  readonly renamedFrom?: string;
 }
 
 /** How security group rules name HubSpot's sources. */
@@ -170,6 +183,11 @@ export type NetworkFirewallTarget = FirewallBase & {
    * @default an existing group's own order; `DEFAULT_ACTION_ORDER` (AWS's default) for a new one
    */
   readonly ruleOrder?: RuleOrder;
+  /**
+   * Said for one apply: the rule group is detached from every firewall policy, so a capacity
+   * change may replace it (AWS refuses to delete a referenced rule group). Otherwise refused.
+   */
+  readonly replaceRuleGroup?: boolean;
 };
 
 /** AWS Network Firewall's evaluation orders for a stateful rule group. */

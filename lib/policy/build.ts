@@ -1,10 +1,10 @@
-import type { Config } from "../model/config";
+import type { Config, FirewallTarget } from "../model/config";
 import { catalogFor, type HubSpotList } from "../model/ip-catalog";
 import { planNetworkAcl } from "./network-acl";
 import { planNetworkFirewall, unservedNeeds } from "./network-firewall";
 import { needsOf, rulesFor, unique, compareText } from "./needs";
 import { planOnPrem } from "./onprem";
-import { NO_PLACEMENTS, type Placements } from "./placements";
+import { NO_PLACEMENTS, placedBefore, type Placements, type TargetPlacement } from "./placements";
 import type { PrefixListPlan } from "./prefix-lists";
 import { planSecurityGroup, PrefixListRegistry } from "./security-group";
 import type { FirewallPolicy, Need, TargetPolicy } from "./types";
@@ -27,27 +27,41 @@ export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS
     }
   }
   const prefixLists = new PrefixListRegistry(catalog, previous.prefixLists);
-  const targets = [...config.firewalls]
+  const targets = [...config.firewalls, ...(config.idleFirewalls ?? [])]
     .sort((a, b) => compareText(a.name, b.name))
-    .filter((target) => needsByTarget.has(target.name))
+    .filter((target) => needsByTarget.has(target.name) || keepsCreatedGroups(target, placedBefore(previous, target)))
     .map((target): TargetPolicy => {
       const needs = needsByTarget.get(target.name) ?? [];
       const rules = rulesFor(needs, catalog);
-      const placed = previous.targets.get(target.name);
+      const placed = placedBefore(previous, target);
       switch (target.type) {
-        case "aws-security-group":
-          return planSecurityGroup(target, rules, listsByPort(needs), prefixLists, placed);
+        case "aws-security-group": {
+          const planned = planSecurityGroup(target, rules, listsByPort(needs), prefixLists, placed);
+          const createdAs = target.create && placed ? (placed.createdAs ?? (previous.targets.has(target.name) ? undefined : target.renamedFrom)) : undefined;
+          return createdAs !== undefined && createdAs !== target.name ? { ...planned, createdAs } : planned;
+        }
         case "aws-network-acl":
           return planNetworkAcl(target, rules, placed);
         case "aws-network-firewall":
-          return { ...planNetworkFirewall(target, rules, placed), unserved: unservedNeeds(target, needs, catalog) };
+          return { ...planNetworkFirewall(target, rules, placed), unserved: unservedNeeds(target.destinations, needs, catalog) };
         case "nftables":
+          // Without `destinations` a rule matches any address of the host: every need is served.
+          return planOnPrem(target, rules, target.destinations === undefined ? [] : unservedNeeds(target.destinations, needs, catalog));
         case "windows-firewall":
         case "allowlist":
           return planOnPrem(target, rules);
       }
     });
   return { catalog, targets, prefixLists: prefixLists.all() };
+}
+
+/**
+ * A created security group lives as long as its target: servers are attached to it, and AWS
+ * refuses to delete an attached group halfway through an apply. A target left without domains
+ * keeps its groups, empty; deleting the target is how they go (validate says so, TARGET_REMOVED).
+ */
+function keepsCreatedGroups(target: FirewallTarget, placed: TargetPlacement | undefined): boolean {
+  return target.type === "aws-security-group" && target.create !== undefined && (placed?.groups?.length ?? 0) > 0;
 }
 
 /** Per port, the HubSpot lists some need sends there (sorted). */

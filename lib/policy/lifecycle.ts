@@ -2,7 +2,7 @@ import type { FirewallTarget, NetworkFirewallTarget, RuleOrder, SecurityGroupTar
 import { stackName } from "../model/stack";
 import { isAwsPolicy, type FirewallPolicy } from "./types";
 import { rememberedRuleGroup } from "./network-firewall";
-import { ingressKey, type Placements } from "./placements";
+import { ingressKey, placedBefore, type Placements } from "./placements";
 import type { PrefixListPlan } from "./prefix-lists";
 
 /** A change from the last synth's placements that AWS or Terraform would not take safely. */
@@ -33,7 +33,8 @@ export type LifecycleProblem =
       /** True when `was` is inferred (a placement from before rule order was remembered). */
       readonly inferred: boolean;
     }
-  | { readonly kind: "rule-group-replaced"; readonly target: NetworkFirewallTarget; readonly was: number; readonly now: number; readonly rules: number };
+  | { readonly kind: "rule-group-replaced"; readonly target: NetworkFirewallTarget; readonly was: number; readonly now: number; readonly rules: number }
+  | { readonly kind: "replacement-not-needed"; readonly target: NetworkFirewallTarget };
 
 /**
  * What this policy would do to what `previous` placed, that only the placements can show:
@@ -47,7 +48,7 @@ export type LifecycleProblem =
  * - a Network Firewall rule group whose `ruleOrder` differs from the one it was created with:
  *   AWS cannot change it (refused, with the way to move to the other order);
  * - a rule group whose capacity changes (given, or outgrown): Terraform replaces it, which fails
- *   while a firewall policy references it (warning);
+ *   while a firewall policy references it: refused, unless `replaceRuleGroup` says it is detached;
  * - a created target that needs a new group (warning: it must be attached to work);
  * - a stack that no longer has targets (warning: apply it, then retire it).
  * Pure; sorted by target name, then stack.
@@ -60,7 +61,7 @@ export function checkLifecycle(policy: FirewallPolicy, previous: Placements, emp
     if (!isAwsPolicy(p)) continue;
     const target = p.target;
     const stack = stackName(target);
-    const placed = previous.targets.get(target.name);
+    const placed = placedBefore(previous, target);
     if (placed && placed.stack !== stack) {
       problems.push({ kind: "stack-move", target, from: placed.stack, to: stack });
       continue;
@@ -80,6 +81,8 @@ export function checkLifecycle(policy: FirewallPolicy, previous: Placements, emp
       }
       if (p.capacity !== created.capacity) {
         problems.push({ kind: "rule-group-replaced", target: p.target, was: created.capacity, now: p.capacity, rules: p.statefulRules.length });
+      } else if (p.target.replaceRuleGroup) {
+        problems.push({ kind: "replacement-not-needed", target: p.target });
       }
       continue;
     }

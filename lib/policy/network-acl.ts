@@ -19,11 +19,13 @@ import { mergeProvenance } from "./needs";
  */
 export function planNetworkAcl(target: NetworkAclTarget, rules: readonly FirewallRule[], previous?: TargetPlacement): NetworkAclPolicy {
   const { from, to } = target.ruleNumbers;
-  const inboundNumbers = assignStableNumbers(rules.map(networkAclInboundKey), from, to, previous?.inbound);
+  // Every number the last synth used is taken until this apply ends: kept by its rule, or
+  // leaving with a rule that is removed or renumbered (assignStableNumbers' `reserved`).
+  const inboundNumbers = assignStableNumbers(rules.map(networkAclInboundKey), from, to, previous?.inbound, previous?.inbound?.values());
   const inbound = rules.map((rule) => ({ ruleNumber: inboundNumbers.get(networkAclInboundKey(rule)) ?? 0, rule }));
 
   const returnBlocks = minimalCover(rules.map((r) => r.cidr));
-  const outboundNumbers = assignStableNumbers(returnBlocks.map(String), from, to, previous?.outbound);
+  const outboundNumbers = assignStableNumbers(returnBlocks.map(String), from, to, previous?.outbound, previous?.outbound?.values());
   const outbound = returnBlocks.map((cidr) => ({
     ruleNumber: outboundNumbers.get(cidr.toString()) ?? 0,
     cidr,

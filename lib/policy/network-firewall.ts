@@ -7,20 +7,22 @@ import { sidKey, type TargetPlacement } from "./placements";
 import { MAX_STATEFUL_CAPACITY } from "./quota";
 
 /**
- * A computed capacity: the rules plus 25% (at least 10), rounded up to a multiple of 10, at most
- * 30,000. AWS: a stateful rule group needs one unit per 5-tuple rule, its capacity is fixed at
- * creation, Terraform replaces the group when `capacity` changes (and AWS refuses to delete a
- * group a firewall policy references), and every group's capacity counts against its policy's
- * 30,000 stateful units. So the headroom is modest (1,200 rules reserve 1,500, not 5,000), and
- * the capacity a group was created with is kept while its rules fit (`planNetworkFirewall`):
- * growth within the headroom never replaces the group. Give `capacity` to pin it.
+ * A computed capacity: twice the rules (at least the rules plus 10), rounded up to a multiple of
+ * 10, at most 30,000. AWS: a stateful rule group needs one unit per 5-tuple rule, its capacity is
+ * fixed at creation, Terraform replaces the group when `capacity` changes, and AWS refuses to
+ * delete a group a firewall policy references: outgrowing the capacity is refused at validate
+ * (RULE_GROUP_REPLACED), so the headroom must last. 25% lasted one step in five of a team
+ * adding 40 domains at a time, a second mail server, or HubSpot adding three blocks; doubling
+ * takes the rule count doubling. Every group's capacity counts against its policy's 30,000
+ * stateful units, so it is not more. The capacity a group was created with is kept while its
+ * rules fit (`planNetworkFirewall`), so this changes no existing group. Give `capacity` to pin it.
  */
 export function computedCapacity(rules: number): number {
   const headroom = Math.max(CAPACITY_HEADROOM.min, Math.ceil(rules * CAPACITY_HEADROOM.fraction));
   return Math.min(MAX_STATEFUL_CAPACITY, Math.ceil((rules + headroom) / CAPACITY_HEADROOM.multiple) * CAPACITY_HEADROOM.multiple);
 }
 
-export const CAPACITY_HEADROOM = { fraction: 0.25, min: 10, multiple: 10 } as const;
+export const CAPACITY_HEADROOM = { fraction: 1, min: 10, multiple: 10 } as const;
 
 /**
  * What mailgate computed before capacities were remembered: the smallest of these steps at least
@@ -86,13 +88,14 @@ export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readon
 }
 
 /**
- * The needs a Network Firewall target cannot serve: a rule pairs a source only with destinations
- * of its own family, so a list with no address of any destination's family reaches none of
- * them (IPv4-only lists and IPv6-only destinations would synthesize `stateful_rule: []`).
- * Sorted by domain, list, port; unique.
+ * The needs a target with these `destinations` cannot serve (Network Firewall, nftables): a rule
+ * pairs a source only with destinations of its own family, so a list with no address of any
+ * destination's family reaches none of them (IPv4-only lists and IPv6-only destinations would
+ * synthesize `stateful_rule: []`, or an nftables chain without a rule). Sorted by domain, list,
+ * port; unique.
  */
-export function unservedNeeds(target: NetworkFirewallTarget, needs: readonly Need[], catalog: IpCatalog): UnservedNeed[] {
-  const served = new Set(target.destinations.map((d) => d.family));
+export function unservedNeeds(destinations: readonly Cidr[], needs: readonly Need[], catalog: IpCatalog): UnservedNeed[] {
+  const served = new Set(destinations.map((d) => d.family));
   const unserved = new Map<string, UnservedNeed>();
   for (const need of needs) {
     if (catalog.lists[need.list].some((cidr) => served.has(cidr.family))) continue;

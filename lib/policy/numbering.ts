@@ -24,6 +24,12 @@ import { createHash } from "node:crypto";
  * hashed, onto the numbers still free. Without it, the hashing alone still renumbers an existing
  * rule now and then (when a new key probes into its run).
  *
+ * `reserved` holds numbers that stay taken while the apply runs although no key of this synth
+ * keeps them: the numbers of rules that are leaving (removed, or renumbered). Terraform runs the
+ * create of a new rule and the delete of a leaving one in no particular order, and AWS refuses a
+ * rule number that is still in use, so a new key never takes one (while the range has room): it
+ * takes a number free in both the old and the new state.
+ *
  * When the range has fewer numbers than keys, every key is still numbered (the surplus above
  * `to`) so the plan stays complete; `checkLimits` reports it and nothing is synthesized.
  */
@@ -32,6 +38,7 @@ export function assignStableNumbers(
   from: number,
   to: number,
   previous: ReadonlyMap<string, number> = new Map(),
+  reserved: Iterable<number> = [],
 ): Map<string, number> {
   const size = to - from + 1;
   const unique = [...new Set(keys)];
@@ -48,6 +55,13 @@ export function assignStableNumbers(
     used[kept - from] = 1;
     numbers.set(key, kept);
   }
+  // Leaving numbers are avoided only while the range has room for every key besides them; a
+  // range too small for that is refused at validate (the peak of the apply is over its quota).
+  const free = size - numbers.size;
+  const leaving = [...new Set(reserved)].filter((n) => n >= from && n <= to && !used[n - from]);
+  const newKeys = unique.length - numbers.size;
+  const avoid = leaving.length + newKeys <= free ? leaving : [];
+  for (const n of avoid) used[n - from] = 1;
   const placed = unique
     .filter((key) => !numbers.has(key))
     .map((key) => ({ key, home: homeOffset(key, size), priority: hash48(`priority:${key}`) }))

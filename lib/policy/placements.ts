@@ -1,4 +1,6 @@
-import type { RuleOrder } from "../model/config";
+import { Cidr, type IpFamily } from "../model/cidr";
+import type { AwsFirewallTarget, FirewallTarget, RuleOrder } from "../model/config";
+import type { HubSpotList } from "../model/ip-catalog";
 import { stackIdentity, stackName, type StackIdentity } from "../model/stack";
 import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy, type IngressRule } from "./types";
 
@@ -29,16 +31,50 @@ export interface Placements {
   readonly targets: ReadonlyMap<string, TargetPlacement>;
   /** Prefix list key (`imap/ipv4`) -> its `max_entries`. */
   readonly prefixLists: ReadonlyMap<string, number>;
+  /**
+   * The rules the last change removed (or renumbered) from targets that stay: the previous state,
+   * which the expand phase of this commit keeps beside the new rules (lib/policy/leaving.ts).
+   * Absent when nothing leaves.
+   */
+  readonly leaving?: ReadonlyMap<string, LeavingRules>;
+}
+
+/** See lib/policy/leaving.ts, which computes and renders these; declared here, where the file is read. */
+export interface LeavingRules {
+  /** Security groups: per group (index 0 is group 1), the keys (`ingressKey`) of rules leaving it. */
+  readonly groups?: readonly (readonly string[])[];
+  /** Security groups: a leaving rule's HubSpot lists (`imap+smtp`), for its description; by key. */
+  readonly lists?: ReadonlyMap<string, string>;
+  /** Network ACLs: rule key -> the number it leaves (its rule is removed, or renumbered). */
+  readonly inbound?: ReadonlyMap<string, number>;
+  readonly outbound?: ReadonlyMap<string, number>;
+}
+
+/**
+ * What identifies a target's resources in AWS; a change of any of these under the same target
+ * replaces them (lib/policy/apply-safety.ts refuses it). Absent in placements of earlier versions.
+ */
+export interface TargetIdentity {
+  /** An existing security group the target adds rules to. */
+  readonly securityGroupId?: string;
+  /** A created security group's VPC, and its name (a Network Firewall target: its rule group's name). */
+  readonly vpcId?: string;
+  readonly name?: string;
+  readonly networkAclId?: string;
 }
 
 export interface StackRecord extends StackIdentity {
   readonly targets: readonly string[];
 }
 
-export interface TargetPlacement {
+export interface TargetPlacement extends TargetIdentity {
   readonly stack: string;
-  /** Security groups mailgate creates: group n (1-based) holds the rules keyed `groups[n - 1]`. */
+  /** Security groups: group n (1-based) holds the rules keyed `groups[n - 1]` (an existing group is group 1). */
   readonly groups?: readonly (readonly string[])[];
+  /** Security groups: each rule's HubSpot lists (`imap+smtp`), which its description names; by key. */
+  readonly lists?: ReadonlyMap<string, string>;
+  /** Created security groups: the target name they were made under, when the target was renamed since. */
+  readonly createdAs?: string;
   /** Network ACL: inbound and outbound rule numbers by rule key. */
   readonly inbound?: ReadonlyMap<string, number>;
   readonly outbound?: ReadonlyMap<string, number>;
@@ -93,18 +129,59 @@ export function placementsOf(policy: FirewallPolicy, previous: Placements): Plac
 }
 
 function placementOfTarget(p: AwsTargetPolicy, stack: string): TargetPlacement {
+  const identity = identityOf(p.target);
   switch (p.type) {
-    case "aws-security-group":
-      return p.target.create ? { stack, groups: p.groups.map((g) => g.ingress.map(ingressKey)) } : { stack };
+    case "aws-security-group": {
+      const ingress = p.groups.flatMap((g) => g.ingress);
+      return {
+        stack,
+        ...identity,
+        ...(p.createdAs !== undefined ? { createdAs: p.createdAs } : {}),
+        groups: p.groups.map((g) => g.ingress.map(ingressKey)),
+        lists: new Map(ingress.map((i) => [ingressKey(i), (i.kind === "cidr" ? i.rule : i.provenance).lists.join("+")])),
+      };
+    }
     case "aws-network-acl":
       return {
         stack,
+        ...identity,
         inbound: new Map(p.inbound.map((r) => [networkAclInboundKey(r.rule), r.ruleNumber])),
         outbound: new Map(p.outbound.map((r) => [r.cidr.toString(), r.ruleNumber])),
       };
     case "aws-network-firewall":
-      return { stack, sids: new Map(p.statefulRules.map((r) => [sidKey(r), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity };
+      return { stack, ...identity, sids: new Map(p.statefulRules.map((r) => [sidKey(r), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity };
   }
+}
+
+/** The target's placement in `previous`, under its own name or, when renamed, its old one. */
+export function placedBefore(previous: Placements, target: FirewallTarget): TargetPlacement | undefined {
+  return previous.targets.get(target.name) ?? ("renamedFrom" in target && target.renamedFrom !== undefined ? previous.targets.get(target.renamedFrom) : undefined);
+}
+
+/** What identifies the target's AWS resources, as placements record it. */
+export function identityOf(target: AwsFirewallTarget): TargetIdentity {
+  switch (target.type) {
+    case "aws-security-group":
+      return target.create ? { vpcId: target.create.vpcId, name: target.create.groupName } : { securityGroupId: target.securityGroupId };
+    case "aws-network-acl":
+      return { networkAclId: target.networkAclId };
+    case "aws-network-firewall":
+      return { name: target.ruleGroupName };
+  }
+}
+
+type ParsedKey =
+  | { readonly kind: "cidr"; readonly port: number; readonly cidr: Cidr }
+  | { readonly kind: "prefix-list"; readonly port: number; readonly lists: HubSpotList[]; readonly family: IpFamily };
+
+/** `tcp/993 143.244.87.0/25`, `tcp/993 prefix-list imap+smtp/ipv4` (`ingressKey`, `networkAclInboundKey`). */
+export function parseRuleKey(key: string): ParsedKey | undefined {
+  const match = /^tcp\/(\d{1,5}) (?:prefix-list (imap|smtp|imap\+smtp)\/ipv(4|6)|(\S+))$/.exec(key);
+  if (!match) return undefined;
+  const port = Number(match[1]);
+  if (match[2] !== undefined) return { kind: "prefix-list", port, lists: match[2].split("+") as HubSpotList[], family: Number(match[3]) as IpFamily };
+  const cidr = Cidr.parse(match[4] ?? "");
+  return cidr instanceof Cidr ? { kind: "cidr", port, cidr } : undefined;
 }
 
 /** Content only: the same (port, CIDR) keeps its number whatever else changes around it. */
@@ -115,6 +192,7 @@ export function networkAclInboundKey(rule: { readonly port: number; readonly cid
 export function sidKey({ destination, rule }: { readonly destination: { toString(): string }; readonly rule: { readonly port: number; readonly cidr: { toString(): string } } }): string {
   return `${destination.toString()} tcp/${rule.port} ${rule.cidr.toString()}`;
 }
+
 
 // ---- the file
 
@@ -141,6 +219,14 @@ const SIDS = { from: 1_000_000, to: 1_999_999 } as const;
  */
 const ROOT_FIELDS: { readonly [K in Exclude<keyof Placements, "stacks" | "targets" | "prefixLists">]-?: FieldReader<NonNullable<Placements[K]>> } = {
   config: configPath,
+  leaving: (v, what) => new Map(Object.entries(record(v, what)).map(([name, rules]) => [name, readFields(record(rules, `${what} ${name}`), LEAVING_FIELDS, `${what} ${name}: `)])),
+};
+
+const LEAVING_FIELDS: { readonly [K in keyof LeavingRules]-?: FieldReader<NonNullable<LeavingRules[K]>> } = {
+  groups: (v, what) => list(v, what).map((g) => list(g, what).map((k) => text_(k, what))),
+  lists: textMap,
+  inbound: numbersIn(ACL_RULE_NUMBERS),
+  outbound: numbersIn(ACL_RULE_NUMBERS),
 };
 
 const STACK_FIELDS: { readonly [K in Exclude<keyof StackIdentity, "region">]-?: FieldReader<NonNullable<StackIdentity[K]>> } = {
@@ -150,7 +236,13 @@ const STACK_FIELDS: { readonly [K in Exclude<keyof StackIdentity, "region">]-?: 
 };
 
 const TARGET_FIELDS: { readonly [K in Exclude<keyof TargetPlacement, "stack">]-?: FieldReader<NonNullable<TargetPlacement[K]>> } = {
+  securityGroupId: text_,
+  vpcId: text_,
+  name: text_,
+  networkAclId: text_,
+  createdAs: text_,
   groups: (v, what) => list(v, what).map((g) => list(g, what).map((k) => text_(k, what))),
+  lists: textMap,
   inbound: numbersIn(ACL_RULE_NUMBERS),
   outbound: numbersIn(ACL_RULE_NUMBERS),
   sids: numbersIn(SIDS),
@@ -160,13 +252,16 @@ const TARGET_FIELDS: { readonly [K in Exclude<keyof TargetPlacement, "stack">]-?
 
 /** Deterministic JSON: keys sorted, one entry per line where a reviewer reads a diff. */
 export function renderPlacements(p: Placements): string {
+  // `leaving` holds maps inside maps, and is last: what a reviewer reads after the new state.
+  const { leaving: _nested, ...root } = renderFields(p, ROOT_FIELDS);
   const value = {
     generated: HEADER,
     schemaVersion: 1,
-    ...renderFields(p, ROOT_FIELDS),
+    ...root,
     stacks: Object.fromEntries(sorted(p.stacks).map(([name, r]) => [name, { region: r.region, ...renderFields(r, STACK_FIELDS), targets: r.targets }])),
     targets: Object.fromEntries(sorted(p.targets).map(([name, t]) => [name, { stack: t.stack, ...renderFields(t, TARGET_FIELDS) }])),
     prefixLists: Object.fromEntries(sorted(p.prefixLists)),
+    ...(p.leaving && p.leaving.size > 0 ? { leaving: Object.fromEntries(sorted(p.leaving).map(([name, r]) => [name, renderFields(r, LEAVING_FIELDS)])) } : {}),
   };
   return `${JSON.stringify(value, null, 2)}\n`;
 }
@@ -295,6 +390,10 @@ function numberMap(v: unknown, what: string): Map<string, number> {
     map.set(k, n as number);
   }
   return map;
+}
+
+function textMap(v: unknown, what: string): Map<string, string> {
+  return new Map(Object.entries(record(v, what)).map(([k, t]) => [k, text_(t, `${what}: ${JSON.stringify(k)}`)]));
 }
 
 /** Numbers AWS accepts only in `range`: a number outside it was not written by mailgate. */

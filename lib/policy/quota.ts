@@ -82,7 +82,16 @@ export interface Packable {
 export function packGroups<T extends Packable>(
   items: readonly T[],
   maxRules: number,
-  previous?: { readonly groups: readonly (readonly string[])[]; readonly keyOf: (item: T) => string },
+  previous?: {
+    readonly groups: readonly (readonly string[])[];
+    readonly keyOf: (item: T) => string;
+    /**
+     * Per group, what its leaving rules weigh: they are still there while the apply creates the
+     * new rules (Terraform orders no delete before a create), so new rules go where they fit
+     * beside them.
+     */
+    readonly occupied?: readonly FamilyCounts[];
+  },
 ): T[][] {
   const groups: { items: T[]; used: { ipv4: number; ipv6: number } }[] = [];
   const fits = (g: (typeof groups)[number], w: FamilyCounts) => g.used.ipv4 + w.ipv4 <= maxRules && g.used.ipv6 + w.ipv6 <= maxRules;
@@ -104,7 +113,7 @@ export function packGroups<T extends Packable>(
   if (previous) {
     const home = new Map<string, number>();
     previous.groups.forEach((keys, index) => keys.forEach((key) => home.set(key, index)));
-    for (let i = 0; i < previous.groups.length; i++) groups.push({ items: [], used: { ipv4: 0, ipv6: 0 } });
+    for (let i = 0; i < previous.groups.length; i++) groups.push({ items: [], used: { ...(previous.occupied?.[i] ?? { ipv4: 0, ipv6: 0 }) } });
     remaining = items.filter((item) => {
       const index = home.get(previous.keyOf(item));
       if (index === undefined) return true;
@@ -187,7 +196,13 @@ export type LimitProblem =
     }
   /** More groups than a network interface takes: an error above `limit`, a warning above AWS's default of 5. */
   | { readonly kind: "too-many-groups"; readonly target: SecurityGroupTarget; readonly groups: number; readonly limit: number; readonly maxRules: number }
-  | { readonly kind: "nothing-admitted"; readonly target: NetworkFirewallTarget; readonly unserved: readonly UnservedNeed[]; readonly listFamilies: readonly IpFamily[] };
+  /** A Network Firewall or nftables target whose `destinations` leave some list without a rule. */
+  | {
+      readonly kind: "nothing-admitted";
+      readonly target: NetworkFirewallTarget | (NftablesTarget & { readonly destinations: NonNullable<NftablesTarget["destinations"]> });
+      readonly unserved: readonly UnservedNeed[];
+      readonly listFamilies: readonly IpFamily[];
+    };
 
 
 /**
@@ -276,11 +291,7 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
         break;
       }
       case "aws-network-firewall":
-        if (p.unserved.length > 0) {
-          const lists = new Set(p.unserved.map((u) => u.list));
-          const listFamilies = FAMILIES.filter((f) => [...lists].some((list) => policy.catalog.lists[list].some((c) => c.family === f)));
-          problems.push({ kind: "nothing-admitted", target: p.target, unserved: p.unserved, listFamilies });
-        }
+        if (p.unserved.length > 0) problems.push(nothingAdmitted(p.target, p.unserved, policy));
         if (p.statefulRules.length > p.capacity) {
           problems.push({ kind: "capacity", target: p.target, rules: p.statefulRules.length, capacity: p.capacity, given: p.capacityGiven });
         }
@@ -291,6 +302,8 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
         }
         break;
       case "nftables": {
+        const destinations = p.target.destinations;
+        if (p.unserved.length > 0 && destinations !== undefined) problems.push(nothingAdmitted({ ...p.target, destinations }, p.unserved, policy));
         // An `ip` table cannot match IPv6 sources (nor `ip6` IPv4 ones): the plan leaves such rules out.
         const matched = nftFamilies(p.target);
         for (const family of FAMILIES) {
@@ -303,6 +316,17 @@ export function checkLimits(policy: FirewallPolicy): LimitProblem[] {
     }
   }
   return problems;
+}
+
+/** The needs a target's `destinations` leave without a rule, with the families the lists do have. */
+function nothingAdmitted(
+  target: Extract<LimitProblem, { kind: "nothing-admitted" }>["target"],
+  unserved: readonly UnservedNeed[],
+  policy: FirewallPolicy,
+): LimitProblem {
+  const lists = new Set(unserved.map((u) => u.list));
+  const listFamilies = FAMILIES.filter((f) => [...lists].some((list) => policy.catalog.lists[list].some((c) => c.family === f)));
+  return { kind: "nothing-admitted", target, unserved, listFamilies };
 }
 
 /** AWS compares security group names per VPC without regard to case (`Mail-2` and `mail-2` collide). */

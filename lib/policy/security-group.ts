@@ -2,8 +2,8 @@ import { Cidr, type IpFamily } from "../model/cidr";
 import type { SecurityGroupTarget } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import { mergeProvenance } from "./needs";
-import type { FirewallRule, IngressRule, SecurityGroupPlan, SecurityGroupPolicy } from "./types";
-import { ingressKey, type TargetPlacement } from "./placements";
+import type { FamilyCounts, FirewallRule, IngressRule, SecurityGroupPlan, SecurityGroupPolicy } from "./types";
+import { ingressKey, parseRuleKey, type TargetPlacement } from "./placements";
 import { planPrefixList, prefixListKey, type PrefixListPlan } from "./prefix-lists";
 import { countByFamily, DEFAULT_SECURITY_GROUP_MAX_RULES, FAMILIES, packGroups } from "./quota";
 
@@ -53,7 +53,7 @@ export function planSecurityGroup(
       ? rules.map((rule) => ({ kind: "cidr", port: rule.port, family: rule.cidr.family, weight: 1, rule }))
       : prefixListIngress(rules, listsByPort, prefixLists);
   const chunks = target.create
-    ? packGroups(ingress, maxRules, previous?.groups ? { groups: previous.groups, keyOf: ingressKey } : undefined)
+    ? packGroups(ingress, maxRules, previous?.groups ? { groups: previous.groups, keyOf: ingressKey, occupied: leavingWeights(previous.groups, ingress, prefixLists) } : undefined)
     : [ingress];
   const groups: SecurityGroupPlan[] = chunks.map((chunk, i) => ({
     index: i + 1,
@@ -62,6 +62,24 @@ export function planSecurityGroup(
     weight: countByFamily(chunk),
   }));
   return { type: "aws-security-group", target, sources, maxRules, rules, groups };
+}
+
+/** Per remembered group, what its rules that this plan drops weigh while the apply runs. */
+function leavingWeights(groups: readonly (readonly string[])[], ingress: readonly IngressRule[], prefixLists: PrefixListRegistry): FamilyCounts[] {
+  const kept = new Set(ingress.map(ingressKey));
+  return groups.map((keys) => {
+    const counts = { ipv4: 0, ipv6: 0 };
+    for (const key of keys) {
+      if (kept.has(key)) continue;
+      const parsed = parseRuleKey(key);
+      if (!parsed) continue;
+      const family = parsed.kind === "cidr" ? parsed.cidr.family : parsed.family;
+      const weight = parsed.kind === "cidr" ? 1 : (prefixLists.get(parsed.lists, parsed.family)?.maxEntries ?? 0);
+      if (family === 4) counts.ipv4 += weight;
+      else counts.ipv6 += weight;
+    }
+    return counts;
+  });
 }
 
 function prefixListIngress(

@@ -3,9 +3,9 @@ import type { Endpoint, NetworkAclTarget, NetworkFirewallTarget, RuleOrder, Secu
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import type { OnPremPolicy } from "./onprem";
 import type { PrefixListPlan } from "./prefix-lists";
-import type { FirewallRule, RuleProvenance } from "./rule";
+import type { FirewallRule, RuleProvenance, UnservedNeed } from "./rule";
 
-export type { FirewallRule, RuleProvenance } from "./rule";
+export type { FirewallRule, RuleProvenance, UnservedNeed } from "./rule";
 
 /**
  * The plan's types, imported by every planner and by everything downstream: per target, the
@@ -72,6 +72,11 @@ export interface SecurityGroupPolicy extends TargetPolicyBase {
   readonly maxRules: number;
   /** One group for an existing group; as many as the quota needs for a created one. */
   readonly groups: readonly SecurityGroupPlan[];
+  /**
+   * The target name the created groups were made under, when the target was renamed since: a
+   * group's description says it, and AWS cannot change a description without replacing the group.
+   */
+  readonly createdAs?: string;
 }
 
 /** A numbered network ACL rule admitting one (port, CIDR) pair. */
@@ -123,12 +128,6 @@ export interface NetworkFirewallPolicy extends TargetPolicyBase {
   readonly unserved: readonly UnservedNeed[];
 }
 
-/** A domain's list that cannot reach its port through a target. */
-export interface UnservedNeed {
-  readonly domain: string;
-  readonly list: HubSpotList;
-  readonly port: number;
-}
 
 /** Policies of targets in AWS: their rules become Terraform resources in the target's stack. */
 export type AwsTargetPolicy = SecurityGroupPolicy | NetworkAclPolicy | NetworkFirewallPolicy;

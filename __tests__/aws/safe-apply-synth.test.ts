@@ -1,0 +1,126 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { Testing } from "cdktf";
+import { addStacks } from "../../lib/aws/stacks";
+import { verifyEmittedRules } from "../../lib/aws/emitted-rules";
+import { leavingAccess } from "../../lib/policy/leaving";
+import { renderPlacements } from "../../lib/policy/placements";
+import type { FirewallPolicy } from "../../lib/policy/types";
+import { removeTempDirs } from "../config/helpers";
+import { validateFiles } from "../support/validate-dir";
+
+// What the stacks say about the apply (issue 19), read from the synthesized Terraform JSON:
+// moved blocks for a rename, create-before-destroy where a replacement must not leave a gap, and
+// an expand phase that holds the leaving rules and nothing else.
+
+afterAll(removeTempDirs);
+
+interface TfJson {
+  readonly resource: Record<string, Record<string, { description?: string; rule_number?: number; lifecycle?: { create_before_destroy?: boolean } }>>;
+  readonly moved?: readonly { readonly from: string; readonly to: string }[];
+}
+
+function files(name: string, extra: string[] = [], imap = "141.193.184.0/27"): Record<string, string> {
+  return {
+    "a.yaml": [
+      "hubspot:",
+      "  ipRanges: { source: test, smtp: [141.193.185.0/27], imap: [" + imap + "] }",
+      "domains:",
+      "  - domain: example.com",
+      "    imap:",
+      "      incoming: { host: imap.example.com, port: 993 }",
+      "      outgoing: { host: smtp.example.com, port: 587 }",
+      `    firewalls: [${name}, ${name}-acl]`,
+      "firewalls:",
+      `  ${name}:`,
+      "    type: aws-security-group",
+      "    region: us-east-1",
+      "    vpcId: vpc-0a1b2c3d4e5f67890",
+      "    name: hubspot-mail",
+      ...extra.map((l) => `    ${l}`),
+      `  ${name}-acl:`,
+      "    type: aws-network-acl",
+      "    region: us-east-1",
+      "    networkAclId: acl-0a1b2c3d4e5f67890",
+      "    ruleNumbers: { from: 100, to: 199 }",
+      ...(extra.length > 0 ? [`    renamedFrom: ${extra[0]?.replace("renamedFrom: ", "")}-acl`] : []),
+      "",
+    ].join("\n"),
+  };
+}
+
+function synth(policy: FirewallPolicy | undefined): TfJson {
+  if (!policy) throw new Error("invalid config");
+  const app = Testing.app();
+  const [stack] = addStacks(app, policy);
+  return JSON.parse(Testing.synth(stack as never)) as TfJson;
+}
+
+describe("renames", () => {
+  test("GIVEN a target renamed with `renamedFrom` WHEN synthesized THEN every resource has a moved block from its old address, and the group keeps its description", () => {
+    const before = validateFiles(files("mail"));
+    if (!before.placements) throw new Error("invalid config");
+    const after = validateFiles(files("post", ["renamedFrom: mail"]), renderPlacements(before.placements));
+    expect(after.diagnostics).toEqual([]);
+    const old = synth(before.policy);
+    const json = synth(after.policy);
+    const addresses = (j: TfJson) => Object.entries(j.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort();
+    const renamed = addresses(old).map((a) => a.replace(/\.mail/, ".post")).sort();
+    expect(addresses(json)).toEqual(renamed);
+    expect([...(json.moved ?? [])].sort((a, b) => (a.from < b.from ? -1 : 1))).toEqual(
+      addresses(old).map((from) => ({ from, to: from.replace(/\.mail/, ".post") })),
+    );
+    expect(json.resource.aws_security_group?.post_group?.description).toBe(old.resource.aws_security_group?.mail_group?.description);
+  });
+});
+
+describe("replacements create first", () => {
+  test("GIVEN any config WHEN synthesized THEN every network ACL rule and security group rule is create_before_destroy, and groups are not", () => {
+    const json = synth(validateFiles(files("mail")).policy);
+    const of = (type: string) => Object.values(json.resource[type] ?? {}).map((r) => r.lifecycle?.create_before_destroy);
+    expect(of("aws_network_acl_rule").length).toBeGreaterThan(0);
+    expect(new Set(of("aws_network_acl_rule"))).toEqual(new Set([true]));
+    expect(new Set(of("aws_vpc_security_group_ingress_rule"))).toEqual(new Set([true]));
+    expect(of("aws_security_group")).toEqual([undefined]);
+  });
+});
+
+describe("the expand phase", () => {
+  const widened = () => {
+    const before = validateFiles(files("mail"));
+    if (!before.placements) throw new Error("invalid config");
+    return validateFiles(files("mail", [], "141.193.184.0/26"), renderPlacements(before.placements));
+  };
+
+  test("GIVEN a widened block WHEN the expand phase is synthesized THEN it holds the old and new rules, with the old rules' numbers, and passes the verifier only with the leaving rules allowed", () => {
+    const after = widened();
+    if (!after.expand || !after.policy || !after.config) throw new Error("invalid config");
+    const app = Testing.app();
+    const [stack] = addStacks(app, after.expand);
+    const json = JSON.parse(Testing.synth(stack as never)) as TfJson;
+    const rules = Object.keys(json.resource.aws_vpc_security_group_ingress_rule ?? {}).sort();
+    expect(rules).toEqual(["mail_tcp587_141-193-185-0-27", "mail_tcp993_141-193-184-0-26", "mail_tcp993_141-193-184-0-27"]);
+    const acl = json.resource.aws_network_acl_rule ?? {};
+    expect(acl["mail-acl_in_tcp993_141-193-184-0-27"]?.rule_number).toBe(after.placements?.leaving?.get("mail-acl")?.inbound?.get("tcp/993 141.193.184.0/27"));
+    // The /27 lies inside the /26: the expand phase admits nothing the new config does not.
+    expect(() => verifyEmittedRules(app, after.config as never)).not.toThrow();
+  });
+
+  test("GIVEN a block HubSpot narrowed WHEN the expand phase is synthesized THEN the verifier refuses its extra addresses unless they are the leaving rules'", () => {
+    const before = validateFiles(files("mail", [], "141.193.184.0/26"));
+    if (!before.placements) throw new Error("invalid config");
+    const after = validateFiles(files("mail"), renderPlacements(before.placements));
+    if (!after.expand || !after.policy || !after.config) throw new Error("invalid config");
+    const app = Testing.app();
+    addStacks(app, after.expand);
+    expect(() => verifyEmittedRules(app, after.config as never)).toThrow(/target mail port 993 open 64 addresses but HubSpot's lists require 32: missing none, extra 141\.193\.184\.32-141\.193\.184\.63/);
+    expect(() => verifyEmittedRules(app, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).not.toThrow();
+  });
+
+  test("GIVEN nothing leaves WHEN the expand phase is synthesized THEN it is the contract phase, byte for byte", () => {
+    const before = validateFiles(files("mail"));
+    if (!before.placements) throw new Error("invalid config");
+    const same = validateFiles(files("mail"), renderPlacements(before.placements));
+    expect(same.expand).toBe(same.policy);
+    expect(JSON.stringify(synth(same.expand))).toBe(JSON.stringify(synth(same.policy)));
+  });
+});

@@ -1,0 +1,179 @@
+import { Cidr } from "../model/cidr";
+import type { HubSpotList } from "../model/ip-catalog";
+import { ingressKey, parseRuleKey, type LeavingRules, type Placements, type TargetPlacement } from "./placements";
+import type { PrefixListRegistry } from "./security-group";
+import { countByFamily } from "./quota";
+import type { FirewallPolicy, FirewallRule, IngressRule, NetworkAclPolicy, SecurityGroupPolicy, TargetPolicy } from "./types";
+
+/**
+ * Safe apply: the rules the last synth placed that this one drops, while their target stays.
+ *
+ * Terraform runs the creates and deletes of one apply in no particular order: when HubSpot widens
+ * a /27 to a /26, the /27's rule can be gone before the /26's exists, and the addresses both
+ * configs admit are unadmitted meanwhile. So a change that both removes and adds rules is applied
+ * in two phases from one commit: `expand` (this module's `expandPolicy`) keeps the leaving rules
+ * beside the new ones, so it only creates and updates; the default synth (contract) then only
+ * removes them. Both phases are synthesized from the same config and `placements.json`, which
+ * therefore records the leaving rules: the previous state is in no other file of the commit.
+ *
+ * Targets removed from the config are not kept by expand: no address is needed by both configs
+ * there (validate says what their removal destroys, TARGET_REMOVED). Network Firewall rule groups
+ * change in place, in one request, and prefix lists too: they never leave a gap.
+ */
+export type { LeavingRules } from "./placements";
+
+/** Target name -> what leaves it. */
+export type Leaving = ReadonlyMap<string, LeavingRules>;
+
+export const NO_LEAVING: Leaving = new Map();
+
+/**
+ * What leaves when `previous` placements become `next`: per surviving target (found under its
+ * old name when renamed), its rules that `next` no longer has, or has at another number.
+ * Re-synthesizing the same commit changes no placement, so the leaving rules it records stay:
+ * the expand phase of that commit must be the same whenever it is synthesized.
+ */
+export function leavingOf(previous: Placements, next: Placements, renamedFrom: ReadonlyMap<string, string>): Leaving {
+  if (samePlacements(previous, next)) return previous.leaving ?? NO_LEAVING;
+  const leaving = new Map<string, LeavingRules>();
+  for (const [name, now] of next.targets) {
+    const was = previous.targets.get(name) ?? previous.targets.get(renamedFrom.get(name) ?? "");
+    if (!was || was.stack !== now.stack) continue;
+    const rules = leavingRules(was, now);
+    if (rules) leaving.set(name, rules);
+  }
+  return leaving;
+}
+
+function leavingRules(was: TargetPlacement, now: TargetPlacement): LeavingRules | undefined {
+  const kept = new Set((now.groups ?? []).flat());
+  const groups = (was.groups ?? []).map((keys) => keys.filter((key) => !kept.has(key)));
+  const leavingKeys = groups.flat();
+  const moved = (from: ReadonlyMap<string, number> | undefined, to: ReadonlyMap<string, number> | undefined) =>
+    new Map([...(from ?? [])].filter(([key, n]) => to?.get(key) !== n));
+  const inbound = moved(was.inbound, now.inbound);
+  const outbound = moved(was.outbound, now.outbound);
+  if (leavingKeys.length === 0 && inbound.size === 0 && outbound.size === 0) return undefined;
+  const lists = new Map(leavingKeys.flatMap((key) => (was.lists?.has(key) ? [[key, was.lists.get(key) ?? ""] as const] : [])));
+  return {
+    ...(leavingKeys.length > 0 ? { groups, lists } : {}),
+    ...(inbound.size > 0 ? { inbound } : {}),
+    ...(outbound.size > 0 ? { outbound } : {}),
+  };
+}
+
+/** Same stacks, targets and prefix lists: the same commit synthesized again. */
+function samePlacements(a: Placements, b: Placements): boolean {
+  const targets = (p: Placements) => JSON.stringify([...p.targets].map(([name, t]) => [name, comparable(t)]).sort());
+  return targets(a) === targets(b) && JSON.stringify([...a.prefixLists].sort()) === JSON.stringify([...b.prefixLists].sort());
+}
+
+function comparable(t: TargetPlacement): unknown {
+  return Object.entries(t)
+    .sort(([x], [y]) => (x < y ? -1 : 1))
+    .map(([key, value]) => [key, value instanceof Map ? [...value].sort() : value]);
+}
+
+/**
+ * The expand phase's policy: `policy` plus, in each target, the rules leaving it, in the group or
+ * at the number they have now. Only for synthesis: the report, the placements and the proof of
+ * what the config needs are the contract's.
+ */
+export function expandPolicy(policy: FirewallPolicy, leaving: Leaving, prefixLists: PrefixListRegistry): FirewallPolicy {
+  if (leaving.size === 0) return policy;
+  const targets = policy.targets.map((p): TargetPolicy => {
+    const rules = leaving.get(p.target.name);
+    if (!rules) return p;
+    if (p.type === "aws-security-group") return expandSecurityGroup(p, rules, prefixLists);
+    if (p.type === "aws-network-acl") return expandNetworkAcl(p, rules);
+    return p;
+  });
+  const used = new Map(policy.prefixLists.map((pl) => [pl.key, pl]));
+  for (const p of targets) {
+    if (p.type !== "aws-security-group") continue;
+    for (const group of p.groups) for (const ingress of group.ingress) if (ingress.kind === "prefix-list") used.set(ingress.prefixList.key, ingress.prefixList);
+  }
+  return { ...policy, targets, prefixLists: [...used.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+}
+
+function expandSecurityGroup(p: SecurityGroupPolicy, rules: LeavingRules, prefixLists: PrefixListRegistry): SecurityGroupPolicy {
+  const present = new Set(p.groups.flatMap((g) => g.ingress.map(ingressKey)));
+  const extra: FirewallRule[] = [];
+  const groups = p.groups.map((group, i) => {
+    const leavingHere = (rules.groups?.[i] ?? [])
+      .filter((key) => !present.has(key))
+      .map((key) => leavingIngress(key, rules.lists?.get(key), prefixLists))
+      .filter((ingress): ingress is IngressRule => ingress !== undefined);
+    if (leavingHere.length === 0) return group;
+    for (const ingress of leavingHere) extra.push(...(ingress.kind === "cidr" ? [ingress.rule] : ingress.rules));
+    const ingress = [...group.ingress, ...leavingHere];
+    return { ...group, ingress, weight: countByFamily(ingress) };
+  });
+  return { ...p, groups, rules: [...p.rules, ...extra] };
+}
+
+function expandNetworkAcl(p: NetworkAclPolicy, rules: LeavingRules): NetworkAclPolicy {
+  const inboundKeys = new Set(p.inbound.map((r) => `tcp/${r.rule.port} ${r.rule.cidr.toString()}`));
+  const outboundKeys = new Set(p.outbound.map((r) => r.cidr.toString()));
+  const inbound = [...(rules.inbound ?? [])]
+    .filter(([key]) => !inboundKeys.has(key))
+    .flatMap(([key, ruleNumber]) => {
+      const parsed = parseRuleKey(key);
+      return parsed && parsed.kind === "cidr" ? [{ ruleNumber, rule: leavingRule(parsed.port, parsed.cidr, []) }] : [];
+    });
+  const outbound = [...(rules.outbound ?? [])]
+    .filter(([key]) => !outboundKeys.has(key))
+    .flatMap(([key, ruleNumber]) => {
+      const cidr = Cidr.parse(key);
+      return cidr instanceof Cidr ? [{ ruleNumber, cidr, lists: [], domains: [], hosts: [] }] : [];
+    });
+  if (inbound.length === 0 && outbound.length === 0) return p;
+  return { ...p, inbound: [...p.inbound, ...inbound], outbound: [...p.outbound, ...outbound], rules: [...p.rules, ...inbound.map((r) => r.rule)] };
+}
+
+/** The (port, CIDR) pairs the leaving rules admit, per target and port: what expand may open besides the config's needs. */
+export function leavingAccess(expand: FirewallPolicy, contract: FirewallPolicy): Map<string, Map<number, Cidr[]>> {
+  const access = new Map<string, Map<number, Cidr[]>>();
+  const before = new Map(contract.targets.map((p) => [p.target.name, new Set(p.rules)]));
+  for (const p of expand.targets) {
+    const had = before.get(p.target.name);
+    for (const rule of p.rules) {
+      if (had?.has(rule)) continue;
+      const ports = access.get(p.target.name) ?? new Map<number, Cidr[]>();
+      ports.set(rule.port, [...(ports.get(rule.port) ?? []), rule.cidr]);
+      access.set(p.target.name, ports);
+    }
+  }
+  return access;
+}
+
+/** A rule rebuilt from its key: it no longer serves a domain, and says which lists it served. */
+function leavingRule(port: number, cidr: Cidr, lists: readonly HubSpotList[]): FirewallRule {
+  return { protocol: "tcp", port, cidr, lists, domains: [], hosts: [] };
+}
+
+function leavingIngress(key: string, label: string | undefined, prefixLists: PrefixListRegistry): IngressRule | undefined {
+  const parsed = parseRuleKey(key);
+  if (!parsed) return undefined;
+  if (parsed.kind === "cidr") {
+    return { kind: "cidr", port: parsed.port, family: parsed.cidr.family, weight: 1, rule: leavingRule(parsed.port, parsed.cidr, listsOf(label)) };
+  }
+  const prefixList = prefixLists.get(parsed.lists, parsed.family);
+  if (!prefixList) return undefined;
+  const rules = prefixList.entries.map((cidr) => leavingRule(parsed.port, cidr, parsed.lists));
+  return {
+    kind: "prefix-list",
+    port: parsed.port,
+    family: parsed.family,
+    weight: prefixList.maxEntries,
+    prefixList,
+    rules,
+    provenance: { lists: parsed.lists, domains: [], hosts: [] },
+  };
+}
+
+/** `imap+smtp` as recorded; placements of earlier versions have no lists: say both, the widest truth. */
+function listsOf(label: string | undefined): HubSpotList[] {
+  const lists = (label ?? "").split("+").filter((l): l is HubSpotList => l === "imap" || l === "smtp");
+  return lists.length > 0 ? lists : ["imap", "smtp"];
+}
