@@ -119,7 +119,7 @@ describe("quotas: found once the policy has counted, reported at the firewall", 
       "fw.yaml:2:3: error RULE_QUOTA_EXCEEDED: Firewall \`fw\` needs 122 IPv4 inbound rules in existing security group sg-0a1b2c3d, but \`maxRules\` allows 60.
           2 |   fw:
             |   ^^
-        hint: AWS would refuse the rules at apply, and rules already in the group count too. Remedies: let mailgate create the group instead (\`vpcId\` and \`name\`), which splits the rules over as many groups as needed; raise \`maxRules\` if AWS raised this group's quota (Service Quotas: "Inbound or outbound rules per security group"; rules per group x groups per network interface must stay <= 1000); or move some domains to another firewall"
+        hint: AWS would refuse the rules at apply, and rules already in the group count too. Remedies: let mailgate create groups instead, which splits the rules over as many as needed: add a firewall under a new name with \`vpcId\` and \`name\` for these domains, apply it, attach its groups, then remove this one (switching this firewall itself would move every rule to groups nothing is attached to yet); raise \`maxRules\` if AWS raised this group's quota (Service Quotas: "Inbound or outbound rules per security group"; rules per group x groups per network interface must stay <= 1000); or move some domains to another firewall"
     `);
   });
 

@@ -274,3 +274,15 @@ describe("created groups live as long as their target", () => {
     expect(second.diagnostics[0]?.message).toContain(says);
   });
 });
+
+describe("a commit synthesized again still says what its apply needs", () => {
+  test("GIVEN a widening's placements committed WHEN the same config is validated again (as CI does) THEN still TWO_PHASE_APPLY, and the peak still counts the leaving rules", () => {
+    const first = step(config({ firewalls: { mail: [...EXISTING, "maxRules: 5"] } }));
+    const widened = config({ imap: "141.193.184.0/26, 143.244.82.8/30", firewalls: { mail: [...EXISTING, "maxRules: 5"] } });
+    const second = step(widened, first);
+    expect(codes(second)).toEqual(["warning TWO_PHASE_APPLY a.yaml:13:3"]);
+    expect(codes(step(widened, second))).toEqual(["warning TWO_PHASE_APPLY a.yaml:13:3"]);
+    const tight = config({ imap: "141.193.184.0/26, 143.244.82.8/30", firewalls: { mail: [...EXISTING, "maxRules: 4"] } });
+    expect(codes(step(tight, second))).toContain("error APPLY_PEAK_OVER_QUOTA a.yaml:13:3");
+  });
+});

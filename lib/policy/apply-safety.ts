@@ -3,7 +3,7 @@ import type { AwsFirewallTarget, Config, FirewallTarget } from "../model/config"
 import { isAwsTarget } from "../model/config";
 import { stackName } from "../model/stack";
 import type { Leaving } from "./leaving";
-import { identityOf, ingressKey, networkAclInboundKey, parseRuleKey, placedBefore, type Placements, type TargetIdentity, type TargetPlacement } from "./placements";
+import { identityOf, ingressKey, networkAclInboundKey, parseRuleKey, placedBefore, type LeavingRules, type Placements, type TargetIdentity, type TargetPlacement } from "./placements";
 import { usableNetworkAclRules } from "./quota";
 import { isAwsPolicy, type FirewallPolicy, type NetworkAclPolicy, type SecurityGroupPolicy } from "./types";
 
@@ -75,9 +75,11 @@ export function checkApply(config: Config, policy: FirewallPolicy, previous: Pla
   for (const p of policy.targets.filter(isAwsPolicy)) {
     const placed = placedBefore(previous, p.target);
     if (!placed) continue;
-    if (p.type === "aws-security-group") problems.push(...securityGroupPeaks(p, placed, policy, previous));
-    if (p.type === "aws-network-acl") problems.push(...networkAclPeaks(p, placed));
-    const twoPhase = needsTwoPhases(p.target, leaving, policy, placed);
+    // What the apply starts from: the last synth's rules, and those it recorded as still leaving.
+    const left = leaving.get(p.target.name);
+    if (p.type === "aws-security-group") problems.push(...securityGroupPeaks(p, placed, left, policy, previous));
+    if (p.type === "aws-network-acl") problems.push(...networkAclPeaks(p, placed, left));
+    const twoPhase = needsTwoPhases(p.target, leaving, policy);
     if (twoPhase) problems.push(twoPhase);
   }
   return problems;
@@ -154,11 +156,17 @@ function destroyedWith(placed: TargetPlacement): { destroyed: string; detach?: s
 }
 
 /** Per group and family: the rules it holds while both the old and the new ones exist. */
-function securityGroupPeaks(p: SecurityGroupPolicy, placed: TargetPlacement, policy: FirewallPolicy, previous: Placements): ApplyProblem[] {
+function securityGroupPeaks(
+  p: SecurityGroupPolicy,
+  placed: TargetPlacement,
+  left: LeavingRules | undefined,
+  policy: FirewallPolicy,
+  previous: Placements,
+): ApplyProblem[] {
   const problems: ApplyProblem[] = [];
   p.groups.forEach((group, i) => {
     const present = new Set(group.ingress.map(ingressKey));
-    const old = (placed.groups?.[i] ?? []).filter((key) => !present.has(key));
+    const old = [...new Set([...(placed.groups?.[i] ?? []), ...(left?.groups?.[i] ?? [])])].filter((key) => !present.has(key));
     if (old.length === 0) return;
     for (const family of [4, 6] as const) {
       const after = family === 4 ? group.weight.ipv4 : group.weight.ipv6;
@@ -183,18 +191,21 @@ function keyWeight(key: string, family: IpFamily, policy: FirewallPolicy, previo
 }
 
 /** Per direction and family: the numbered rules while a removed or renumbered rule still holds its number. */
-function networkAclPeaks(p: NetworkAclPolicy, placed: TargetPlacement): ApplyProblem[] {
+function networkAclPeaks(p: NetworkAclPolicy, placed: TargetPlacement, left: LeavingRules | undefined): ApplyProblem[] {
   const problems: ApplyProblem[] = [];
   const usable = usableNetworkAclRules(p.maxRules);
   const directions = [
-    { name: "inbound", now: new Map(p.inbound.map((r) => [networkAclInboundKey(r.rule), r.ruleNumber])), was: placed.inbound },
-    { name: "outbound", now: new Map(p.outbound.map((r) => [r.cidr.toString(), r.ruleNumber])), was: placed.outbound },
+    { name: "inbound", now: new Map(p.inbound.map((r) => [networkAclInboundKey(r.rule), r.ruleNumber])), was: [placed.inbound, left?.inbound] },
+    { name: "outbound", now: new Map(p.outbound.map((r) => [r.cidr.toString(), r.ruleNumber])), was: [placed.outbound, left?.outbound] },
   ] as const;
   for (const { name, now, was } of directions) {
+    // A (key, number) pair is one rule: the same pair in both maps is counted once.
+    const held = new Map<string, { key: string; n: number }>();
+    for (const numbers of was) for (const [key, n] of numbers ?? []) held.set(`${n} ${key}`, { key, n });
     for (const family of [4, 6] as const) {
       const ofFamily = (key: string) => familyOfKey(key) === family;
       const after = [...now.keys()].filter(ofFamily).length;
-      const leaving = [...(was ?? [])].filter(([key, n]) => ofFamily(key) && now.get(key) !== n).length;
+      const leaving = [...held.values()].filter(({ key, n }) => ofFamily(key) && now.get(key) !== n).length;
       if (after + leaving > usable && after <= usable) {
         const where = `network ACL ${p.target.networkAclId} (${name}, IPv${family})`;
         problems.push({ kind: "apply-peak", target: p.target, where, peak: after + leaving, after, allowed: usable, leaving });
@@ -212,16 +223,19 @@ function familyOfKey(key: string): IpFamily | undefined {
 }
 
 /** Leaving rules and new ones admitting some of the same addresses on one port: only two applies are gap-free. */
-function needsTwoPhases(target: AwsFirewallTarget, leaving: Leaving, policy: FirewallPolicy, placed: TargetPlacement): ApplyProblem | undefined {
+function needsTwoPhases(target: AwsFirewallTarget, leaving: Leaving, policy: FirewallPolicy): ApplyProblem | undefined {
   const rules = leaving.get(target.name);
   if (!rules) return undefined;
   const p = policy.targets.find((t) => t.target.name === target.name);
   if (!p || !isAwsPolicy(p)) return undefined;
-  const oldKeys = new Set([...(placed.groups ?? []).flat(), ...(placed.inbound?.keys() ?? [])]);
+  // Every current rule that overlaps a leaving one on its port is new with this change: the
+  // rules of one port are a minimal cover, disjoint, so a survivor never overlaps a rule that
+  // left it. So the same test holds when the commit is synthesized again (the previous
+  // placements are then this commit's own, and only `leaving` remembers the old state).
   const leavingPairs = [...(rules.groups ?? []).flat(), ...(rules.inbound?.keys() ?? [])]
     .flatMap((key) => pairsOf(key, policy))
     .filter((pair) => !currentKeys(p).has(pair.key));
-  const created = newPairs(p).filter((pair) => !oldKeys.has(pair.key));
+  const created = newPairs(p);
   const overlapping = leavingPairs.filter((l) => created.some((c) => c.port === l.port && c.cidr.overlaps(l.cidr)));
   if (overlapping.length === 0) return undefined;
   const leavingCount = new Set(overlapping.map((l) => l.key)).size;

@@ -10,7 +10,7 @@ export const quotaMessages = {
         (p.prefixListRules.length > 0 ? ` (${weightBreakdown(p)}).` : "."),
       [
         "AWS would refuse the rules at apply, and rules already in the group count too. Remedies:",
-        "let mailgate create the group instead (`vpcId` and `name`), which splits the rules over as many groups as needed;",
+        "let mailgate create groups instead, which splits the rules over as many as needed: add a firewall under a new name with `vpcId` and `name` for these domains, apply it, attach its groups, then remove this one (switching this firewall itself would move every rule to groups nothing is attached to yet);",
         `raise \`maxRules\` if AWS raised this group's quota (Service Quotas: "Inbound or outbound rules per security group"; rules per group x groups per network interface must stay <= 1000);`,
         ...(p.prefixListRules.length > 0 ? [`use \`sources: cidrs\` (a rule that references a prefix list weighs its max_entries, ${p.cidrAlternative} rules here with CIDRs);`] : []),
         "or move some domains to another firewall",
