@@ -50,6 +50,7 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
         after.coverage.filter((c) => c.target === name),
       ),
       totals,
+      head.placements?.leaving?.has(name) ?? false,
     );
     if (section.length > 0) {
       totals.targets++;
@@ -94,6 +95,7 @@ function targetDiff(
   afterRules: readonly ReportRule[],
   addresses: string | undefined,
   totals: { added: number; removed: number; changed: number },
+  leaving: boolean,
 ): string[] {
   const beforeByKey = new Map(beforeRules.map((r) => [ruleKey(r), r]));
   const afterByKey = new Map(afterRules.map((r) => [ruleKey(r), r]));
@@ -123,8 +125,11 @@ function targetDiff(
     }
   }
   if (reaggregated(added, removed)) {
+    notes.push("Re-aggregated: HubSpot's blocks merged or split, so rules are replaced by wider or narrower ones (the minimal cover changed).");
+  }
+  if (leaving) {
     notes.push(
-      "Re-aggregated: HubSpot's blocks merged or split, so rules are replaced by wider or narrower ones (the minimal cover changed); during the apply some of those addresses may be refused briefly.",
+      "Two applies: rules leave this target while others arrive; Terraform would run those deletes and creates in no order. Apply `MAILGATE_PHASE=expand` first (creates and updates only; the leaving rules stay), then the default synth (deletes only).",
     );
   }
   const needs = needsChanges(before?.needs ?? [], after?.needs ?? []);

@@ -2,6 +2,8 @@ import { describe, expect, test } from "vitest";
 import { diffConfigs } from "../../lib/diff";
 import { Cidr } from "../../lib/model/cidr";
 import type { Config } from "../../lib/model/config";
+import type { Placements } from "../../lib/policy/placements";
+import { withLimits } from "../../lib/validate";
 import { config, createdGroup, exchangeDomain, existingGroup, imapDomain } from "../support/configs";
 
 const base = config(
@@ -101,3 +103,31 @@ describe("diff between two configs", () => {
     expect(mail).not.toContain("| tcp/");
   });
 });
+
+describe("a change applied in two phases", () => {
+  test("GIVEN HubSpot widened a block WHEN diffed with the placements synth wrote THEN each target it reaches says two applies, in which order; a change that only adds does not", () => {
+    const narrow = withLists("141.193.184.0/27");
+    const wide = withLists("141.193.184.0/26");
+    const before = validateConfigOf(narrow);
+    const after = validateConfigOf(wide, before.placements);
+    const md = diffConfigs({ label: "base", config: narrow, placements: before.placements }, { label: "head", config: wide, placements: after.placements });
+    expect(section(md, "mail (us-east-1)")).toContain("Two applies: rules leave this target while others arrive");
+    expect(section(md, "mail (us-east-1)")).toContain("Apply `MAILGATE_PHASE=expand` first");
+    expect(section(md, "dmz (eu-central-1)")).toContain("Two applies");
+    const added = config([...wide.domains, imapDomain("example.org", ["mail"], { smtp: 2525 })], [...wide.firewalls]);
+    const onlyAdds = validateConfigOf({ ...added, ipRanges: wide.ipRanges }, after.placements);
+    const md2 = diffConfigs({ label: "base", config: wide, placements: after.placements }, { label: "head", config: { ...added, ipRanges: wide.ipRanges }, placements: onlyAdds.placements });
+    expect(section(md2, "mail (us-east-1)")).toContain("**Added**");
+    expect(md2).not.toContain("Two applies");
+  });
+});
+
+function withLists(imap: string): Config {
+  return { ...base, ipRanges: { source: "test", smtp: [Cidr.of("141.193.185.0/27")], imap: [Cidr.of(imap)] } };
+}
+
+function validateConfigOf(cfg: Config, previous?: Placements) {
+  const result = withLimits(cfg, [], previous ? { previous } : {});
+  if (!result.placements) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
+  return { placements: result.placements };
+}
