@@ -8,6 +8,7 @@ import { Cidr } from "./model/cidr";
 import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "./model/ip-catalog";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import type { Placements } from "./policy/placements";
+import { leavingOf, NO_LEAVING, renamesOf, sameLeaving } from "./policy/leaving";
 import type { PortCoverage } from "./audit/coverage";
 import { mdText } from "./artifacts/report-files";
 import { buildReport, isAwsReportTarget, rowIdentity, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
@@ -58,7 +59,7 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
     }
   }
 
-  const stackSection = stacksDiff(before.stacks, after.stacks);
+  const stackSection = [...leavingMismatch(base, head), ...stacksDiff(before.stacks, after.stacks)];
   const prefillSection = prefillDiff(base.config, head.config);
   const catalogSection = catalogDiff(base.config, head.config);
   if (targetSections.length === 0 && stackSection.length === 0 && prefillSection.length === 0 && catalogSection.length === 0) {
@@ -75,6 +76,28 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
     ...catalogSection,
   );
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/**
+ * The first apply of a two-phase change keeps the rules the base applied; the head's
+ * placements.json must therefore have been synthesized from the base's. A synth on top of an
+ * unapplied synth (a pull request amended and synthesized again) records what leaves relative to
+ * that intermediate state, and its expand phase could drop rules the base still holds.
+ */
+function leavingMismatch(base: DiffSide, head: DiffSide): string[] {
+  if (!base.placements || !head.placements) return [];
+  const expected = leavingOf(base.placements, head.placements, renamesOf(head.config));
+  if (sameLeaving(expected, head.placements.leaving ?? NO_LEAVING)) return [];
+  return [
+    "### Two-phase apply: placements.json does not start from the base",
+    "",
+    "The rules `placements.json` records as leaving are not those this change removes from the base (it was synthesized on top of another synth that was never applied). The first apply must keep exactly what the base applied: restore the base's placements and synthesize again, then commit `generated/`:",
+    "",
+    "```sh",
+    "git checkout <base> -- generated/placements.json && npm run synth",
+    "```",
+    "",
+  ];
 }
 
 /**

@@ -8,11 +8,11 @@ import { emptyFileWarnings } from "./config/empty-files";
 import { readConfigFile, type ReadProblem } from "./config/files";
 import { loadConfig } from "./config/load";
 import { messages, type Problem } from "./config/messages";
-import { isAwsTarget, type Config, type FirewallTarget } from "./model/config";
+import type { Config, FirewallTarget } from "./model/config";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import { checkLifecycle, type LifecycleProblem } from "./policy/lifecycle";
 import { checkApply, type ApplyProblem } from "./policy/apply-safety";
-import { expandPolicy, leavingOf } from "./policy/leaving";
+import { expandPolicy, leavingOf, renamesOf } from "./policy/leaving";
 import { PrefixListRegistry } from "./policy/security-group";
 import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
 import { checkLimits, MAX_STATEFUL_CAPACITY, type LimitProblem } from "./policy/quota";
@@ -219,11 +219,6 @@ function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placem
     case "replacement-not-needed":
       return at(p.target, messages.replaceRuleGroupNotNeeded(p.target.name));
   }
-}
-
-/** New name -> old name, for every target renamed with `renamedFrom`. */
-function renamesOf(config: Config): Map<string, string> {
-  return new Map(config.firewalls.flatMap((t) => (isAwsTarget(t) && t.renamedFrom !== undefined ? [[t.name, t.renamedFrom] as const] : [])));
 }
 
 function applyDiagnostic(p: ApplyProblem, previous: Placements, placementsFile: string): Diagnostic {

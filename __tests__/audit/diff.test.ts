@@ -122,6 +122,23 @@ describe("a change applied in two phases", () => {
   });
 });
 
+describe("a head whose placements do not start from the base", () => {
+  test("GIVEN a change synthesized on top of an unapplied synth WHEN diffed against the base THEN it says to restore the base's placements and synthesize again; synthesized from the base, it does not", () => {
+    const base = withLists("141.193.184.0/27");
+    const intermediate = withLists("141.193.184.0/26");
+    const amended = withLists("141.193.184.0/25");
+    const p0 = validateConfigOf(base).placements;
+    const p1 = validateConfigOf(intermediate, p0).placements;
+    const onTop = validateConfigOf(amended, p1).placements;
+    const fromBase = validateConfigOf(amended, p0).placements;
+    const diffWith = (placements: Placements) =>
+      diffConfigs({ label: "base", config: base, placements: p0 }, { label: "head", config: amended, placements });
+    expect(diffWith(onTop)).toContain("### Two-phase apply: placements.json does not start from the base");
+    expect(diffWith(fromBase)).not.toContain("does not start from the base");
+    expect(diffWith(fromBase)).toContain("Two applies");
+  });
+});
+
 function withLists(imap: string): Config {
   return { ...base, ipRanges: { source: "test", smtp: [Cidr.of("141.193.185.0/27")], imap: [Cidr.of(imap)] } };
 }

@@ -1,5 +1,6 @@
 import { Cidr } from "../model/cidr";
 import type { HubSpotList } from "../model/ip-catalog";
+import { isAwsTarget, type Config } from "../model/config";
 import { ingressKey, parseRuleKey, type LeavingRules, type Placements, type TargetPlacement } from "./placements";
 import type { PrefixListRegistry } from "./security-group";
 import { countByFamily } from "./quota";
@@ -60,6 +61,18 @@ function leavingRules(was: TargetPlacement, now: TargetPlacement): LeavingRules 
     ...(inbound.size > 0 ? { inbound } : {}),
     ...(outbound.size > 0 ? { outbound } : {}),
   };
+}
+
+/** New name -> old name, for every target renamed with `renamedFrom`. */
+export function renamesOf(config: Config): Map<string, string> {
+  const all = [...config.firewalls, ...(config.idleFirewalls ?? [])];
+  return new Map(all.flatMap((t) => (isAwsTarget(t) && t.renamedFrom !== undefined ? [[t.name, t.renamedFrom] as const] : [])));
+}
+
+/** Whether two leaving sets hold the same rules at the same places. */
+export function sameLeaving(a: Leaving, b: Leaving): boolean {
+  const text = (l: Leaving) => JSON.stringify([...l].map(([name, r]) => [name, comparable(r as TargetPlacement)]).sort());
+  return text(a) === text(b);
 }
 
 /** Same stacks, targets and prefix lists: the same commit synthesized again. */
