@@ -1,0 +1,184 @@
+// `mailgate live FILE...`: what AWS itself says is open on every AWS target's mail ports,
+// against what HubSpot's lists need. Offline, like `ranges check`: the AWS CLI saves the exports
+// (`mailgate live --commands` prints how), mailgate only reads them and never calls AWS.
+import { parseArgs } from "node:util";
+import { hasErrors } from "../config/diagnostic";
+import { EXIT, printDiagnostics, UsageError } from "../io/report-errors";
+import type { AwsFirewallTarget } from "../model/config";
+import { isAwsPolicy } from "../policy/firewall-policy";
+import { fromUser, settingsFromEnv } from "../settings";
+import { validateConfig } from "../validate";
+import { compareLive } from "./compare";
+import { MAX_EXPORT_BYTES, readExports } from "./exports";
+import { renderGithub, renderJson, renderText } from "./render";
+
+/** Where the command reads and writes; the same shape as lib/cli.ts's `CliIo`. */
+export interface LiveIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** Exit codes (contract: DESIGN.md): 0 every target exact, 1 a difference (or an invalid config), 2 unusable input. */
+export const LIVE_EXIT = { exact: EXIT.ok, difference: 1, invalidConfig: EXIT.invalidConfig, unusable: EXIT.usage } as const;
+
+export const LIVE_USAGE = `Usage: mailgate live [--config DIR] [--out DIR] [--format text|json|github] <export.json>...
+       mailgate live --commands [--config DIR] [--out DIR]
+
+Reads what AWS says is live, saved as JSON by the AWS CLI (describe-security-group-rules,
+describe-security-groups, describe-network-acls, describe-managed-prefix-lists,
+get-managed-prefix-list-entries, network-firewall describe-rule-group), and states for every AWS
+firewall target and mail port what is open and to whom, against what HubSpot's lists need:
+missing (planned, not in AWS), exposure (an address outside the lists admitted on a mail port, a
+referenced group, an all-traffic rule: named by its sgr-/rule number/pl-/sid), drift (a rule of
+mailgate's changed). Uses no network and no AWS credentials.
+
+Options:
+  --config DIR   Config directory (default: $MAILGATE_CONFIG, else "config").
+  --out DIR      Artifacts directory, whose placements.json says where rules were placed
+                 (default: $MAILGATE_OUT, else "generated").
+  --format F     text (default), json (one document on stdout) or github (an ::error annotation
+                 per difference, then the text).
+  --commands     Print the read-only AWS CLI commands that save the exports for the config's targets.
+  -h, --help     Show this help.
+
+Exit codes: 0 every target exact, 1 a difference (also an invalid config), 2 unusable input (a
+file missing, over ${MAX_EXPORT_BYTES / 1024 / 1024} MiB, empty, not JSON, of a shape the AWS CLI does not print, ending with
+NextToken, or an export a target needs not given) or a usage error.`;
+
+const FORMATS = ["text", "json", "github"] as const;
+type Format = (typeof FORMATS)[number];
+
+export function liveCommand(args: readonly string[], io: LiveIo): number {
+  const parsed = parseOptions(args);
+  if (parsed === "help") {
+    io.stdout.write(`${LIVE_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (typeof parsed === "string") return usageError(io, parsed);
+  const { options, files, commands } = parsed;
+  const format = options.format ?? "text";
+  if (!(FORMATS as readonly string[]).includes(format)) return usageError(io, `unknown format "${format}"; use text, json or github`);
+  if (commands && files.length > 0) return usageError(io, "--commands prints commands and reads no exports: give it no files");
+  if (!commands && files.length === 0) return usageError(io, "live needs the AWS CLI exports (JSON files); mailgate live --commands prints how to save them");
+
+  let configDir: string;
+  let outDir: string;
+  try {
+    const settings = settingsFromEnv(io.env, io.cwd);
+    configDir = options.config !== undefined ? fromUser(options.config, io.cwd) : settings.configDir;
+    outDir = options.out !== undefined ? fromUser(options.out, io.cwd) : settings.outDir;
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(io, error.message);
+    throw error;
+  }
+
+  // The exports first: unusable input fails the same way whatever the config says.
+  const read = commands ? undefined : readExports(files.map((f) => ({ file: fromUser(f, io.cwd), shown: f })));
+  if (read && !read.ok) {
+    io.stderr.write(`mailgate: ${read.message} Nothing was compared.\n`);
+    return LIVE_EXIT.unusable;
+  }
+  const { config, policy, diagnostics } = validateConfig(configDir, { outDir });
+  if (!config || !policy || hasErrors(diagnostics)) {
+    printDiagnostics(diagnostics, io.stderr);
+    return LIVE_EXIT.invalidConfig;
+  }
+  if (!read) {
+    io.stdout.write(exportCommands(policy.targets.filter(isAwsPolicy).map((p) => p.target)));
+    return EXIT.ok;
+  }
+  const compared = compareLive(config, policy, read.exports);
+  if (!compared.ok) {
+    io.stderr.write(`mailgate: ${compared.message} Nothing was compared.\n`);
+    return LIVE_EXIT.unusable;
+  }
+  const render = (format as Format) === "json" ? renderJson : (format as Format) === "github" ? renderGithub : renderText;
+  io.stdout.write(render(compared.report, files));
+  return compared.report.exact ? LIVE_EXIT.exact : LIVE_EXIT.difference;
+}
+
+/**
+ * The read-only AWS CLI commands that save every export the config's targets need, one block per
+ * account and region. Security group rules are exported for the whole region: a created group's
+ * id is known only from describe-security-groups, and rules of other groups are ignored. Entries
+ * of prefix lists are saved for every list some inbound rule references (jq picks them), each in
+ * a file named with its id, since the AWS CLI does not print the id with the entries.
+ */
+export function exportCommands(targets: readonly AwsFirewallTarget[]): string {
+  const where = new Map<string, AwsFirewallTarget[]>();
+  for (const t of targets) {
+    const key = `${t.account ?? ""} ${t.region}`;
+    where.set(key, [...(where.get(key) ?? []), t]);
+  }
+  const blocks: string[] = [
+    "# Read-only exports for mailgate live; run with credentials of each account named (a read-only role).",
+    "# Without --max-items the AWS CLI fetches every page itself, so no file ends with NextToken.",
+  ];
+  for (const [key, group] of [...where].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [account, region] = key.split(" ");
+    const r = `--region ${region} --output json`;
+    const lines = [``, `# ${account ? `account ${account}, ` : ""}${region}: ${group.map((t) => t.name).sort().join(", ")}`];
+    const sgs = group.filter((t) => t.type === "aws-security-group");
+    const suffix = `${account ? `${account}-` : ""}${region}`;
+    if (sgs.length > 0) {
+      const ids = sgs.flatMap((t) => (t.type === "aws-security-group" && !t.create ? [t.securityGroupId] : [])).sort();
+      const vpcs = [...new Set(sgs.flatMap((t) => (t.type === "aws-security-group" && t.create ? [t.create.vpcId] : [])))].sort();
+      if (ids.length > 0) lines.push(`aws ec2 describe-security-groups ${r} --group-ids ${ids.join(" ")} > security-groups-ids-${suffix}.json`);
+      if (vpcs.length > 0) lines.push(`aws ec2 describe-security-groups ${r} --filters Name=vpc-id,Values=${vpcs.join(",")} > security-groups-vpcs-${suffix}.json`);
+      lines.push(`aws ec2 describe-security-group-rules ${r} > security-group-rules-${suffix}.json`);
+      lines.push(`aws ec2 describe-managed-prefix-lists ${r} > prefix-lists-${suffix}.json`);
+      lines.push(
+        `for pl in $(jq -r '[.SecurityGroupRules[] | select(.IsEgress | not) | .PrefixListId // empty] | unique[]' security-group-rules-${suffix}.json); do aws ec2 get-managed-prefix-list-entries ${r} --prefix-list-id "$pl" > "prefix-list-entries-$pl.json"; done`,
+      );
+    }
+    const acls = group.flatMap((t) => (t.type === "aws-network-acl" ? [t.networkAclId] : [])).sort();
+    if (acls.length > 0) lines.push(`aws ec2 describe-network-acls ${r} --network-acl-ids ${[...new Set(acls)].join(" ")} > network-acls-${suffix}.json`);
+    for (const t of group) {
+      if (t.type === "aws-network-firewall") lines.push(`aws network-firewall describe-rule-group ${r} --type STATEFUL --rule-group-name ${t.ruleGroupName} > rule-group-${t.ruleGroupName}-${suffix}.json`);
+    }
+    blocks.push(...lines);
+  }
+  if (targets.length === 0) blocks.push("", "# The config has no AWS firewall target that a domain uses: nothing to export.");
+  return `${blocks.join("\n")}\n`;
+}
+
+type StringOption = "config" | "out" | "format";
+
+function parseOptions(args: readonly string[]): { options: Partial<Record<StringOption, string>>; files: string[]; commands: boolean } | "help" | string {
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: { config: { type: "string" }, out: { type: "string" }, format: { type: "string" }, commands: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  if (tokens.some((t) => t.kind === "option" && t.name === "help")) return "help";
+  const options: Partial<Record<StringOption, string>> = {};
+  const files: string[] = [];
+  let commands = false;
+  for (const token of tokens) {
+    if (token.kind === "positional") files.push(token.value);
+    if (token.kind !== "option") continue;
+    if (token.name === "commands") {
+      if (token.value !== undefined) return "--commands takes no value";
+      commands = true;
+      continue;
+    }
+    const name = token.name as StringOption;
+    if (!["config", "out", "format"].includes(name)) return `live has no option ${token.rawName}`;
+    // Without strict parsing, "--config --format" would take "--format" as the directory.
+    if (token.value === undefined || token.value === "" || (!token.inlineValue && token.value.startsWith("-"))) return `${token.rawName} needs a value`;
+    if (options[name] !== undefined) return `--${name} given twice`;
+    options[name] = token.value;
+  }
+  const twice = files.find((f, i) => files.indexOf(f) !== i);
+  if (twice !== undefined) return `${twice} given twice`;
+  return { options, files, commands };
+}
+
+function usageError(io: LiveIo, problem: string): number {
+  io.stderr.write(`mailgate: ${problem}\nhint: mailgate live --help\n`);
+  return LIVE_EXIT.unusable;
+}
