@@ -18,6 +18,8 @@ import { didYouMean } from "./config/suggest";
 import { fromUser, settingsFromEnv, userDirectory } from "./settings";
 import { PLACEMENTS_FILE, renderPlacements, type Placements } from "./policy/placements";
 import { placementsPath, validateConfig } from "./validate";
+import { initCommand } from "./init";
+import { packageVersion } from "./io/package-root";
 
 /** One command of the CLI: its help text and what it accepts. */
 interface CommandSpec {
@@ -104,7 +106,8 @@ const COMMANDS: Record<string, CommandSpec> = {
 };
 
 const OTHER_COMMANDS = `  synth      npm run synth [-- --config DIR --out DIR --terraform-out DIR]: write Terraform and artifacts
-  ranges     mailgate ranges check <saved network-origins response>: compare the catalog with HubSpot's ranges`;
+  ranges     mailgate ranges check <saved network-origins response>: compare the catalog with HubSpot's ranges
+  init       mailgate init [dir]: write what a repository that installs mailgate is missing (never overwrites)`;
 
 function topHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 3;
@@ -142,6 +145,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number |
   const [first, ...afterFirst] = argv;
   if (first === "ranges") return rangesCheckCommand(afterFirst, io);
   if (first === "synth") return synthCommand(afterFirst);
+  if (first === "init") return initCommand(afterFirst, io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -235,10 +239,14 @@ function positionalsOf(argv: readonly string[]): string[] {
 }
 
 function version(): string {
-  return (require("../package.json") as { version: string }).version;
+  // Found from the module, not require("../package.json"): compiled, this file is dist/lib/cli.js.
+  return packageVersion();
 }
 
-/** `mailgate synth ...`: the cdktf app, loaded only here (cdktf is heavy; no other command needs it). */
+/**
+ * `mailgate synth ...`: the cdktf app, loaded only here (cdktf is heavy; no other command needs it).
+ * "../main" without an extension: main.ts under the development loader, dist/main.js compiled.
+ */
 async function synthCommand(argv: readonly string[]): Promise<number> {
   return (await import("../main")).synth(argv);
 }

@@ -21,7 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib/io"],
   ["lib/settings.ts"],
   ["lib/validate.ts"],
-  ["lib/pipeline.ts", "lib/diff.ts", "lib/ranges"],
+  ["lib/pipeline.ts", "lib/diff.ts", "lib/ranges", "lib/init.ts"],
   ["main.ts"],
   ["lib/cli.ts"],
 ];
