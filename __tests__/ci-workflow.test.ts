@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -83,7 +83,55 @@ describe("the CI workflow teams adopt", () => {
     expect(uses).toEqual(expect.arrayContaining(["hashicorp/setup-terraform", "aws-actions/configure-aws-credentials"]));
     const credentials = plan.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
-    expect(plan.steps.some((step) => step.run === 'npx cdktf plan "${{ matrix.stack }}"')).toBe(true);
+    // mailgate plan (synth, then Terraform itself): exit 2 means changes, which is no failure.
+    expect(plan.steps.some((step) => step.run === 'npx --no mailgate plan "${{ matrix.stack }}" || [ $? -eq 2 ]')).toBe(true);
+    expect(plan.steps.some((step) => step.run?.includes("cdktf plan"))).toBe(false);
+  });
+
+  /**
+   * Runs a plan step's script as GitHub runs it (bash -e -o pipefail), the matrix stack filled in,
+   * with an `npx` that records its arguments and exits `code`, in a folder whose
+   * generated/placements.json has `leaving` or not.
+   */
+  function runPlanStep(name: string, code: number, leaving: boolean): { status: number | null; calls: string[] } {
+    const step = workflow.jobs.plan.steps.find((s) => s.name === name);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-workflow-"));
+    try {
+      fs.mkdirSync(path.join(dir, "bin"));
+      fs.writeFileSync(path.join(dir, "bin", "npx"), `#!/bin/sh\necho "$*" >> "${dir}/calls"\nexit ${code}\n`, { mode: 0o755 });
+      fs.mkdirSync(path.join(dir, "generated"));
+      fs.writeFileSync(path.join(dir, "generated", "placements.json"), JSON.stringify(leaving ? { leaving: { "mail-use1": {} } } : {}));
+      const script = (step?.run ?? "false").split("${{ matrix.stack }}").join("mailgate-us-east-1");
+      const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+        cwd: dir,
+        env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}` },
+        encoding: "utf8",
+      });
+      const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
+      return { status: result.status, calls };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test.each([
+    [0, "no changes", 0],
+    [2, "changes", 0],
+    [1, "an error", 1],
+  ])("GIVEN mailgate plan exits %i (%s) WHEN the plan step runs THEN the step exits %i", (code, _, status) => {
+    const result = runPlanStep("Plan ${{ matrix.stack }}", code, false);
+    expect(result.calls).toEqual(["--no mailgate plan mailgate-us-east-1"]);
+    expect(result.status).toBe(status);
+  });
+
+  test.each([
+    [true, 2, ["--no mailgate plan --phase expand mailgate-us-east-1"], 0],
+    [true, 1, ["--no mailgate plan --phase expand mailgate-us-east-1"], 1],
+    [false, 1, [], 0],
+  ])("GIVEN rules leaving: %s and mailgate plan exiting %i WHEN the expand step runs THEN it plans the expand phase only when rules leave", (leaving, code, calls, status) => {
+    const result = runPlanStep("Plan ${{ matrix.stack }}, first of two applies (expand), when rules leave", code, leaving);
+    expect(result.calls).toEqual(calls);
+    expect(result.status).toBe(status);
   });
 
   test("after merge, applies every stack in two phases: expand with MAILGATE_PHASE=expand, then contract, never on pull requests, never cancelled", () => {

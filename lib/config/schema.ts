@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_AWS_PROVIDER_VERSION } from "../model/config";
 
 /**
  * The shape of one config file (format version 1), and nothing more: value rules (domain names,
@@ -222,12 +223,20 @@ const terraformSection = z.strictObject({
         })
         .optional(),
     })
-    .meta({ description: "Exactly one of `local` or `s3`" }),
+    .optional()
+    .meta({ description: "Exactly one of `local` or `s3`. @default local state files" }),
+  awsProviderVersion: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        `Version constraint for the hashicorp/aws provider in every stack, e.g. "5.100.0" or "~> 6.25": pin the version your provider mirror holds. @default "${DEFAULT_AWS_PROVIDER_VERSION}" (the version mailgate is built against)`,
+    }),
 });
 
 export const configFileSchema = z.strictObject({
   hubspot: hubspotSection.optional(),
-  terraform: terraformSection.optional().meta({ description: "Where Terraform keeps state (at most one file may define it)" }),
+  terraform: terraformSection.optional().meta({ description: "Where Terraform keeps state, and the AWS provider version (at most one file may define it)" }),
   domains: z.array(domainEntry).optional(),
   firewalls: z.record(z.string(), firewallTarget).optional(),
 });

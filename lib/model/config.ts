@@ -26,8 +26,21 @@ export interface Config {
 
 /** The `terraform:` section: one state per stack, in the backend given here. */
 export interface TerraformSettings {
+  /** Local state files when the section has no `backend`. */
   readonly backend: TerraformBackendSettings;
+  /**
+   * The version constraint every stack's `required_providers.aws.version` gets (`"5.100.0"`,
+   * `"~> 6.25"`): organisations that mirror providers pin the one they mirror.
+   * @default DEFAULT_AWS_PROVIDER_VERSION
+   */
+  readonly awsProviderVersion?: string;
 }
+
+/**
+ * The hashicorp/aws version mailgate is built against: the one @cdktf/provider-aws pins
+ * (a test keeps the two equal), so a stack without `awsProviderVersion` is what cdktf writes.
+ */
+export const DEFAULT_AWS_PROVIDER_VERSION = "6.25.0";
 
 export type TerraformBackendSettings =
   | { readonly kind: "local" }

@@ -131,6 +131,12 @@ export const quotaMessages = {
     ),
   invalidStateKeyPrefix: (text: string, reason: string) =>
     error("INVALID_STATE_KEY_PREFIX", `Invalid state key prefix ${quote(text)}: ${reason}.`, 'use a path like "mailgate/" or "network/mailgate/"'),
+  invalidProviderVersion: (text: string, reason: string) =>
+    error(
+      "INVALID_PROVIDER_VERSION",
+      `Invalid \`awsProviderVersion\` ${quote(text)}: ${reason}.`,
+      'write a Terraform version constraint for hashicorp/aws 5 or later, e.g. "5.100.0" (exactly the version your mirror holds) or "~> 6.25"',
+    ),
   duplicateHubspot: (first: SourcePosition) =>
     error(
       "DUPLICATE_HUBSPOT",
