@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import { verifyEmittedRules } from "./lib/aws/emitted-rules";
 import { addStacks } from "./lib/aws/stacks";
+import { readAdopted } from "./lib/live/adopted";
 import { leavingAccess } from "./lib/policy/leaving";
 import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
@@ -137,6 +138,15 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
   const prepared = prepare(settings.configDir, { outDir: settings.outDir, env: process.env });
   printDiagnostics(prepared.diagnostics);
   if (!prepared.ok) return EXIT.invalidConfig;
+  // Rules made by hand that `mailgate adopt` recorded: imported, not created. A damaged file stops
+  // synth before anything is staged, as a damaged placements.json does.
+  const expanding = settings.phase === "expand";
+  const adopted = readAdopted(settings.outDir, expanding ? prepared.expand : prepared.policy);
+  if ("error" in adopted) {
+    printDiagnostics([adopted.error]);
+    return EXIT.invalidConfig;
+  }
+  printDiagnostics(adopted.diagnostics);
 
   // Stack folders no longer in the manifest go, with their .terraform/, as with cdktf synth.
   const terraform = stageDirectory(terraformOutdir(), { pruneUnder: "stacks" });
@@ -151,8 +161,12 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
   try {
     const app = new App({ outdir: terraform.dir });
     // The expand phase keeps the rules leaving targets that stay; the contract phase is the config alone.
-    const expanding = settings.phase === "expand";
-    addStacks(app, expanding ? prepared.expand : prepared.policy, { terraform: prepared.config.terraform, placements: prepared.placements, assume: settings.assume });
+    addStacks(app, expanding ? prepared.expand : prepared.policy, {
+      terraform: prepared.config.terraform,
+      placements: prepared.placements,
+      assume: settings.assume,
+      adopted: adopted.adopted,
+    });
     // The audit proved the policy; this proves what the constructs will really emit, before
     // anything is written. A failure throws (exit 70, one line).
     verifyEmittedRules(app, prepared.config, expanding ? leavingAccess(prepared.expand, prepared.policy) : undefined);

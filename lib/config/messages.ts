@@ -4,6 +4,7 @@
  * messages/*.ts one section each, and this file gathers them into the one `messages` table every
  * check reports from.
  */
+import { adoptMessages } from "./messages/adopt";
 import { changeMessages } from "./messages/change-onprem-refusals";
 import { fileMessages } from "./messages/files";
 import { quotaMessages } from "./messages/quotas-references";
@@ -13,4 +14,4 @@ import { shapeMessages } from "./messages/shape-values";
 export { describeValue, formatPosition } from "./messages/text";
 export type { GroupNameProblem, NothingAdmittedFigures, Problem, SecurityGroupQuotaFigures, SkippedFileReason, SourceTextProblem } from "./messages/text";
 
-export const messages = { ...fileMessages, ...shapeMessages, ...quotaMessages, ...changeMessages, ...safeApplyMessages };
+export const messages = { ...fileMessages, ...shapeMessages, ...quotaMessages, ...changeMessages, ...safeApplyMessages, ...adoptMessages };

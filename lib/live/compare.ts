@@ -66,6 +66,24 @@ export interface TargetReport {
   readonly differences: readonly Difference[];
   /** Facts that are no difference (a planned rule made by hand: `mailgate adopt` imports it). */
   readonly notes: readonly string[];
+  /**
+   * Security groups only: each planned rule AWS holds with the same content (group, tcp, the
+   * port, the CIDR or prefix list), with the rule that holds it: what `mailgate adopt` reads.
+   */
+  readonly matched?: readonly MatchedRule[];
+}
+
+/** A planned security group rule and the AWS rule with its content. */
+export interface MatchedRule {
+  /** The planned rule's Terraform address. */
+  readonly address: string;
+  /** `sgr-...` */
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly port: number;
+  readonly source: "cidr" | "prefix-list";
+  /** The rule's `MailgateTarget` tag: present when mailgate made it (so some state holds it). */
+  readonly tagged?: string;
 }
 
 export interface LiveReport {
@@ -193,6 +211,7 @@ function securityGroup(policy: SecurityGroupPolicy, required: ReadonlyMap<number
     }
   }
   const matched = new Set<string>();
+  const matches: MatchedRule[] = [];
   for (const p of planned) {
     const rule = p.source === undefined ? undefined : byKey.get(key(p.groupId, p.port, p.source));
     if (!rule) {
@@ -200,6 +219,8 @@ function securityGroup(policy: SecurityGroupPolicy, required: ReadonlyMap<number
       continue;
     }
     matched.add(rule.id);
+    const tagged = rule.tags.get("MailgateTarget");
+    matches.push({ address: p.address, ruleId: rule.id, groupId: p.groupId, port: p.port, source: p.source?.startsWith("pl:") ? "prefix-list" : "cidr", ...(tagged !== undefined ? { tagged } : {}) });
     if (rule.tags.get("MailgateTarget") === undefined) {
       notes.push(`${rule.id} has the content of planned ${p.address} (${p.what}) but no MailgateTarget tag: made by hand; mailgate adopt records it for import`);
     }
@@ -246,6 +267,7 @@ function securityGroup(policy: SecurityGroupPolicy, required: ReadonlyMap<number
     ports,
     differences: sortDifferences(differences),
     notes: [...new Set(notes)].sort(),
+    matched: matches.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)),
   };
 }
 
