@@ -8,7 +8,7 @@ import { App } from "cdktf";
 import { verifyEmittedRules } from "./lib/aws/emitted-rules";
 import { addStacks } from "./lib/aws/stacks";
 import { readAdopted } from "./lib/live/adopted";
-import { leavingAccess } from "./lib/policy/leaving";
+import { leavingAccess, withRemovedTargets } from "./lib/policy/leaving";
 import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
 import { EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
@@ -169,7 +169,11 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
     });
     // The audit proved the policy; this proves what the constructs will really emit, before
     // anything is written. A failure throws (exit 70, one line).
-    verifyEmittedRules(app, prepared.config, expanding ? leavingAccess(prepared.expand, prepared.policy) : undefined);
+    verifyEmittedRules(
+      app,
+      expanding ? withRemovedTargets(prepared.config, prepared.expand) : prepared.config,
+      expanding ? leavingAccess(prepared.expand, prepared.policy) : undefined,
+    );
     return { app, terraform, artifacts: await staging, fileCount: prepared.artifacts.size };
   } catch (error) {
     terraform.abort();

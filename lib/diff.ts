@@ -8,7 +8,7 @@ import { Cidr } from "./model/cidr";
 import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "./model/ip-catalog";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import type { Placements } from "./policy/placements";
-import { leavingOf, NO_LEAVING, renamesOf, sameLeaving } from "./policy/leaving";
+import { changeFingerprint, leavingOf, NO_LEAVING, renamesOf, sameLeaving } from "./policy/leaving";
 import type { PortCoverage } from "./audit/coverage";
 import { mdText } from "./artifacts/report-files";
 import { buildReport, isAwsReportTarget, rowIdentity, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
@@ -86,7 +86,7 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
  */
 function leavingMismatch(base: DiffSide, head: DiffSide): string[] {
   if (!base.placements || !head.placements) return [];
-  const expected = leavingOf(base.placements, head.placements, renamesOf(head.config));
+  const expected = leavingOf(base.placements, head.placements, renamesOf(head.config), changeFingerprint(head.config));
   if (sameLeaving(expected, head.placements.leaving ?? NO_LEAVING)) return [];
   return [
     "### Two-phase apply: placements.json does not start from the base",

@@ -12,7 +12,7 @@ import type { Config, FirewallTarget } from "./model/config";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import { checkLifecycle, type LifecycleProblem } from "./policy/lifecycle";
 import { checkApply, type ApplyProblem } from "./policy/apply-safety";
-import { expandPolicy, leavingOf, renamesOf } from "./policy/leaving";
+import { changeFingerprint, expandPolicy, leavingOf, renamesOf } from "./policy/leaving";
 import { PrefixListRegistry } from "./policy/security-group";
 import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
 import { checkLimits, MAX_STATEFUL_CAPACITY, type LimitProblem } from "./policy/quota";
@@ -77,9 +77,10 @@ export function withLimits(
   const policy = buildPolicy(config, previous);
   const placed = placementsOf(policy, previous);
   // The previous state, as far as this commit's expand phase needs it: recorded with the new one.
-  const leaving = leavingOf(previous, placed, renamesOf(config));
-  const placements: Placements = leaving.size > 0 ? { ...placed, leaving } : placed;
-  const expand = expandPolicy(policy, leaving, new PrefixListRegistry(policy.catalog, previous.prefixLists));
+  const fingerprint = changeFingerprint(config);
+  const leaving = leavingOf(previous, placed, renamesOf(config), fingerprint);
+  const placements: Placements = leaving.size > 0 ? { ...placed, leaving, leavingFor: fingerprint } : placed;
+  const expand = expandPolicy(policy, leaving, new PrefixListRegistry(policy.catalog, previous.prefixLists), placements.stacks);
   const emptyStacks = [...placements.stacks].filter(([, s]) => s.targets.length === 0).map(([name]) => name);
   const placementsFile = options.placementsFile ?? PLACEMENTS_FILE;
   const lifecycle = checkLifecycle(policy, previous, emptyStacks).map((p) => lifecycleDiagnostic(p, placements, placementsFile));

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { Testing } from "cdktf";
 import { addStacks } from "../../lib/aws/stacks";
 import { verifyEmittedRules } from "../../lib/aws/emitted-rules";
-import { leavingAccess } from "../../lib/policy/leaving";
+import { leavingAccess, withRemovedTargets } from "../../lib/policy/leaving";
 import { renderPlacements } from "../../lib/policy/placements";
 import type { FirewallPolicy } from "../../lib/policy/types";
 import { removeTempDirs } from "../config/helpers";
@@ -122,5 +122,48 @@ describe("the expand phase", () => {
     const same = validateFiles(files("mail"), renderPlacements(before.placements));
     expect(same.expand).toBe(same.policy);
     expect(JSON.stringify(synth(same.expand))).toBe(JSON.stringify(synth(same.policy)));
+  });
+});
+
+describe("a target left without domains", () => {
+  test("GIVEN a created group's domains all unlisted WHEN the expand phase is synthesized THEN it keeps the group and its rules, and the verifier knows the idle target", () => {
+    const before = validateFiles(files("mail"));
+    if (!before.placements) throw new Error("invalid config");
+    const unlisted = files("mail");
+    unlisted["a.yaml"] = (unlisted["a.yaml"] ?? "").replace("firewalls: [mail, mail-acl]", "firewalls: [mail-acl]");
+    const after = validateFiles(unlisted, renderPlacements(before.placements));
+    if (!after.expand || !after.policy || !after.config) throw new Error(after.diagnostics.map((d) => d.message).join("\n"));
+    const app = Testing.app();
+    const [stack] = addStacks(app, after.expand);
+    expect(() => verifyEmittedRules(app, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).not.toThrow();
+    const json = JSON.parse(Testing.synth(stack as never)) as TfJson;
+    expect(Object.keys(json.resource.aws_security_group ?? {})).toEqual(["mail_group"]);
+    expect(Object.keys(json.resource.aws_vpc_security_group_ingress_rule ?? {}).sort()).toEqual(["mail_tcp587_141-193-185-0-27", "mail_tcp993_141-193-184-0-27"]);
+    const contract = synth(after.policy);
+    expect(Object.keys(contract.resource.aws_security_group ?? {})).toEqual(["mail_group"]);
+    expect(contract.resource.aws_vpc_security_group_ingress_rule).toBeUndefined();
+  });
+});
+
+describe("a removed target in the expand phase", () => {
+  test("GIVEN a created-group target deleted from the config WHEN the expand phase is synthesized THEN it holds the group and rules as before, and passes the verifier with the removed target known", () => {
+    const before = validateFiles(files("mail"));
+    if (!before.placements) throw new Error("invalid config");
+    const gone = files("mail");
+    gone["a.yaml"] = (gone["a.yaml"] ?? "").replace("firewalls: [mail, mail-acl]", "firewalls: [mail-acl]").replace(/  mail:\n(    .*\n)+?(?=  mail-acl:)/, "");
+    const after = validateFiles(gone, renderPlacements(before.placements));
+    if (!after.expand || !after.policy || !after.config) throw new Error(after.diagnostics.map((d) => d.message).join("\n"));
+    expect(after.config.firewalls.map((t) => t.name)).toEqual(["mail-acl"]);
+    const app = Testing.app();
+    const [stack] = addStacks(app, after.expand);
+    expect(() => verifyEmittedRules(app, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).toThrow(/which the config does not define/);
+    expect(() =>
+      verifyEmittedRules(app, withRemovedTargets(after.config as never, after.expand as FirewallPolicy), leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy)),
+    ).not.toThrow();
+    const json = JSON.parse(Testing.synth(stack as never)) as TfJson;
+    const old = synth(before.policy);
+    expect(json.resource.aws_security_group).toEqual(old.resource.aws_security_group);
+    expect(json.resource.aws_vpc_security_group_ingress_rule).toEqual(old.resource.aws_vpc_security_group_ingress_rule);
+    expect(synth(after.policy).resource.aws_security_group).toBeUndefined();
   });
 });

@@ -276,13 +276,55 @@ describe("created groups live as long as their target", () => {
 });
 
 describe("a commit synthesized again still says what its apply needs", () => {
-  test("GIVEN a widening's placements committed WHEN the same config is validated again (as CI does) THEN still TWO_PHASE_APPLY, and the peak still counts the leaving rules", () => {
+  test("GIVEN a widening's placements committed WHEN the same config is validated again (as CI does) THEN still TWO_PHASE_APPLY, and the same expand phase", () => {
     const first = step(config({ firewalls: { mail: [...EXISTING, "maxRules: 5"] } }));
     const widened = config({ imap: "141.193.184.0/26, 143.244.82.8/30", firewalls: { mail: [...EXISTING, "maxRules: 5"] } });
     const second = step(widened, first);
     expect(codes(second)).toEqual(["warning TWO_PHASE_APPLY a.yaml:13:3"]);
-    expect(codes(step(widened, second))).toEqual(["warning TWO_PHASE_APPLY a.yaml:13:3"]);
-    const tight = config({ imap: "141.193.184.0/26, 143.244.82.8/30", firewalls: { mail: [...EXISTING, "maxRules: 4"] } });
-    expect(codes(step(tight, second))).toContain("error APPLY_PEAK_OVER_QUOTA a.yaml:13:3");
+    const again = step(widened, second);
+    expect(codes(again)).toEqual(["warning TWO_PHASE_APPLY a.yaml:13:3"]);
+    expect(opened(again.expand)).toEqual(opened(second.expand));
+  });
+});
+
+describe("leaving rules belong to one change", () => {
+  test("GIVEN a widening applied WHEN a later change moves no rule (a domain added on open ports) THEN nothing leaves: the departed rules are not created again", () => {
+    const first = step(config({ firewalls: { mail: CREATED, acl: ACL } }));
+    const lists = { imap: "141.193.184.0/26, 143.244.82.8/30", smtp: "141.193.184.0/26, 143.244.82.12/30" };
+    const widened = step(config({ ...lists, firewalls: { mail: CREATED, acl: ACL } }), first);
+    expect(widened.placements?.leaving?.size).toBe(2);
+    const files = config({ ...lists, firewalls: { mail: CREATED, acl: ACL } });
+    files["b.yaml"] = ["domains:", "  - domain: example.net", "    imap:", "      incoming: { host: imap.example.net, port: 993 }", "      outgoing: { host: smtp.example.net, port: 587 }", "    firewalls: [mail, acl]", ""].join("\n");
+    const later = step(files, widened);
+    expect(codes(later)).toEqual([]);
+    expect(later.placements?.leaving).toBeUndefined();
+    expect(opened(later.expand)).toEqual(opened(later.policy));
+  });
+
+  test("GIVEN an existing group's and an ACL's domains all unlisted WHEN validated THEN their rules leave in the contract phase: expand keeps them", () => {
+    const first = step(config({ firewalls: { mail: EXISTING, acl: ACL, keep: CREATED } }));
+    const files = config({ firewalls: { mail: EXISTING, acl: ACL, keep: CREATED } });
+    files["a.yaml"] = (files["a.yaml"] ?? "").replace("firewalls: [mail, acl, keep]", "firewalls: [keep]");
+    const second = step(files, first);
+    expect(opened(second.policy).filter((r) => !r.startsWith("keep"))).toEqual([]);
+    expect(opened(second.expand).filter((r) => r.startsWith("mail"))).toEqual(opened(first.policy).filter((r) => r.startsWith("mail")));
+    expect(opened(second.expand).filter((r) => r.startsWith("acl"))).toEqual(opened(first.policy).filter((r) => r.startsWith("acl")));
+  });
+});
+
+describe("a removed target leaves in the contract phase", () => {
+  test("GIVEN a created-group target and an ACL target deleted while another firewall stays WHEN validated THEN TARGET_REMOVED, the expand phase still holds their groups and rules (recorded in placements.json), and the contract phase does not", () => {
+    const first = step(config({ firewalls: { mail: CREATED, acl: ACL, keep: EXISTING } }));
+    const second = step(config({ firewalls: { keep: EXISTING } }), first);
+    expect(codes(second).map((c) => c.split(" ").slice(0, 2).join(" "))).toEqual(["warning TARGET_REMOVED", "warning TARGET_REMOVED"]);
+    expect(second.diagnostics[0]?.message).toContain("the contract apply of mailgate-us-east-1 (the second phase; the expand apply keeps them) destroys");
+    expect(opened(second.policy).filter((r) => !r.startsWith("keep"))).toEqual([]);
+    expect(opened(second.expand).filter((r) => !r.startsWith("keep"))).toEqual(opened(first.policy).filter((r) => !r.startsWith("keep")));
+    const mail = second.expand?.targets.find((t) => t.target.name === "mail");
+    expect(mail?.type === "aws-security-group" && mail.groups.map((g) => g.groupName)).toEqual(["hubspot-mail"]);
+    expect(second.placements?.leaving?.get("mail")).toMatchObject({ stack: "mailgate-us-east-1", vpcId: "vpc-0a1b2c3d4e5f67890", name: "hubspot-mail" });
+    // The same commit again: the record is all that remains of them, and it stays.
+    const again = step(config({ firewalls: { keep: EXISTING } }), second);
+    expect(opened(again.expand)).toEqual(opened(second.expand));
   });
 });

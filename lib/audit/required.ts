@@ -82,5 +82,6 @@ export function requiredDestinations(config: Config): RequiredDestinations {
  * address they let in, on the ephemeral ports.
  */
 export function statelessTargets(config: Config): ReadonlySet<string> {
-  return new Set(config.firewalls.filter((t) => t.type === "aws-network-acl").map((t) => t.name));
+  // Idle targets too: in the expand phase their leaving rules, replies included, are still there.
+  return new Set([...config.firewalls, ...(config.idleFirewalls ?? [])].filter((t) => t.type === "aws-network-acl").map((t) => t.name));
 }

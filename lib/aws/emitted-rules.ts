@@ -153,7 +153,9 @@ function providerRegion(stack: TerraformStack): string | undefined {
 export function verifyEmittedRules(scope: IConstruct, config: Config, leaving?: ReadonlyMap<string, ReadonlyMap<number, readonly Cidr[]>>): PortCoverage[] {
   const inv = inventory(scope);
   const problems = inv.problems;
-  const targets = new Map(config.firewalls.map((t) => [t.name, t]));
+  // Idle targets (no domain) still hold resources: a created group, and in the expand phase the
+  // rules leaving them.
+  const targets = new Map([...config.firewalls, ...(config.idleFirewalls ?? [])].map((t) => [t.name, t]));
   const opened: OpenedRule[] = [];
   const returns: { target: string; cidr: Cidr }[] = [];
 

@@ -29,7 +29,7 @@ export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS
   const prefixLists = new PrefixListRegistry(catalog, previous.prefixLists);
   const targets = [...config.firewalls, ...(config.idleFirewalls ?? [])]
     .sort((a, b) => compareText(a.name, b.name))
-    .filter((target) => needsByTarget.has(target.name) || keepsCreatedGroups(target, placedBefore(previous, target)))
+    .filter((target) => needsByTarget.has(target.name) || keptWhileDefined(target, placedBefore(previous, target)))
     .map((target): TargetPolicy => {
       const needs = needsByTarget.get(target.name) ?? [];
       const rules = rulesFor(needs, catalog);
@@ -56,12 +56,16 @@ export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS
 }
 
 /**
- * A created security group lives as long as its target: servers are attached to it, and AWS
- * refuses to delete an attached group halfway through an apply. A target left without domains
- * keeps its groups, empty; deleting the target is how they go (validate says so, TARGET_REMOVED).
+ * A target left without domains stays in the plan, without rules, while it is defined and was
+ * placed: a created security group lives as long as its target (servers are attached to it, and
+ * AWS refuses to delete an attached group halfway through an apply), and the rules it held leave
+ * in the contract phase, after the expand phase (lib/policy/leaving.ts), like any leaving rule.
+ * Deleting the target is how a created group goes (validate says so, TARGET_REMOVED). A Network
+ * Firewall rule group cannot be empty: its target is dropped, with TARGET_REMOVED.
  */
-function keepsCreatedGroups(target: FirewallTarget, placed: TargetPlacement | undefined): boolean {
-  return target.type === "aws-security-group" && target.create !== undefined && (placed?.groups?.length ?? 0) > 0;
+function keptWhileDefined(target: FirewallTarget, placed: TargetPlacement | undefined): boolean {
+  if (!placed) return false;
+  return target.type === "aws-network-acl" || (target.type === "aws-security-group" && (placed.groups?.length ?? 0) > 0);
 }
 
 /** Per port, the HubSpot lists some need sends there (sorted). */

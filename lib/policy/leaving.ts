@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { Cidr } from "../model/cidr";
 import type { HubSpotList } from "../model/ip-catalog";
 import { isAwsTarget, type Config } from "../model/config";
-import { ingressKey, parseRuleKey, type LeavingRules, type Placements, type TargetPlacement } from "./placements";
+import { ingressKey, parseRuleKey, type LeavingRules, type Placements, type TargetIdentity, type TargetPlacement } from "./placements";
 import type { PrefixListRegistry } from "./security-group";
 import { countByFamily } from "./quota";
 import type { FirewallPolicy, FirewallRule, IngressRule, NetworkAclPolicy, SecurityGroupPolicy, TargetPolicy } from "./types";
@@ -34,8 +35,11 @@ export const NO_LEAVING: Leaving = new Map();
  * Re-synthesizing the same commit changes no placement, so the leaving rules it records stay:
  * the expand phase of that commit must be the same whenever it is synthesized.
  */
-export function leavingOf(previous: Placements, next: Placements, renamedFrom: ReadonlyMap<string, string>): Leaving {
-  if (samePlacements(previous, next)) return previous.leaving ?? NO_LEAVING;
+export function leavingOf(previous: Placements, next: Placements, renamedFrom: ReadonlyMap<string, string>, fingerprint: string): Leaving {
+  // The same commit again: its placements, and its config. A later commit whose edit moved no
+  // rule (a domain added on open ports) has the same placements, but its base has applied both
+  // phases: what left is gone, and keeping it would have its expand phase create it again.
+  if (samePlacements(previous, next) && previous.leavingFor === fingerprint) return previous.leaving ?? NO_LEAVING;
   const leaving = new Map<string, LeavingRules>();
   for (const [name, now] of next.targets) {
     const was = previous.targets.get(name) ?? previous.targets.get(renamedFrom.get(name) ?? "");
@@ -43,7 +47,30 @@ export function leavingOf(previous: Placements, next: Placements, renamedFrom: R
     const rules = leavingRules(was, now);
     if (rules) leaving.set(name, rules);
   }
+  // A target removed from the config leaves whole, in the contract phase like any leaving rule:
+  // if another firewall takes over its servers, the old one's rules stay until the new one's
+  // exist. Recorded with its stack and identity, from which the expand phase renders it. A Network
+  // Firewall rule group is not kept (TARGET_REMOVED says it goes in the first apply).
+  const renamed = new Set(renamedFrom.values());
+  for (const [name, was] of previous.targets) {
+    if (next.targets.has(name) || renamed.has(name) || was.sids || !hasIdentity(was)) continue;
+    const rules = leavingRules(was, { stack: was.stack });
+    if (rules) leaving.set(name, { ...rules, stack: was.stack, ...identityFields(was), ...(was.createdAs ? { createdAs: was.createdAs } : {}) });
+  }
   return leaving;
+}
+
+function hasIdentity(p: TargetPlacement): boolean {
+  return p.securityGroupId !== undefined || p.vpcId !== undefined || p.networkAclId !== undefined;
+}
+
+function identityFields(p: TargetPlacement): TargetIdentity {
+  return {
+    ...(p.securityGroupId ? { securityGroupId: p.securityGroupId } : {}),
+    ...(p.vpcId ? { vpcId: p.vpcId } : {}),
+    ...(p.name ? { name: p.name } : {}),
+    ...(p.networkAclId ? { networkAclId: p.networkAclId } : {}),
+  };
 }
 
 function leavingRules(was: TargetPlacement, now: TargetPlacement): LeavingRules | undefined {
@@ -61,6 +88,18 @@ function leavingRules(was: TargetPlacement, now: TargetPlacement): LeavingRules 
     ...(inbound.size > 0 ? { inbound } : {}),
     ...(outbound.size > 0 ? { outbound } : {}),
   };
+}
+
+/**
+ * What identifies a config's content for `leavingFor`: a hash of the validated config, positions
+ * left out (moving text around in the YAML is not a new change). A new mailgate version may
+ * compute another: its first synth then treats the commit as a new change with nothing leaving.
+ */
+export function changeFingerprint(config: Config): string {
+  const text = JSON.stringify(config, (key, value: unknown) =>
+    key === "position" ? undefined : value instanceof Cidr ? value.toString() : typeof value === "bigint" ? value.toString() : value,
+  );
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
 /** New name -> old name, for every target renamed with `renamedFrom`. */
@@ -92,21 +131,85 @@ function comparable(t: TargetPlacement): unknown {
  * at the number they have now. Only for synthesis: the report, the placements and the proof of
  * what the config needs are the contract's.
  */
-export function expandPolicy(policy: FirewallPolicy, leaving: Leaving, prefixLists: PrefixListRegistry): FirewallPolicy {
+export function expandPolicy(policy: FirewallPolicy, leaving: Leaving, prefixLists: PrefixListRegistry, stacks: Placements["stacks"] = new Map()): FirewallPolicy {
   if (leaving.size === 0) return policy;
-  const targets = policy.targets.map((p): TargetPolicy => {
-    const rules = leaving.get(p.target.name);
-    if (!rules) return p;
-    if (p.type === "aws-security-group") return expandSecurityGroup(p, rules, prefixLists);
-    if (p.type === "aws-network-acl") return expandNetworkAcl(p, rules);
-    return p;
-  });
+  const planned = new Set(policy.targets.map((p) => p.target.name));
+  const removed = [...leaving]
+    .filter(([name, rules]) => !planned.has(name) && rules.stack !== undefined)
+    .flatMap(([name, rules]) => removedTargetPolicy(name, rules, stacks));
+  const targets = [...policy.targets, ...removed]
+    .sort((a, b) => (a.target.name < b.target.name ? -1 : a.target.name > b.target.name ? 1 : 0))
+    .map((p): TargetPolicy => {
+      const rules = leaving.get(p.target.name);
+      if (!rules) return p;
+      if (p.type === "aws-security-group") return expandSecurityGroup(p, rules, prefixLists);
+      if (p.type === "aws-network-acl") return expandNetworkAcl(p, rules);
+      return p;
+    });
   const used = new Map(policy.prefixLists.map((pl) => [pl.key, pl]));
   for (const p of targets) {
     if (p.type !== "aws-security-group") continue;
     for (const group of p.groups) for (const ingress of group.ingress) if (ingress.kind === "prefix-list") used.set(ingress.prefixList.key, ingress.prefixList);
   }
   return { ...policy, targets, prefixLists: [...used.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+}
+
+/**
+ * A removed target, as an empty plan of what its placement says it was: the leaving rules then
+ * fill it like any other. Its stack's provider comes from the stack's record in placements.json
+ * (kept until retired).
+ */
+function removedTargetPolicy(name: string, rules: LeavingRules, stacks: Placements["stacks"]): (SecurityGroupPolicy | NetworkAclPolicy)[] {
+  const record = stacks.get(rules.stack ?? "");
+  if (!record || rules.stack === undefined) return [];
+  const access = {
+    name,
+    region: record.region,
+    stack: rules.stack,
+    ...(record.account ? { account: record.account } : {}),
+    ...(record.roleArn ? { roleArn: record.roleArn } : {}),
+    ...(record.planRoleArn ? { planRoleArn: record.planRoleArn } : {}),
+  };
+  if (rules.networkAclId !== undefined) {
+    const numbers = [...(rules.inbound?.values() ?? []), ...(rules.outbound?.values() ?? [])];
+    const target = { ...access, type: "aws-network-acl" as const, networkAclId: rules.networkAclId, ruleNumbers: { from: Math.min(...numbers), to: Math.max(...numbers) } };
+    return [{ type: "aws-network-acl", target, maxRules: 40, rules: [], inbound: [], outbound: [] }];
+  }
+  const create = rules.vpcId !== undefined && rules.name !== undefined ? { vpcId: rules.vpcId, groupName: rules.name } : undefined;
+  const target = create
+    ? { ...access, type: "aws-security-group" as const, create }
+    : rules.securityGroupId !== undefined
+      ? { ...access, type: "aws-security-group" as const, securityGroupId: rules.securityGroupId }
+      : undefined;
+  if (!target) return [];
+  const groups = (rules.groups ?? []).map((_, i) => ({
+    index: i + 1,
+    ...(create ? { groupName: i === 0 ? create.groupName : `${create.groupName}-${i + 1}` } : {}),
+    ingress: [],
+    weight: { ipv4: 0, ipv6: 0 },
+  }));
+  const prefixLists = (rules.groups ?? []).flat().some((key) => key.includes(" prefix-list "));
+  return [
+    {
+      type: "aws-security-group",
+      target,
+      sources: prefixLists ? "prefix-lists" : "cidrs",
+      maxRules: 1000,
+      rules: [],
+      groups,
+      ...(rules.createdAs && rules.createdAs !== name ? { createdAs: rules.createdAs } : {}),
+    },
+  ];
+}
+
+/**
+ * The config the expand phase's resources are verified against: removed targets the expand phase
+ * still holds are idle targets there (their rules are allowed as leaving, nothing else).
+ */
+export function withRemovedTargets(config: Config, expand: FirewallPolicy): Config {
+  const known = new Set([...config.firewalls, ...(config.idleFirewalls ?? [])].map((t) => t.name));
+  const removed = expand.targets.filter((p) => !known.has(p.target.name)).map((p) => p.target);
+  return removed.length === 0 ? config : { ...config, idleFirewalls: [...(config.idleFirewalls ?? []), ...removed] };
 }
 
 function expandSecurityGroup(p: SecurityGroupPolicy, rules: LeavingRules, prefixLists: PrefixListRegistry): SecurityGroupPolicy {

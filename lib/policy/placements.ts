@@ -37,10 +37,21 @@ export interface Placements {
    * Absent when nothing leaves.
    */
   readonly leaving?: ReadonlyMap<string, LeavingRules>;
+  /**
+   * The config `leaving` belongs to (a fingerprint of its content, `changeFingerprint`): the same
+   * commit synthesized again keeps `leaving`, a later one, even with the same placements, does not.
+   */
+  readonly leavingFor?: string;
 }
 
-/** See lib/policy/leaving.ts, which computes and renders these; declared here, where the file is read. */
-export interface LeavingRules {
+/**
+ * See lib/policy/leaving.ts, which computes and renders these; declared here, where the file is
+ * read. For a target removed from the config, also its stack and identity: the expand phase
+ * renders it from these alone, since no config describes it any more.
+ */
+export interface LeavingRules extends TargetIdentity {
+  readonly stack?: string;
+  readonly createdAs?: string;
   /** Security groups: per group (index 0 is group 1), the keys (`ingressKey`) of rules leaving it. */
   readonly groups?: readonly (readonly string[])[];
   /** Security groups: a leaving rule's HubSpot lists (`imap+smtp`), for its description; by key. */
@@ -219,10 +230,17 @@ const SIDS = { from: 1_000_000, to: 1_999_999 } as const;
  */
 const ROOT_FIELDS: { readonly [K in Exclude<keyof Placements, "stacks" | "targets" | "prefixLists">]-?: FieldReader<NonNullable<Placements[K]>> } = {
   config: configPath,
+  leavingFor: text_,
   leaving: (v, what) => new Map(Object.entries(record(v, what)).map(([name, rules]) => [name, readFields(record(rules, `${what} ${name}`), LEAVING_FIELDS, `${what} ${name}: `)])),
 };
 
 const LEAVING_FIELDS: { readonly [K in keyof LeavingRules]-?: FieldReader<NonNullable<LeavingRules[K]>> } = {
+  stack: text_,
+  securityGroupId: text_,
+  vpcId: text_,
+  name: text_,
+  networkAclId: text_,
+  createdAs: text_,
   groups: (v, what) => list(v, what).map((g) => list(g, what).map((k) => text_(k, what))),
   lists: textMap,
   inbound: numbersIn(ACL_RULE_NUMBERS),
@@ -253,7 +271,7 @@ const TARGET_FIELDS: { readonly [K in Exclude<keyof TargetPlacement, "stack">]-?
 /** Deterministic JSON: keys sorted, one entry per line where a reviewer reads a diff. */
 export function renderPlacements(p: Placements): string {
   // `leaving` holds maps inside maps, and is last: what a reviewer reads after the new state.
-  const { leaving: _nested, ...root } = renderFields(p, ROOT_FIELDS);
+  const { leaving: _nested, leavingFor: _last, ...root } = renderFields(p, ROOT_FIELDS);
   const value = {
     generated: HEADER,
     schemaVersion: 1,
@@ -261,7 +279,9 @@ export function renderPlacements(p: Placements): string {
     stacks: Object.fromEntries(sorted(p.stacks).map(([name, r]) => [name, { region: r.region, ...renderFields(r, STACK_FIELDS), targets: r.targets }])),
     targets: Object.fromEntries(sorted(p.targets).map(([name, t]) => [name, { stack: t.stack, ...renderFields(t, TARGET_FIELDS) }])),
     prefixLists: Object.fromEntries(sorted(p.prefixLists)),
-    ...(p.leaving && p.leaving.size > 0 ? { leaving: Object.fromEntries(sorted(p.leaving).map(([name, r]) => [name, renderFields(r, LEAVING_FIELDS)])) } : {}),
+    ...(p.leaving && p.leaving.size > 0
+      ? { leavingFor: p.leavingFor, leaving: Object.fromEntries(sorted(p.leaving).map(([name, r]) => [name, renderFields(r, LEAVING_FIELDS)])) }
+      : {}),
   };
   return `${JSON.stringify(value, null, 2)}\n`;
 }

@@ -37,8 +37,8 @@ export const safeApplyMessages = {
   targetRemoved: (target: string, stack: string, destroyed: string, detach: string | undefined, unused = false) =>
     warning(
       "TARGET_REMOVED",
-      `Firewall \`${target}\` ${unused ? "is used by no domain any more" : "is gone from the config"}: the next apply of ${stack} destroys ${destroyed}.${detach ? ` ${detach}` : ""}`,
-      "if another firewall now protects the same servers, keep this one until that one is applied (and attached), and remove it in a later change",
+      `Firewall \`${target}\` ${unused ? "is used by no domain any more" : "is gone from the config"}: ${destroyed.startsWith("its rule group") ? `the next apply of ${stack}` : `the contract apply of ${stack} (the second phase; the expand apply keeps them)`} destroys ${destroyed}.${detach ? ` ${detach}` : ""}`,
+      "if another firewall now protects the same servers, attach its groups between the two applies; a rule group cannot wait for the second phase: keep this firewall until the new one is applied and attached, and remove it in a later change",
     ),
   applyPeakOverQuota: (target: string, where: string, peak: number, after: number, allowed: number, leaving: number) =>
     error(
