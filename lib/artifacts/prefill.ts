@@ -1,6 +1,6 @@
 import type { Config, DomainSettings } from "../model/config";
 import type { IpCatalog } from "../model/ip-catalog";
-import { normalizeDomain, normalizeHost } from "../model/names";
+import { normalizeDomain, normalizeHost, readUrl } from "../model/names";
 
 /** `generated/prefill-settings.json`, shape fixed by DESIGN.md (extra keys may be added). */
 export interface PrefillSettings {
@@ -244,9 +244,14 @@ function server(v: unknown, where: string): { host: string; port: number } {
   return { host: s.host, port: s.port };
 }
 
-/** An https URL in the WHATWG form the config validator stores (`url.href`): what synth wrote. */
+/**
+ * An https URL in the form the config validator stores (readUrl's `href`): what synth wrote. Read
+ * with readUrl, as the validator does, not `new URL`, whose IDNA is the runtime's: a file written
+ * by a synth on Node 24 must read back on Node 20 (issue 20).
+ */
 function httpsUrl(v: unknown, where: string): string {
-  if (typeof v !== "string" || !URL.canParse(v) || new URL(v).protocol !== "https:" || new URL(v).href !== v) {
+  const read = typeof v === "string" ? readUrl(v) : undefined;
+  if (typeof v !== "string" || read === undefined || read.url.protocol !== "https:" || read.href !== v || read.idna?.result.ok === false) {
     throw new PrefillShapeError(`${where} is not an https URL`);
   }
   return v;

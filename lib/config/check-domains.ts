@@ -1,6 +1,6 @@
 import { Cidr, isCidr } from "../model/cidr";
 import type { Endpoint } from "../model/config";
-import { normalizeDomain, normalizeHost, type HostResult } from "../model/names";
+import { normalizeDomain, normalizeHost, readUrl, type HostResult } from "../model/names";
 import { FileContext, isPlainMap, isPort, type PlainMap } from "./context";
 import type { DomainFact, ExchangeValue, ImapValue, SettingsKind } from "./facts";
 import { messages } from "./messages";
@@ -92,15 +92,15 @@ function checkExchange(ctx: FileContext, exchange: PlainMap, path: Path): Exchan
   const at = ctx.value([...path, "url"]);
   // The WHATWG parser would silently trim; a stray space usually means a quoting mistake.
   if (text.trim() !== text) return ctx.report(messages.exchangeUrlWhitespace(text), at);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
+  // Not `new URL`: its IDNA is the runtime's, and a host must be valid on every Node or on none.
+  const read = readUrl(text);
+  if (read === undefined) {
     // WHATWG refuses ports above 65535 as "not a URL"; say what is really wrong.
     const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(text)?.[1];
     if (port !== undefined && Number(port) > BOUNDS.port.max) return ctx.report(messages.exchangeUrlPort(text, port), at);
     return ctx.report(messages.exchangeUrlNotUrl(text), at);
   }
+  const { url, idna } = read;
   const errors = [
     ...(url.protocol !== "https:" ? [messages.exchangeUrlNotHttps(text, url.protocol)] : []),
     ...(url.username !== "" || url.password !== "" ? [messages.exchangeUrlCredentials(text)] : []),
@@ -108,8 +108,8 @@ function checkExchange(ctx: FileContext, exchange: PlainMap, path: Path): Exchan
     ...(url.port !== "" && Number(url.port) < BOUNDS.port.min ? [messages.exchangeUrlPort(text, url.port)] : []),
   ];
   // WHATWG keeps IPv6 hosts in brackets; our host rules take the bare address.
-  const rawHost = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  const host = normalizeHost(rawHost);
+  const rawHost = idna?.host ?? url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const host = idna?.result ?? normalizeHost(rawHost);
   // WHATWG writes `[::ffff:10.1.2.3]` as `[::ffff:a01:203]`; the address is the same.
   if (!host.ok) errors.push(host.ipv4Mapped !== undefined ? messages.ipv4MappedAddress(rawHost, host.ipv4Mapped, describeField([...path, "url"])) : messages.exchangeUrlBadHost(rawHost, host.reason));
   for (const problem of errors) ctx.report(problem, at);
@@ -117,7 +117,7 @@ function checkExchange(ctx: FileContext, exchange: PlainMap, path: Path): Exchan
   if (!host.ok) return undefined;
   const hostName = checkPublicHost(ctx, host, at);
   if (errors.length > 0) return undefined;
-  return { kind: "exchange", url: url.href, endpoint: { host: hostName, port: url.port === "" ? HTTPS_PORT : Number(url.port) } };
+  return { kind: "exchange", url: read.href, endpoint: { host: hostName, port: url.port === "" ? HTTPS_PORT : Number(url.port) } };
 }
 
 /** Names under a domain's `firewalls:`; a repeat is harmless but worth a warning. */

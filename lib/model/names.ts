@@ -1,5 +1,5 @@
-import { domainToASCII } from "node:url";
 import * as ipaddr from "ipaddr.js";
+import { toASCII } from "tr46";
 import { ipv4CompatibleAddress, ipv4MappedAddress, parseAddress } from "./cidr";
 
 /**
@@ -12,6 +12,25 @@ import { ipv4CompatibleAddress, ipv4MappedAddress, parseAddress } from "./cidr";
 export const MAX_SECURITY_GROUP_NAME_LENGTH = 255;
 
 export const MAX_LABEL_LENGTH = 63;
+
+/**
+ * UTS #46 as the WHATWG URL standard applies it (so as browsers do): nontransitional (ß stays
+ * ß), the Bidi and joiner rules on, hyphen and STD3 rules off because mailgate's own label rules
+ * below decide those for every name, ASCII or not. From tr46, pinned in package.json, and not
+ * from `node:url`: its answer is the runtime's and changed under mailgate (Node 24's URL parser
+ * passes an ASCII `xn--` label without decoding it, Node 20's refuses one that does not decode,
+ * and the two know different Unicode versions), so the same config was valid on one Node and
+ * invalid on another (issue 20).
+ */
+const IDNA = {
+  checkBidi: true,
+  checkJoiners: true,
+  checkHyphens: false,
+  useSTD3ASCIIRules: false,
+  transitionalProcessing: false,
+  verifyDNSLength: false,
+} as const;
+
 export const MAX_NAME_LENGTH = 253;
 
 export type NameResult =
@@ -94,12 +113,9 @@ function commonProblems(text: string): Extract<NameResult, { ok: false }> | unde
   if (text.trim() !== text) return { ok: false, reason: "it has leading or trailing whitespace" };
   if (/\s/.test(text)) return { ok: false, reason: "it contains whitespace" };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    let host: string | undefined;
-    try {
-      host = new URL(text).hostname || undefined;
-    } catch {
-      host = undefined;
-    }
+    // readUrl, not `new URL`: the hint must not depend on the runtime's IDNA.
+    const read = readUrl(text);
+    const host = read?.idna ? (read.idna.result.ok ? read.idna.host : undefined) : read?.url.hostname || undefined;
     return { ok: false, reason: "it is a URL; give only the name", ...(host ? { suggestion: host } : {}) };
   }
   return undefined;
@@ -128,11 +144,10 @@ function ipv6Literal(text: string): HostResult {
 function toAsciiName(text: string): NameResult {
   let name = text.toLowerCase();
   if (name.endsWith(".")) name = name.slice(0, -1);
-  // Only non-ASCII text goes through the WHATWG converter: for ASCII it also rewrites numeric
-  // forms ("0x7f.1" -> "127.0.0.1"), which would hide the user's mistake.
+  // Only non-ASCII text needs mapping: an ASCII name reaches the label rules exactly as written.
   if (/[^\x00-\x7f]/.test(name)) {
-    const ascii = domainToASCII(name);
-    if (ascii === "") return { ok: false, reason: "it is not a valid internationalised domain name" };
+    const ascii = toASCII(name, IDNA);
+    if (ascii === null) return { ok: false, reason: "it is not a valid internationalised domain name" };
     name = ascii;
   }
   const labels = name.split(".");
@@ -145,8 +160,9 @@ function toAsciiName(text: string): NameResult {
   }
   const last = labels[labels.length - 1];
   if (/^[0-9]+$/.test(last)) return { ok: false, reason: `its last label "${last}" is all digits` };
-  // Punycode labels written by hand ("xn--zz") must decode; the WHATWG converter checks that.
-  if (name.includes("xn--") && domainToASCII(name) !== name) {
+  // Punycode labels written by hand ("xn--zz") must decode to a valid Unicode label: IDNA
+  // decodes, checks and encodes them again.
+  if (name.includes("xn--") && toASCII(name, IDNA) !== name) {
     return { ok: false, reason: "it contains a punycode label (xn--) that does not decode" };
   }
   return { ok: true, value: name };
@@ -161,4 +177,67 @@ function labelProblem(label: string): string | undefined {
   if (bad) return `label "${label}" contains "${bad[0]}"; only letters, digits and hyphens are allowed`;
   if (label.startsWith("-") || label.endsWith("-")) return `label "${label}" starts or ends with a hyphen`;
   return undefined;
+}
+
+/** A URL as the WHATWG parser reads it, except for a host that needs IDNA: see readUrl. */
+export interface ReadUrl {
+  /** Scheme, credentials, port, path, query and fragment as WHATWG reads them. */
+  readonly url: URL;
+  /**
+   * Set when the host needed IDNA: the host in ASCII (as written when IDNA refuses it) and the
+   * host rules' verdict on it. `url.hostname` is then a stand-in, never to be shown or stored.
+   */
+  readonly idna?: { readonly host: string; readonly result: HostResult };
+  /** The WHATWG serialisation (`url.href`), with the host from IDNA when IDNA took the host. */
+  readonly href: string;
+}
+
+/** Scheme, user info and the host as written (up to its port, path, query or fragment). */
+const URL_HOST = /^([a-z][a-z0-9+.-]*:\/\/(?:[^/\\?#]*@)?)([^/\\?#:@[\]]+)(.*)$/is;
+/** Stands for the host while the WHATWG parser reads the rest of the URL. */
+const STAND_IN_HOST = "stand-in.invalid";
+
+/**
+ * Reads a URL with the WHATWG parser, but puts a host that needs IDNA (not ASCII once
+ * percent-decoded, or with an `xn--` label) through mailgate's IDNA and host rules instead of
+ * the parser's: the parser applies the runtime's IDNA, which differs between Node 20 and Node 24
+ * even for an ASCII `xn--` label (issue 20), and the same URL must read the same on both. Such a
+ * host is replaced by a stand-in for the parser, so a refused host still leaves every other part
+ * of the URL to check. Undefined when the parser refuses the URL.
+ */
+export function readUrl(text: string): ReadUrl | undefined {
+  const idna = idnaHost(text);
+  let url: URL;
+  try {
+    url = new URL(idna?.parsable ?? text);
+  } catch {
+    return undefined;
+  }
+  if (idna === undefined) return { url, href: url.href };
+  const credentials = url.username === "" && url.password === "" ? "" : `${url.username}${url.password === "" ? "" : `:${url.password}`}@`;
+  const port = url.port === "" ? "" : `:${url.port}`;
+  return {
+    url,
+    idna: { host: idna.host, result: idna.result },
+    href: `${url.protocol}//${credentials}${idna.host}${port}${url.pathname}${url.search}${url.hash}`,
+  };
+}
+
+function idnaHost(text: string): { parsable: string; host: string; result: HostResult } | undefined {
+  const parts = URL_HOST.exec(text);
+  if (!parts) return undefined;
+  const [, before, written, after] = parts;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(written);
+  } catch {
+    return undefined;
+  }
+  if (!/[^\x00-\x7f]/.test(decoded) && !/(^|\.)xn--/i.test(decoded)) return undefined;
+  const parsable = `${before}${STAND_IN_HOST}${after}`;
+  // Only IDNA here (case, dots and the rest as WHATWG's host parser would leave them for its href).
+  const ascii = toASCII(decoded, IDNA);
+  if (ascii !== null) return { parsable, host: ascii, result: normalizeHost(ascii) };
+  const refused = normalizeHost(decoded);
+  return { parsable, host: decoded, result: refused.ok ? { ok: false, reason: "it is not a valid internationalised domain name" } : refused };
 }
