@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, Token } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { SecurityGroupPolicy } from "../policy/firewall-policy";
@@ -19,6 +19,8 @@ export interface SecurityGroupIngressProps {
   readonly policy: SecurityGroupPolicy;
   /** Prefix list key -> the id of that list in this stack, for `sources: prefix-lists`. */
   readonly prefixListIds: ReadonlyMap<string, string>;
+  /** Terraform address -> `sgr-` id: rules made by hand that the first apply imports (`mailgate adopt`). */
+  readonly adopted?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -90,6 +92,10 @@ export class SecurityGroupIngress extends Construct {
         // Readable, content-based names instead of cdktf's path hash: reordering YAML renames nothing.
         resource.overrideLogicalId(name);
         moveFromOldName(resource, was === undefined ? undefined : nameFor(was));
+        // A rule made by hand with this content: a top-level `import` block, so the first apply
+        // takes it over instead of meeting InvalidPermission.Duplicate. Ignored once state has it.
+        const adoptedId = props.adopted?.get(`${resource.terraformResourceType}.${name}`);
+        if (adoptedId !== undefined) resource.importFrom(adoptedId);
       }
 
       new TerraformOutput(this, plan.index === 1 ? "security-group-id" : `security-group-id-${plan.index}`, {
@@ -102,7 +108,11 @@ export class SecurityGroupIngress extends Construct {
     }
 
     new TerraformOutput(this, "security-group-ids", {
-      value: this.securityGroupIds,
+      // A token, not the array: cdktf 0.21's TerraformOutput tests a plain object or array value
+      // with the deprecated `util.isArray`, which Node 22+ reports on stderr (DEP0044) at every
+      // synth (cdktf is archived; terraform-cdk#3860 was never fixed), and passes a token through
+      // untested. The token resolves to the same list at synth: the same bytes.
+      value: Token.asAny(this.securityGroupIds),
       description: `Every security group holding HubSpot's ingress for target ${target.name}: attach all of them`,
     }).overrideLogicalId(securityGroupIdsOutputName(target.name));
   }
