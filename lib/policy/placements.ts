@@ -1,6 +1,7 @@
 import { Cidr, type IpFamily } from "../model/cidr";
 import type { AwsFirewallTarget, FirewallTarget, RuleOrder } from "../model/config";
 import type { HubSpotList } from "../model/ip-catalog";
+import { jsonSyntaxMessage } from "../model/json-text";
 import { stackIdentity, stackName, type StackIdentity } from "../model/stack";
 import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy, type IngressRule } from "./types";
 
@@ -319,7 +320,7 @@ export function parsePlacements(text: string): Placements | PlacementsRefusal {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { error: `not JSON (${(error as Error).message})` };
+    return { error: `not JSON (${jsonSyntaxMessage(error)})` };
   }
   const { duplicate } = scanKeys(text);
   if (duplicate) {

@@ -3,6 +3,7 @@
 import * as ipaddr from "ipaddr.js";
 import { readConfigFile } from "../config/files";
 import { Cidr, isCidr } from "../model/cidr";
+import { jsonSyntaxMessage } from "../model/json-text";
 
 /** Where HubSpot publishes its source ranges (FACTS.md, "Facts gathered since"). */
 export const NETWORK_ORIGINS_URL = "https://api.hubapi.com/meta/network-origins/2026-09/ip-ranges";
@@ -85,7 +86,7 @@ export function parsePublished(text: string, file: string): PublishedResult {
     const simple = looksLikeSimpleVariant(body)
       ? ` It looks like the plain-text variant (${NETWORK_ORIGINS_URL}/simple), which does not say which service or direction a range has; save ${NETWORK_ORIGINS_URL} instead.`
       : "";
-    return fail(`${file} is not JSON (${oneLine((error as Error).message)}); ${EXPECTED}.${simple}`);
+    return fail(`${file} is not JSON (${oneLine(jsonSyntaxMessage(error))}); ${EXPECTED}.${simple}`);
   }
   if (!isObject(value)) return fail(`${file} is not a network-origins response: the top level is ${describe(value)}, not an object with "results"; ${EXPECTED}.`);
   if (!("results" in value)) return fail(`${file} is not a network-origins response: it has no "results"; ${EXPECTED}.`);
