@@ -11,6 +11,21 @@ import { shippedExample } from "./support";
 
 const CDKTF = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
 
+/**
+ * Why the real cdktf CLI cannot start under this Node, or undefined when it can. The archived
+ * cdktf-cli loads node-pty at start, whose prebuilt binaries stop at Node 22 (ABI 127): under
+ * Node 24 it needs a C++ build against headers from outside npm (issue 20). mailgate's own synth
+ * needs neither; the CLI's part of the contract is tested wherever the CLI itself runs.
+ */
+function cdktfCliCannotRun(): string | undefined {
+  const probe = spawnSync(process.execPath, ["-e", `require(require.resolve("@cdktf/node-pty-prebuilt-multiarch", { paths: [${JSON.stringify(path.join(PROJECT_ROOT, "node_modules", "cdktf-cli"))}] }))`], {
+    encoding: "utf8",
+  });
+  if (probe.status === 0) return undefined;
+  const why = /^Error: .*$/m.exec(probe.stderr)?.[0] ?? `exit ${probe.status}`;
+  return `cdktf-cli cannot start on Node ${process.versions.node} (ABI ${process.versions.modules}): its node-pty does not load (${why})`;
+}
+
 /** The shipped example with SMTP moved from 587 to 2587: every output would change. */
 function changedExample(dir?: string): string {
   const files = shippedExample();
@@ -84,7 +99,9 @@ describe("main.ts: a failure midway leaves earlier outputs as they were", () => 
 });
 
 describe("cdktf synth (the real CLI) on an invalid config", () => {
-  test("GIVEN earlier outputs WHEN `cdktf synth` runs on a broken config THEN it exits non-zero and every earlier output is byte-identical", () => {
+  test("GIVEN earlier outputs WHEN `cdktf synth` runs on a broken config THEN it exits non-zero and every earlier output is byte-identical", (ctx) => {
+    const cannotRun = cdktfCliCannotRun();
+    ctx.skip(cannotRun !== undefined, cannotRun);
     const work = tempDir();
     const tfOut = path.join(work, "out");
     const artifacts = path.join(work, "generated");

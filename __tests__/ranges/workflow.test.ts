@@ -82,7 +82,7 @@ describe("the scheduled hubspot-ranges workflow", () => {
     expect(workflow.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
     expect(workflow.permissions).toEqual({ contents: "read" });
     expect(workflow.jobs.check.permissions).toEqual({ contents: "read", issues: "write" });
-    expect(steps.find((s) => s.uses === "actions/setup-node@v4")?.with?.["node-version"]).toBe(20);
+    expect(steps.find((s) => s.uses === "actions/setup-node@v4")?.with?.["node-version"]).toBe(24);
     expect(steps.map((s) => s.run).filter(Boolean)[0]).toBe("npm ci");
     expect(step("Fetch HubSpot's published ranges").run).toContain(`curl -fsS --retry 3 --retry-all-errors --max-time 60 ${NETWORK_ORIGINS_URL} -o ranges.json`);
     expect(step("check").run).toContain("npx --no mailgate ranges check ranges.json --format text > report.md");
