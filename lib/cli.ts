@@ -106,7 +106,10 @@ const COMMANDS: Record<string, CommandSpec> = {
 };
 
 const OTHER_COMMANDS = `  synth      npm run synth [-- --config DIR --out DIR --terraform-out DIR]: write Terraform and artifacts
+  plan       mailgate plan [stack...] [--parallel N]: synth, then terraform init and plan for each stack
   ranges     mailgate ranges check <saved network-origins response>: compare the catalog with HubSpot's ranges
+  live       mailgate live <AWS CLI exports>...: what AWS admits on every target's mail ports, against the lists
+  adopt      mailgate adopt <AWS CLI exports>...: record rules made by hand with a planned rule's content, for import
   init       mailgate init [dir]: write what a repository that installs mailgate is missing (never overwrites)`;
 
 function topHelp(): string {
@@ -144,7 +147,10 @@ const EXIT_STALE = EXIT.invalidConfig;
 export function main(argv: readonly string[], io: CliIo = defaultIo()): number | Promise<number> {
   const [first, ...afterFirst] = argv;
   if (first === "ranges") return rangesCheckCommand(afterFirst, io);
+  if (first === "live") return liveCommand(afterFirst, io);
+  if (first === "adopt") return adoptCommand(afterFirst, io);
   if (first === "synth") return synthCommand(afterFirst);
+  if (first === "plan") return planCommand(afterFirst, io);
   if (first === "init") return initCommand(afterFirst, io);
   let parsed;
   try {
@@ -178,8 +184,8 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number |
   }
   const spec = COMMANDS[command];
   if (!spec) {
-    const guess = didYouMean(command, [...Object.keys(COMMANDS), "synth", "ranges"]);
-    return usageError(io, `unknown command "${command}"`, guess ? `did you mean \`mailgate ${guess}\`?` : `the commands are ${[...Object.keys(COMMANDS), "synth", "ranges"].join(", ")}`);
+    const guess = didYouMean(command, [...Object.keys(COMMANDS), "synth", "ranges", "plan"]);
+    return usageError(io, `unknown command "${command}"`, guess ? `did you mean \`mailgate ${guess}\`?` : `the commands are ${[...Object.keys(COMMANDS), "synth", "ranges", "plan"].join(", ")}`);
   }
   if (values.help) {
     io.stdout.write(`${commandHelp(command)}\n`);
@@ -251,9 +257,24 @@ async function synthCommand(argv: readonly string[]): Promise<number> {
   return (await import("../main")).synth(argv);
 }
 
+/** `mailgate plan ...`: synth, then the Terraform CLI in each stack's folder (lib/plan.ts); loaded on use. */
+async function planCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return (await import("./plan")).planCommand(argv, io);
+}
+
 /** Loaded on use, like synth: the other commands never pay for it. */
 async function rangesCheckCommand(argv: readonly string[], io: CliIo): Promise<number> {
   return (await import("./ranges/command")).rangesCheck(argv, io);
+}
+
+/** `mailgate live ...` (lib/live/): loaded on use, like ranges. */
+async function liveCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return (await import("./live/command")).liveCommand(argv, io);
+}
+
+/** `mailgate adopt ...` (lib/live/adopt.ts): loaded on use, like live. */
+async function adoptCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return (await import("./live/adopt")).adoptCommand(argv, io);
 }
 
 /** A path the user typed, relative to `io.cwd` (where they ran the command). */

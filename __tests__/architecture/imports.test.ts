@@ -21,8 +21,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib/io"],
   ["lib/settings.ts"],
   ["lib/validate.ts"],
-  ["lib/pipeline.ts", "lib/diff.ts", "lib/ranges", "lib/init.ts"],
+  ["lib/pipeline.ts", "lib/diff.ts", "lib/ranges", "lib/live", "lib/init.ts"],
   ["main.ts"],
+  // synth (main.ts), then Terraform: a command of the CLI's.
+  ["lib/plan.ts"],
   ["lib/cli.ts"],
 ];
 

@@ -328,3 +328,16 @@ describe("a removed target leaves in the contract phase", () => {
     expect(opened(again.expand)).toEqual(opened(second.expand));
   });
 });
+
+describe("an emptied created group removed", () => {
+  test("GIVEN a created-group target left without domains, then deleted WHEN validated THEN the expand phase still holds its empty group: only the contract deletes it", () => {
+    const first = step(config({ firewalls: { mail: CREATED, keep: EXISTING } }));
+    const files = config({ firewalls: { mail: CREATED, keep: EXISTING } });
+    files["a.yaml"] = (files["a.yaml"] ?? "").replace("firewalls: [mail, keep]", "firewalls: [keep]");
+    const emptied = step(files, first);
+    const gone = step(config({ firewalls: { keep: EXISTING } }), emptied);
+    const mail = gone.expand?.targets.find((t) => t.target.name === "mail");
+    expect(mail?.type === "aws-security-group" && mail.groups.map((g) => [g.groupName, g.ingress.length])).toEqual([["hubspot-mail", 0]]);
+    expect(gone.policy?.targets.map((t) => t.target.name)).toEqual(["keep"]);
+  });
+});

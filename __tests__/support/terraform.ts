@@ -283,7 +283,7 @@ function inTurn<T>(fn: () => Promise<T>): Promise<T> {
  * of DEFAULT_CALLER_ACCOUNT (the stand-in says whose they are); every AWS service, STS and S3
  * above all, is the stand-in, so nothing reaches AWS.
  */
-function providerEnv(s: Shared): NodeJS.ProcessEnv {
+function providerEnv(s: Pick<Shared, "emptyFile" | "standIn">): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(AWS_|TF_(?!LOG))/.test(key) || /^(https?|all|no)_proxy$/i.test(key)) continue;
@@ -316,6 +316,40 @@ function baseEnv(s: Shared, extra: Record<string, string> = {}): NodeJS.ProcessE
     ...extra,
   };
 }
+
+/** A CLI config and an AWS stand-in of directTerraformEnv's own, once per process. */
+let directMemo: Promise<{ readonly root: string; readonly env: NodeJS.ProcessEnv; readonly standIn: AwsStandIn }> | undefined;
+
+/**
+ * The environment for running Terraform on synthesized stack folders the way a user does
+ * (`mailgate plan`: init and plan in each folder, several stacks at once): the mirror as the only
+ * provider source, the fake credentials and the AWS stand-in of planStack, TERRAFORM_BINARY_NAME
+ * naming the CLI found here. Unlike planStack, no shared data dir and no reattached provider
+ * (it keeps one configuration at a time): each folder gets its own `.terraform`, each command its
+ * own provider. Removed after the file's last test.
+ */
+export function directTerraformEnv(): Promise<{ readonly env: NodeJS.ProcessEnv; readonly standIn: AwsStandIn }> {
+  return (directMemo ??= (async () => {
+    const setup = required();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-tf-direct-"));
+    const cliConfig = path.join(root, "cli.tfrc");
+    const emptyFile = path.join(root, "empty");
+    fs.writeFileSync(cliConfig, cliConfigText(setup.mirror));
+    fs.writeFileSync(emptyFile, "");
+    const standIn = await startAwsStandIn();
+    const env = { ...providerEnv({ emptyFile, standIn }), TF_INPUT: "0", TF_CLI_CONFIG_FILE: cliConfig, TERRAFORM_BINARY_NAME: setup.terraform };
+    return { root, env, standIn };
+  })());
+}
+
+afterAll(async () => {
+  const memo = directMemo;
+  directMemo = undefined;
+  const direct = await memo?.catch(() => undefined);
+  if (!direct) return;
+  await direct.standIn.close();
+  fs.rmSync(direct.root, { recursive: true, force: true });
+}, 30_000);
 
 export class TerraformError extends Error {
   constructor(
@@ -368,6 +402,8 @@ export type Action = "no-op" | "create" | "read" | "update" | "delete" | "forget
 
 export interface ResourceChange {
   address: string;
+  /** The address the resource had in the prior state, when a `moved` block moved it. */
+  previous_address?: string;
   mode: "managed" | "data";
   type: string;
   name: string;
@@ -453,6 +489,14 @@ export interface PlanOptions {
    * stack is deployed with that account's credentials), else DEFAULT_CALLER_ACCOUNT.
    */
   readonly callerAccount?: string;
+  /** Also read the plan's apply graph: `terraform graph -type=apply -plan=plan.bin` (DOT), as `applyGraph`. @default false */
+  readonly graph?: boolean;
+  /**
+   * Run `terraform validate` before the plan. Every command loads the provider's schema (seconds
+   * each); `plan` validates the configuration too, so a test that plans many steps may skip it.
+   * @default true
+   */
+  readonly validate?: boolean;
 }
 
 export interface PlanResult {
@@ -462,6 +506,8 @@ export interface PlanResult {
   readonly appliedState: TerraformState;
   /** Every request the AWS stand-in received during this plan's init, validate, plan and show. */
   readonly awsRequests: readonly StandInRequest[];
+  /** With `options.graph`: the DOT text `terraform graph -type=apply -plan=plan.bin` prints. */
+  readonly applyGraph?: string;
 }
 
 /**
@@ -469,9 +515,11 @@ export interface PlanResult {
  * (the provider version set to the mirror's; every provider entry `skip_metadata_api_check`, and
  * those without `allowed_account_ids` also `skip_credentials_validation` and
  * `skip_requesting_account_id`, while those with it ask the stand-in whose credentials these
- * are; the backend as `options.backend` says), init (shared), `terraform validate`, the optional
+ * are; the backend as `options.backend` says), init (shared), `terraform validate` (unless
+ * `options.validate` is false), the optional
  * state, `terraform plan -refresh=false -input=false -lock=false -out=plan.bin`, `terraform show
- * -json plan.bin`. A failing command throws TerraformError with its output. The scratch
+ * -json plan.bin` (and `terraform graph -type=apply -plan=plan.bin` with `options.graph`). A
+ * failing command throws TerraformError with its output. The scratch
  * directory is gone when the promise settles. Concurrent calls take turns.
  */
 export async function planStack(stackJson: unknown, options: PlanOptions = {}): Promise<PlanResult> {
@@ -495,11 +543,12 @@ export async function planStack(stackJson: unknown, options: PlanOptions = {}): 
       } else if (options.state) {
         fs.writeFileSync(path.join(scratch, "terraform.tfstate"), JSON.stringify(options.state, null, 2));
       }
-      await terraformCommand(["validate"], { cwd: scratch, env });
+      if (options.validate !== false) await terraformCommand(["validate"], { cwd: scratch, env });
       await terraformCommand(["plan", "-refresh=false", "-input=false", `-lock=${s3 ? "true" : "false"}`, "-out=plan.bin"], { cwd: scratch, env });
       const plan = JSON.parse(await terraformCommand(["show", "-json", "plan.bin"], { cwd: scratch, env }, "show -json")) as PlanJson;
+      const applyGraph = options.graph ? await terraformCommand(["graph", "-type=apply", "-plan=plan.bin"], { cwd: scratch, env }, "graph -type=apply") : undefined;
       const appliedState = stateFromPlan(plan, await loadSchemas(s), options.state);
-      return { plan, appliedState, awsRequests: standIn.requests.slice(firstRequest) };
+      return { plan, appliedState, awsRequests: standIn.requests.slice(firstRequest), ...(applyGraph !== undefined ? { applyGraph } : {}) };
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }

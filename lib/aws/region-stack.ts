@@ -28,10 +28,17 @@ export interface RegionStackProps {
   readonly roleArn?: string;
   /** @default local state beside the output directory */
   readonly backend?: TerraformBackendSettings;
+  /**
+   * The `required_providers.aws.version` constraint (config `terraform.awsProviderVersion`).
+   * @default the version the provider bindings pin (DEFAULT_AWS_PROVIDER_VERSION)
+   */
+  readonly awsProviderVersion?: string;
   /** The targets in this region, each with its plan. */
   readonly targets: readonly TargetPolicy[];
   /** The prefix lists the stack's security group rules reference (created once per stack). */
   readonly prefixLists: readonly PrefixListPlan[];
+  /** Terraform address -> `sgr-` id of a rule made by hand, imported instead of created (adopted.json). */
+  readonly adopted?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -49,6 +56,10 @@ export class RegionStack extends TerraformStack {
       ...(props.roleArn ? { assumeRole: [{ roleArn: props.roleArn, sessionName: "mailgate" }] } : {}),
       defaultTags: [{ tags: { ManagedBy: "mailgate" } }],
     });
+    // cdktf writes the version its provider bindings were generated from (DEFAULT_AWS_PROVIDER_VERSION,
+    // which a test keeps equal); organisations that mirror providers pin theirs. Only then
+    // overridden: an override also adds a line of metadata, and stacks without one keep their bytes.
+    if (props.awsProviderVersion !== undefined) this.addOverride("terraform.required_providers.aws.version", props.awsProviderVersion);
 
     const prefixListIds = props.prefixLists.length > 0 ? new HubSpotPrefixLists(this, "hubspot-prefix-lists", props).ids : new Map<string, string>();
     // Targets get a scope of their own: a target's name is any valid firewall name, and beside the
@@ -59,7 +70,7 @@ export class RegionStack extends TerraformStack {
     for (const policy of props.targets) {
       switch (policy.type) {
         case "aws-security-group":
-          new SecurityGroupIngress(firewalls, policy.target.name, { policy, prefixListIds });
+          new SecurityGroupIngress(firewalls, policy.target.name, { policy, prefixListIds, adopted: props.adopted });
           break;
         case "aws-network-acl":
           new NetworkAclRules(firewalls, policy.target.name, { policy });

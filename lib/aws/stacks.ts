@@ -15,6 +15,11 @@ export interface AddStacksOptions {
   readonly placements?: Placements;
   /** @default "deploy" */
   readonly assume?: AssumeMode;
+  /**
+   * Stack -> Terraform address -> `sgr-` id: rules made by hand that the first apply imports
+   * instead of creating (`mailgate adopt`, adopted.json). @default none
+   */
+  readonly adopted?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 /**
@@ -45,8 +50,10 @@ export function addStacks(app: Construct, policy: FirewallPolicy, options: AddSt
       account: identity.account,
       roleArn,
       backend: options.terraform?.backend,
+      awsProviderVersion: options.terraform?.awsProviderVersion,
       targets,
       prefixLists: prefixListsUsedBy(targets, policy.prefixLists),
+      adopted: options.adopted?.get(name),
     });
   });
 }

@@ -54,7 +54,8 @@ export function leavingOf(previous: Placements, next: Placements, renamedFrom: R
   const renamed = new Set(renamedFrom.values());
   for (const [name, was] of previous.targets) {
     if (next.targets.has(name) || renamed.has(name) || was.sids || !hasIdentity(was)) continue;
-    const rules = leavingRules(was, { stack: was.stack });
+    // Created groups leave too, emptied ones included: their deletion is the contract's.
+    const rules = leavingRules(was, { stack: was.stack }) ?? (was.vpcId && was.groups ? { groups: was.groups.map(() => []) } : undefined);
     if (rules) leaving.set(name, { ...rules, stack: was.stack, ...identityFields(was), ...(was.createdAs ? { createdAs: was.createdAs } : {}) });
   }
   return leaving;
