@@ -75,6 +75,12 @@ describe("main.ts (the cdktf app) end to end", () => {
 
   test("no output contains an absolute path, a timestamp-like value, or this machine's temp dir", () => {
     const everything = { ...readTree(shipped.tfOut), ...readTree(shipped.artifacts) };
+    // placements.json names its config directory relative to the artifacts directory: here the
+    // artifacts are in a temporary directory and the config in the project, so that relative
+    // path climbs through the project's own (it reads "../config" in a repository's layout).
+    const config = /\n  "config": "([^"]*)",/.exec(everything["placements.json"] ?? "")?.[1] ?? "";
+    expect(config.startsWith("../")).toBe(true);
+    everything["placements.json"] = (everything["placements.json"] ?? "").replace(`"config": "${config}"`, "");
     for (const [file, text] of Object.entries(everything)) {
       expect(text, file).not.toContain(shipped.work);
       expect(text, file).not.toContain(PROJECT_ROOT);
@@ -85,7 +91,12 @@ describe("main.ts (the cdktf app) end to end", () => {
   test("GIVEN the same config split, reordered and differently cased WHEN synthesized THEN every output is byte-identical", () => {
     const shuffled = synth(writeTree(SHUFFLED_EXAMPLE));
     expect(shuffled.status).toBe(0);
-    expect(readTree(shuffled.artifacts)).toEqual(readTree(shipped.artifacts));
+    // placements.json names its own config directory (relative to the artifacts): the one line
+    // that must differ between two directories, and the only one.
+    const withoutConfigLine = (tree: Record<string, string>) =>
+      Object.fromEntries(Object.entries(tree).map(([f, text]) => [f, f === "placements.json" ? text.replace(/\n  "config": "[^"]*",/, "") : text]));
+    expect(readTree(shuffled.artifacts)["placements.json"]).toMatch(/\n  "config": "\.\.\/[^"]*",/);
+    expect(withoutConfigLine(readTree(shuffled.artifacts))).toEqual(withoutConfigLine(readTree(shipped.artifacts)));
     const stacks = (dir: string) => Object.fromEntries(Object.entries(readTree(dir)).filter(([f]) => f.startsWith("stacks/")));
     expect(stacks(shuffled.tfOut)).toEqual(stacks(shipped.tfOut));
   });

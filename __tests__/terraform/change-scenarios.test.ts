@@ -214,10 +214,18 @@ describeWithTerraform("safe change: successive edits of one config, planned by r
     expectNothingMoved(plans);
   }, 300_000);
 
-  test("GIVEN the last domain of a stack removed THEN the stack is still planned and its plan only destroys", async () => {
+  test("GIVEN the last firewalls of a stack removed THEN the stack is still planned and its plan only destroys", async () => {
     const domains = w.read("domains.yaml");
-    w.write({ "domains.yaml": domains.replace(/, mail-acl, mail-nfw\]/, "]").replace("firewalls: [mail-prefix-lists, mail-nfw]", "firewalls: [mail-prefix-lists]"), "more.yaml": null });
+    // A firewall left without domains stays in its stack while it is defined (its rules leave,
+    // a created group stays): the stack empties when the firewalls themselves are removed.
+    const firewalls = w.read("firewalls.yaml").replace(/  # An existing network ACL[\s\S]*$/, "");
+    w.write({
+      "domains.yaml": domains.replace(/, mail-acl, mail-nfw\]/, "]").replace("firewalls: [mail-prefix-lists, mail-nfw]", "firewalls: [mail-prefix-lists]"),
+      "firewalls.yaml": firewalls,
+      "more.yaml": null,
+    });
     const synth = w.synth();
+    expect(synth.stderr).toContain("warning TARGET_REMOVED: Firewall `mail-acl` is gone from the config");
     expect(synth.stderr).toContain("warning EMPTY_STACK: Stack mailgate-eu-west-1 no longer has any firewall");
     expect([...synth.stacks.keys()]).toContain("mailgate-eu-west-1");
     const plans = await w.planAll(synth);
