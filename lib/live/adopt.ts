@@ -7,16 +7,16 @@
 // first plan imports those rules instead of creating them. Offline: it never calls AWS.
 import { parseArgs } from "node:util";
 import { hasErrors } from "../config/diagnostic";
-import { EXIT, printDiagnostics, UsageError } from "../io/report-errors";
+import { EXIT, printDiagnostics } from "../io/report-errors";
 import { writeArtifactsAtomically } from "../io/write-atomic";
 import { stackName } from "../model/stack";
 import type { FirewallPolicy, SecurityGroupPolicy } from "../policy/firewall-policy";
-import { fromUser, settingsFromEnv } from "../settings";
+import { fromUser } from "../settings";
 import { validateConfig } from "../validate";
 import { ADOPTED_FILE, adoptedPath, renderAdopted } from "./adopted";
 import { compareLive, type Admitter, type TargetReport } from "./compare";
 import { readExports } from "./exports";
-import type { LiveIo } from "./command";
+import { directoriesOf, type LiveIo } from "./command";
 
 /** Exit codes: 0 written (or nothing to adopt), 1 an invalid config, 2 unusable input or a usage error. */
 export const ADOPT_EXIT = { ok: EXIT.ok, invalidConfig: EXIT.invalidConfig, unusable: EXIT.usage } as const;
@@ -50,16 +50,9 @@ export function adoptCommand(args: readonly string[], io: LiveIo): number {
   const { options, files } = parsed;
   if (files.length === 0) return usageError(io, "adopt needs the AWS CLI exports (JSON files); mailgate live --commands prints how to save them");
 
-  let configDir: string;
-  let outDir: string;
-  try {
-    const settings = settingsFromEnv(io.env, io.cwd);
-    configDir = options.config !== undefined ? fromUser(options.config, io.cwd) : settings.configDir;
-    outDir = options.out !== undefined ? fromUser(options.out, io.cwd) : settings.outDir;
-  } catch (error) {
-    if (error instanceof UsageError) return usageError(io, error.message);
-    throw error;
-  }
+  const dirs = directoriesOf(options, io);
+  if (typeof dirs === "string") return usageError(io, dirs);
+  const { configDir, outDir } = dirs;
 
   // The exports first, as live reads them: unusable input fails the same way whatever the config says.
   const read = readExports(files.map((f) => ({ file: fromUser(f, io.cwd), shown: f })));

@@ -63,16 +63,9 @@ export function liveCommand(args: readonly string[], io: LiveIo): number {
   if (commands && files.length > 0) return usageError(io, "--commands prints commands and reads no exports: give it no files");
   if (!commands && files.length === 0) return usageError(io, "live needs the AWS CLI exports (JSON files); mailgate live --commands prints how to save them");
 
-  let configDir: string;
-  let outDir: string;
-  try {
-    const settings = settingsFromEnv(io.env, io.cwd);
-    configDir = options.config !== undefined ? fromUser(options.config, io.cwd) : settings.configDir;
-    outDir = options.out !== undefined ? fromUser(options.out, io.cwd) : settings.outDir;
-  } catch (error) {
-    if (error instanceof UsageError) return usageError(io, error.message);
-    throw error;
-  }
+  const dirs = directoriesOf(options, io);
+  if (typeof dirs === "string") return usageError(io, dirs);
+  const { configDir, outDir } = dirs;
 
   // The exports first: unusable input fails the same way whatever the config says.
   const read = commands ? undefined : readExports(files.map((f) => ({ file: fromUser(f, io.cwd), shown: f })));
@@ -176,6 +169,20 @@ function parseOptions(args: readonly string[]): { options: Partial<Record<String
   const twice = files.find((f, i) => files.indexOf(f) !== i);
   if (twice !== undefined) return `${twice} given twice`;
   return { options, files, commands };
+}
+
+/** The config and artifacts directories, as every command finds them; a usage problem as text. */
+export function directoriesOf(options: { readonly config?: string; readonly out?: string }, io: LiveIo): { configDir: string; outDir: string } | string {
+  try {
+    const settings = settingsFromEnv(io.env, io.cwd);
+    return {
+      configDir: options.config !== undefined ? fromUser(options.config, io.cwd) : settings.configDir,
+      outDir: options.out !== undefined ? fromUser(options.out, io.cwd) : settings.outDir,
+    };
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
 }
 
 function usageError(io: LiveIo, problem: string): number {

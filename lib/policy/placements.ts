@@ -235,17 +235,22 @@ const ROOT_FIELDS: { readonly [K in Exclude<keyof Placements, "stacks" | "target
   leaving: (v, what) => new Map(Object.entries(record(v, what)).map(([name, rules]) => [name, readFields(record(rules, `${what} ${name}`), LEAVING_FIELDS, `${what} ${name}: `)])),
 };
 
-const LEAVING_FIELDS: { readonly [K in keyof LeavingRules]-?: FieldReader<NonNullable<LeavingRules[K]>> } = {
-  stack: text_,
+/** What a target's entry and a leaving entry share: its identity, its groups and numbers. */
+const RULE_FIELDS = {
   securityGroupId: text_,
   vpcId: text_,
   name: text_,
   networkAclId: text_,
   createdAs: text_,
-  groups: (v, what) => list(v, what).map((g) => list(g, what).map((k) => text_(k, what))),
+  groups: (v: unknown, what: string) => list(v, what).map((g) => list(g, what).map((k) => text_(k, what))),
   lists: textMap,
   inbound: numbersIn(ACL_RULE_NUMBERS),
   outbound: numbersIn(ACL_RULE_NUMBERS),
+} as const;
+
+const LEAVING_FIELDS: { readonly [K in keyof LeavingRules]-?: FieldReader<NonNullable<LeavingRules[K]>> } = {
+  stack: text_,
+  ...RULE_FIELDS,
 };
 
 const STACK_FIELDS: { readonly [K in Exclude<keyof StackIdentity, "region">]-?: FieldReader<NonNullable<StackIdentity[K]>> } = {
@@ -255,15 +260,7 @@ const STACK_FIELDS: { readonly [K in Exclude<keyof StackIdentity, "region">]-?: 
 };
 
 const TARGET_FIELDS: { readonly [K in Exclude<keyof TargetPlacement, "stack">]-?: FieldReader<NonNullable<TargetPlacement[K]>> } = {
-  securityGroupId: text_,
-  vpcId: text_,
-  name: text_,
-  networkAclId: text_,
-  createdAs: text_,
-  groups: (v, what) => list(v, what).map((g) => list(g, what).map((k) => text_(k, what))),
-  lists: textMap,
-  inbound: numbersIn(ACL_RULE_NUMBERS),
-  outbound: numbersIn(ACL_RULE_NUMBERS),
+  ...RULE_FIELDS,
   sids: numbersIn(SIDS),
   ruleOrder,
   capacity: positiveInteger,
