@@ -31,6 +31,21 @@ describe("mailgate check", () => {
     expect(readTree(out)).toEqual(before);
   });
 
+  test("GIVEN a first synth of a config with a Network Firewall rule group WHEN checked, then synthesized again THEN fresh, and the second synth writes the same bytes", () => {
+    // The rule group's capacity is remembered in placements.json; reading it back must not change the report.
+    const root = tempDir();
+    const out = path.join(root, "generated");
+    const synth = () => runTs("main.ts", ["--config", path.join(PROJECT_ROOT, "examples", "advanced"), "--out", out, "--terraform-out", path.join(root, "cdktf.out")]);
+    expect(synth().status).toBe(0);
+    const first = readTree(out);
+    expect(first["firewall-rules.md"]).toMatch(/capacity \d+ \(computed\) for \d+ rules/);
+    const checked = cli(["check", "--config", path.join(PROJECT_ROOT, "examples", "advanced"), "--out", out]);
+    expect(checked.stdout + checked.stderr).toContain("up to date");
+    expect(checked.status).toBe(0);
+    expect(synth().status).toBe(0);
+    expect(readTree(out)).toEqual(first);
+  });
+
   test("GIVEN MAILGATE_CONFIG and MAILGATE_OUT WHEN checked without flags THEN the environment is honoured", () => {
     const { config, out } = freshPair();
     expect(cli(["check"], { env: { MAILGATE_CONFIG: config, MAILGATE_OUT: out } }).status).toBe(0);

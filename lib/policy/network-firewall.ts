@@ -74,13 +74,16 @@ export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readon
   const statefulRules = pairs.map((pair) => ({ ...pair, sid: sids.get(sidKey(pair)) ?? 0 }));
   const remembered = rememberedRuleGroup(previous);
   const kept = remembered !== undefined && statefulRules.length <= remembered.capacity ? remembered.capacity : undefined;
+  const computed = computedCapacity(statefulRules.length);
   return {
     type: "aws-network-firewall",
     target,
     rules,
-    capacity: target.capacity ?? kept ?? computedCapacity(statefulRules.length),
+    capacity: target.capacity ?? kept ?? computed,
     capacityGiven: target.capacity !== undefined,
-    capacitySource: target.capacity !== undefined ? "given" : kept !== undefined ? "kept" : "computed",
+    // "kept" only where keeping made a difference: a synth that reads the placements it wrote
+    // itself must render the same report (`check` right after synth is fresh).
+    capacitySource: target.capacity !== undefined ? "given" : kept !== undefined && kept !== computed ? "kept" : "computed",
     ruleOrder: target.ruleOrder ?? remembered?.ruleOrder ?? DEFAULT_RULE_ORDER,
     statefulRules,
     unserved: [],
