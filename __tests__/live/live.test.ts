@@ -257,3 +257,30 @@ describe("mailgate live: commands and the command line", () => {
     expect(result.stderr).toContain("live needs the AWS CLI exports");
   });
 });
+
+describe("mailgate live: the audit report's section", () => {
+  test("GIVEN exports equal to the plan WHEN live --format markdown THEN the audit report synth wrote, byte for byte, then a live section with every target exact: exit 0", () => {
+    const result = live(args(writeExports(planned), "--format", "markdown"));
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const written = fs.readFileSync(path.join(synth.out, "firewall-rules.md"), "utf8");
+    expect(result.stdout.startsWith(`${written}\n## What is live in AWS\n`)).toBe(true);
+    const section = result.stdout.slice(written.length);
+    expect(section).toContain("Result: 4 AWS targets, 4 exact; 0 exposure, 0 missing, 0 drift. Every port admits exactly HubSpot's lists.");
+    expect(section.match(/^### /gm)).toHaveLength(4);
+    expect(section).toMatch(/^\| tcp\/993 \| 264 \| 264 \| exact \| `sgr-[0-9a-f]+` /m);
+    expect(section).not.toContain("differs");
+  });
+
+  test("GIVEN an extra 0.0.0.0/0 tcp/993 rule WHEN live --format markdown THEN exit 1: the port's row differs and names the rule, and the exposure is listed under its target", () => {
+    const e = copy(planned);
+    e.rules.SecurityGroupRules.push(rule({ GroupId: groupOf(e, "hubspot-mail-split"), IpProtocol: "tcp", FromPort: 993, ToPort: 993, CidrIpv4: "0.0.0.0/0" }));
+    const result = live(args(writeExports(e), "--format", "markdown"));
+    expect(result.status).toBe(1);
+    const section = result.stdout.slice(result.stdout.indexOf("## What is live in AWS"));
+    expect(section).toContain("Result: 4 AWS targets, 3 exact; 1 exposure, 0 missing, 0 drift. AWS differs from the config.");
+    const split = section.slice(section.indexOf("### mail-split"), section.indexOf("\n### ", section.indexOf("### mail-split") + 1));
+    expect(split).toMatch(/^\| tcp\/993 \| 264 \| 4294967296 \| differs \| .*`sgr-0ffffffffffffffff` tcp\/993 from 0\.0\.0\.0\/0 \(exposure\)/m);
+    expect(split).toMatch(/^- \*\*exposure\*\*: sgr-0ffffffffffffffff in sg-[0-9a-f]+ admits tcp\/993 from 0\.0\.0\.0\/0/m);
+  });
+});

@@ -10,7 +10,9 @@ import { fromUser, settingsFromEnv } from "../settings";
 import { validateConfig } from "../validate";
 import { compareLive } from "./compare";
 import { MAX_EXPORT_BYTES, readExports } from "./exports";
-import { renderGithub, renderJson, renderText } from "./render";
+import { renderGithub, renderJson, renderMarkdownSection, renderText } from "./render";
+import { renderReportMarkdown } from "../artifacts/report-files";
+import { buildReport } from "../audit/report";
 
 /** Where the command reads and writes; the same shape as lib/cli.ts's `CliIo`. */
 export interface LiveIo {
@@ -38,8 +40,9 @@ Options:
   --config DIR   Config directory (default: $MAILGATE_CONFIG, else "config").
   --out DIR      Artifacts directory, whose placements.json says where rules were placed
                  (default: $MAILGATE_OUT, else "generated").
-  --format F     text (default), json (one document on stdout) or github (an ::error annotation
-                 per difference, then the text).
+  --format F     text (default), json (one document on stdout), github (an ::error annotation
+                 per difference, then the text) or markdown (the audit report the config renders,
+                 firewall-rules.md, with a last section "What is live in AWS").
   --commands     Print the read-only AWS CLI commands that save the exports for the config's targets.
   -h, --help     Show this help.
 
@@ -47,7 +50,7 @@ Exit codes: 0 every target exact, 1 a difference (also an invalid config), 2 unu
 file missing, over ${MAX_EXPORT_BYTES / 1024 / 1024} MiB, empty, not JSON, of a shape the AWS CLI does not print, ending with
 NextToken, or an export a target needs not given) or a usage error.`;
 
-const FORMATS = ["text", "json", "github"] as const;
+const FORMATS = ["text", "json", "github", "markdown"] as const;
 type Format = (typeof FORMATS)[number];
 
 export function liveCommand(args: readonly string[], io: LiveIo): number {
@@ -59,7 +62,7 @@ export function liveCommand(args: readonly string[], io: LiveIo): number {
   if (typeof parsed === "string") return usageError(io, parsed);
   const { options, files, commands } = parsed;
   const format = options.format ?? "text";
-  if (!(FORMATS as readonly string[]).includes(format)) return usageError(io, `unknown format "${format}"; use text, json or github`);
+  if (!(FORMATS as readonly string[]).includes(format)) return usageError(io, `unknown format "${format}"; use text, json, github or markdown`);
   if (commands && files.length > 0) return usageError(io, "--commands prints commands and reads no exports: give it no files");
   if (!commands && files.length === 0) return usageError(io, "live needs the AWS CLI exports (JSON files); mailgate live --commands prints how to save them");
 
@@ -73,8 +76,8 @@ export function liveCommand(args: readonly string[], io: LiveIo): number {
     io.stderr.write(`mailgate: ${read.message} Nothing was compared.\n`);
     return LIVE_EXIT.unusable;
   }
-  const { config, policy, diagnostics } = validateConfig(configDir, { outDir });
-  if (!config || !policy || hasErrors(diagnostics)) {
+  const { config, policy, placements, diagnostics } = validateConfig(configDir, { outDir });
+  if (!config || !policy || !placements || hasErrors(diagnostics)) {
     printDiagnostics(diagnostics, io.stderr);
     return LIVE_EXIT.invalidConfig;
   }
@@ -86,6 +89,11 @@ export function liveCommand(args: readonly string[], io: LiveIo): number {
   if (!compared.ok) {
     io.stderr.write(`mailgate: ${compared.message} Nothing was compared.\n`);
     return LIVE_EXIT.unusable;
+  }
+  if ((format as Format) === "markdown") {
+    // The audit report as synth renders it for this config, with what AWS holds as its last section.
+    io.stdout.write(`${renderReportMarkdown(buildReport(config, policy, placements))}\n${renderMarkdownSection(compared.report, files)}`);
+    return compared.report.exact ? LIVE_EXIT.exact : LIVE_EXIT.difference;
   }
   const render = (format as Format) === "json" ? renderJson : (format as Format) === "github" ? renderGithub : renderText;
   io.stdout.write(render(compared.report, files));
