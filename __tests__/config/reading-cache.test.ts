@@ -105,13 +105,26 @@ describe("the reading cache", () => {
     expect(cacheDirectory({})).toBe(path.join(os.homedir(), ".cache", "mailgate", "readings"));
   });
 
-  test(`at most ${MAX_ENTRIES} entries are kept, the newest`, () => {
+  test(`past a quarter more than ${MAX_ENTRIES} entries, the newest ${MAX_ENTRIES} are kept`, () => {
     const dir = tempDir();
-    for (let i = 0; i < MAX_ENTRIES + 3; i++) {
+    const clean = (i: number) => () => ({ value: i, diagnostics: [], positions: { nodes: new Int32Array(0), edges: new Int32Array(0), keys: [] }, lineStarts: new Int32Array(1), omitted: { errors: 0, warnings: 0 } });
+    const count = () => fs.readdirSync(dir).filter((f) => f.endsWith(".v8")).length;
+    const limit = MAX_ENTRIES + MAX_ENTRIES / 4;
+    for (let i = 0; i < limit; i++) {
       const text = bigText(String(i));
-      cachedReading(text, () => ({ value: i, diagnostics: [], positions: { nodes: new Int32Array(0), edges: new Int32Array(0), keys: [] }, lineStarts: new Int32Array(1), omitted: { errors: 0, warnings: 0 } }), { dir });
+      cachedReading(text, clean(i), { dir });
+      // Written in the past, a second apart: the order is certain.
+      const when = new Date(Date.UTC(2020, 0, 1, 0, 0, i));
+      fs.utimesSync(path.join(dir, `${entryKey(text)}.v8`), when, when);
     }
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".v8"))).toHaveLength(MAX_ENTRIES);
+    expect(count()).toBe(limit);
+    // WHEN one more is written; THEN the oldest go, the newest stay
+    const newest = bigText("newest");
+    cachedReading(newest, clean(-1), { dir });
+    expect(count()).toBe(MAX_ENTRIES);
+    expect(fs.existsSync(path.join(dir, `${entryKey(newest)}.v8`))).toBe(true);
+    expect(fs.existsSync(path.join(dir, `${entryKey(bigText(String(limit - 1)))}.v8`))).toBe(true);
+    expect(fs.existsSync(path.join(dir, `${entryKey(bigText("0"))}.v8`))).toBe(false);
   });
 
   test("a config loads the same from the cache as without it, diagnostics and positions included", () => {

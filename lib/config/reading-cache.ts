@@ -24,11 +24,17 @@ import * as v8 from "node:v8";
 import type { IndexedYamlReading } from "./read-yaml";
 import type { PositionIndex } from "./source";
 
-/** Entries kept; past it the least recently written are removed (an entry is about 2x its file). */
-export const MAX_ENTRIES = 64;
+/**
+ * Entries kept: past a quarter more, the least recently written are removed down to this many.
+ * An entry is about twice its file's size (at most 1 MiB), most are a few kilobytes.
+ */
+export const MAX_ENTRIES = 256;
 
-/** Files smaller than this are read directly: a cache lookup would cost about what it saves. */
-export const MIN_CACHED_BYTES = 16 * 1024;
+/**
+ * Files smaller than this (a comment, `{}`) are read directly. Small files are worth a lookup:
+ * when every file is found, the yaml library is not even loaded.
+ */
+export const MIN_CACHED_BYTES = 256;
 
 /** Where entries go, or undefined when caching is off. */
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -142,7 +148,7 @@ function storeEntry(dir: string, file: string, entry: Entry): void {
 /** Keeps the newest `MAX_ENTRIES` entries: each edit of a file leaves its old entry behind. */
 function prune(dir: string): void {
   const entries = fs.readdirSync(dir).filter((name) => name.endsWith(".v8"));
-  if (entries.length <= MAX_ENTRIES) return;
+  if (entries.length <= MAX_ENTRIES + MAX_ENTRIES / 4) return;
   const dated = entries.map((name) => {
     try {
       return { name, ms: fs.statSync(path.join(dir, name)).mtimeMs };
