@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { toASCII } from "tr46";
+import type * as Tr46 from "tr46";
 import { ipv4CompatibleAddress, ipv4MappedAddress, parseAddress } from "./cidr";
 
 /**
@@ -30,6 +30,15 @@ const IDNA = {
   transitionalProcessing: false,
   verifyDNSLength: false,
 } as const;
+
+/**
+ * tr46 with its Unicode tables, loaded for the first name that needs IDNA: an all-ASCII config
+ * (the usual one) never does, and loading them is a tenth of a small config's `validate`.
+ */
+let tr46: typeof Tr46 | undefined;
+function toASCII(name: string, options: Tr46.ToAsciiOptions): string | null {
+  return (tr46 ??= require("tr46") as typeof Tr46).toASCII(name, options);
+}
 
 export const MAX_NAME_LENGTH = 253;
 
