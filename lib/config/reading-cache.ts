@@ -30,11 +30,6 @@ import type { PositionIndex } from "./source";
  */
 export const MAX_ENTRIES = 256;
 
-/**
- * Files smaller than this (a comment, `{}`) are read directly. Small files are worth a lookup:
- * when every file is found, the yaml library is not even loaded.
- */
-export const MIN_CACHED_BYTES = 256;
 
 /** Where entries go, or undefined when caching is off. */
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -57,7 +52,8 @@ interface Entry {
  * no cache.
  */
 export function cachedReading(text: string, read: () => IndexedYamlReading, { dir }: { readonly dir?: string } = { dir: cacheDirectory() }): IndexedYamlReading {
-  if (dir === undefined || text.length < MIN_CACHED_BYTES) return read();
+  // Small files too: when every file is found, the yaml library is not even loaded.
+  if (dir === undefined) return read();
   const file = path.join(dir, `${entryKey(text)}.v8`);
   const hit = loadEntry(file);
   if (hit) return { value: hit.value, diagnostics: [], positions: hit.positions, lineStarts: hit.lineStarts, omitted: { errors: 0, warnings: 0 } };
