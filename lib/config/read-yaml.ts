@@ -103,11 +103,9 @@ export function readYamlIndexed(text: string, file: string): IndexedYamlReading 
     );
   }
 
-  const tokens = withPlainEnv(() => parseTokens(text));
-  if ("stoppedAt" in tokens) return refused([at(tokens.problem, tokens.stoppedAt)]);
-  const repeated = repeatedDirective(tokens.tokens);
-  if (repeated) return refused([at(messages.yamlRepeatedDirective(shorten(repeated.source.trim())), repeated.offset, repeated.offset + repeated.source.length)]);
-  const doc = compose(tokens.tokens, text.length);
+  const composed = composeText(text);
+  if ("problem" in composed) return refused([at(composed.problem, composed.start, composed.end)]);
+  const doc = composed.doc;
 
   // Every problem yaml finds is an error, its warnings too (a tag it cannot resolve, a flow
   // collection's end less indented than it should be): a config that needs YAML's leniency
@@ -162,6 +160,19 @@ function characterProblems(text: string): OffsetProblem[] {
     problems.push({ problem: messages.yamlForbiddenCharacter(text.charCodeAt(start)), start, end: start + 1 });
   }
   return problems;
+}
+
+/**
+ * The document, or the problem that stopped the parse. The syntax tree (as big as the document
+ * itself) is dropped on return: the checks and the conversion that follow allocate a lot, and a
+ * garbage collection among them should not have to trace a tree nothing will read again.
+ */
+function composeText(text: string): { doc: Document.Parsed } | OffsetProblem {
+  const tokens = withPlainEnv(() => parseTokens(text));
+  if ("stoppedAt" in tokens) return { problem: tokens.problem, start: tokens.stoppedAt, end: tokens.stoppedAt + 1 };
+  const repeated = repeatedDirective(tokens.tokens);
+  if (repeated) return { problem: messages.yamlRepeatedDirective(shorten(repeated.source.trim())), start: repeated.offset, end: repeated.offset + repeated.source.length };
+  return { doc: compose(tokens.tokens, text.length) };
 }
 
 /** Lexemes that start a value: what `maxValues` counts before anything is built from them. */
