@@ -55,8 +55,20 @@ export class SourceFile {
     private readonly lineStarts: Int32Array = lineStartsOf(text),
   ) {}
 
-  /** Where the value at `path` is; for a missing value, the enclosing mapping's first key. */
+  /**
+   * Where the value at `path` is; for a missing value, the enclosing mapping's first key. Found
+   * when first read (see `locate`), so `path` must not change afterwards.
+   */
   value(path: Path): Located {
+    return new LazyLocated(() => this.valueNow(path));
+  }
+
+  /** Where the key of the last path segment is (for unknown keys and names used as keys); found when first read. */
+  key(path: Path): Located {
+    return new LazyLocated(() => this.keyNow(path));
+  }
+
+  private valueNow(path: Path): Located {
     const found = this.walk(path);
     if (found.complete && found.edge >= 0) {
       const node = found.node;
@@ -66,11 +78,10 @@ export class SourceFile {
     return this.spanOf(found.node);
   }
 
-  /** Where the key of the last path segment is (for unknown keys and names used as keys). */
-  key(path: Path): Located {
+  private keyNow(path: Path): Located {
     const found = this.walk(path);
     if (found.complete && found.edge >= 0) return this.keySpan(found.edge);
-    return this.value(path);
+    return this.valueNow(path);
   }
 
   /** The source text of the value at `path`, as written (`10.0`, not the parsed `10`). */
@@ -85,7 +96,11 @@ export class SourceFile {
    * of 10,000 domains takes ~50,000 places for its facts, and reads a handful of them.
    */
   locate(start: number, end: number): Located {
-    return new LazyLocated(this.file, this.text, this.lineStarts, start, end);
+    return new LazyLocated(() => this.locateNow(start, end));
+  }
+
+  private locateNow(start: number, end: number): Located {
+    return locate(this.file, this.text, this.lineStarts, start, end);
   }
 
   private start(node: number): number {
@@ -157,7 +172,7 @@ export class SourceFile {
     const at = edge * EDGE_FIELDS;
     const start = this.index.edges[at];
     if (start < 0) return this.spanOf(this.index.edges[at + 2]);
-    return this.locate(start, this.index.edges[at + 1]);
+    return this.locateNow(start, this.index.edges[at + 1]);
   }
 
   /**
@@ -165,33 +180,27 @@ export class SourceFile {
    * mapping's range spans many lines); anything else from its first character.
    */
   private spanOf(node: number): Located {
-    if (node < 0) return this.locate(0, 1);
+    if (node < 0) return this.locateNow(0, 1);
     const kind = this.kind(node);
     const start = this.start(node);
     if (kind === NodeKind.blockMap) {
       const first = this.index.nodes[node * NODE_FIELDS + 3];
       if (this.index.nodes[node * NODE_FIELDS + 4] > 0 && this.index.edges[first * EDGE_FIELDS] >= 0) return this.keySpan(first);
     }
-    if (kind === NodeKind.blockMap || kind === NodeKind.blockSeq) return this.locate(start, start + 1);
-    return this.locate(start, this.end(node));
+    if (kind === NodeKind.blockMap || kind === NodeKind.blockSeq) return this.locateNow(start, start + 1);
+    return this.locateNow(start, this.end(node));
   }
 }
 
 /**
- * A `Located` whose line, column and excerpt are computed on first use, then kept. Read through
+ * A `Located` whose node, line, column and excerpt are found on first use, then kept. Read through
  * its two properties like any other (`diagnosticAt`, `{ ...at.position }`); spreading the object
  * itself would copy none of them, which nothing does.
  */
 class LazyLocated implements Located {
   private located?: Located;
 
-  constructor(
-    private readonly file: string,
-    private readonly text: string,
-    private readonly lineStarts: Int32Array,
-    private readonly start: number,
-    private readonly end: number,
-  ) {}
+  constructor(private readonly find: () => Located) {}
 
   get position(): SourcePosition {
     return this.resolve().position;
@@ -207,7 +216,7 @@ class LazyLocated implements Located {
   }
 
   private resolve(): Located {
-    return (this.located ??= locate(this.file, this.text, this.lineStarts, this.start, this.end));
+    return (this.located ??= this.find());
   }
 }
 
