@@ -127,6 +127,28 @@ describe("the reading cache", () => {
     expect(fs.existsSync(path.join(dir, `${entryKey(bigText("0"))}.v8`))).toBe(false);
   });
 
+  test("past the size limit, the oldest entries go until the rest fit; the newest always stays", () => {
+    const dir = tempDir();
+    const texts = ["a", "b", "c"].map((x) => bigText(x));
+    texts.forEach((text, i) => {
+      cachedReading(text, counted(text).read, { dir });
+      const when = new Date(Date.UTC(2020, 0, 1, 0, 0, i));
+      fs.utimesSync(path.join(dir, `${entryKey(text)}.v8`), when, when);
+    });
+    const size = fs.statSync(path.join(dir, `${entryKey(texts[0])}.v8`)).size;
+    // WHEN one more is written under a limit that holds two and a half entries
+    const newest = bigText("d");
+    cachedReading(newest, counted(newest).read, { dir, maxBytes: Math.floor(size * 2.5) });
+    // THEN the two oldest went
+    const left = fs.readdirSync(dir).filter((f) => f.endsWith(".v8")).sort();
+    expect(left).toEqual([`${entryKey(texts[2])}.v8`, `${entryKey(newest)}.v8`].sort());
+    // AND an entry bigger than the limit is still kept, alone (the others dated before it)
+    const past = new Date(Date.UTC(2020, 0, 1, 0, 1));
+    fs.utimesSync(path.join(dir, `${entryKey(newest)}.v8`), past, past);
+    cachedReading(texts[0], counted(texts[0]).read, { dir, maxBytes: 1 });
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".v8"))).toEqual([`${entryKey(texts[0])}.v8`]);
+  });
+
   test("a config loads the same from the cache as without it, diagnostics and positions included", () => {
     // GIVEN a generated config with big files, and one domain made invalid in one of them
     const configDir = path.join(tempDir(), "config");

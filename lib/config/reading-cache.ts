@@ -25,10 +25,13 @@ import type { IndexedYamlReading } from "./read-yaml";
 import type { PositionIndex } from "./source";
 
 /**
- * Entries kept: past a quarter more, the least recently written are removed down to this many.
- * An entry is about twice its file's size (at most 1 MiB), most are a few kilobytes.
+ * Entries kept: past a quarter more, or past `MAX_BYTES` in all, the least recently written are
+ * removed down to this many and that size. An entry is about four times its file's size (the
+ * positions take most of it), so editing a 1 MiB file again and again would otherwise fill the
+ * disk.
  */
 export const MAX_ENTRIES = 256;
+export const MAX_BYTES = 64 * 1024 * 1024;
 
 
 /** Where entries go, or undefined when caching is off. */
@@ -51,7 +54,11 @@ interface Entry {
  * `read` (stored when it is clean). `read` must be the one reader applied to `text`. No `dir`:
  * no cache.
  */
-export function cachedReading(text: string, read: () => IndexedYamlReading, { dir }: { readonly dir?: string } = { dir: cacheDirectory() }): IndexedYamlReading {
+export function cachedReading(
+  text: string,
+  read: () => IndexedYamlReading,
+  { dir, maxBytes = MAX_BYTES }: { readonly dir?: string; readonly maxBytes?: number } = { dir: cacheDirectory() },
+): IndexedYamlReading {
   // Small files too: when every file is found, the yaml library is not even loaded.
   if (dir === undefined) return read();
   const file = path.join(dir, `${entryKey(text)}.v8`);
@@ -59,7 +66,7 @@ export function cachedReading(text: string, read: () => IndexedYamlReading, { di
   if (hit) return { value: hit.value, diagnostics: [], positions: hit.positions, lineStarts: hit.lineStarts, omitted: { errors: 0, warnings: 0 } };
   const reading = read();
   if ("value" in reading && reading.diagnostics.length === 0 && reading.omitted.errors + reading.omitted.warnings === 0) {
-    storeEntry(dir, file, { value: reading.value, positions: reading.positions, lineStarts: reading.lineStarts });
+    storeEntry(dir, file, { value: reading.value, positions: reading.positions, lineStarts: reading.lineStarts }, maxBytes);
   }
   return reading;
 }
@@ -129,29 +136,42 @@ function loadEntry(file: string): Entry | undefined {
 }
 
 /** Written whole and renamed into place: a concurrent run sees the old entry, the new one or none. */
-function storeEntry(dir: string, file: string, entry: Entry): void {
+function storeEntry(dir: string, file: string, entry: Entry, maxBytes: number): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, v8.serialize(entry), { mode: 0o600 });
     fs.renameSync(temporary, file);
-    prune(dir);
+    prune(dir, maxBytes);
   } catch {
     // An unwritable cache only costs the next run this reading.
   }
 }
 
-/** Keeps the newest `MAX_ENTRIES` entries: each edit of a file leaves its old entry behind. */
-function prune(dir: string): void {
-  const entries = fs.readdirSync(dir).filter((name) => name.endsWith(".v8"));
-  if (entries.length <= MAX_ENTRIES + MAX_ENTRIES / 4) return;
-  const dated = entries.map((name) => {
-    try {
-      return { name, ms: fs.statSync(path.join(dir, name)).mtimeMs };
-    } catch {
-      return { name, ms: 0 };
-    }
-  });
-  dated.sort((a, b) => a.ms - b.ms || (a.name < b.name ? -1 : 1));
-  for (const { name } of dated.slice(0, dated.length - MAX_ENTRIES)) fs.rmSync(path.join(dir, name), { force: true });
+/**
+ * Keeps the newest entries within `MAX_ENTRIES` and `maxBytes`: each edit of a file leaves its
+ * old entry behind. Run after each write only (a miss, which has just cost a whole reading).
+ */
+function prune(dir: string, maxBytes: number): void {
+  const dated = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".v8"))
+    .map((name) => {
+      try {
+        const stat = fs.statSync(path.join(dir, name));
+        return { name, ms: stat.mtimeMs, bytes: stat.size };
+      } catch {
+        return { name, ms: 0, bytes: 0 };
+      }
+    });
+  let total = dated.reduce((sum, e) => sum + e.bytes, 0);
+  if (dated.length <= MAX_ENTRIES + MAX_ENTRIES / 4 && total <= maxBytes) return;
+  // Newest first; the oldest go until both limits hold.
+  dated.sort((a, b) => b.ms - a.ms || (a.name < b.name ? -1 : 1));
+  let kept = dated.length;
+  while (kept > 1 && (kept > MAX_ENTRIES || total > maxBytes)) {
+    const oldest = dated[--kept];
+    fs.rmSync(path.join(dir, oldest.name), { force: true });
+    total -= oldest.bytes;
+  }
 }
