@@ -1,5 +1,6 @@
 import type { Diagnostic } from "./diagnostic";
 import { readYamlIndexed, YAML_LIMITS, type IndexedYamlReading } from "./read-yaml";
+import { cachedReading } from "./reading-cache";
 import { SourceFile } from "./source";
 
 export { YAML_LIMITS };
@@ -22,9 +23,13 @@ export interface ConfigText {
   readonly text: string;
 }
 
-/** One config file, read by `readYaml` (read-yaml.ts) like every other, with its positions. */
+/**
+ * One config file, read by `readYaml` (read-yaml.ts) like every other, with its positions. An
+ * unchanged file's clean reading comes from the reading cache (reading-cache.ts): the same
+ * reader's result for the same bytes.
+ */
 export function parseConfigFile(file: string, text: string): ParsedFile {
-  return parsedFile(file, text, readYamlIndexed(text, file));
+  return parsedFile(file, text, cachedReading(text, () => readYamlIndexed(text, file)));
 }
 
 function parsedFile(file: string, text: string, reading: IndexedYamlReading): ParsedFile {

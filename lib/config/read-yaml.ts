@@ -5,25 +5,20 @@
 // One file of ~550 lines because it is one pass: the limits, the parse, the single walk that
 // checks and indexes every node, and the conversion share the tokens and the document; split,
 // each part would have to re-walk or hand the document around.
-import {
-  Composer,
-  CST,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  Lexer,
-  Parser,
-  YAMLParseError,
-  type Document,
-  type Node,
-  type YAMLError,
-} from "yaml";
+import type { CST, Document, Node, YAMLError } from "yaml";
 import type { Diagnostic } from "./diagnostic";
 import { LIMITS } from "./files";
 import { messages, type Problem } from "./messages";
 import { diagnosticAt, EDGE_FIELDS, EMPTY_INDEX, lineOf, lineStartsOf, locate, NODE_FIELDS, NodeKind, type PositionIndex } from "./source";
+
+/**
+ * The yaml library, loaded on the first reading: a run whose files all come from the reading
+ * cache (reading-cache.ts) never loads its ~70 modules.
+ */
+let library: typeof import("yaml") | undefined;
+function yaml(): typeof import("yaml") {
+  return (library ??= require("yaml") as typeof import("yaml"));
+}
 
 /**
  * Limits on the YAML itself, so no file can exhaust the stack or the heap (README, Limits).
@@ -108,11 +103,9 @@ export function readYamlIndexed(text: string, file: string): IndexedYamlReading 
     );
   }
 
-  const tokens = withPlainEnv(() => parseTokens(text));
-  if ("stoppedAt" in tokens) return refused([at(tokens.problem, tokens.stoppedAt)]);
-  const repeated = repeatedDirective(tokens.tokens);
-  if (repeated) return refused([at(messages.yamlRepeatedDirective(shorten(repeated.source.trim())), repeated.offset, repeated.offset + repeated.source.length)]);
-  const doc = compose(tokens.tokens, text.length);
+  const composed = composeText(text);
+  if ("problem" in composed) return refused([at(composed.problem, composed.start, composed.end)]);
+  const doc = composed.doc;
 
   // Every problem yaml finds is an error, its warnings too (a tag it cannot resolve, a flow
   // collection's end less indented than it should be): a config that needs YAML's leniency
@@ -169,6 +162,19 @@ function characterProblems(text: string): OffsetProblem[] {
   return problems;
 }
 
+/**
+ * The document, or the problem that stopped the parse. The syntax tree (as big as the document
+ * itself) is dropped on return: the checks and the conversion that follow allocate a lot, and a
+ * garbage collection among them should not have to trace a tree nothing will read again.
+ */
+function composeText(text: string): { doc: Document.Parsed } | OffsetProblem {
+  const tokens = withPlainEnv(() => parseTokens(text));
+  if ("stoppedAt" in tokens) return { problem: tokens.problem, start: tokens.stoppedAt, end: tokens.stoppedAt + 1 };
+  const repeated = repeatedDirective(tokens.tokens);
+  if (repeated) return { problem: messages.yamlRepeatedDirective(shorten(repeated.source.trim())), start: repeated.offset, end: repeated.offset + repeated.source.length };
+  return { doc: compose(tokens.tokens, text.length) };
+}
+
 /** Lexemes that start a value: what `maxValues` counts before anything is built from them. */
 const VALUE_LEXEMES: ReadonlySet<string | null> = new Set([
   "scalar",
@@ -185,6 +191,7 @@ const VALUE_LEXEMES: ReadonlySet<string | null> = new Set([
  * anything: the parser's own loop is iterative, and stops here at the first limit.
  */
 function parseTokens(text: string): { tokens: CST.Token[] } | { stoppedAt: number; problem: Problem } {
+  const { CST, Lexer, Parser } = yaml();
   const parser = new Parser();
   const tokens: CST.Token[] = [];
   // The parser's stack holds the document, each open collection and the token in progress;
@@ -248,6 +255,7 @@ function compose(tokens: readonly CST.Token[], length: number): Document.Parsed 
   // `!!set` a Set) stay unresolved, which is an error (see `yamlProblems`).
   // logLevel "error": yaml would otherwise print process warnings (a mapping key that is a
   // collection) to stderr itself; `inspect` refuses such keys.
+  const { Composer, YAMLParseError } = yaml();
   const composer = new Composer({
     prettyErrors: false,
     uniqueKeys: false,
@@ -358,6 +366,7 @@ interface Inspection {
  * computed once, so this stays linear even for a "billion laughs" bomb.
  */
 function inspect(doc: Document.Parsed, text: string): Inspection {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   const problems: OffsetProblem[] = [];
   let omitted = 0;
   const report = (problem: Problem, node: unknown): void => {
@@ -523,7 +532,7 @@ function inspect(doc: Document.Parsed, text: string): Inspection {
 /** A mapping key as `toJS` names it in the plain object. */
 export function keyString(key: unknown): string {
   if (key === null || key === undefined) return "";
-  const value = isScalar(key) ? key.value : key;
+  const value = yaml().isScalar(key) ? key.value : key;
   return value === null ? "" : String(value);
 }
 

@@ -7,7 +7,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-const TSX = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 const PRELOAD = path.join(__dirname, "usage-preload.cjs");
 
 export interface ChildRun {
@@ -38,32 +37,37 @@ export function runnerOfScript(script: string): Runner {
   return "tsx";
 }
 
-export function runEntry(entry: string, args: readonly string[], env: Record<string, string>, runner: Runner = "tsx"): ChildRun {
+/** `root`: the checkout to run (another one, for a before/after comparison in one run). */
+export function runEntry(entry: string, args: readonly string[], env: Record<string, string>, runner: Runner = "tsx", root: string = PROJECT_ROOT): ChildRun {
   const usageDir = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-bench-usage-"));
   try {
     const [command, prefix] =
-      runner === "tsx" ? [TSX, []] : runner === "cjs" ? [process.execPath, ["--require", "tsx/cjs"]] : [process.execPath, [path.join(PROJECT_ROOT, "scripts", "run-ts.cjs")]];
-    return measured(command, [...prefix, path.join(PROJECT_ROOT, entry), ...args], env, usageDir);
+      runner === "tsx"
+        ? [path.join(root, "node_modules", ".bin", "tsx"), []]
+        : runner === "cjs"
+          ? [process.execPath, ["--require", "tsx/cjs"]]
+          : [process.execPath, [path.join(root, "scripts", "run-ts.cjs")]];
+    return measured(command, [...prefix, path.join(root, entry), ...args], env, usageDir, root);
   } finally {
     fs.rmSync(usageDir, { recursive: true, force: true });
   }
 }
 
-/** Any command (`npm run validate`), measured like an entry point. */
-export function runCommand(command: string, args: readonly string[], env: Record<string, string>): ChildRun {
+/** Any command (`npm run validate`), measured like an entry point, in `cwd`. */
+export function runCommand(command: string, args: readonly string[], env: Record<string, string>, cwd: string = PROJECT_ROOT): ChildRun {
   const usageDir = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-bench-usage-"));
   try {
-    return measured(command, args, env, usageDir);
+    return measured(command, args, env, usageDir, cwd);
   } finally {
     fs.rmSync(usageDir, { recursive: true, force: true });
   }
 }
 
-function measured(command: string, args: readonly string[], env: Record<string, string>, usageDir: string): ChildRun {
+function measured(command: string, args: readonly string[], env: Record<string, string>, usageDir: string, cwd: string): ChildRun {
   const nodeOptions = [process.env.NODE_OPTIONS ?? "", `--require "${PRELOAD}"`].join(" ").trim();
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, {
-    cwd: PROJECT_ROOT,
+    cwd,
     env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", ...env, NODE_OPTIONS: nodeOptions, BENCH_USAGE_DIR: usageDir },
     encoding: "utf8",
     stdio: ["ignore", "ignore", "pipe"],
