@@ -13,7 +13,7 @@ import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import { checkLifecycle, type LifecycleProblem } from "./policy/lifecycle";
 import { checkApply, type ApplyProblem } from "./policy/apply-safety";
 import { changeFingerprint, expandPolicy, leavingOf, renamesOf } from "./policy/leaving";
-import { PrefixListRegistry } from "./policy/security-group";
+import { PrefixListRegistry } from "./policy/prefix-lists";
 import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
 import { checkLimits, MAX_STATEFUL_CAPACITY, type LimitProblem } from "./policy/quota";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST } from "./policy/prefix-lists";

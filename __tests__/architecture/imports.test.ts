@@ -34,8 +34,31 @@ const SIBLINGS_MAY_IMPORT: ReadonlySet<string> = new Set([
   "lib/aws -> lib/audit",
 ]);
 
+/**
+ * lib/kinds holds one folder per kind of target, each file one layer's part of the kind, named
+ * after its part (`check.ts`, `plan.ts`, ...), beside the table of that part (`checks.ts`,
+ * `plans.ts`, ...) and its interface (`plan-part.ts`). A part belongs to its layer: the kind's
+ * planner is part of the policy and imports as the policy does.
+ */
+export const KIND_PARTS: Readonly<Record<string, string>> = {
+  target: "lib/model",
+  check: "lib/config",
+  plan: "lib/policy",
+  report: "lib/audit",
+  render: "lib/firewalls",
+};
+
+/** The layer a file of lib/kinds belongs to, from its name (`plan.ts`, `plans.ts`, `plan-part.ts`). */
+function kindLayer(file: string): string | undefined {
+  const match = /^lib\/kinds\/(?:[a-z-]+\/)?([a-z]+?)(?:s|-part)?\.ts$/.exec(file);
+  return match ? KIND_PARTS[match[1]] : undefined;
+}
+
 function layerOf(file: string): { index: number; name: string } {
+  const kind = file.startsWith("lib/kinds/") ? kindLayer(file) : undefined;
+  if (file.startsWith("lib/kinds/") && kind === undefined) throw new Error(`${file} is no kind's part: name it after one of ${Object.keys(KIND_PARTS).join(", ")}`);
   for (const [index, names] of LAYERS.entries()) {
+    if (kind !== undefined && names.includes(kind)) return { index, name: kind };
     const name = names.find((n) => file === n || file.startsWith(`${n}/`));
     if (name) return { index, name };
   }

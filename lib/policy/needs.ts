@@ -2,8 +2,7 @@ import type { Cidr } from "../model/cidr";
 import type { DomainSettings, Endpoint } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import { minimalCover } from "./aggregate";
-import type { FirewallRule, RuleProvenance } from "./rule";
-import type { Need } from "./types";
+import type { FirewallRule, Need, RuleProvenance } from "./rule";
 
 /**
  * Where every rule is born: what each domain needs (a HubSpot list to a server port), and per
