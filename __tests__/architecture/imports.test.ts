@@ -42,15 +42,16 @@ const SIBLINGS_MAY_IMPORT: ReadonlySet<string> = new Set([
  */
 export const KIND_PARTS: Readonly<Record<string, string>> = {
   target: "lib/model",
+  schema: "lib/config",
   check: "lib/config",
   plan: "lib/policy",
   report: "lib/audit",
   render: "lib/firewalls",
 };
 
-/** The layer a file of lib/kinds belongs to, from its name (`plan.ts`, `plans.ts`, `plan-part.ts`). */
+/** The layer a file of lib/kinds belongs to, from its name (`plan.ts`, `plans.ts`, `plan-part.ts`, `check-fields.ts`). */
 function kindLayer(file: string): string | undefined {
-  const match = /^lib\/kinds\/(?:[a-z-]+\/)?([a-z]+?)(?:s|-part)?\.ts$/.exec(file);
+  const match = /^lib\/kinds\/(?:[a-z-]+\/)?([a-z]+?)(?:s|-part|-fields)?\.ts$/.exec(file);
   return match ? KIND_PARTS[match[1]] : undefined;
 }
 

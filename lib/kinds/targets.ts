@@ -40,9 +40,6 @@ export const TARGETS: { readonly [K in FirewallType]: TargetPart<TargetOf<K>> } 
   allowlist: allowlistTarget,
 };
 
-/** Every kind, in the table's order (the schema's list of types). */
-export const FIREWALL_TYPES = Object.keys(TARGETS) as FirewallType[];
-
 /** The model's part of a target's kind; the table guarantees the part reads this kind of target. */
 export function targetPartOf(target: Pick<FirewallTarget, "type">): TargetPart<FirewallTarget> {
   return TARGETS[target.type];
