@@ -305,7 +305,7 @@ function limitProblem(p: LimitProblem): Problem {
       const lists = [...new Set(p.unserved.map((u) => u.list))].sort();
       return messages.nothingAdmitted({
         target: p.target.name,
-        holder: p.target.type === "nftables" ? { type: "nftables", chain: `${p.target.table.family} ${p.target.table.name} ${p.target.chain}` } : { type: "aws-network-firewall" },
+        holder: p.chain !== undefined ? { chain: p.chain } : {},
         domains: [...new Set(p.unserved.map((u) => u.domain))].sort(),
         lists: lists.map((list) => ({ list, ports: [...new Set(p.unserved.filter((u) => u.list === list).map((u) => u.port))].sort((a, b) => a - b) })),
         listFamilies: p.listFamilies,

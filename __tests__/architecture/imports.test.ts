@@ -47,6 +47,7 @@ export const KIND_PARTS: Readonly<Record<string, string>> = {
   plan: "lib/policy",
   report: "lib/audit",
   render: "lib/firewalls",
+  live: "lib/live",
 };
 
 /** The layer a file of lib/kinds belongs to, from its name (`plan.ts`, `plans.ts`, `plan-part.ts`, `check-fields.ts`). */

@@ -70,6 +70,8 @@ export type LimitProblem =
       readonly target: NetworkFirewallTarget | (NftablesTarget & { readonly destinations: NonNullable<NftablesTarget["destinations"]> });
       readonly unserved: readonly UnservedNeed[];
       readonly listFamilies: readonly IpFamily[];
+      /** Where the rules would be when it is not a rule group: an nftables chain (`inet filter hubspot_mail`). */
+      readonly chain?: string;
     };
 
 /** A change from the last synth's placements that AWS or Terraform would not take safely. */

@@ -32,8 +32,9 @@ export function nothingAdmitted(
   target: Extract<LimitProblem, { kind: "nothing-admitted" }>["target"],
   unserved: readonly UnservedNeed[],
   catalog: IpCatalog,
+  chain?: string,
 ): LimitProblem {
   const lists = new Set(unserved.map((u) => u.list));
   const listFamilies = FAMILIES.filter((f) => [...lists].some((list) => catalog.lists[list].some((c) => c.family === f)));
-  return { kind: "nothing-admitted", target, unserved, listFamilies };
+  return { kind: "nothing-admitted", target, unserved, listFamilies, ...(chain !== undefined ? { chain } : {}) };
 }

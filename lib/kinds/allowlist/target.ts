@@ -21,4 +21,9 @@ export function allowlistFile(target: string, key: SourceListKey): string {
 }
 
 /** A perimeter firewall: one address list per combination of HubSpot lists a port needs. */
-export const allowlistTarget: TargetPart<AllowlistTarget> = { aws: false, files: (target) => SOURCE_LIST_KEYS.map((key) => allowlistFile(target.name, key)) };
+export const allowlistTarget: TargetPart<AllowlistTarget> = {
+  aws: false,
+  files: (target) => SOURCE_LIST_KEYS.map((key) => allowlistFile(target.name, key)),
+  stateless: false,
+  destinations: () => undefined,
+};

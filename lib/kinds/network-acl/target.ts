@@ -15,4 +15,9 @@ export type NetworkAclTarget = FirewallBase & {
 };
 
 /** In AWS: a stack's Terraform resources, no file of its own. */
-export const networkAclTarget: TargetPart<NetworkAclTarget> = { aws: true, files: () => [] };
+export const networkAclTarget: TargetPart<NetworkAclTarget> = {
+  aws: true,
+  files: () => [],
+  stateless: true,
+  destinations: () => undefined,
+};

@@ -31,4 +31,9 @@ export type NetworkFirewallTarget = FirewallBase & {
 export type RuleOrder = "DEFAULT_ACTION_ORDER" | "STRICT_ORDER";
 
 /** In AWS: a stack's Terraform resources, no file of its own. */
-export const networkFirewallTarget: TargetPart<NetworkFirewallTarget> = { aws: true, files: () => [] };
+export const networkFirewallTarget: TargetPart<NetworkFirewallTarget> = {
+  aws: true,
+  files: () => [],
+  stateless: false,
+  destinations: (target) => target.destinations,
+};

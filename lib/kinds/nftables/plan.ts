@@ -105,7 +105,7 @@ export const nftablesPlan: PlanPart<NftablesTarget, NftablesPolicy> = {
   limits(p, { catalog }) {
     const problems: LimitProblem[] = [];
     const destinations = p.target.destinations;
-    if (p.unserved.length > 0 && destinations !== undefined) problems.push(nothingAdmitted({ ...p.target, destinations }, p.unserved, catalog));
+    if (p.unserved.length > 0 && destinations !== undefined) problems.push(nothingAdmitted({ ...p.target, destinations }, p.unserved, catalog, `${p.target.table.family} ${p.target.table.name} ${p.target.chain}`));
     // An `ip` table cannot match IPv6 sources (nor `ip6` IPv4 ones): the plan leaves such rules out.
     const matched = nftFamilies(p.target);
     for (const family of FAMILIES) {

@@ -46,4 +46,9 @@ export function nftOwnedSets(target: Pick<NftablesTarget, "table" | "chain">): {
 }
 
 /** A Linux host: one file for `nft -f`, which owns its chain and the chain's sets. */
-export const nftablesTarget: TargetPart<NftablesTarget> = { aws: false, files: (target) => [`${FIREWALLS_DIR}/${target.name}.nft`] };
+export const nftablesTarget: TargetPart<NftablesTarget> = {
+  aws: false,
+  files: (target) => [`${FIREWALLS_DIR}/${target.name}.nft`],
+  stateless: false,
+  destinations: (target) => target.destinations,
+};

@@ -25,4 +25,9 @@ export type SecurityGroupTarget = FirewallBase & {
   );
 
 /** In AWS: a stack's Terraform resources, no file of its own. */
-export const securityGroupTarget: TargetPart<SecurityGroupTarget> = { aws: true, files: () => [] };
+export const securityGroupTarget: TargetPart<SecurityGroupTarget> = {
+  aws: true,
+  files: () => [],
+  stateless: false,
+  destinations: () => undefined,
+};

@@ -10,4 +10,9 @@ export type WindowsFirewallTarget = TargetBase & {
 };
 
 /** A Windows server: one PowerShell script, which owns its rule group. */
-export const windowsFirewallTarget: TargetPart<WindowsFirewallTarget> = { aws: false, files: (target) => [`${FIREWALLS_DIR}/${target.name}.ps1`] };
+export const windowsFirewallTarget: TargetPart<WindowsFirewallTarget> = {
+  aws: false,
+  files: (target) => [`${FIREWALLS_DIR}/${target.name}.ps1`],
+  stateless: false,
+  destinations: () => undefined,
+};
