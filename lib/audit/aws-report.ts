@@ -23,7 +23,8 @@ export function opened(target: string, rule: FirewallRule, destination?: Cidr): 
 }
 
 /** What every AWS target's entry starts with, in the report's key order. */
-export function awsTargetBase(target: AwsFirewallTarget, rules: number, needs: readonly ReportNeed[]) {
+export function awsTargetBase<K extends AwsFirewallTarget["type"]>(p: { readonly type: K; readonly target: AwsFirewallTarget }, rules: number, needs: readonly ReportNeed[]) {
+  const target = p.target;
   return {
     target: target.name,
     region: target.region,
@@ -31,6 +32,7 @@ export function awsTargetBase(target: AwsFirewallTarget, rules: number, needs: r
     stack: stackName(target),
     rules,
     needs,
+    type: p.type,
   };
 }
 

@@ -3,7 +3,7 @@ import type { OnPremFirewallTarget } from "../model/config";
 import { code, listsText } from "../model/labels";
 import type { FirewallRule } from "../policy/rule";
 import type { OpenedRule } from "./coverage";
-import type { ArtifactReportRule, ReportNeed, ReportRule, Row } from "./report-rows";
+import { ruleColumns, type ArtifactReportRule, type ReportNeed, type ReportRule, type Row } from "./report-rows";
 
 /**
  * What the report's rows and target entries of targets outside AWS (nftables, Windows Firewall,
@@ -32,10 +32,7 @@ export function artifactRow(
       type: p.type,
       direction: "ingress",
       protocol: "tcp",
-      fromPort: rule.port,
-      toPort: rule.port,
-      cidr: rule.cidr.toString(),
-      lists: rule.lists,
+      ...ruleColumns(rule),
       artifact,
       ...extra,
     },
@@ -43,8 +40,12 @@ export function artifactRow(
 }
 
 /** What every entry of a target outside AWS starts with, in the report's key order. */
-export function onPremTargetBase(p: { readonly target: { readonly name: string }; readonly artifacts: readonly string[] }, rules: number, needs: readonly ReportNeed[]) {
-  return { target: p.target.name, artifacts: p.artifacts, rules, needs };
+export function onPremTargetBase<K extends OnPremFirewallTarget["type"]>(
+  p: { readonly type: K; readonly target: { readonly name: string }; readonly artifacts: readonly string[] },
+  rules: number,
+  needs: readonly ReportNeed[],
+) {
+  return { target: p.target.name, artifacts: p.artifacts, rules, needs, type: p.type };
 }
 
 /** The Markdown table of a file's rules: port, CIDR, lists and where in the file (`place`). */

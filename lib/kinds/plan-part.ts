@@ -1,4 +1,5 @@
 import type { IpFamily } from "../model/cidr";
+import type { FirewallTarget } from "../model/config";
 import type { IpCatalog } from "../model/ip-catalog";
 import type { IdentityField, KeyedPair, LeavingRules, TargetIdentity, TargetPlacement } from "../policy/placement-types";
 import type { PrefixListPlan, PrefixListRegistry } from "../policy/prefix-lists";
@@ -81,4 +82,28 @@ export interface LimitContext {
   readonly catalog: IpCatalog;
   /** Every plan's claims: key -> the target that claims it. */
   readonly claimed: ReadonlyMap<string, string>;
+}
+
+/**
+ * The members of a kind outside AWS: nothing of it is kept in place, claimed, identified, counted
+ * during an apply or left behind; its files are rewritten whole.
+ */
+export const OUTSIDE_AWS = {
+  keptWhileDefined: () => false,
+  prefixListsUsed: () => [],
+  claims: () => [],
+  lifecycle: () => [],
+  placement: () => undefined,
+  identity: () => undefined,
+  identityChange: () => undefined,
+  applyPeaks: () => [],
+  placedKeys: () => [],
+  keyedPairs: () => [],
+  expand: <P>(p: P): P => p,
+  fromLeaving: () => undefined,
+} as const;
+
+/** `identityChange` of a kind whose identity is one AWS object: AWS replaces it, for `why`. */
+export function identityReplaced<T extends FirewallTarget>(what: string, why: string): PlanPart<T, unknown>["identityChange"] {
+  return (target, field, placed, now) => ({ kind: "identity-changed", target, what, was: placed[field] ?? "", now: now[field] ?? "", why });
 }

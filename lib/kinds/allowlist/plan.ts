@@ -5,7 +5,7 @@ import { SOURCE_LIST_KEYS, type SourceListKey } from "../../model/source-lists";
 import { portSources, type OnPremPlan } from "../../policy/port-sources";
 import type { LimitProblem } from "../../policy/problems";
 import type { FirewallRule } from "../../policy/rule";
-import type { PlanPart } from "../plan-part";
+import { OUTSIDE_AWS, type PlanPart } from "../plan-part";
 import { allowlistFile } from "./target";
 
 /** @default of `allowlist.maxEntries`: the smallest documented limit (README, "Firewalls outside AWS"). */
@@ -59,19 +59,6 @@ export function planAllowlist(target: AllowlistTarget, rules: readonly FirewallR
 
 export const allowlistPlan: PlanPart<AllowlistTarget, AllowlistPolicy> = {
   plan: (target, { rules }) => planAllowlist(target, rules),
-  // Outside AWS nothing is kept in place: the files are rewritten whole.
-  keptWhileDefined: () => false,
-  prefixListsUsed: () => [],
-  claims: () => [],
-  lifecycle: () => [],
-  placement: () => undefined,
-  identity: () => undefined,
-  // Outside AWS an apply is loading a file: nothing is identified, counted or kept meanwhile.
-  identityChange: () => undefined,
-  applyPeaks: () => [],
-  placedKeys: () => [],
-  keyedPairs: () => [],
-  expand: (p) => p,
-  fromLeaving: () => undefined,
+  ...OUTSIDE_AWS,
   limits: (p) => p.files.flatMap((f): LimitProblem[] => (f.entries.length > p.maxEntries ? [{ kind: "allowlist-too-large", target: p.target, file: f.file, entries: f.entries.length, allowed: p.maxEntries }] : [])),
 };

@@ -21,7 +21,6 @@ export const allowlistReport: ReportPart<AllowlistPolicy, AllowlistReportTarget>
   },
   target: (p, rules, needs) => ({
     ...onPremTargetBase(p, rules, needs),
-    type: p.type,
     allowlist: {
       maxEntries: p.maxEntries,
       files: p.files.map((f) => ({ file: f.file, lists: f.lists, ports: f.ports, entries: f.entries.length })),

@@ -7,7 +7,7 @@ import { FAMILIES } from "../../policy/packing";
 import { networkAclInboundKey, parseRuleKey, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { ApplyProblem, LimitProblem } from "../../policy/problems";
 import type { FirewallRule, PlannedRules, RuleProvenance } from "../../policy/rule";
-import type { PlanPart, StackAccess } from "../plan-part";
+import { identityReplaced, type PlanPart, type StackAccess } from "../plan-part";
 
 /** AWS default: rules per network ACL, per direction and address family (at most 40). */
 export const DEFAULT_NETWORK_ACL_MAX_RULES = 20;
@@ -179,14 +179,7 @@ export const networkAclPlan: PlanPart<NetworkAclTarget, NetworkAclPolicy> = {
     outbound: new Map(p.outbound.map((r) => [r.cidr.toString(), r.ruleNumber])),
   }),
   identity: networkAclIdentity,
-  identityChange: (target, field, placed, now) => ({
-    kind: "identity-changed",
-    target,
-    what: "network ACL",
-    was: placed[field] ?? "",
-    now: now[field] ?? "",
-    why: "Every rule would be destroyed in the old ACL and created in the new one, in no particular order.",
-  }),
+  identityChange: identityReplaced("network ACL", "Every rule would be destroyed in the old ACL and created in the new one, in no particular order."),
   applyPeaks: (p, placed, left) => networkAclPeaks(p, placed, left),
   placedKeys: (p) => p.inbound.map((r) => networkAclInboundKey(r.rule)),
   keyedPairs: (p) => p.inbound.map((r) => ({ key: networkAclInboundKey(r.rule), port: r.rule.port, cidr: r.rule.cidr })),

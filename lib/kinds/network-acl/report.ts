@@ -1,5 +1,5 @@
 import { awsRowBase, awsTargetBase, opened } from "../../audit/aws-report";
-import type { AwsReportRule, ReportTargetBase, Row } from "../../audit/report-rows";
+import { ruleColumns, type AwsReportRule, type ReportTargetBase, type Row } from "../../audit/report-rows";
 import type { Cidr } from "../../model/cidr";
 import { code, listsText } from "../../model/labels";
 import { EPHEMERAL_PORTS } from "../../model/ports";
@@ -31,10 +31,7 @@ function rows(p: NetworkAclPolicy): Row[] {
       sortSource: rule.cidr,
       row: {
         ...base,
-        fromPort: rule.port,
-        toPort: rule.port,
-        cidr: rule.cidr.toString(),
-        lists: rule.lists,
+        ...ruleColumns(rule),
         terraformAddress: networkAclInboundAddress(target, rule),
         ruleNumber,
       },
@@ -63,8 +60,7 @@ const count = (cidrs: readonly Cidr[]): FamilyCounts => ({ ipv4: cidrs.filter((c
 export const networkAclReport: ReportPart<NetworkAclPolicy, NetworkAclReportTarget> = {
   rows,
   target: (p, rules, needs) => ({
-    ...awsTargetBase(p.target, rules, needs),
-    type: p.type,
+    ...awsTargetBase(p, rules, needs),
     networkAcl: {
       id: p.target.networkAclId,
       ruleNumbers: { from: p.target.ruleNumbers.from, to: p.target.ruleNumbers.to },

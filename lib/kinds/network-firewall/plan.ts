@@ -5,7 +5,7 @@ import { sidKey, type TargetIdentity, type TargetPlacement } from "../../policy/
 import type { LifecycleProblem, LimitProblem } from "../../policy/problems";
 import type { FirewallRule, PlannedRules, UnservedNeed } from "../../policy/rule";
 import { nothingAdmitted, unservedNeeds } from "../../policy/unserved";
-import type { LimitContext, PlanPart } from "../plan-part";
+import { identityReplaced, type LimitContext, type PlanPart } from "../plan-part";
 
 /** AWS: a stateful rule group's capacity is at most 30,000. */
 export const MAX_STATEFUL_CAPACITY = 30_000;
@@ -153,14 +153,10 @@ export const networkFirewallPlan: PlanPart<NetworkFirewallTarget, NetworkFirewal
   lifecycle: networkFirewallLifecycle,
   placement: (p, stack) => ({ stack, ...networkFirewallIdentity(p.target), sids: new Map(p.statefulRules.map((r) => [sidKey(r), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity }),
   identity: networkFirewallIdentity,
-  identityChange: (target, field, placed, now) => ({
-    kind: "identity-changed",
-    target,
-    what: "rule group name",
-    was: placed[field] ?? "",
-    now: now[field] ?? "",
-    why: "AWS cannot rename a rule group: Terraform would destroy it while a firewall policy references it (AWS refuses that, and the apply stops).",
-  }),
+  identityChange: identityReplaced(
+    "rule group name",
+    "AWS cannot rename a rule group: Terraform would destroy it while a firewall policy references it (AWS refuses that, and the apply stops).",
+  ),
   // A rule group changes in place, in one request: no peak, nothing leaves.
   applyPeaks: () => [],
   placedKeys: () => [],

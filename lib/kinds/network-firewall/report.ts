@@ -1,5 +1,5 @@
 import { awsRowBase, awsTargetBase, opened } from "../../audit/aws-report";
-import type { ReportTargetBase, Row } from "../../audit/report-rows";
+import { ruleColumns, type ReportTargetBase, type Row } from "../../audit/report-rows";
 import { code, listsText, plural } from "../../model/labels";
 import { ruleGroupAddress } from "../../terraform/names";
 import type { ReportPart } from "../report-part";
@@ -27,10 +27,7 @@ function rows(p: NetworkFirewallPolicy): Row[] {
     sortDestination: destination,
     row: {
       ...base,
-      fromPort: rule.port,
-      toPort: rule.port,
-      cidr: rule.cidr.toString(),
-      lists: rule.lists,
+      ...ruleColumns(rule),
       terraformAddress: ruleGroupAddress(target),
       destination: destination.toString(),
       sid,
@@ -41,8 +38,7 @@ function rows(p: NetworkFirewallPolicy): Row[] {
 export const networkFirewallReport: ReportPart<NetworkFirewallPolicy, NetworkFirewallReportTarget> = {
   rows,
   target: (p, rules, needs) => ({
-    ...awsTargetBase(p.target, rules, needs),
-    type: p.type,
+    ...awsTargetBase(p, rules, needs),
     networkFirewall: {
       ruleGroupName: p.target.ruleGroupName,
       terraformAddress: ruleGroupAddress(p.target.name),

@@ -8,7 +8,7 @@ import { portSources, type OnPremPlan } from "../../policy/port-sources";
 import type { LimitProblem } from "../../policy/problems";
 import type { FirewallRule, UnservedNeed } from "../../policy/rule";
 import { nothingAdmitted, unservedNeeds } from "../../policy/unserved";
-import type { PlanPart } from "../plan-part";
+import { OUTSIDE_AWS, type PlanPart } from "../plan-part";
 import { nftFamilies, nftOwnedSets, nftSetName, nftablesTarget } from "./target";
 
 /** A named interval set the .nft file owns: one per (lists, family), named after the chain. */
@@ -88,20 +88,7 @@ export function planNftables(target: NftablesTarget, rules: readonly FirewallRul
 export const nftablesPlan: PlanPart<NftablesTarget, NftablesPolicy> = {
   // Without `destinations` a rule matches any address of the host: every need is served.
   plan: (target, { needs, rules, catalog }) => planNftables(target, rules, target.destinations === undefined ? [] : unservedNeeds(target.destinations, needs, catalog)),
-  // Outside AWS nothing is kept in place: the files are rewritten whole.
-  keptWhileDefined: () => false,
-  prefixListsUsed: () => [],
-  claims: () => [],
-  lifecycle: () => [],
-  placement: () => undefined,
-  identity: () => undefined,
-  // Outside AWS an apply is loading a file: nothing is identified, counted or kept meanwhile.
-  identityChange: () => undefined,
-  applyPeaks: () => [],
-  placedKeys: () => [],
-  keyedPairs: () => [],
-  expand: (p) => p,
-  fromLeaving: () => undefined,
+  ...OUTSIDE_AWS,
   limits(p, { catalog }) {
     const problems: LimitProblem[] = [];
     const destinations = p.target.destinations;

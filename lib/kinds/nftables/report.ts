@@ -24,7 +24,6 @@ export const nftablesReport: ReportPart<NftablesPolicy, NftablesReportTarget> = 
     p.chainRules.flatMap((r) => r.rules.map((rule) => artifactRow(p, rule, p.artifacts[0], { nftSet: r.set }, p.target.destinations === undefined ? undefined : r.destinations))),
   target: (p, rules, needs) => ({
     ...onPremTargetBase(p, rules, needs),
-    type: p.type,
     nftables: {
       table: `${p.target.table.family} ${p.target.table.name}`,
       chain: p.target.chain,

@@ -1,5 +1,5 @@
 import { awsRowBase, awsTargetBase, opened, sourceText } from "../../audit/aws-report";
-import type { AwsReportRule, ReportGroup, ReportTargetBase, Row } from "../../audit/report-rows";
+import { ruleColumns, type AwsReportRule, type ReportGroup, type ReportTargetBase, type Row } from "../../audit/report-rows";
 import { code, listsText } from "../../model/labels";
 import { groupAddress, prefixListAddress, prefixListName, prefixListRuleAddress, ruleAddress } from "../../terraform/names";
 import type { ReportPart } from "../report-part";
@@ -25,10 +25,7 @@ function rows(p: SecurityGroupPolicy): Row[] {
           sortSource: ingress.rule.cidr,
           row: {
             ...base,
-            fromPort: ingress.port,
-            toPort: ingress.port,
-            cidr: ingress.rule.cidr.toString(),
-            lists: ingress.rule.lists,
+            ...ruleColumns(ingress.rule),
             terraformAddress: ruleAddress(target, ingress.rule),
             securityGroup,
           },
@@ -81,8 +78,7 @@ export const securityGroupReport: ReportPart<SecurityGroupPolicy, SecurityGroupR
   target: (p, rules, needs) => {
     const t = p.target;
     return {
-      ...awsTargetBase(t, rules, needs),
-      type: p.type,
+      ...awsTargetBase(p, rules, needs),
       securityGroup: t.create ? { create: { vpcId: t.create.vpcId, name: t.create.groupName } } : { id: t.securityGroupId },
       sources: p.sources,
       maxRules: p.maxRules,

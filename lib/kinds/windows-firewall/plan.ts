@@ -2,7 +2,7 @@ import type { WindowsFirewallTarget } from "../../model/config";
 import { SOURCE_LIST_LABEL, type SourceListKey } from "../../model/source-lists";
 import { portSources, type OnPremPlan } from "../../policy/port-sources";
 import type { FirewallRule } from "../../policy/rule";
-import type { PlanPart } from "../plan-part";
+import { OUTSIDE_AWS, type PlanPart } from "../plan-part";
 import { windowsFirewallTarget } from "./target";
 
 /** One `New-NetFirewallRule`: TCP to one port from the port's sources. */
@@ -38,19 +38,6 @@ export function planWindowsFirewall(target: WindowsFirewallTarget, rules: readon
 
 export const windowsFirewallPlan: PlanPart<WindowsFirewallTarget, WindowsFirewallPolicy> = {
   plan: (target, { rules }) => planWindowsFirewall(target, rules),
-  // Outside AWS nothing is kept in place: the files are rewritten whole.
-  keptWhileDefined: () => false,
-  prefixListsUsed: () => [],
-  claims: () => [],
-  lifecycle: () => [],
-  placement: () => undefined,
-  identity: () => undefined,
-  // Outside AWS an apply is loading a file: nothing is identified, counted or kept meanwhile.
-  identityChange: () => undefined,
-  applyPeaks: () => [],
-  placedKeys: () => [],
-  keyedPairs: () => [],
-  expand: (p) => p,
-  fromLeaving: () => undefined,
+  ...OUTSIDE_AWS,
   limits: () => [],
 };

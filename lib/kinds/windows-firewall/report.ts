@@ -17,7 +17,6 @@ export const windowsFirewallReport: ReportPart<WindowsFirewallPolicy, WindowsFir
   rows: (p) => p.windowsRules.flatMap((r) => r.rules.map((rule) => artifactRow(p, rule, p.artifacts[0], { windowsRule: r.displayName }))),
   target: (p, rules, needs) => ({
     ...onPremTargetBase(p, rules, needs),
-    type: p.type,
     windowsFirewall: {
       group: p.target.group,
       rules: p.windowsRules.map((r) => ({ displayName: r.displayName, port: r.port, remoteAddresses: r.rules.length })),
