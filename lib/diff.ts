@@ -2,19 +2,44 @@
 // stacks, per target the needs and the rules added, removed and changed, prefill settings and
 // HubSpot's lists. Above audit and artifacts, which it reads. One file of ~430 lines because every
 // section compares the two reports the same way and shares the table and text helpers.
-import { prefillSettings, type PrefillDomain } from "./artifacts/prefill";
+import { prefillSettings, type PrefillDomain, type PrefillSettings } from "./artifacts/prefill";
 import type { Config } from "./model/config";
 import { Cidr } from "./model/cidr";
-import { catalogFor, HUBSPOT_LISTS } from "./model/ip-catalog";
+import { HUBSPOT_LISTS, type IpCatalog } from "./model/ip-catalog";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import type { Placements } from "./policy/placements";
 import { changeFingerprint, leavingOf, NO_LEAVING, renamesOf, sameLeaving } from "./policy/leaving";
 import type { PortCoverage } from "./audit/coverage";
 import { mdText } from "./artifacts/report-files";
-import { buildReport, isAwsReportTarget, rowIdentity, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
+import { buildReport, isAwsReportTarget, rowIdentity, type FirewallReport, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
 import { reportPartOf } from "./kinds/reports";
 import { code, LIST_LABEL, listsText } from "./model/labels";
 import { compareText } from "./model/text";
+
+/**
+ * One side, prepared once: its report (with the coverage proof, run here once per side), prefill
+ * settings and catalog; every section of the comparison reads these.
+ */
+interface PreparedSide {
+  readonly label: string;
+  readonly config: Config;
+  readonly placements?: Placements;
+  readonly report: FirewallReport;
+  readonly prefill: PrefillSettings;
+  readonly catalog: IpCatalog;
+}
+
+function prepareSide(side: DiffSide): PreparedSide {
+  const policy = side.policy ?? buildPolicy(side.config);
+  return {
+    label: side.label,
+    config: side.config,
+    ...(side.placements ? { placements: side.placements } : {}),
+    report: buildReport(side.config, policy, side.placements),
+    prefill: prefillSettings(side.config, policy.catalog),
+    catalog: policy.catalog,
+  };
+}
 
 /** One side of a comparison: a validated config and how the user named it. */
 export interface DiffSide {
@@ -32,9 +57,11 @@ export interface DiffSide {
  * as Terraform does); then the prefill settings per domain; then HubSpot's source ranges. Pure;
  * both configs already validated.
  */
-export function diffConfigs(base: DiffSide, head: DiffSide): string {
-  const before = buildReport(base.config, base.policy ?? buildPolicy(base.config), base.placements);
-  const after = buildReport(head.config, head.policy ?? buildPolicy(head.config), head.placements);
+export function diffConfigs(baseSide: DiffSide, headSide: DiffSide): string {
+  const base = prepareSide(baseSide);
+  const head = prepareSide(headSide);
+  const before = base.report;
+  const after = head.report;
   const lines: string[] = ["## mailgate: firewall changes", "", `Base: ${code(base.label)}, head: ${code(head.label)}.`, ""];
 
   const totals = { added: 0, removed: 0, changed: 0, targets: 0 };
@@ -61,8 +88,8 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
   }
 
   const stackSection = [...leavingMismatch(base, head), ...stacksDiff(before.stacks, after.stacks)];
-  const prefillSection = prefillDiff(base.config, head.config);
-  const catalogSection = catalogDiff(base.config, head.config);
+  const prefillSection = prefillDiff(base.prefill, head.prefill);
+  const catalogSection = catalogDiff(base.catalog, head.catalog);
   if (targetSections.length === 0 && stackSection.length === 0 && prefillSection.length === 0 && catalogSection.length === 0) {
     lines.push("No changes.");
     return `${lines.join("\n")}\n`;
@@ -315,9 +342,9 @@ const PREFILL_FIELDS: readonly [string, (d: PrefillDomain) => string | undefined
   ["Allow non-secure certificate", (d) => (d.kind === "imap" ? (d.allowNonSecureCertificate ? "checked" : "unchecked") : undefined)],
 ];
 
-function prefillDiff(base: Config, head: Config): string[] {
-  const before = new Map(prefillSettings(base, catalogFor(base.ipRanges)).domains.map((d) => [d.domain, d]));
-  const after = new Map(prefillSettings(head, catalogFor(head.ipRanges)).domains.map((d) => [d.domain, d]));
+function prefillDiff(base: PrefillSettings, head: PrefillSettings): string[] {
+  const before = new Map(base.domains.map((d) => [d.domain, d]));
+  const after = new Map(head.domains.map((d) => [d.domain, d]));
   const names = [...new Set([...before.keys(), ...after.keys()])].sort(compareText);
   const rows: string[] = [];
   for (const name of names) {
@@ -360,9 +387,7 @@ function prefillSummary(d: PrefillDomain): string {
     .join("; ");
 }
 
-function catalogDiff(base: Config, head: Config): string[] {
-  const before = catalogFor(base.ipRanges);
-  const after = catalogFor(head.ipRanges);
+function catalogDiff(before: IpCatalog, after: IpCatalog): string[] {
   const lines: string[] = [];
   if (before.source !== after.source) lines.push(`- Source: ${mdText(before.source)} → ${mdText(after.source)}`);
   if (before.published !== after.published) lines.push(`- Published: ${before.published ?? "(not stated)"} → ${after.published ?? "(not stated)"}`);

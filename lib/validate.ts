@@ -9,13 +9,11 @@ import { readConfigFile, type ReadProblem } from "./config/files";
 import { loadConfig } from "./config/load";
 import { messages, type Problem } from "./config/messages";
 import type { Config, FirewallTarget } from "./model/config";
-import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
-import { checkLifecycle, type LifecycleProblem } from "./policy/lifecycle";
-import { checkApply, type ApplyProblem } from "./policy/apply-safety";
-import { changeFingerprint, expandPolicy, leavingOf, renamesOf } from "./policy/leaving";
-import { PrefixListRegistry } from "./policy/prefix-lists";
-import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
-import { checkLimits, MAX_STATEFUL_CAPACITY, type LimitProblem } from "./policy/quota";
+import type { FirewallPolicy } from "./policy/firewall-policy";
+import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
+import { planConfig } from "./policy/plan-config";
+import type { ApplyProblem, LifecycleProblem, LimitProblem, PolicyProblem } from "./policy/problems";
+import { MAX_STATEFUL_CAPACITY } from "./policy/quota";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST } from "./policy/prefix-lists";
 
 export interface ValidationResult {
@@ -74,20 +72,10 @@ export function withLimits(
   options: { readonly previous?: Placements; readonly placementsFile?: string; readonly env?: NodeJS.ProcessEnv } = {},
 ): ValidationResult {
   const previous = options.previous ?? NO_PLACEMENTS;
-  const policy = buildPolicy(config, previous);
-  const placed = placementsOf(policy, previous);
-  // The previous state, as far as this commit's expand phase needs it: recorded with the new one.
-  const fingerprint = changeFingerprint(config);
-  const leaving = leavingOf(previous, placed, renamesOf(config), fingerprint);
-  const placements: Placements = leaving.size > 0 ? { ...placed, leaving, leavingFor: fingerprint } : placed;
-  const expand = expandPolicy(policy, leaving, new PrefixListRegistry(policy.catalog, previous.prefixLists), placements.stacks);
-  const emptyStacks = [...placements.stacks].filter(([, s]) => s.targets.length === 0).map(([name]) => name);
+  const { policy, placements, expand, problems } = planConfig(config, previous);
   const placementsFile = options.placementsFile ?? PLACEMENTS_FILE;
-  const lifecycle = checkLifecycle(policy, previous, emptyStacks).map((p) => lifecycleDiagnostic(p, placements, placementsFile));
-  const apply = checkApply(config, policy, previous, leaving).map((p) => applyDiagnostic(p, previous, placementsFile));
-  const all = [...diagnostics, ...checkLimits(policy).map(limitDiagnostic), ...lifecycle, ...apply, ...ciDiagnostics(config, policy, options.env)].sort(
-    compareDiagnostics,
-  );
+  const found = problems.map(policyDiagnostics(placements, previous, placementsFile));
+  const all = [...diagnostics, ...found, ...ciDiagnostics(config, policy, options.env)].sort(compareDiagnostics);
   if (hasErrors(all)) return { diagnostics: all };
   return { config, policy, placements, expand, diagnostics: all };
 }
@@ -194,7 +182,27 @@ function readProblemReason(problem: ReadProblem): string {
   }
 }
 
-function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placementsFile: string): Diagnostic {
+/**
+ * The one place the policy's problems become diagnostics: each at the firewall's name in the
+ * YAML, or, for what no YAML line says (an emptied stack, a removed target), at its entry in the
+ * placements file (rendered once, however many problems point into it).
+ */
+function policyDiagnostics(placements: Placements, previous: Placements, placementsFile: string): (p: PolicyProblem) => Diagnostic {
+  const rendered = new Map<Placements, string[]>();
+  const linesOf = (of: Placements) => rendered.get(of) ?? rendered.set(of, renderPlacements(of).split("\n")).get(of) ?? [];
+  return (p) => {
+    switch (p.from) {
+      case "limit":
+        return limitDiagnostic(p.problem);
+      case "lifecycle":
+        return lifecycleDiagnostic(p.problem, () => linesOf(placements), placementsFile);
+      case "apply":
+        return applyDiagnostic(p.problem, () => linesOf(previous), placementsFile);
+    }
+  };
+}
+
+function lifecycleDiagnostic(p: LifecycleProblem, placements: () => readonly string[], placementsFile: string): Diagnostic {
   switch (p.kind) {
     case "stack-move":
       return at(p.target, messages.stackMove(p.target.name, p.from, p.to));
@@ -206,7 +214,7 @@ function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placem
       return at(p.target, messages.prefixListGrowth(p.target.name, prefixListName(p.prefixList), p.was, p.prefixList.maxEntries, p.allowed));
     case "empty-stack":
       // No YAML line says "this stack": point at its entry in the placements file synth writes.
-      return { ...messages.emptyStack(p.stack), position: stackLine(placements, p.stack, placementsFile) };
+      return { ...messages.emptyStack(p.stack), position: stackLine(placements(), p.stack, placementsFile) };
     case "rule-order-changed":
       return at(p.target, messages.ruleOrderChanged(p.target.name, p.was, p.now, p.inferred));
     case "rule-group-replaced":
@@ -222,7 +230,7 @@ function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placem
   }
 }
 
-function applyDiagnostic(p: ApplyProblem, previous: Placements, placementsFile: string): Diagnostic {
+function applyDiagnostic(p: ApplyProblem, previous: () => readonly string[], placementsFile: string): Diagnostic {
   switch (p.kind) {
     case "identity-changed":
       return at(p.target, messages.targetIdentityChanged(p.target.name, p.what, p.was, p.now, p.why));
@@ -231,7 +239,7 @@ function applyDiagnostic(p: ApplyProblem, previous: Placements, placementsFile: 
     case "target-removed":
       if (p.target) return at(p.target, messages.targetRemoved(p.name, p.stack, p.destroyed, p.detach, true));
       // A removed target has no line in the YAML: point at its entry in the last placements.
-      return { ...messages.targetRemoved(p.name, p.stack, p.destroyed, p.detach), position: entryLine(previous, "targets", p.name, placementsFile) };
+      return { ...messages.targetRemoved(p.name, p.stack, p.destroyed, p.detach), position: entryLine(previous(), "targets", p.name, placementsFile) };
     case "apply-peak":
       return at(p.target, messages.applyPeakOverQuota(p.target.name, p.where, p.peak, p.after, p.allowed, p.leaving));
     case "two-phase":
@@ -239,15 +247,13 @@ function applyDiagnostic(p: ApplyProblem, previous: Placements, placementsFile: 
   }
 }
 
-function entryLine(placements: Placements, section: "stacks" | "targets", name: string, file: string): SourcePosition {
-  const lines = renderPlacements(placements).split("\n");
+function entryLine(lines: readonly string[], section: "stacks" | "targets", name: string, file: string): SourcePosition {
   const start = lines.indexOf(`  ${JSON.stringify(section)}: {`);
   const index = lines.findIndex((line, i) => i > start && line === `    ${JSON.stringify(name)}: {`);
   return { file, line: index + 1, column: 5 };
 }
 
-function stackLine(placements: Placements, stack: string, file: string): SourcePosition {
-  const lines = renderPlacements(placements).split("\n");
+function stackLine(lines: readonly string[], stack: string, file: string): SourcePosition {
   const index = lines.findIndex((line) => line === `    ${JSON.stringify(stack)}: {`);
   return { file, line: index + 1, column: 5 };
 }

@@ -128,3 +128,9 @@ export type ApplyProblem =
       readonly leaving: number;
     }
   | { readonly kind: "two-phase"; readonly target: FirewallTarget; readonly stack: string; readonly leaving: number; readonly created: number };
+
+/** Anything the policy finds wrong with a planned config, tagged with the check that found it. */
+export type PolicyProblem =
+  | { readonly from: "limit"; readonly problem: LimitProblem }
+  | { readonly from: "lifecycle"; readonly problem: LifecycleProblem }
+  | { readonly from: "apply"; readonly problem: ApplyProblem };
