@@ -9,6 +9,7 @@ import { readConfigFile, type ReadProblem } from "./config/files";
 import { loadConfig } from "./config/load";
 import { messages, type Problem } from "./config/messages";
 import type { Config, FirewallTarget } from "./model/config";
+import { FAMILY_LABEL } from "./model/labels";
 import type { FirewallPolicy } from "./policy/firewall-policy";
 import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
 import { planConfig } from "./policy/plan-config";
@@ -265,8 +266,6 @@ function ciDiagnostics(config: Config, policy: FirewallPolicy, env: NodeJS.Proce
   return first ? [at(first.target, messages.noRemoteState())] : [];
 }
 
-const FAMILY = { 4: "IPv4", 6: "IPv6" } as const;
-
 /** A quota problem as a diagnostic at the firewall's name in the YAML. */
 export function limitDiagnostic(problem: LimitProblem): Diagnostic {
   return at(problem.target, limitProblem(problem));
@@ -278,7 +277,7 @@ function limitProblem(p: LimitProblem): Problem {
       return messages.securityGroupOverQuota({
         target: p.target.name,
         securityGroupId: p.target.securityGroupId,
-        family: FAMILY[p.family],
+        family: FAMILY_LABEL[p.family],
         needed: p.needed,
         allowed: p.allowed,
         cidrRules: p.cidrRules,
@@ -288,14 +287,14 @@ function limitProblem(p: LimitProblem): Problem {
     case "rule-heavier-than-quota":
       return messages.ruleHeavierThanQuota(p.target.name, p.port, prefixListName(p.prefixList), p.prefixList.maxEntries, p.allowed);
     case "network-acl-quota":
-      return messages.networkAclOverQuota(p.target.name, p.target.networkAclId, p.direction, FAMILY[p.family], p.needed, p.maxRules);
+      return messages.networkAclOverQuota(p.target.name, p.target.networkAclId, p.direction, FAMILY_LABEL[p.family], p.needed, p.maxRules);
     case "network-acl-numbers":
       return messages.networkAclRuleNumbers(p.target.name, p.direction, p.needed, p.target.ruleNumbers.from, p.target.ruleNumbers.to);
     case "capacity":
       return messages.ruleGroupCapacity(p.target.name, p.target.ruleGroupName, p.rules, p.given ? p.capacity : MAX_STATEFUL_CAPACITY, p.given);
     case "prefix-list-too-large": {
       const label = p.prefixList.lists.map((l) => l.toUpperCase()).join("+");
-      return messages.prefixListTooLarge(label, FAMILY[p.prefixList.family], p.prefixList.entries.length, PREFIX_LIST_ENTRIES_PER_REQUEST);
+      return messages.prefixListTooLarge(label, FAMILY_LABEL[p.prefixList.family], p.prefixList.entries.length, PREFIX_LIST_ENTRIES_PER_REQUEST);
     }
     case "split-name-too-long":
       return messages.splitGroupNameTooLong(p.target.name, p.groupName, p.groups);
