@@ -1,6 +1,6 @@
-import { Cidr, type IpFamily } from "../model/cidr";
+import type { Cidr } from "../model/cidr";
+import { parseRuleIdentity, ruleIdentity, type ParsedRuleIdentity } from "../model/rule-identity";
 import type { FirewallTarget, RuleOrder } from "../model/config";
-import type { HubSpotList } from "../model/ip-catalog";
 import type { StackIdentity } from "../model/stack";
 
 /**
@@ -120,25 +120,18 @@ export function placedBefore(previous: Placements, target: FirewallTarget): Targ
   return previous.targets.get(target.name) ?? ("renamedFrom" in target && target.renamedFrom !== undefined ? previous.targets.get(target.renamedFrom) : undefined);
 }
 
-export type ParsedKey =
-  | { readonly kind: "cidr"; readonly port: number; readonly cidr: Cidr }
-  | { readonly kind: "prefix-list"; readonly port: number; readonly lists: HubSpotList[]; readonly family: IpFamily };
+/** The identities placements record (lib/model/rule-identity.ts), under the names the policy has used. */
+export type ParsedKey = ParsedRuleIdentity;
 
 /** `tcp/993 143.244.87.0/25`, `tcp/993 prefix-list imap+smtp/ipv4` (`ingressKey`, `networkAclInboundKey`). */
-export function parseRuleKey(key: string): ParsedKey | undefined {
-  const match = /^tcp\/(\d{1,5}) (?:prefix-list (imap|smtp|imap\+smtp)\/ipv(4|6)|(\S+))$/.exec(key);
-  if (!match) return undefined;
-  const port = Number(match[1]);
-  if (match[2] !== undefined) return { kind: "prefix-list", port, lists: match[2].split("+") as HubSpotList[], family: Number(match[3]) as IpFamily };
-  const cidr = Cidr.parse(match[4] ?? "");
-  return cidr instanceof Cidr ? { kind: "cidr", port, cidr } : undefined;
-}
+export const parseRuleKey = parseRuleIdentity;
 
-/** Content only: the same (port, CIDR) keeps its number whatever else changes around it. */
+/** A network ACL rule's identity: its port and CIDR. */
 export function networkAclInboundKey(rule: { readonly port: number; readonly cidr: { toString(): string } }): string {
-  return `tcp/${rule.port} ${rule.cidr.toString()}`;
+  return ruleIdentity({ port: rule.port, source: rule.cidr });
 }
 
+/** A stateful rule's identity: its destination, port and CIDR. */
 export function sidKey({ destination, rule }: { readonly destination: { toString(): string }; readonly rule: { readonly port: number; readonly cidr: { toString(): string } } }): string {
-  return `${destination.toString()} tcp/${rule.port} ${rule.cidr.toString()}`;
+  return ruleIdentity({ port: rule.port, source: rule.cidr, destination });
 }

@@ -133,7 +133,7 @@ function familyOfKey(key: string): IpFamily | undefined {
 }
 
 function expandNetworkAcl(p: NetworkAclPolicy, rules: LeavingRules): NetworkAclPolicy {
-  const inboundKeys = new Set(p.inbound.map((r) => `tcp/${r.rule.port} ${r.rule.cidr.toString()}`));
+  const inboundKeys = new Set(p.inbound.map((r) => networkAclInboundKey(r.rule)));
   const outboundKeys = new Set(p.outbound.map((r) => r.cidr.toString()));
   const inbound = [...(rules.inbound ?? [])]
     .filter(([key]) => !inboundKeys.has(key))

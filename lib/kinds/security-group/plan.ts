@@ -5,6 +5,7 @@ import { MAX_SECURITY_GROUP_NAME_LENGTH } from "../../model/names";
 import { mergeProvenance, unique } from "../../policy/needs";
 import { countByFamily, familyKey, FAMILIES, packGroups, type FamilyCounts } from "../../policy/packing";
 import { parseRuleKey, type IdentityField, type KeyedPair, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
+import { ruleIdentity } from "../../model/rule-identity";
 import { compareText } from "../../model/text";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan, type PrefixListRegistry } from "../../policy/prefix-lists";
 import type { ApplyProblem, LifecycleProblem, LimitProblem } from "../../policy/problems";
@@ -86,7 +87,7 @@ export interface SecurityGroupPolicy extends PlannedRules {
 
 /** Content only (port, family, CIDR or list): what identifies a security group rule resource. */
 export function ingressKey(ingress: IngressRule): string {
-  return ingress.kind === "cidr" ? `tcp/${ingress.port} ${ingress.rule.cidr.toString()}` : `tcp/${ingress.port} prefix-list ${ingress.prefixList.key}`;
+  return ruleIdentity({ port: ingress.port, source: ingress.kind === "cidr" ? ingress.rule.cidr : `prefix-list ${ingress.prefixList.key}` });
 }
 
 /**
