@@ -2,16 +2,44 @@
 // stacks, per target the needs and the rules added, removed and changed, prefill settings and
 // HubSpot's lists. Above audit and artifacts, which it reads. One file of ~430 lines because every
 // section compares the two reports the same way and shares the table and text helpers.
-import { prefillSettings, type PrefillDomain } from "./artifacts/prefill";
+import { prefillSettings, type PrefillDomain, type PrefillSettings } from "./artifacts/prefill";
 import type { Config } from "./model/config";
 import { Cidr } from "./model/cidr";
-import { catalogFor, HUBSPOT_LISTS, type HubSpotList } from "./model/ip-catalog";
+import { HUBSPOT_LISTS, type IpCatalog } from "./model/ip-catalog";
 import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
 import type { Placements } from "./policy/placements";
 import { changeFingerprint, leavingOf, NO_LEAVING, renamesOf, sameLeaving } from "./policy/leaving";
 import type { PortCoverage } from "./audit/coverage";
 import { mdText } from "./artifacts/report-files";
-import { buildReport, isAwsReportTarget, rowIdentity, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
+import { buildReport, isAwsReportTarget, rowIdentity, type FirewallReport, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
+import { reportPartOf } from "./kinds/reports";
+import { code, LIST_LABEL, listsText } from "./model/labels";
+import { compareText } from "./model/text";
+
+/**
+ * One side, prepared once: its report (with the coverage proof, run here once per side), prefill
+ * settings and catalog; every section of the comparison reads these.
+ */
+interface PreparedSide {
+  readonly label: string;
+  readonly config: Config;
+  readonly placements?: Placements;
+  readonly report: FirewallReport;
+  readonly prefill: PrefillSettings;
+  readonly catalog: IpCatalog;
+}
+
+function prepareSide(side: DiffSide): PreparedSide {
+  const policy = side.policy ?? buildPolicy(side.config);
+  return {
+    label: side.label,
+    config: side.config,
+    ...(side.placements ? { placements: side.placements } : {}),
+    report: buildReport(side.config, policy, side.placements),
+    prefill: prefillSettings(side.config, policy.catalog),
+    catalog: policy.catalog,
+  };
+}
 
 /** One side of a comparison: a validated config and how the user named it. */
 export interface DiffSide {
@@ -23,17 +51,17 @@ export interface DiffSide {
   readonly placements?: Placements;
 }
 
-const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
-
 /**
  * Markdown for a pull-request comment: per target, the domains that start or stop needing a port,
  * and the rules added, removed and changed (rules are compared by region and Terraform address,
  * as Terraform does); then the prefill settings per domain; then HubSpot's source ranges. Pure;
  * both configs already validated.
  */
-export function diffConfigs(base: DiffSide, head: DiffSide): string {
-  const before = buildReport(base.config, base.policy ?? buildPolicy(base.config), base.placements);
-  const after = buildReport(head.config, head.policy ?? buildPolicy(head.config), head.placements);
+export function diffConfigs(baseSide: DiffSide, headSide: DiffSide): string {
+  const base = prepareSide(baseSide);
+  const head = prepareSide(headSide);
+  const before = base.report;
+  const after = head.report;
   const lines: string[] = ["## mailgate: firewall changes", "", `Base: ${code(base.label)}, head: ${code(head.label)}.`, ""];
 
   const totals = { added: 0, removed: 0, changed: 0, targets: 0 };
@@ -60,8 +88,8 @@ export function diffConfigs(base: DiffSide, head: DiffSide): string {
   }
 
   const stackSection = [...leavingMismatch(base, head), ...stacksDiff(before.stacks, after.stacks)];
-  const prefillSection = prefillDiff(base.config, head.config);
-  const catalogSection = catalogDiff(base.config, head.config);
+  const prefillSection = prefillDiff(base.prefill, head.prefill);
+  const catalogSection = catalogDiff(base.catalog, head.catalog);
   if (targetSections.length === 0 && stackSection.length === 0 && prefillSection.length === 0 && catalogSection.length === 0) {
     lines.push("No changes.");
     return `${lines.join("\n")}\n`;
@@ -131,9 +159,10 @@ function targetDiff(
   const notes: string[] = [];
   if (!before) notes.push("New target: mailgate starts managing HubSpot's ingress here.");
   if (!after) notes.push("Target no longer used by any domain: mailgate removes its rules.");
-  const groupBefore = before && groupText(before);
-  const groupAfter = after && groupText(after);
-  const label = GROUP_LABEL[(after ?? before)?.type ?? "aws-security-group"];
+  const latest = after ?? before;
+  const groupBefore = before && reportPartOf(before).placeText(before);
+  const groupAfter = after && reportPartOf(after).placeText(after);
+  const label = latest ? reportPartOf(latest).placeLabel : "";
   if (groupBefore && groupAfter && groupBefore !== groupAfter) notes.push(`${label}: ${groupBefore} → ${groupAfter}.`);
   else if (groupAfter && !before) notes.push(`${label}: ${groupAfter}.`);
   const awsBefore = before && isAwsReportTarget(before) ? before : undefined;
@@ -142,11 +171,7 @@ function targetDiff(
     notes.push(`Region: ${awsBefore.region} → ${awsAfter.region}: the rules move to another stack, so each is destroyed and re-created.`);
   }
   if (awsBefore && awsAfter && awsBefore.stack !== awsAfter.stack) notes.push(`Stack: ${code(awsBefore.stack)} → ${code(awsAfter.stack)}.`);
-  if (before?.type === "aws-security-group" && after?.type === "aws-security-group") {
-    for (const group of after.groups.slice(before.groups.length)) {
-      notes.push(`New security group ${code(group.group)}: after apply, attach it to the mail servers' network interfaces with the others (output ${code(`${name}_security_group_ids`)}).`);
-    }
-  }
+  if (before && after && before.type === after.type) notes.push(...reportPartOf(after).changeNotes(name, before, after));
   if (reaggregated(added, removed)) {
     notes.push("Re-aggregated: HubSpot's blocks merged or split, so rules are replaced by wider or narrower ones (the minimal cover changed).");
   }
@@ -158,15 +183,14 @@ function targetDiff(
   const needs = needsChanges(before?.needs ?? [], after?.needs ?? []);
   if (added.length + removed.length + changed.length === 0 && notes.length === 0 && needs.length === 0) return [];
   if (addresses) notes.push(`Addresses HubSpot may connect from: ${addresses}.`);
-  const onPrem = (after ?? before) as ReportTarget;
-  if (!isAwsReportTarget(onPrem)) notes.push(applyNote(onPrem, after === undefined));
+  const applyNote = latest && reportPartOf(latest).applyNote(latest, after === undefined);
+  if (applyNote) notes.push(applyNote);
 
   totals.added += added.length;
   totals.removed += removed.length;
   totals.changed += changed.length;
-  const latest = (awsAfter ?? awsBefore);
   const region =
-    awsBefore && awsAfter && awsBefore.region !== awsAfter.region ? `${awsBefore.region} → ${awsAfter.region}` : (latest?.region ?? (after ?? before)?.type);
+    awsBefore && awsAfter && awsBefore.region !== awsAfter.region ? `${awsBefore.region} → ${awsAfter.region}` : ((awsAfter ?? awsBefore)?.region ?? latest?.type);
   const lines = [`### ${name} (${region})`, ""];
   if (notes.length > 0) lines.push(...notes.map((n) => `- ${n}`), "");
   if (needs.length > 0) lines.push("**Needed by**", "", ...needs.map((n) => `- ${n}`), "");
@@ -256,7 +280,7 @@ function ruleTable(list: readonly ReportRule[]): string[] {
           compareCidrs(a.cidr, b.cidr) ||
           compareText(rowIdentity(a), rowIdentity(b)),
       )
-      .map((r) => `| ${portText(r)} | ${cell(diffSource(r))} | ${listText(r.lists)} |`),
+      .map((r) => `| ${portText(r)} | ${cell(diffSource(r))} | ${listsText(r.lists)} |`),
   ];
 }
 
@@ -293,7 +317,7 @@ function provenanceChanges(before: ReportRule, after: ReportRule): string[] {
       changes.push(`prefix list max entries ${before.prefixList.maxEntries} → ${after.prefixList.maxEntries}`);
     }
   }
-  if (listText(before.lists) !== listText(after.lists)) changes.push(`lists: ${listText(before.lists)} → ${listText(after.lists)}`);
+  if (listsText(before.lists) !== listsText(after.lists)) changes.push(`lists: ${listsText(before.lists)} → ${listsText(after.lists)}`);
   return changes;
 }
 
@@ -307,50 +331,6 @@ function setChange(before: readonly string[], after: readonly string[]): string 
   return [added.length > 0 ? `added ${added.join(", ")}` : "", removed.length > 0 ? `removed ${removed.join(", ")}` : ""].filter(Boolean).join(", ");
 }
 
-/** Where the target's rules live, for "Security group: a → b" style notes. */
-function groupText(target: ReportTarget): string {
-  switch (target.type) {
-    case "aws-security-group": {
-      const sg = target.securityGroup;
-      const groups = target.groups.length > 1 ? ` (${target.groups.length} groups: ${target.groups.map((g) => code(g.group)).join(", ")})` : "";
-      return "create" in sg ? `created by mailgate, ${code(sg.create.name)} in ${code(sg.create.vpcId)}${groups}` : `existing ${code(sg.id)}`;
-    }
-    case "aws-network-acl":
-      return `network ACL ${code(target.networkAcl.id)}, rule numbers ${target.networkAcl.ruleNumbers.from}-${target.networkAcl.ruleNumbers.to}`;
-    case "aws-network-firewall":
-      return `rule group ${code(target.networkFirewall.ruleGroupName)}, capacity ${target.networkFirewall.capacity}`;
-    case "nftables":
-      return `table ${code(target.nftables.table)}, chain ${code(target.nftables.chain)}${target.nftables.destinations ? ` to ${target.nftables.destinations.join(", ")}` : ""}`;
-    case "windows-firewall":
-      return `rule group ${code(target.windowsFirewall.group)}`;
-    case "allowlist":
-      return `${target.allowlist.files.map((f) => code(f.file)).join(", ")} (at most ${target.allowlist.maxEntries} entries each)`;
-  }
-}
-
-/** Nothing applies a file outside AWS by itself: say what to run once the change is merged. */
-function applyNote(target: Exclude<ReportTarget, { region: string }>, removed: boolean): string {
-  const files = target.artifacts.map(code).join(", ");
-  if (removed) return `Not Terraform: remove mailgate's rules from the firewall by hand (the files ${files} are no longer written).`;
-  switch (target.type) {
-    case "nftables":
-      return `Not Terraform: after merge, load ${files} on the host with \`nft -f\` (loading again changes nothing).`;
-    case "windows-firewall":
-      return `Not Terraform: after merge, run ${files} on the server as Administrator (it replaces the rule group).`;
-    case "allowlist":
-      return `Not Terraform: after merge, publish ${files} where the firewall fetches its lists.`;
-  }
-}
-
-const GROUP_LABEL: Record<ReportTarget["type"], string> = {
-  "aws-security-group": "Security group",
-  "aws-network-acl": "Firewall",
-  "aws-network-firewall": "Firewall",
-  nftables: "nftables",
-  "windows-firewall": "Windows Firewall",
-  allowlist: "Allowlists",
-};
-
 /** HubSpot form fields, in the order the admin sees them. */
 const PREFILL_FIELDS: readonly [string, (d: PrefillDomain) => string | undefined][] = [
   ["Settings", (d) => (d.kind === "imap" ? "IMAP" : "Exchange")],
@@ -362,9 +342,9 @@ const PREFILL_FIELDS: readonly [string, (d: PrefillDomain) => string | undefined
   ["Allow non-secure certificate", (d) => (d.kind === "imap" ? (d.allowNonSecureCertificate ? "checked" : "unchecked") : undefined)],
 ];
 
-function prefillDiff(base: Config, head: Config): string[] {
-  const before = new Map(prefillSettings(base, catalogFor(base.ipRanges)).domains.map((d) => [d.domain, d]));
-  const after = new Map(prefillSettings(head, catalogFor(head.ipRanges)).domains.map((d) => [d.domain, d]));
+function prefillDiff(base: PrefillSettings, head: PrefillSettings): string[] {
+  const before = new Map(base.domains.map((d) => [d.domain, d]));
+  const after = new Map(head.domains.map((d) => [d.domain, d]));
   const names = [...new Set([...before.keys(), ...after.keys()])].sort(compareText);
   const rows: string[] = [];
   for (const name of names) {
@@ -407,9 +387,7 @@ function prefillSummary(d: PrefillDomain): string {
     .join("; ");
 }
 
-function catalogDiff(base: Config, head: Config): string[] {
-  const before = catalogFor(base.ipRanges);
-  const after = catalogFor(head.ipRanges);
+function catalogDiff(before: IpCatalog, after: IpCatalog): string[] {
   const lines: string[] = [];
   if (before.source !== after.source) lines.push(`- Source: ${mdText(before.source)} → ${mdText(after.source)}`);
   if (before.published !== after.published) lines.push(`- Published: ${before.published ?? "(not stated)"} → ${after.published ?? "(not stated)"}`);
@@ -424,9 +402,6 @@ function catalogDiff(base: Config, head: Config): string[] {
   return lines.length === 0 ? [] : ["### HubSpot IP ranges", "", ...lines, ""];
 }
 
-function listText(lists: readonly HubSpotList[]): string {
-  return lists.map((l) => LIST_LABEL[l]).join(" + ");
-}
 
 function rules(n: number): string {
   return `${n} rule${n === 1 ? "" : "s"}`;
@@ -437,14 +412,7 @@ function cell(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 }
 
-/** Inline code; backticks (never in mailgate's names, possible in a path) are dropped. */
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "")}\``;
-}
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * `markdown` cut at a line boundary so that it and a closing note fit in `maxChars` characters

@@ -9,13 +9,12 @@ import { readConfigFile, type ReadProblem } from "./config/files";
 import { loadConfig } from "./config/load";
 import { messages, type Problem } from "./config/messages";
 import type { Config, FirewallTarget } from "./model/config";
-import { buildPolicy, type FirewallPolicy } from "./policy/firewall-policy";
-import { checkLifecycle, type LifecycleProblem } from "./policy/lifecycle";
-import { checkApply, type ApplyProblem } from "./policy/apply-safety";
-import { changeFingerprint, expandPolicy, leavingOf, renamesOf } from "./policy/leaving";
-import { PrefixListRegistry } from "./policy/security-group";
-import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, placementsOf, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
-import { checkLimits, MAX_STATEFUL_CAPACITY, type LimitProblem } from "./policy/quota";
+import { FAMILY_LABEL } from "./model/labels";
+import type { FirewallPolicy } from "./policy/firewall-policy";
+import { NO_PLACEMENTS, parsePlacements, PLACEMENTS_FILE, renderPlacements, topLevelKeyPosition, type Placements } from "./policy/placements";
+import { planConfig } from "./policy/plan-config";
+import type { ApplyProblem, LifecycleProblem, LimitProblem, PolicyProblem } from "./policy/problems";
+import { MAX_STATEFUL_CAPACITY } from "./policy/quota";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST } from "./policy/prefix-lists";
 
 export interface ValidationResult {
@@ -74,20 +73,10 @@ export function withLimits(
   options: { readonly previous?: Placements; readonly placementsFile?: string; readonly env?: NodeJS.ProcessEnv } = {},
 ): ValidationResult {
   const previous = options.previous ?? NO_PLACEMENTS;
-  const policy = buildPolicy(config, previous);
-  const placed = placementsOf(policy, previous);
-  // The previous state, as far as this commit's expand phase needs it: recorded with the new one.
-  const fingerprint = changeFingerprint(config);
-  const leaving = leavingOf(previous, placed, renamesOf(config), fingerprint);
-  const placements: Placements = leaving.size > 0 ? { ...placed, leaving, leavingFor: fingerprint } : placed;
-  const expand = expandPolicy(policy, leaving, new PrefixListRegistry(policy.catalog, previous.prefixLists), placements.stacks);
-  const emptyStacks = [...placements.stacks].filter(([, s]) => s.targets.length === 0).map(([name]) => name);
+  const { policy, placements, expand, problems } = planConfig(config, previous);
   const placementsFile = options.placementsFile ?? PLACEMENTS_FILE;
-  const lifecycle = checkLifecycle(policy, previous, emptyStacks).map((p) => lifecycleDiagnostic(p, placements, placementsFile));
-  const apply = checkApply(config, policy, previous, leaving).map((p) => applyDiagnostic(p, previous, placementsFile));
-  const all = [...diagnostics, ...checkLimits(policy).map(limitDiagnostic), ...lifecycle, ...apply, ...ciDiagnostics(config, policy, options.env)].sort(
-    compareDiagnostics,
-  );
+  const found = problems.map(policyDiagnostics(placements, previous, placementsFile));
+  const all = [...diagnostics, ...found, ...ciDiagnostics(config, policy, options.env)].sort(compareDiagnostics);
   if (hasErrors(all)) return { diagnostics: all };
   return { config, policy, placements, expand, diagnostics: all };
 }
@@ -194,7 +183,27 @@ function readProblemReason(problem: ReadProblem): string {
   }
 }
 
-function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placementsFile: string): Diagnostic {
+/**
+ * The one place the policy's problems become diagnostics: each at the firewall's name in the
+ * YAML, or, for what no YAML line says (an emptied stack, a removed target), at its entry in the
+ * placements file (rendered once, however many problems point into it).
+ */
+function policyDiagnostics(placements: Placements, previous: Placements, placementsFile: string): (p: PolicyProblem) => Diagnostic {
+  const rendered = new Map<Placements, string[]>();
+  const linesOf = (of: Placements) => rendered.get(of) ?? rendered.set(of, renderPlacements(of).split("\n")).get(of) ?? [];
+  return (p) => {
+    switch (p.from) {
+      case "limit":
+        return limitDiagnostic(p.problem);
+      case "lifecycle":
+        return lifecycleDiagnostic(p.problem, () => linesOf(placements), placementsFile);
+      case "apply":
+        return applyDiagnostic(p.problem, () => linesOf(previous), placementsFile);
+    }
+  };
+}
+
+function lifecycleDiagnostic(p: LifecycleProblem, placements: () => readonly string[], placementsFile: string): Diagnostic {
   switch (p.kind) {
     case "stack-move":
       return at(p.target, messages.stackMove(p.target.name, p.from, p.to));
@@ -206,7 +215,7 @@ function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placem
       return at(p.target, messages.prefixListGrowth(p.target.name, prefixListName(p.prefixList), p.was, p.prefixList.maxEntries, p.allowed));
     case "empty-stack":
       // No YAML line says "this stack": point at its entry in the placements file synth writes.
-      return { ...messages.emptyStack(p.stack), position: stackLine(placements, p.stack, placementsFile) };
+      return { ...messages.emptyStack(p.stack), position: stackLine(placements(), p.stack, placementsFile) };
     case "rule-order-changed":
       return at(p.target, messages.ruleOrderChanged(p.target.name, p.was, p.now, p.inferred));
     case "rule-group-replaced":
@@ -222,7 +231,7 @@ function lifecycleDiagnostic(p: LifecycleProblem, placements: Placements, placem
   }
 }
 
-function applyDiagnostic(p: ApplyProblem, previous: Placements, placementsFile: string): Diagnostic {
+function applyDiagnostic(p: ApplyProblem, previous: () => readonly string[], placementsFile: string): Diagnostic {
   switch (p.kind) {
     case "identity-changed":
       return at(p.target, messages.targetIdentityChanged(p.target.name, p.what, p.was, p.now, p.why));
@@ -231,7 +240,7 @@ function applyDiagnostic(p: ApplyProblem, previous: Placements, placementsFile: 
     case "target-removed":
       if (p.target) return at(p.target, messages.targetRemoved(p.name, p.stack, p.destroyed, p.detach, true));
       // A removed target has no line in the YAML: point at its entry in the last placements.
-      return { ...messages.targetRemoved(p.name, p.stack, p.destroyed, p.detach), position: entryLine(previous, "targets", p.name, placementsFile) };
+      return { ...messages.targetRemoved(p.name, p.stack, p.destroyed, p.detach), position: entryLine(previous(), "targets", p.name, placementsFile) };
     case "apply-peak":
       return at(p.target, messages.applyPeakOverQuota(p.target.name, p.where, p.peak, p.after, p.allowed, p.leaving));
     case "two-phase":
@@ -239,15 +248,13 @@ function applyDiagnostic(p: ApplyProblem, previous: Placements, placementsFile: 
   }
 }
 
-function entryLine(placements: Placements, section: "stacks" | "targets", name: string, file: string): SourcePosition {
-  const lines = renderPlacements(placements).split("\n");
+function entryLine(lines: readonly string[], section: "stacks" | "targets", name: string, file: string): SourcePosition {
   const start = lines.indexOf(`  ${JSON.stringify(section)}: {`);
   const index = lines.findIndex((line, i) => i > start && line === `    ${JSON.stringify(name)}: {`);
   return { file, line: index + 1, column: 5 };
 }
 
-function stackLine(placements: Placements, stack: string, file: string): SourcePosition {
-  const lines = renderPlacements(placements).split("\n");
+function stackLine(lines: readonly string[], stack: string, file: string): SourcePosition {
   const index = lines.findIndex((line) => line === `    ${JSON.stringify(stack)}: {`);
   return { file, line: index + 1, column: 5 };
 }
@@ -258,8 +265,6 @@ function ciDiagnostics(config: Config, policy: FirewallPolicy, env: NodeJS.Proce
   const first = policy.targets[0];
   return first ? [at(first.target, messages.noRemoteState())] : [];
 }
-
-const FAMILY = { 4: "IPv4", 6: "IPv6" } as const;
 
 /** A quota problem as a diagnostic at the firewall's name in the YAML. */
 export function limitDiagnostic(problem: LimitProblem): Diagnostic {
@@ -272,7 +277,7 @@ function limitProblem(p: LimitProblem): Problem {
       return messages.securityGroupOverQuota({
         target: p.target.name,
         securityGroupId: p.target.securityGroupId,
-        family: FAMILY[p.family],
+        family: FAMILY_LABEL[p.family],
         needed: p.needed,
         allowed: p.allowed,
         cidrRules: p.cidrRules,
@@ -282,14 +287,14 @@ function limitProblem(p: LimitProblem): Problem {
     case "rule-heavier-than-quota":
       return messages.ruleHeavierThanQuota(p.target.name, p.port, prefixListName(p.prefixList), p.prefixList.maxEntries, p.allowed);
     case "network-acl-quota":
-      return messages.networkAclOverQuota(p.target.name, p.target.networkAclId, p.direction, FAMILY[p.family], p.needed, p.maxRules);
+      return messages.networkAclOverQuota(p.target.name, p.target.networkAclId, p.direction, FAMILY_LABEL[p.family], p.needed, p.maxRules);
     case "network-acl-numbers":
       return messages.networkAclRuleNumbers(p.target.name, p.direction, p.needed, p.target.ruleNumbers.from, p.target.ruleNumbers.to);
     case "capacity":
       return messages.ruleGroupCapacity(p.target.name, p.target.ruleGroupName, p.rules, p.given ? p.capacity : MAX_STATEFUL_CAPACITY, p.given);
     case "prefix-list-too-large": {
       const label = p.prefixList.lists.map((l) => l.toUpperCase()).join("+");
-      return messages.prefixListTooLarge(label, FAMILY[p.prefixList.family], p.prefixList.entries.length, PREFIX_LIST_ENTRIES_PER_REQUEST);
+      return messages.prefixListTooLarge(label, FAMILY_LABEL[p.prefixList.family], p.prefixList.entries.length, PREFIX_LIST_ENTRIES_PER_REQUEST);
     }
     case "split-name-too-long":
       return messages.splitGroupNameTooLong(p.target.name, p.groupName, p.groups);
@@ -305,7 +310,7 @@ function limitProblem(p: LimitProblem): Problem {
       const lists = [...new Set(p.unserved.map((u) => u.list))].sort();
       return messages.nothingAdmitted({
         target: p.target.name,
-        holder: p.target.type === "nftables" ? { type: "nftables", chain: `${p.target.table.family} ${p.target.table.name} ${p.target.chain}` } : { type: "aws-network-firewall" },
+        holder: p.chain !== undefined ? { chain: p.chain } : {},
         domains: [...new Set(p.unserved.map((u) => u.domain))].sort(),
         lists: lists.map((list) => ({ list, ports: [...new Set(p.unserved.filter((u) => u.list === list).map((u) => u.port))].sort((a, b) => a - b) })),
         listFamilies: p.listFamilies,

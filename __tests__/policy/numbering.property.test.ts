@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { Cidr } from "../../lib/model/cidr";
 import type { CustomIpRanges } from "../../lib/model/config";
 import { buildPolicy, type NetworkAclPolicy, type NetworkFirewallPolicy } from "../../lib/policy/firewall-policy";
-import { SID_RANGE } from "../../lib/policy/network-firewall";
+import { SID_RANGE } from "../../lib/kinds/network-firewall/plan";
 import { assignStableNumbers, homeOffset } from "../../lib/policy/numbering";
 import { config, imapDomain, networkAcl, networkFirewall } from "../support/configs";
 

@@ -3,7 +3,7 @@ import { Cidr } from "../../lib/model/cidr";
 import type { AwsFirewallTarget, Config, CustomIpRanges, FirewallTarget } from "../../lib/model/config";
 import { buildPolicy, type FirewallPolicy, type NetworkAclPolicy, type NetworkFirewallPolicy, type SecurityGroupPolicy } from "../../lib/policy/firewall-policy";
 import { checkLifecycle } from "../../lib/policy/lifecycle";
-import { SID_RANGE } from "../../lib/policy/network-firewall";
+import { SID_RANGE } from "../../lib/kinds/network-firewall/plan";
 import { assignStableNumbers } from "../../lib/policy/numbering";
 import { ingressKey, NO_PLACEMENTS, parsePlacements, placementsOf, renderPlacements, type Placements } from "../../lib/policy/placements";
 import { packGroups } from "../../lib/policy/quota";

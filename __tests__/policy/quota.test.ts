@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { Cidr, type IpFamily } from "../../lib/model/cidr";
 import type { Config, CustomIpRanges } from "../../lib/model/config";
 import { buildPolicy, type SecurityGroupPolicy } from "../../lib/policy/firewall-policy";
-import { computedCapacity, legacyCapacity } from "../../lib/policy/network-firewall";
+import { computedCapacity, legacyCapacity } from "../../lib/kinds/network-firewall/plan";
 import { prefixListMaxEntries } from "../../lib/policy/prefix-lists";
 import { checkLimits, countByFamily, groupsNeeded, packGroups, type LimitProblem } from "../../lib/policy/quota";
 import { config, createdGroup, exchangeDomain, existingGroup, imapDomain, networkAcl, networkFirewall } from "../support/configs";

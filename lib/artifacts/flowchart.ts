@@ -1,7 +1,5 @@
-import type { HubSpotList } from "../model/ip-catalog";
+import { LIST_LABEL } from "../model/labels";
 import type { FirewallReport } from "../audit/report-types";
-
-const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
 
 /** Per port, at most this many mail servers are drawn; the rest are counted. */
 const MAX_SERVERS_PER_PORT = 5;

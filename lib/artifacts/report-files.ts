@@ -3,12 +3,10 @@
  * and `firewall-rules.md` (the flowchart, then per target its needs, rules and coverage proof).
  * Renders the report model (lib/audit/report.ts) and decides nothing.
  */
-import type { HubSpotList } from "../model/ip-catalog";
+import { LIST_LABEL, plural } from "../model/labels";
 import { describeCoverage, describeReturnCoverage } from "../audit/coverage";
-import { onPremDetails, onPremRuleTable } from "../audit/onprem-report";
-import { isAwsReportTarget } from "../audit/report";
-import type { FamilyCounts } from "../policy/firewall-policy";
-import { REPORT_FILES, type AwsReportRule, type FirewallReport, type ReportGroup, type ReportRule, type ReportTarget } from "../audit/report-types";
+import { REPORT_FILES, type FirewallReport, type ReportTarget } from "../audit/report-types";
+import { reportPartOf } from "../kinds/reports";
 import { renderFlowchart } from "./flowchart";
 import { GENERATED_NOTE } from "./prefill";
 
@@ -101,14 +99,6 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
-
-/** The source column of the Markdown tables: the CIDR, or the prefix list and its size. */
-export function sourceText(r: ReportRule): string {
-  if (r.prefixList) return `prefix list \`${r.prefixList.name}\` (${r.prefixList.entries.length} entries, max ${r.prefixList.maxEntries})`;
-  return r.cidr ?? "";
-}
-
 /** Per target: where it is, a table of its rules, the coverage proof per port, a summary. */
 export function renderReportMarkdown(report: FirewallReport): string {
   const published = report.catalog.published ? ` (published ${report.catalog.published})` : " (your own lists)";
@@ -155,7 +145,7 @@ export function renderReportMarkdown(report: FirewallReport): string {
         ? `- Region: ${target.region} (stack \`${target.stack}\`)`
         : `- Written to: ${target.artifacts.map((a) => `\`${a}\``).join(", ")} (not Terraform: see "Firewalls outside AWS" in mailgate's README for how to load it)`,
     );
-    lines.push(...targetDetails(target), "", ...needsTable(target), "", ...ruleTable(target, rules), "", "Coverage proof:", "");
+    lines.push(...reportPartOf(target).details(target), "", ...needsTable(target), "", ...reportPartOf(target).ruleTable(target, rules), "", "Coverage proof:", "");
     lines.push(...coverage.map((c) => `- ${describeCoverage(c)}`), ...returns.map((c) => `- ${describeReturnCoverage(c)}`), "");
     const domains = new Set(target.needs.flatMap((n) => n.domains)).size;
     const hosts = new Set(target.needs.flatMap((n) => n.hosts)).size;
@@ -196,48 +186,6 @@ export function renderReportMarkdown(report: FirewallReport): string {
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
-function targetDetails(target: ReportTarget): string[] {
-  if (!isAwsReportTarget(target)) return onPremDetails(target);
-  switch (target.type) {
-    case "aws-security-group": {
-      const sg = target.securityGroup;
-      const used = (g: ReportGroup) => `${g.weight.ipv4} IPv4${g.weight.ipv6 > 0 ? ` and ${g.weight.ipv6} IPv6` : ""}`;
-      const lines =
-        "create" in sg
-          ? target.groups.length === 1
-            ? [
-                `- Security group: created by mailgate: \`${sg.create.name}\` in \`${sg.create.vpcId}\``,
-                `- Quota: ${used(target.groups[0])} of ${target.maxRules} rules per family used`,
-              ]
-            : [
-                `- Security groups: created by mailgate in \`${sg.create.vpcId}\`, split into ${target.groups.length} to stay within ${target.maxRules} rules per family; attach all of them:`,
-                ...target.groups.map((g) => `  - \`${g.group}\`: ${used(g)} rules used`),
-              ]
-          : [
-              `- Security group: existing \`${sg.id}\` (mailgate adds rules only)`,
-              `- Quota: ${used(target.groups[0])} of ${target.maxRules} rules per family used, plus any rules already in the group`,
-            ];
-      if (target.sources === "prefix-lists") lines.push("- Sources: prefix lists (a rule referencing one weighs its max entries)");
-      return lines;
-    }
-    case "aws-network-acl": {
-      const acl = target.networkAcl;
-      const used = (c: FamilyCounts) => `${c.ipv4} IPv4${c.ipv6 > 0 ? ` and ${c.ipv6} IPv6` : ""}`;
-      return [
-        `- Network ACL: existing \`${acl.id}\` (mailgate adds rules only), rule numbers ${acl.ruleNumbers.from}-${acl.ruleNumbers.to}`,
-        `- Rules: ${used(acl.inbound)} inbound, ${used(acl.outbound)} outbound (return traffic) of ${acl.usableRules} per direction and family (quota ${acl.maxRules}, less the default deny rule)`,
-      ];
-    }
-    case "aws-network-firewall": {
-      const nfw = target.networkFirewall;
-      return [
-        `- Rule group: \`${nfw.ruleGroupName}\` (stateful, rule order ${nfw.ruleOrder}), created by mailgate; capacity ${nfw.capacity} (${nfw.capacitySource}) for ${plural(target.rules, "rule")}`,
-        `- Destinations: ${nfw.destinations.join(", ")}`,
-      ];
-    }
-  }
-}
-
 /** Who the rules are for: per port and HubSpot list, the domains and their mail servers. */
 function needsTable(target: ReportTarget): string[] {
   return [
@@ -249,40 +197,6 @@ function needsTable(target: ReportTarget): string[] {
   ];
 }
 
-
-function ruleTable(target: ReportTarget, allRules: readonly ReportRule[]): string[] {
-  if (!isAwsReportTarget(target)) return onPremRuleTable(target, allRules);
-  // An AWS target's rows are all AWS rules (rowsOf).
-  const rules = allRules as readonly AwsReportRule[];
-  const lists = (r: ReportRule) => r.lists.map((l) => LIST_LABEL[l]).join(" + ");
-  switch (target.type) {
-    case "aws-security-group": {
-      const split = target.groups.length > 1;
-      return [
-        `| Port | ${target.sources === "cidrs" ? "CIDR" : "Source"} | Lists |${split ? " Group |" : ""} Terraform address |`,
-        `| --- | --- | --- |${split ? " --- |" : ""} --- |`,
-        ...rules.map((r) => `| tcp/${r.fromPort} | ${sourceText(r)} | ${lists(r)} |${split ? ` ${r.securityGroup ?? ""} |` : ""} \`${r.terraformAddress}\` |`),
-      ];
-    }
-    case "aws-network-acl":
-      return [
-        "| Direction | Rule # | Ports | CIDR | Lists | Terraform address |",
-        "| --- | --- | --- | --- | --- | --- |",
-        ...rules.map(
-          (r) =>
-            `| ${r.direction === "ingress" ? "inbound" : "outbound (return)"} | ${r.ruleNumber ?? ""} | tcp/${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`} | ${r.cidr ?? ""} | ${lists(r)} | \`${r.terraformAddress}\` |`,
-        ),
-      ];
-    case "aws-network-firewall":
-      return [
-        `Stateful rules of \`${target.networkFirewall.terraformAddress}\` (PASS, TCP, any source port, direction FORWARD):`,
-        "",
-        "| Sid | Destination | Port | Source | Lists |",
-        "| --- | --- | --- | --- | --- |",
-        ...rules.map((r) => `| ${r.sid ?? ""} | ${r.destination ?? ""} | tcp/${r.fromPort} | ${r.cidr ?? ""} | ${lists(r)} |`),
-      ];
-  }
-}
 
 export function renderReport(report: FirewallReport): Map<string, string> {
   return new Map([
@@ -298,9 +212,6 @@ export function mdText(text: string): string {
   return text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/\s*[\r\n]+\s*/g, " ");
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

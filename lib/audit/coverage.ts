@@ -1,6 +1,7 @@
 import type { Cidr } from "../model/cidr";
 import { addressCount, fewestBlocks, formatRange, rangeOf, sameRanges, subtract, union, type AddressRange } from "./intervals";
 import type { RequiredAccess, RequiredDestinations } from "./required";
+import { compareText } from "../model/text";
 
 /**
  * One opened permission as the proof sees it: TCP from `cidr` to `port` on `target` (and, for a
@@ -219,8 +220,4 @@ function compareDestinations(a: Cidr | undefined, b: Cidr | undefined): number {
   if (a.family !== b.family) return a.family - b.family;
   if (a.first !== b.first) return a.first < b.first ? -1 : 1;
   return a.prefixLength - b.prefixLength;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,23 +1,27 @@
 import type { Cidr } from "../model/cidr";
-import type { HubSpotList } from "../model/ip-catalog";
-import type { FirewallRule } from "../policy/firewall-policy";
-import type { OnPremPolicy } from "../policy/onprem";
+import type { OnPremFirewallTarget } from "../model/config";
+import { code, listsText } from "../model/labels";
+import type { FirewallRule } from "../policy/rule";
 import type { OpenedRule } from "./coverage";
-import type { ArtifactReportRule, OnPremReportTarget, ReportNeed, ReportRule, Row } from "./report-types";
+import { ruleColumns, type ArtifactReportRule, type ReportNeed, type ReportRule, type Row } from "./report-rows";
 
 /**
- * The audit report's rows and target entries for targets outside AWS (nftables, Windows
- * Firewall, allowlists). One row per (port, CIDR) a file admits, so the coverage proof and the
- * rule tables read them like any other rows; `artifact` (and the set or rule name) says where in
- * which file the rule is, as `terraformAddress` does for AWS.
+ * What the report's rows and target entries of targets outside AWS (nftables, Windows Firewall,
+ * allowlists: lib/kinds/<kind>/report.ts) share. One row per (port, CIDR) a file admits, so the
+ * coverage proof and the rule tables read them like any other rows; `artifact` (and the set or
+ * rule name) says where in which file the rule is, as `terraformAddress` does for AWS.
  */
 
-
-const FAMILY = { 4: "IPv4", 6: "IPv6" } as const;
-
-export function onPremRows(p: OnPremPolicy): Row[] {
+/** A row of a file's rule: `destinations` limit what it admits (nftables with `destinations`). */
+export function artifactRow(
+  p: { readonly type: OnPremFirewallTarget["type"]; readonly target: { readonly name: string } },
+  rule: FirewallRule,
+  artifact: string,
+  extra: Pick<ArtifactReportRule, "nftSet" | "windowsRule">,
+  destinations?: readonly Cidr[],
+): Row {
   const target = p.target.name;
-  const row = (rule: FirewallRule, artifact: string, extra: Pick<ArtifactReportRule, "nftSet" | "windowsRule">, destinations?: readonly Cidr[]): Row => ({
+  return {
     admits:
       destinations === undefined
         ? [{ target, port: rule.port, cidr: rule.cidr }]
@@ -28,93 +32,31 @@ export function onPremRows(p: OnPremPolicy): Row[] {
       type: p.type,
       direction: "ingress",
       protocol: "tcp",
-      fromPort: rule.port,
-      toPort: rule.port,
-      cidr: rule.cidr.toString(),
-      lists: rule.lists,
+      ...ruleColumns(rule),
       artifact,
       ...extra,
     },
-  });
-  switch (p.type) {
-    case "nftables":
-      return p.chainRules.flatMap((r) =>
-        r.rules.map((rule) => row(rule, p.artifacts[0], { nftSet: r.set }, p.target.destinations === undefined ? undefined : r.destinations)),
-      );
-    case "windows-firewall":
-      return p.windowsRules.flatMap((r) => r.rules.map((rule) => row(rule, p.artifacts[0], { windowsRule: r.displayName })));
-    case "allowlist": {
-      const fileOf = new Map(p.files.flatMap((f) => f.ports.map((port) => [port, f.file] as const)));
-      return p.rules.map((rule) => row(rule, fileOf.get(rule.port) ?? "", {}));
-    }
-  }
+  };
 }
 
-export function onPremTarget(p: OnPremPolicy, rules: number, needs: readonly ReportNeed[]): OnPremReportTarget {
-  const base = { target: p.target.name, artifacts: p.artifacts, rules, needs };
-  switch (p.type) {
-    case "nftables":
-      return {
-        ...base,
-        type: p.type,
-        nftables: {
-          table: `${p.target.table.family} ${p.target.table.name}`,
-          chain: p.target.chain,
-          destinations: p.target.destinations?.map(String) ?? null,
-          sets: p.sets.map((s) => ({ name: s.name, family: FAMILY[s.family], lists: s.lists, entries: s.entries.map(String) })),
-        },
-      };
-    case "windows-firewall":
-      return {
-        ...base,
-        type: p.type,
-        windowsFirewall: {
-          group: p.target.group,
-          rules: p.windowsRules.map((r) => ({ displayName: r.displayName, port: r.port, remoteAddresses: r.rules.length })),
-        },
-      };
-    case "allowlist":
-      return {
-        ...base,
-        type: p.type,
-        allowlist: {
-          maxEntries: p.maxEntries,
-          files: p.files.map((f) => ({ file: f.file, lists: f.lists, ports: f.ports, entries: f.entries.length })),
-        },
-      };
-  }
+/** What every entry of a target outside AWS starts with, in the report's key order. */
+export function onPremTargetBase<K extends OnPremFirewallTarget["type"]>(
+  p: { readonly type: K; readonly target: { readonly name: string }; readonly artifacts: readonly string[] },
+  rules: number,
+  needs: readonly ReportNeed[],
+) {
+  return { target: p.target.name, artifacts: p.artifacts, rules, needs, type: p.type };
 }
 
-export function onPremDetails(target: OnPremReportTarget): string[] {
-  switch (target.type) {
-    case "nftables": {
-      const n = target.nftables;
-      return [
-        `- nftables: table \`${n.table}\`, regular chain \`${n.chain}\` (mailgate owns the chain and its sets; your input chain jumps to it), ${n.sets.length} set${n.sets.length === 1 ? "" : "s"}`,
-        `- Destinations: ${n.destinations === null ? "any address of the host" : n.destinations.join(", ")}`,
-      ];
-    }
-    case "windows-firewall":
-      return [`- Windows Firewall: rule group \`${target.windowsFirewall.group}\` (the script replaces this group's rules and no others), ${target.windowsFirewall.rules.length} inbound rules`];
-    case "allowlist":
-      return [
-        `- Address lists (Palo Alto EDL / FortiGate threat feed format), at most ${target.allowlist.maxEntries} entries each:`,
-        ...target.allowlist.files.map((f) => `  - \`${f.file}\`: ${f.entries} entries, the source of ${f.ports.map((p) => `tcp/${p}`).join(", ")}`),
-      ];
-  }
-}
-
-const LIST_LABEL: Record<HubSpotList, string> = { imap: "IMAP", smtp: "SMTP" };
-
-export function onPremRuleTable(target: OnPremReportTarget, rules: readonly ReportRule[]): string[] {
-  const lists = (r: ReportRule) => r.lists.map((l) => LIST_LABEL[l]).join(" + ");
+/** The Markdown table of a file's rules: port, CIDR, lists and where in the file (`place`). */
+export function artifactRuleTable(column: string, rules: readonly ReportRule[], place: (r: ArtifactReportRule) => string): string[] {
   const own = rules.filter((r): r is ArtifactReportRule => "artifact" in r);
-  switch (target.type) {
-    case "nftables":
-      return ["| Port | CIDR | Lists | Set |", "| --- | --- | --- | --- |", ...own.map((r) => `| tcp/${r.fromPort} | ${r.cidr ?? ""} | ${lists(r)} | \`${r.nftSet ?? ""}\` |`)];
-    case "windows-firewall":
-      return ["| Port | CIDR | Lists | Rule |", "| --- | --- | --- | --- |", ...own.map((r) => `| tcp/${r.fromPort} | ${r.cidr ?? ""} | ${lists(r)} | ${r.windowsRule ?? ""} |`)];
-    case "allowlist":
-      return ["| Port | CIDR | Lists | File |", "| --- | --- | --- | --- |", ...own.map((r) => `| tcp/${r.fromPort} | ${r.cidr ?? ""} | ${lists(r)} | \`${r.artifact}\` |`)];
-  }
+  return [`| Port | CIDR | Lists | ${column} |`, "| --- | --- | --- | --- |", ...own.map((r) => `| tcp/${r.fromPort} | ${r.cidr ?? ""} | ${listsText(r.lists)} | ${place(r)} |`)];
+}
+
+/** Nothing applies a file outside AWS by itself: what to do once the change is merged (`merged`), or that it is gone. */
+export function fileApplyNote(artifacts: readonly string[], removed: boolean, merged: (files: string) => string): string {
+  const files = artifacts.map(code).join(", ");
+  if (removed) return `Not Terraform: remove mailgate's rules from the firewall by hand (the files ${files} are no longer written).`;
+  return `Not Terraform: after merge, ${merged(files)}.`;
 }

@@ -1,52 +1,21 @@
-import {
-  groupAddress,
-  networkAclInboundAddress,
-  networkAclReturnAddress,
-  prefixListAddress,
-  prefixListName,
-  prefixListRuleAddress,
-  ruleAddress,
-  ruleGroupAddress,
-} from "../terraform/names";
+import { prefixListAddress, prefixListName } from "../terraform/names";
 import { Cidr } from "../model/cidr";
-import { stackName } from "../model/stack";
 import type { Config } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
-import {
-  endpointText,
-  isAwsPolicy,
-  needsOf,
-  unique,
-  type AwsTargetPolicy,
-  type FirewallPolicy,
-  type FirewallRule,
-  type TargetPolicy,
-} from "../policy/firewall-policy";
-import { onPremRows, onPremTarget } from "./onprem-report";
+import { EPHEMERAL_PORTS } from "../model/ports";
+import { stackName } from "../model/stack";
+import { compareText } from "../model/text";
+import { reportPartOf } from "../kinds/reports";
+import { endpointText, isAwsPolicy, needsOf, unique, type FirewallPolicy } from "../policy/firewall-policy";
 import type { Placements } from "../policy/placements";
 import { prefixListsUsedBy } from "../policy/build";
-import { usableNetworkAclRules } from "../policy/quota";
-import {
-  assertCoverage,
-  proveCoverage,
-  proveReturnTraffic,
-  type OpenedRule,
-} from "./coverage";
+import { assertCoverage, proveCoverage, proveReturnTraffic } from "./coverage";
 import { requiredAccessOf, requiredDestinations, statelessTargets } from "./required";
-import {
-  type AwsReportTarget,
-  type FirewallReport,
-  type ReportCatalog,
-  type ReportNeed,
-  type ReportPrefixList,
-  type ReportRule,
-  type ReportStack,
-  type ReportTarget,
-  type Row,
-} from "./report-types";
+import type { AwsReportTarget, FirewallReport, ReportCatalog, ReportNeed, ReportPrefixList, ReportRule, ReportStack, ReportTarget, Row } from "./report-types";
 
 export type * from "./report-types";
 export { REPORT_FILES } from "./report-types";
+export { compareText } from "../model/text";
 
 /**
  * The audit report for a policy, with its coverage proof. The proof compares the rule rows (each
@@ -56,7 +25,7 @@ export { REPORT_FILES } from "./report-types";
  */
 export function buildReport(config: Config, policy: FirewallPolicy, placements?: Placements): FirewallReport {
   const catalog = reportCatalog(policy.catalog);
-  const rows = policy.targets.flatMap((p) => rowsOf(p));
+  const rows = policy.targets.flatMap((p) => reportPartOf(p).rows(p));
   rows.sort(compareRows);
 
   const required = requiredAccessOf(config);
@@ -69,7 +38,7 @@ export function buildReport(config: Config, policy: FirewallPolicy, placements?:
     rows.flatMap((r) => (r.returns ? [{ target: r.row.target, cidr: r.returns }] : [])),
     required,
     statelessTargets(config),
-    { from: 1024, to: 65535 },
+    EPHEMERAL_PORTS,
   );
   assertCoverage(coverage, returnTraffic);
 
@@ -78,7 +47,7 @@ export function buildReport(config: Config, policy: FirewallPolicy, placements?:
   const needs = needsByTarget(config);
   const targets = [...policy.targets]
     .sort((a, b) => compareText(a.target.name, b.target.name))
-    .map((p) => reportTarget(p, rowCounts.get(p.target.name) ?? 0, needs.get(p.target.name) ?? []));
+    .map((p) => reportPartOf(p).target(p, rowCounts.get(p.target.name) ?? 0, needs.get(p.target.name) ?? []));
   return {
     schemaVersion: 2,
     catalog,
@@ -151,107 +120,6 @@ function sortedUnique(values: string[]): string[] {
   return values;
 }
 
-function rowsOf(policy: TargetPolicy): Row[] {
-  if (!isAwsPolicy(policy)) return onPremRows(policy);
-  const p: AwsTargetPolicy = policy;
-  const target = p.target.name;
-  const base = {
-    target,
-    type: p.type,
-    region: p.target.region,
-    stack: stackName(p.target),
-    direction: "ingress" as const,
-    protocol: "tcp" as const,
-  };
-  const opened = (rule: FirewallRule, destination?: Cidr): OpenedRule => ({ target, port: rule.port, cidr: rule.cidr, ...(destination ? { destination } : {}) });
-  switch (p.type) {
-    case "aws-security-group":
-      return p.groups.flatMap((group) =>
-        group.ingress.map((ingress): Row => {
-          const securityGroup = group.groupName ?? p.target.securityGroupId ?? "";
-          if (ingress.kind === "cidr") {
-            return {
-              admits: [opened(ingress.rule)],
-              sortSource: ingress.rule.cidr,
-              row: {
-                ...base,
-                fromPort: ingress.port,
-                toPort: ingress.port,
-                cidr: ingress.rule.cidr.toString(),
-                lists: ingress.rule.lists,
-                terraformAddress: ruleAddress(target, ingress.rule),
-                securityGroup,
-              },
-            };
-          }
-          const pl = ingress.prefixList;
-          return {
-            // The proof expands the list as referenced, not the rules the policy meant it to hold.
-            admits: pl.entries.map((cidr) => ({ target, port: ingress.port, cidr })),
-            sortSource: `${pl.family} ${pl.key}`,
-            row: {
-              ...base,
-              fromPort: ingress.port,
-              toPort: ingress.port,
-              cidr: null,
-              lists: ingress.provenance.lists,
-              terraformAddress: prefixListRuleAddress(target, ingress.port, pl),
-              securityGroup,
-              prefixList: { name: prefixListName(pl), terraformAddress: prefixListAddress(pl), maxEntries: pl.maxEntries, entries: pl.entries.map(String) },
-            },
-          };
-        }),
-      );
-    case "aws-network-acl":
-      return [
-        ...p.inbound.map(({ ruleNumber, rule }): Row => ({
-          admits: [opened(rule)],
-          sortSource: rule.cidr,
-          row: {
-            ...base,
-            fromPort: rule.port,
-            toPort: rule.port,
-            cidr: rule.cidr.toString(),
-            lists: rule.lists,
-            terraformAddress: networkAclInboundAddress(target, rule),
-            ruleNumber,
-          },
-        })),
-        ...p.outbound.map((r): Row => ({
-          admits: [],
-          returns: r.cidr,
-          sortSource: r.cidr,
-          row: {
-            ...base,
-            direction: "egress",
-            fromPort: 1024,
-            toPort: 65535,
-            cidr: r.cidr.toString(),
-            lists: r.lists,
-            terraformAddress: networkAclReturnAddress(target, r.cidr),
-            ruleNumber: r.ruleNumber,
-          },
-        })),
-      ];
-    case "aws-network-firewall":
-      return p.statefulRules.map(({ sid, destination, rule }): Row => ({
-        admits: [opened(rule, destination)],
-        sortSource: rule.cidr,
-        sortDestination: destination,
-        row: {
-          ...base,
-          fromPort: rule.port,
-          toPort: rule.port,
-          cidr: rule.cidr.toString(),
-          lists: rule.lists,
-          terraformAddress: ruleGroupAddress(target),
-          destination: destination.toString(),
-          sid,
-        },
-      }));
-  }
-}
-
 function compareRows(a: Row, b: Row): number {
   return (
     compareText(a.row.target, b.row.target) ||
@@ -284,65 +152,6 @@ function compareOptionalCidr(a: Cidr | undefined, b: Cidr | undefined): number {
   return Cidr.compare(a, b);
 }
 
-function reportTarget(policy: TargetPolicy, rules: number, needs: readonly ReportNeed[]): ReportTarget {
-  if (!isAwsPolicy(policy)) return onPremTarget(policy, rules, needs);
-  const p: AwsTargetPolicy = policy;
-  const base = {
-    target: p.target.name,
-    region: p.target.region,
-    ...(p.target.account ? { account: p.target.account } : {}),
-    stack: stackName(p.target),
-    rules,
-    needs,
-  };
-  switch (p.type) {
-    case "aws-security-group": {
-      const t = p.target;
-      return {
-        ...base,
-        type: p.type,
-        securityGroup: t.create ? { create: { vpcId: t.create.vpcId, name: t.create.groupName } } : { id: t.securityGroupId },
-        sources: p.sources,
-        maxRules: p.maxRules,
-        groups: p.groups.map((g) => ({
-          group: g.groupName ?? t.securityGroupId ?? "",
-          ...(t.create ? { terraformAddress: groupAddress(t.name, g.index) } : {}),
-          rules: g.ingress.length,
-          weight: g.weight,
-        })),
-      };
-    }
-    case "aws-network-acl": {
-      const count = (cidrs: readonly Cidr[]) => ({ ipv4: cidrs.filter((c) => c.family === 4).length, ipv6: cidrs.filter((c) => c.family === 6).length });
-      return {
-        ...base,
-        type: p.type,
-        networkAcl: {
-          id: p.target.networkAclId,
-          ruleNumbers: { from: p.target.ruleNumbers.from, to: p.target.ruleNumbers.to },
-          maxRules: p.maxRules,
-          usableRules: usableNetworkAclRules(p.maxRules),
-          inbound: count(p.inbound.map((r) => r.rule.cidr)),
-          outbound: count(p.outbound.map((r) => r.cidr)),
-        },
-      };
-    }
-    case "aws-network-firewall":
-      return {
-        ...base,
-        type: p.type,
-        networkFirewall: {
-          ruleGroupName: p.target.ruleGroupName,
-          terraformAddress: ruleGroupAddress(p.target.name),
-          destinations: p.target.destinations.map(String),
-          capacity: p.capacity,
-          capacitySource: p.capacitySource,
-          ruleOrder: p.ruleOrder,
-        },
-      };
-  }
-}
-
 function reportPrefixLists(policy: FirewallPolicy): ReportPrefixList[] {
   const aws = policy.targets.filter(isAwsPolicy);
   const stacks = [...new Set(aws.map((t) => stackName(t.target)))].sort();
@@ -371,8 +180,4 @@ function reportCatalog(catalog: IpCatalog): ReportCatalog {
 
 export function isAwsReportTarget(target: ReportTarget): target is AwsReportTarget {
   return "region" in target;
-}
-
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import type { Cidr } from "../model/cidr";
 import type { Config, DomainSettings } from "../model/config";
+import { targetPartOf } from "../kinds/targets";
 import { catalogFor, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
 import { rangeOf, union, type AddressRange } from "./intervals";
 
@@ -71,9 +72,10 @@ export type RequiredDestinations = ReadonlyMap<string, readonly Cidr[]>;
 
 export function requiredDestinations(config: Config): RequiredDestinations {
   return new Map(
-    config.firewalls.flatMap((t) =>
-      t.type === "aws-network-firewall" || (t.type === "nftables" && t.destinations !== undefined) ? [[t.name, t.destinations ?? []] as const] : [],
-    ),
+    config.firewalls.flatMap((t) => {
+      const destinations = targetPartOf(t).destinations(t);
+      return destinations !== undefined ? [[t.name, destinations] as const] : [];
+    }),
   );
 }
 
@@ -83,5 +85,5 @@ export function requiredDestinations(config: Config): RequiredDestinations {
  */
 export function statelessTargets(config: Config): ReadonlySet<string> {
   // Idle targets too: in the expand phase their leaving rules, replies included, are still there.
-  return new Set([...config.firewalls, ...(config.idleFirewalls ?? [])].filter((t) => t.type === "aws-network-acl").map((t) => t.name));
+  return new Set([...config.firewalls, ...(config.idleFirewalls ?? [])].filter((t) => targetPartOf(t).stateless).map((t) => t.name));
 }

@@ -10,7 +10,8 @@ import { hasErrors } from "../config/diagnostic";
 import { EXIT, printDiagnostics } from "../io/report-errors";
 import { writeArtifactsAtomically } from "../io/write-atomic";
 import { stackName } from "../model/stack";
-import type { FirewallPolicy, SecurityGroupPolicy } from "../policy/firewall-policy";
+import { adoptionOf } from "../kinds/lives";
+import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy } from "../policy/firewall-policy";
 import { fromUser } from "../settings";
 import { validateConfig } from "../validate";
 import { ADOPTED_FILE, adoptedPath, renderAdopted } from "./adopted";
@@ -66,11 +67,10 @@ export function adoptCommand(args: readonly string[], io: LiveIo): number {
     return ADOPT_EXIT.invalidConfig;
   }
 
-  const groups = policy.targets.filter((t): t is SecurityGroupPolicy => t.type === "aws-security-group");
   // A group mailgate creates is not in any state before the first apply, and a rule can only be
   // imported into a group the configuration declares from the start: nothing to adopt there.
-  const existing = groups.filter((t) => !t.target.create);
-  const created = groups.filter((t) => t.target.create).map((t) => t.target.name).sort();
+  const existing = policy.targets.filter(isAwsPolicy).filter((t) => adoptionOf(t) === "existing");
+  const created = policy.targets.filter((t) => adoptionOf(t) === "created").map((t) => t.target.name).sort();
   const lines: string[] = [];
   const imports = new Map<string, Map<string, string>>();
   if (existing.length > 0) {
@@ -87,14 +87,14 @@ export function adoptCommand(args: readonly string[], io: LiveIo): number {
       return ADOPT_EXIT.unusable;
     }
     for (const report of compared.report.targets) {
-      const target = existing.find((t) => t.target.name === report.target) as SecurityGroupPolicy;
+      const target = existing.find((t) => t.target.name === report.target) as AwsTargetPolicy;
       lines.push(...targetLines(report, stackName(target.target), imports));
     }
   }
   for (const name of created) {
     lines.push(`${name}: mailgate creates its security group, so no rule of it exists before the first apply: nothing to adopt (a group of the same name made by hand would make the apply fail; rename or delete it).`);
   }
-  if (groups.length === 0) lines.push("The config has no AWS security group target: nothing to adopt.");
+  if (existing.length + created.length === 0) lines.push("The config has no AWS security group target: nothing to adopt.");
 
   const file = adoptedPath(outDir);
   const count = [...imports.values()].reduce((n, m) => n + m.size, 0);

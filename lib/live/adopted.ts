@@ -10,8 +10,8 @@ import type { Diagnostic } from "../config/diagnostic";
 import { readConfigFile } from "../config/files";
 import { messages } from "../config/messages";
 import { stackName } from "../model/stack";
-import type { FirewallPolicy } from "../policy/firewall-policy";
-import { prefixListRuleAddress, ruleAddress } from "../terraform/names";
+import { isAwsPolicy, type FirewallPolicy } from "../policy/firewall-policy";
+import { importableRules } from "../kinds/lives";
 
 export const ADOPTED_FILE = "adopted.json";
 
@@ -124,15 +124,10 @@ export function readAdopted(outDir: string, policy: FirewallPolicy): { readonly 
 export function plannedRuleAddresses(policy: FirewallPolicy): Map<string, Set<string>> {
   const byStack = new Map<string, Set<string>>();
   for (const t of policy.targets) {
-    if (t.type !== "aws-security-group") continue;
+    const importable = importableRules(t);
+    if (importable.length === 0 || !isAwsPolicy(t)) continue;
     const stack = stackName(t.target);
-    const addresses = byStack.get(stack) ?? new Set<string>();
-    for (const group of t.groups) {
-      for (const ingress of group.ingress) {
-        addresses.add(ingress.kind === "cidr" ? ruleAddress(t.target.name, ingress.rule) : prefixListRuleAddress(t.target.name, ingress.port, ingress.prefixList));
-      }
-    }
-    byStack.set(stack, addresses);
+    byStack.set(stack, new Set([...(byStack.get(stack) ?? []), ...importable]));
   }
   return byStack;
 }

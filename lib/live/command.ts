@@ -9,6 +9,7 @@ import { isAwsPolicy } from "../policy/firewall-policy";
 import { fromUser, settingsFromEnv } from "../settings";
 import { validateConfig } from "../validate";
 import { compareLive } from "./compare";
+import { exportCommandsOf } from "../kinds/lives";
 import { MAX_EXPORT_BYTES, readExports } from "./exports";
 import { renderGithub, renderJson, renderMarkdownSection, renderText } from "./render";
 import { renderReportMarkdown } from "../artifacts/report-files";
@@ -121,24 +122,8 @@ export function exportCommands(targets: readonly AwsFirewallTarget[]): string {
     const [account, region] = key.split(" ");
     const r = `--region ${region} --output json`;
     const lines = [``, `# ${account ? `account ${account}, ` : ""}${region}: ${group.map((t) => t.name).sort().join(", ")}`];
-    const sgs = group.filter((t) => t.type === "aws-security-group");
     const suffix = `${account ? `${account}-` : ""}${region}`;
-    if (sgs.length > 0) {
-      const ids = sgs.flatMap((t) => (t.type === "aws-security-group" && !t.create ? [t.securityGroupId] : [])).sort();
-      const vpcs = [...new Set(sgs.flatMap((t) => (t.type === "aws-security-group" && t.create ? [t.create.vpcId] : [])))].sort();
-      if (ids.length > 0) lines.push(`aws ec2 describe-security-groups ${r} --group-ids ${ids.join(" ")} > security-groups-ids-${suffix}.json`);
-      if (vpcs.length > 0) lines.push(`aws ec2 describe-security-groups ${r} --filters Name=vpc-id,Values=${vpcs.join(",")} > security-groups-vpcs-${suffix}.json`);
-      lines.push(`aws ec2 describe-security-group-rules ${r} > security-group-rules-${suffix}.json`);
-      lines.push(`aws ec2 describe-managed-prefix-lists ${r} > prefix-lists-${suffix}.json`);
-      lines.push(
-        `for pl in $(jq -r '[.SecurityGroupRules[] | select(.IsEgress | not) | .PrefixListId // empty] | unique[]' security-group-rules-${suffix}.json); do aws ec2 get-managed-prefix-list-entries ${r} --prefix-list-id "$pl" > "prefix-list-entries-$pl.json"; done`,
-      );
-    }
-    const acls = group.flatMap((t) => (t.type === "aws-network-acl" ? [t.networkAclId] : [])).sort();
-    if (acls.length > 0) lines.push(`aws ec2 describe-network-acls ${r} --network-acl-ids ${[...new Set(acls)].join(" ")} > network-acls-${suffix}.json`);
-    for (const t of group) {
-      if (t.type === "aws-network-firewall") lines.push(`aws network-firewall describe-rule-group ${r} --type STATEFUL --rule-group-name ${t.ruleGroupName} > rule-group-${t.ruleGroupName}-${suffix}.json`);
-    }
+    lines.push(...exportCommandsOf(group, r, suffix));
     blocks.push(...lines);
   }
   if (targets.length === 0) blocks.push("", "# The config has no AWS firewall target that a domain uses: nothing to export.");

@@ -6,3 +6,4 @@
 export * from "./types";
 export { compareText, endpointText, mergeProvenance, needsOf, rulesFor, unique } from "./needs";
 export { buildPolicy, prefixListsUsedBy } from "./build";
+export { isAwsPolicy } from "../kinds/plans";

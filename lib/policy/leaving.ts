@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { Cidr } from "../model/cidr";
-import type { HubSpotList } from "../model/ip-catalog";
-import { isAwsTarget, type Config } from "../model/config";
-import { ingressKey, parseRuleKey, type LeavingRules, type Placements, type TargetIdentity, type TargetPlacement } from "./placements";
-import type { PrefixListRegistry } from "./security-group";
-import { countByFamily } from "./quota";
-import type { FirewallPolicy, FirewallRule, IngressRule, NetworkAclPolicy, SecurityGroupPolicy, TargetPolicy } from "./types";
+import { isAwsTarget, type Config, type FirewallTarget } from "../model/config";
+import type { PlanPart } from "../kinds/plan-part";
+import { planPartOf, PLANS } from "../kinds/plans";
+import type { LeavingRules, Placements, TargetIdentity, TargetPlacement } from "./placement-types";
+import type { PrefixListRegistry } from "./prefix-lists";
+import type { FirewallPolicy, TargetPolicy } from "./types";
 
 /**
  * Safe apply: the rules the last synth placed that this one drops, while their target stays.
@@ -22,7 +22,7 @@ import type { FirewallPolicy, FirewallRule, IngressRule, NetworkAclPolicy, Secur
  * there (validate says what their removal destroys, TARGET_REMOVED). Network Firewall rule groups
  * change in place, in one request, and prefix lists too: they never leave a gap.
  */
-export type { LeavingRules } from "./placements";
+export type { LeavingRules } from "./placement-types";
 
 /** Target name -> what leaves it. */
 export type Leaving = ReadonlyMap<string, LeavingRules>;
@@ -143,24 +143,19 @@ export function expandPolicy(policy: FirewallPolicy, leaving: Leaving, prefixLis
     .map((p): TargetPolicy => {
       const rules = leaving.get(p.target.name);
       if (!rules) return p;
-      if (p.type === "aws-security-group") return expandSecurityGroup(p, rules, prefixLists);
-      if (p.type === "aws-network-acl") return expandNetworkAcl(p, rules);
-      return p;
+      return planPartOf(p).expand(p, rules, prefixLists);
     });
   const used = new Map(policy.prefixLists.map((pl) => [pl.key, pl]));
-  for (const p of targets) {
-    if (p.type !== "aws-security-group") continue;
-    for (const group of p.groups) for (const ingress of group.ingress) if (ingress.kind === "prefix-list") used.set(ingress.prefixList.key, ingress.prefixList);
-  }
+  for (const p of targets) for (const pl of planPartOf(p).prefixListsUsed(p)) used.set(pl.key, pl);
   return { ...policy, targets, prefixLists: [...used.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
 }
 
 /**
- * A removed target, as an empty plan of what its placement says it was: the leaving rules then
- * fill it like any other. Its stack's provider comes from the stack's record in placements.json
- * (kept until retired).
+ * A removed target, as an empty plan of what its placement says it was (its kind recognises its
+ * record): the leaving rules then fill it like any other. Its stack's provider comes from the
+ * stack's record in placements.json (kept until retired).
  */
-function removedTargetPolicy(name: string, rules: LeavingRules, stacks: Placements["stacks"]): (SecurityGroupPolicy | NetworkAclPolicy)[] {
+function removedTargetPolicy(name: string, rules: LeavingRules, stacks: Placements["stacks"]): TargetPolicy[] {
   const record = stacks.get(rules.stack ?? "");
   if (!record || rules.stack === undefined) return [];
   const access = {
@@ -171,36 +166,7 @@ function removedTargetPolicy(name: string, rules: LeavingRules, stacks: Placemen
     ...(record.roleArn ? { roleArn: record.roleArn } : {}),
     ...(record.planRoleArn ? { planRoleArn: record.planRoleArn } : {}),
   };
-  if (rules.networkAclId !== undefined) {
-    const numbers = [...(rules.inbound?.values() ?? []), ...(rules.outbound?.values() ?? [])];
-    const target = { ...access, type: "aws-network-acl" as const, networkAclId: rules.networkAclId, ruleNumbers: { from: Math.min(...numbers), to: Math.max(...numbers) } };
-    return [{ type: "aws-network-acl", target, maxRules: 40, rules: [], inbound: [], outbound: [] }];
-  }
-  const create = rules.vpcId !== undefined && rules.name !== undefined ? { vpcId: rules.vpcId, groupName: rules.name } : undefined;
-  const target = create
-    ? { ...access, type: "aws-security-group" as const, create }
-    : rules.securityGroupId !== undefined
-      ? { ...access, type: "aws-security-group" as const, securityGroupId: rules.securityGroupId }
-      : undefined;
-  if (!target) return [];
-  const groups = (rules.groups ?? []).map((_, i) => ({
-    index: i + 1,
-    ...(create ? { groupName: i === 0 ? create.groupName : `${create.groupName}-${i + 1}` } : {}),
-    ingress: [],
-    weight: { ipv4: 0, ipv6: 0 },
-  }));
-  const prefixLists = (rules.groups ?? []).flat().some((key) => key.includes(" prefix-list "));
-  return [
-    {
-      type: "aws-security-group",
-      target,
-      sources: prefixLists ? "prefix-lists" : "cidrs",
-      maxRules: 1000,
-      rules: [],
-      groups,
-      ...(rules.createdAs && rules.createdAs !== name ? { createdAs: rules.createdAs } : {}),
-    },
-  ];
+  return Object.values(PLANS).flatMap((part: PlanPart<FirewallTarget, TargetPolicy>) => part.fromLeaving(name, rules, access) ?? []).slice(0, 1);
 }
 
 /**
@@ -211,41 +177,6 @@ export function withRemovedTargets(config: Config, expand: FirewallPolicy): Conf
   const known = new Set([...config.firewalls, ...(config.idleFirewalls ?? [])].map((t) => t.name));
   const removed = expand.targets.filter((p) => !known.has(p.target.name)).map((p) => p.target);
   return removed.length === 0 ? config : { ...config, idleFirewalls: [...(config.idleFirewalls ?? []), ...removed] };
-}
-
-function expandSecurityGroup(p: SecurityGroupPolicy, rules: LeavingRules, prefixLists: PrefixListRegistry): SecurityGroupPolicy {
-  const present = new Set(p.groups.flatMap((g) => g.ingress.map(ingressKey)));
-  const extra: FirewallRule[] = [];
-  const groups = p.groups.map((group, i) => {
-    const leavingHere = (rules.groups?.[i] ?? [])
-      .filter((key) => !present.has(key))
-      .map((key) => leavingIngress(key, rules.lists?.get(key), prefixLists))
-      .filter((ingress): ingress is IngressRule => ingress !== undefined);
-    if (leavingHere.length === 0) return group;
-    for (const ingress of leavingHere) extra.push(...(ingress.kind === "cidr" ? [ingress.rule] : ingress.rules));
-    const ingress = [...group.ingress, ...leavingHere];
-    return { ...group, ingress, weight: countByFamily(ingress) };
-  });
-  return { ...p, groups, rules: [...p.rules, ...extra] };
-}
-
-function expandNetworkAcl(p: NetworkAclPolicy, rules: LeavingRules): NetworkAclPolicy {
-  const inboundKeys = new Set(p.inbound.map((r) => `tcp/${r.rule.port} ${r.rule.cidr.toString()}`));
-  const outboundKeys = new Set(p.outbound.map((r) => r.cidr.toString()));
-  const inbound = [...(rules.inbound ?? [])]
-    .filter(([key]) => !inboundKeys.has(key))
-    .flatMap(([key, ruleNumber]) => {
-      const parsed = parseRuleKey(key);
-      return parsed && parsed.kind === "cidr" ? [{ ruleNumber, rule: leavingRule(parsed.port, parsed.cidr, []) }] : [];
-    });
-  const outbound = [...(rules.outbound ?? [])]
-    .filter(([key]) => !outboundKeys.has(key))
-    .flatMap(([key, ruleNumber]) => {
-      const cidr = Cidr.parse(key);
-      return cidr instanceof Cidr ? [{ ruleNumber, cidr, lists: [], domains: [], hosts: [] }] : [];
-    });
-  if (inbound.length === 0 && outbound.length === 0) return p;
-  return { ...p, inbound: [...p.inbound, ...inbound], outbound: [...p.outbound, ...outbound], rules: [...p.rules, ...inbound.map((r) => r.rule)] };
 }
 
 /** The (port, CIDR) pairs the leaving rules admit, per target and port: what expand may open besides the config's needs. */
@@ -262,35 +193,4 @@ export function leavingAccess(expand: FirewallPolicy, contract: FirewallPolicy):
     }
   }
   return access;
-}
-
-/** A rule rebuilt from its key: it no longer serves a domain, and says which lists it served. */
-function leavingRule(port: number, cidr: Cidr, lists: readonly HubSpotList[]): FirewallRule {
-  return { protocol: "tcp", port, cidr, lists, domains: [], hosts: [] };
-}
-
-function leavingIngress(key: string, label: string | undefined, prefixLists: PrefixListRegistry): IngressRule | undefined {
-  const parsed = parseRuleKey(key);
-  if (!parsed) return undefined;
-  if (parsed.kind === "cidr") {
-    return { kind: "cidr", port: parsed.port, family: parsed.cidr.family, weight: 1, rule: leavingRule(parsed.port, parsed.cidr, listsOf(label)) };
-  }
-  const prefixList = prefixLists.get(parsed.lists, parsed.family);
-  if (!prefixList) return undefined;
-  const rules = prefixList.entries.map((cidr) => leavingRule(parsed.port, cidr, parsed.lists));
-  return {
-    kind: "prefix-list",
-    port: parsed.port,
-    family: parsed.family,
-    weight: prefixList.maxEntries,
-    prefixList,
-    rules,
-    provenance: { lists: parsed.lists, domains: [], hosts: [] },
-  };
-}
-
-/** `imap+smtp` as recorded; placements of earlier versions have no lists: say both, the widest truth. */
-function listsOf(label: string | undefined): HubSpotList[] {
-  const lists = (label ?? "").split("+").filter((l): l is HubSpotList => l === "imap" || l === "smtp");
-  return lists.length > 0 ? lists : ["imap", "smtp"];
 }

@@ -1,40 +1,10 @@
-import type { FirewallTarget, NetworkFirewallTarget, RuleOrder, SecurityGroupTarget } from "../model/config";
 import { stackName } from "../model/stack";
-import { isAwsPolicy, type FirewallPolicy } from "./types";
-import { rememberedRuleGroup } from "./network-firewall";
-import { ingressKey, placedBefore, type Placements } from "./placements";
-import type { PrefixListPlan } from "./prefix-lists";
+import { isAwsPolicy, planPartOf } from "../kinds/plans";
+import { placedBefore, type Placements } from "./placement-types";
+import type { LifecycleProblem } from "./problems";
+import type { FirewallPolicy } from "./types";
 
-/** A change from the last synth's placements that AWS or Terraform would not take safely. */
-export type LifecycleProblem =
-  | { readonly kind: "stack-move"; readonly target: FirewallTarget; readonly from: string; readonly to: string }
-  | {
-      readonly kind: "stack-changed";
-      readonly target: FirewallTarget;
-      readonly stack: string;
-      readonly field: "region" | "account";
-      readonly was?: string;
-      readonly now?: string;
-    }
-  | { readonly kind: "new-group"; readonly target: SecurityGroupTarget; readonly groupName: string; readonly index: number }
-  | {
-      readonly kind: "prefix-list-growth";
-      readonly target: SecurityGroupTarget;
-      readonly prefixList: PrefixListPlan;
-      readonly was: number;
-      readonly allowed: number;
-    }
-  | { readonly kind: "empty-stack"; readonly stack: string }
-  | {
-      readonly kind: "rule-order-changed";
-      readonly target: NetworkFirewallTarget;
-      readonly was: RuleOrder;
-      readonly now: RuleOrder;
-      /** True when `was` is inferred (a placement from before rule order was remembered). */
-      readonly inferred: boolean;
-    }
-  | { readonly kind: "rule-group-replaced"; readonly target: NetworkFirewallTarget; readonly was: number; readonly now: number; readonly rules: number }
-  | { readonly kind: "replacement-not-needed"; readonly target: NetworkFirewallTarget };
+export type { LifecycleProblem } from "./problems";
 
 /**
  * What this policy would do to what `previous` placed, that only the placements can show:
@@ -73,40 +43,7 @@ export function checkLifecycle(policy: FirewallPolicy, previous: Placements, emp
       // Adding an account pins the provider (allowed_account_ids): safe. Changing or dropping one is not.
       problems.push({ kind: "stack-changed", target, stack, field: "account", was: record.account, now: target.account });
     }
-    if (p.type === "aws-network-firewall") {
-      const created = rememberedRuleGroup(placed);
-      if (!created) continue;
-      if (p.ruleOrder !== created.ruleOrder) {
-        problems.push({ kind: "rule-order-changed", target: p.target, was: created.ruleOrder, now: p.ruleOrder, inferred: created.inferred });
-      }
-      if (p.capacity !== created.capacity) {
-        problems.push({ kind: "rule-group-replaced", target: p.target, was: created.capacity, now: p.capacity, rules: p.statefulRules.length });
-      } else if (p.target.replaceRuleGroup) {
-        problems.push({ kind: "replacement-not-needed", target: p.target });
-      }
-      continue;
-    }
-    if (p.type !== "aws-security-group" || !p.target.create || !placed) continue;
-    const created = p.target;
-    const home = new Map<string, number>();
-    (placed.groups ?? []).forEach((keys, i) => keys.forEach((key) => home.set(key, i + 1)));
-    let grown: PrefixListPlan | undefined;
-    let moved = false;
-    for (const group of p.groups) {
-      if (group.index > (placed.groups?.length ?? 1)) {
-        problems.push({ kind: "new-group", target: created, groupName: group.groupName ?? "", index: group.index });
-      }
-      for (const ingress of group.ingress) {
-        if (ingress.kind === "prefix-list" && ingress.prefixList.grownFrom !== undefined) grown ??= ingress.prefixList;
-        const was = home.get(ingressKey(ingress));
-        if (was !== undefined && was !== group.index) moved = true;
-      }
-    }
-    // A grown list weighs more in every referencing group; any rule that had to leave a group
-    // for it is still there when Terraform raises `max_entries`, which AWS then refuses.
-    if (grown && moved) {
-      problems.push({ kind: "prefix-list-growth", target: created, prefixList: grown, was: grown.grownFrom ?? grown.maxEntries, allowed: p.maxRules });
-    }
+    problems.push(...planPartOf(p).lifecycle(p, placed));
   }
   for (const stack of emptyStacks) problems.push({ kind: "empty-stack", stack });
   return problems;

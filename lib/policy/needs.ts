@@ -2,8 +2,10 @@ import type { Cidr } from "../model/cidr";
 import type { DomainSettings, Endpoint } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import { minimalCover } from "./aggregate";
-import type { FirewallRule, RuleProvenance } from "./rule";
-import type { Need } from "./types";
+import type { FirewallRule, Need, RuleProvenance } from "./rule";
+import { compareText } from "../model/text";
+
+export { compareText };
 
 /**
  * Where every rule is born: what each domain needs (a HubSpot list to a server port), and per
@@ -92,9 +94,6 @@ export function unique<T extends string>(values: readonly T[]): T[] {
   return [...new Set(values)].sort(compareText);
 }
 
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** The union of several rules' lists, domains and servers, each sorted and unique. */
 export function mergeProvenance(rules: readonly RuleProvenance[]): RuleProvenance {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { compareText } from "../model/text";
 
 /**
  * Stable numbers for rules that AWS identifies by number: network ACL rule numbers (unique per
@@ -82,8 +83,4 @@ export function homeOffset(key: string, size: number): number {
 
 function hash48(text: string): number {
   return createHash("sha256").update(text, "utf8").digest().readUIntBE(0, 6);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

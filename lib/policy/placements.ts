@@ -1,115 +1,15 @@
-import { Cidr, type IpFamily } from "../model/cidr";
-import type { AwsFirewallTarget, FirewallTarget, RuleOrder } from "../model/config";
-import type { HubSpotList } from "../model/ip-catalog";
+import type { AwsFirewallTarget, RuleOrder } from "../model/config";
 import { jsonSyntaxMessage } from "../model/json-text";
 import { stackIdentity, stackName, type StackIdentity } from "../model/stack";
-import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy, type IngressRule } from "./types";
+import { compareText } from "../model/text";
+import { isAwsPolicy, planPartOf } from "../kinds/plans";
+import { SID_RANGE } from "../kinds/network-firewall/plan";
+import type { LeavingRules, Placements, StackRecord, TargetIdentity, TargetPlacement } from "./placement-types";
+import type { FirewallPolicy } from "./types";
 
-/**
- * What earlier synths placed where, so the next one can keep it there. AWS identifies a security
- * group rule by its group, a network ACL rule by its number and a stateful rule by its sid, and a
- * Terraform stack by its state: changing any of them destroys and re-creates (or orphans) what is
- * live. A placement made once is therefore kept for as long as what it places exists:
- * - every stack mailgate has synthesized, with its provider's identity, until `mailgate retire`
- *   removes it (an emptied stack is still synthesized, so its apply destroys what it held);
- * - per target, its stack; per created security group, the rules it holds; per network ACL rule
- *   and Network Firewall rule, its number or sid;
- * - per prefix list, its `max_entries` (a rule referencing it weighs that much in its group).
- *
- * It lives in the artifacts directory as `placements.json`, committed with the config, so a pull
- * request carries it and every machine synthesizes the same bytes from the same commit.
- */
-export interface Placements {
-  /**
-   * The config directory these placements belong to: its path relative to the artifacts
-   * directory, with `/` (`../config`), so it reads the same on every machine. Absent in files
-   * of earlier versions (the next synth adds it).
-   */
-  readonly config?: string;
-  /** Stack name -> what its provider was configured with, and its targets (sorted). */
-  readonly stacks: ReadonlyMap<string, StackRecord>;
-  /** Target name -> where its rules are. Only targets some domain uses. */
-  readonly targets: ReadonlyMap<string, TargetPlacement>;
-  /** Prefix list key (`imap/ipv4`) -> its `max_entries`. */
-  readonly prefixLists: ReadonlyMap<string, number>;
-  /**
-   * The rules the last change removed (or renumbered) from targets that stay: the previous state,
-   * which the expand phase of this commit keeps beside the new rules (lib/policy/leaving.ts).
-   * Absent when nothing leaves.
-   */
-  readonly leaving?: ReadonlyMap<string, LeavingRules>;
-  /**
-   * The config `leaving` belongs to (a fingerprint of its content, `changeFingerprint`): the same
-   * commit synthesized again keeps `leaving`, a later one, even with the same placements, does not.
-   */
-  readonly leavingFor?: string;
-}
-
-/**
- * See lib/policy/leaving.ts, which computes and renders these; declared here, where the file is
- * read. For a target removed from the config, also its stack and identity: the expand phase
- * renders it from these alone, since no config describes it any more.
- */
-export interface LeavingRules extends TargetIdentity {
-  readonly stack?: string;
-  readonly createdAs?: string;
-  /** Security groups: per group (index 0 is group 1), the keys (`ingressKey`) of rules leaving it. */
-  readonly groups?: readonly (readonly string[])[];
-  /** Security groups: a leaving rule's HubSpot lists (`imap+smtp`), for its description; by key. */
-  readonly lists?: ReadonlyMap<string, string>;
-  /** Network ACLs: rule key -> the number it leaves (its rule is removed, or renumbered). */
-  readonly inbound?: ReadonlyMap<string, number>;
-  readonly outbound?: ReadonlyMap<string, number>;
-}
-
-/**
- * What identifies a target's resources in AWS; a change of any of these under the same target
- * replaces them (lib/policy/apply-safety.ts refuses it). Absent in placements of earlier versions.
- */
-export interface TargetIdentity {
-  /** An existing security group the target adds rules to. */
-  readonly securityGroupId?: string;
-  /** A created security group's VPC, and its name (a Network Firewall target: its rule group's name). */
-  readonly vpcId?: string;
-  readonly name?: string;
-  readonly networkAclId?: string;
-}
-
-export interface StackRecord extends StackIdentity {
-  readonly targets: readonly string[];
-}
-
-export interface TargetPlacement extends TargetIdentity {
-  readonly stack: string;
-  /** Security groups: group n (1-based) holds the rules keyed `groups[n - 1]` (an existing group is group 1). */
-  readonly groups?: readonly (readonly string[])[];
-  /** Security groups: each rule's HubSpot lists (`imap+smtp`), which its description names; by key. */
-  readonly lists?: ReadonlyMap<string, string>;
-  /** Created security groups: the target name they were made under, when the target was renamed since. */
-  readonly createdAs?: string;
-  /** Network ACL: inbound and outbound rule numbers by rule key. */
-  readonly inbound?: ReadonlyMap<string, number>;
-  readonly outbound?: ReadonlyMap<string, number>;
-  /** Network Firewall: signature ids by rule key. */
-  readonly sids?: ReadonlyMap<string, number>;
-  /**
-   * Network Firewall: the rule order and capacity the rule group was created with, both fixed at
-   * creation. Absent in placements of older versions, which created every group STRICT_ORDER
-   * with a capacity computed from the sid count (lib/policy/network-firewall.ts).
-   */
-  readonly ruleOrder?: RuleOrder;
-  readonly capacity?: number;
-}
-
-export const NO_PLACEMENTS: Placements = { stacks: new Map(), targets: new Map(), prefixLists: new Map() };
-
-/** The artifacts directory's file for placements. */
-export const PLACEMENTS_FILE = "placements.json";
-
-/** Content only (port, family, CIDR or list): what identifies a security group rule resource. */
-export function ingressKey(ingress: IngressRule): string {
-  return ingress.kind === "cidr" ? `tcp/${ingress.port} ${ingress.rule.cidr.toString()}` : `tcp/${ingress.port} prefix-list ${ingress.prefixList.key}`;
-}
+/** What placements are (types, the rule keys they hold) is placement-types.ts; this is the file. */
+export * from "./placement-types";
+export { ingressKey } from "../kinds/security-group/plan";
 
 /**
  * The placements after this policy: its own, plus every stack of `previous` (emptied stacks stay
@@ -123,7 +23,8 @@ export function placementsOf(policy: FirewallPolicy, previous: Placements): Plac
     // Targets outside AWS have no stack and nothing to keep in place: their files are rewritten whole.
     if (!isAwsPolicy(p)) continue;
     const stack = stackName(p.target);
-    targets.set(p.target.name, placementOfTarget(p, stack));
+    const placement = planPartOf(p).placement(p, stack);
+    if (placement) targets.set(p.target.name, placement);
     const entry = stacks.get(stack) ?? { identity: stackIdentity(p.target), targets: [] };
     entry.targets.push(p.target.name);
     stacks.set(stack, entry);
@@ -140,71 +41,10 @@ export function placementsOf(policy: FirewallPolicy, previous: Placements): Plac
   };
 }
 
-function placementOfTarget(p: AwsTargetPolicy, stack: string): TargetPlacement {
-  const identity = identityOf(p.target);
-  switch (p.type) {
-    case "aws-security-group": {
-      const ingress = p.groups.flatMap((g) => g.ingress);
-      return {
-        stack,
-        ...identity,
-        ...(p.createdAs !== undefined ? { createdAs: p.createdAs } : {}),
-        groups: p.groups.map((g) => g.ingress.map(ingressKey)),
-        lists: new Map(ingress.map((i) => [ingressKey(i), (i.kind === "cidr" ? i.rule : i.provenance).lists.join("+")])),
-      };
-    }
-    case "aws-network-acl":
-      return {
-        stack,
-        ...identity,
-        inbound: new Map(p.inbound.map((r) => [networkAclInboundKey(r.rule), r.ruleNumber])),
-        outbound: new Map(p.outbound.map((r) => [r.cidr.toString(), r.ruleNumber])),
-      };
-    case "aws-network-firewall":
-      return { stack, ...identity, sids: new Map(p.statefulRules.map((r) => [sidKey(r), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity };
-  }
-}
-
-/** The target's placement in `previous`, under its own name or, when renamed, its old one. */
-export function placedBefore(previous: Placements, target: FirewallTarget): TargetPlacement | undefined {
-  return previous.targets.get(target.name) ?? ("renamedFrom" in target && target.renamedFrom !== undefined ? previous.targets.get(target.renamedFrom) : undefined);
-}
-
 /** What identifies the target's AWS resources, as placements record it. */
 export function identityOf(target: AwsFirewallTarget): TargetIdentity {
-  switch (target.type) {
-    case "aws-security-group":
-      return target.create ? { vpcId: target.create.vpcId, name: target.create.groupName } : { securityGroupId: target.securityGroupId };
-    case "aws-network-acl":
-      return { networkAclId: target.networkAclId };
-    case "aws-network-firewall":
-      return { name: target.ruleGroupName };
-  }
+  return planPartOf(target).identity(target) ?? {};
 }
-
-type ParsedKey =
-  | { readonly kind: "cidr"; readonly port: number; readonly cidr: Cidr }
-  | { readonly kind: "prefix-list"; readonly port: number; readonly lists: HubSpotList[]; readonly family: IpFamily };
-
-/** `tcp/993 143.244.87.0/25`, `tcp/993 prefix-list imap+smtp/ipv4` (`ingressKey`, `networkAclInboundKey`). */
-export function parseRuleKey(key: string): ParsedKey | undefined {
-  const match = /^tcp\/(\d{1,5}) (?:prefix-list (imap|smtp|imap\+smtp)\/ipv(4|6)|(\S+))$/.exec(key);
-  if (!match) return undefined;
-  const port = Number(match[1]);
-  if (match[2] !== undefined) return { kind: "prefix-list", port, lists: match[2].split("+") as HubSpotList[], family: Number(match[3]) as IpFamily };
-  const cidr = Cidr.parse(match[4] ?? "");
-  return cidr instanceof Cidr ? { kind: "cidr", port, cidr } : undefined;
-}
-
-/** Content only: the same (port, CIDR) keeps its number whatever else changes around it. */
-export function networkAclInboundKey(rule: { readonly port: number; readonly cidr: { toString(): string } }): string {
-  return `tcp/${rule.port} ${rule.cidr.toString()}`;
-}
-
-export function sidKey({ destination, rule }: { readonly destination: { toString(): string }; readonly rule: { readonly port: number; readonly cidr: { toString(): string } } }): string {
-  return `${destination.toString()} tcp/${rule.port} ${rule.cidr.toString()}`;
-}
-
 
 // ---- the file
 
@@ -217,11 +57,8 @@ type FieldReader<T> = (value: unknown, what: string) => T;
 /** AWS's network ACL rule numbers (the config schema's `ruleNumbers` bounds). */
 const ACL_RULE_NUMBERS = { from: 1, to: 32766 } as const;
 
-/**
- * Network Firewall sids: `SID_RANGE` of network-firewall.ts, which imports this module and so
- * cannot be imported here without a cycle; a test holds the two equal.
- */
-const SIDS = { from: 1_000_000, to: 1_999_999 } as const;
+/** Network Firewall sids. */
+const SIDS = SID_RANGE;
 
 /**
  * The optional fields of the file, of a stack and of a target, with their readers, in the order
@@ -581,8 +418,4 @@ function endOfString(text: string, start: number): number {
 
 function joinPath(path: string, key: string): string {
   return path === "" ? key : `${path}.${key}`;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

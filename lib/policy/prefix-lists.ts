@@ -70,3 +70,29 @@ export function planPrefixList(catalog: IpCatalog, lists: readonly HubSpotList[]
   const maxEntries = prefixListMaxEntries(entries.length);
   return { key, lists: sorted, family, entries, maxEntries, ...(remembered !== undefined && remembered < maxEntries ? { grownFrom: remembered } : {}) };
 }
+
+/**
+ * The prefix lists targets ask for, one per (lists, family), shared by every target. `remembered`
+ * holds each list's `max_entries` from the placements file: kept while the entries fit in it.
+ */
+export class PrefixListRegistry {
+  private readonly plans = new Map<string, PrefixListPlan | null>();
+
+  constructor(
+    private readonly catalog: IpCatalog,
+    private readonly remembered: ReadonlyMap<string, number> = new Map(),
+  ) {}
+
+  get(lists: readonly HubSpotList[], family: IpFamily): PrefixListPlan | undefined {
+    const key = prefixListKey(lists, family);
+    if (!this.plans.has(key)) this.plans.set(key, planPrefixList(this.catalog, lists, family, this.remembered.get(key)) ?? null);
+    return this.plans.get(key) ?? undefined;
+  }
+
+  /** The lists some rule uses, sorted by key. */
+  all(): PrefixListPlan[] {
+    return [...this.plans.values()]
+      .filter((p): p is PrefixListPlan => p !== null)
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+}

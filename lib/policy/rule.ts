@@ -1,4 +1,5 @@
 import type { Cidr } from "../model/cidr";
+import type { Endpoint } from "../model/config";
 import type { HubSpotList } from "../model/ip-catalog";
 
 /**
@@ -34,3 +35,18 @@ export interface FirewallRule extends RuleProvenance {
   readonly cidr: Cidr;
 }
 
+/** One thing a domain needs from a target: a HubSpot list allowed to reach one server port. */
+export interface Need {
+  readonly list: HubSpotList;
+  readonly domain: string;
+  readonly endpoint: Endpoint;
+}
+
+/** What every kind's plan holds, whatever else it lays out. */
+export interface PlannedRules {
+  /**
+   * The exact (port, source CIDR) pairs HubSpot needs, whatever renders them. Sorted by port,
+   * then `Cidr.compare`. Unique per (port, cidr).
+   */
+  readonly rules: readonly FirewallRule[];
+}

@@ -10,6 +10,7 @@ import { Cidr } from "../model/cidr";
 import { HUBSPOT_LISTS, type HubSpotList, type IpCatalog } from "../model/ip-catalog";
 import { intervalToCidrs } from "../policy/aggregate";
 import { SERVICES, type PublishedRange, type Service } from "./published";
+import { compareText } from "../model/text";
 
 /** What `--services` defaults to: the two services HubSpot's mail traffic has been seen under. */
 export const DEFAULT_SERVICES: readonly Service[] = ["API", "EMAIL"];
@@ -154,8 +155,4 @@ function compareMissing(a: PublishedRange, b: PublishedRange): number {
 /** Alphabetical, so the same choice always reads the same. */
 function sortServices(services: ReadonlySet<Service>): Service[] {
   return SERVICES.filter((s) => services.has(s)).sort(compareText);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -178,10 +178,10 @@ export const changeMessages = {
       "NOTHING_ADMITTED",
       `Firewall \`${p.target}\` admits nothing for ${namesList("domain", p.domains)} from ${p.lists.map((l) => `HubSpot's ${l.list.toUpperCase()} list (tcp/${l.ports.join(", tcp/")})`).join(" and ")}: ` +
         `${p.lists.length === 1 ? "it has" : "they have"} only ${families(p.listFamilies)} addresses, and the firewall's \`destinations\` are all ${families(p.destinationFamilies)}; ` +
-        (p.holder.type === "nftables"
+        (p.holder.chain !== undefined
           ? `a rule matches a source only with destinations of its own address family (\`ip saddr\` with \`ip daddr\`), so chain \`${p.holder.chain}\` would hold no rule for ${p.lists.length === 1 ? "it" : "them"}.`
           : `a stateful rule pairs a source only with destinations of its own address family, so the rule group would hold no rule for ${p.lists.length === 1 ? "it" : "them"}.`),
-      `add the mail servers' ${families(p.listFamilies)} addresses to \`destinations\`${p.holder.type === "nftables" ? ", leave `destinations` out (any address of the host)" : ""}, or remove \`${p.target}\` from these domains' \`firewalls\``,
+      `add the mail servers' ${families(p.listFamilies)} addresses to \`destinations\`${p.holder.chain !== undefined ? ", leave `destinations` out (any address of the host)" : ""}, or remove \`${p.target}\` from these domains' \`firewalls\``,
     ),
   tooManySecurityGroups: (target: string, groups: number, limit: number, maxRules: number) =>
     groups > limit

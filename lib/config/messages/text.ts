@@ -204,8 +204,8 @@ export type SettingsKind = keyof typeof KIND_LABEL;
 /** What a Network Firewall target cannot serve, for NOTHING_ADMITTED. */
 export interface NothingAdmittedFigures {
   readonly target: string;
-  /** Where the rules would be: a Network Firewall rule group, or an nftables chain (`inet filter hubspot_mail`). */
-  readonly holder: { readonly type: "aws-network-firewall" } | { readonly type: "nftables"; readonly chain: string };
+  /** Where the rules would be: an nftables chain (`inet filter hubspot_mail`), else a Network Firewall rule group. */
+  readonly holder: { readonly chain?: string };
   /** Sorted, unique. */
   readonly domains: readonly string[];
   readonly lists: readonly { readonly list: string; readonly ports: readonly number[] }[];

@@ -3,12 +3,12 @@
 // target judged by its own outbound rules, never by another target's (issue 15: with two ACLs
 // opening the same addresses, dropping the per-target filter went unnoticed).
 import { describe, expect, test } from "vitest";
-import { assertCoverage, CoverageError, describeReturnCoverage, proveReturnTraffic } from "../../lib/audit/coverage";
-import { requiredAccess, statelessTargets } from "../../lib/audit/required";
-import { Cidr } from "../../lib/model/cidr";
-import { catalogFor } from "../../lib/model/ip-catalog";
-import { buildPolicy } from "../../lib/policy/firewall-policy";
-import { config, createdGroup, exchangeDomain, imapDomain, networkAcl } from "../support/configs";
+import { assertCoverage, CoverageError, describeReturnCoverage, proveReturnTraffic } from "../../../lib/audit/coverage";
+import { requiredAccess, statelessTargets } from "../../../lib/audit/required";
+import { Cidr } from "../../../lib/model/cidr";
+import { catalogFor } from "../../../lib/model/ip-catalog";
+import { buildPolicy } from "../../../lib/policy/firewall-policy";
+import { config, createdGroup, exchangeDomain, imapDomain, networkAcl } from "../../support/configs";
 
 const EPHEMERAL = { from: 1024, to: 65535 };
 

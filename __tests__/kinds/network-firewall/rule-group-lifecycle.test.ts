@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { formatDiagnostic } from "../../lib/config/format";
-import { renderPlacements } from "../../lib/policy/placements";
-import { domainUsing, firewall } from "../config/builders";
-import { removeTempDirs, where } from "../config/helpers";
-import { validateFiles } from "../support/validate-dir";
+import { formatDiagnostic } from "../../../lib/config/format";
+import { renderPlacements } from "../../../lib/policy/placements";
+import { domainUsing, firewall } from "../../config/builders";
+import { removeTempDirs, where } from "../../config/helpers";
+import { validateFiles } from "../../support/validate-dir";
 
 // A Network Firewall target as AWS takes it (issue 11, part 2): a rule group that admits
 // something for every need, in a rule order its policy can take, which, like its capacity, is

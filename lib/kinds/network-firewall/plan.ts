@@ -1,10 +1,40 @@
-import { Cidr } from "../model/cidr";
-import type { NetworkFirewallTarget, RuleOrder } from "../model/config";
-import type { IpCatalog } from "../model/ip-catalog";
-import type { FirewallRule, Need, NetworkFirewallPolicy, StatefulRulePlan, UnservedNeed } from "./types";
-import { assignStableNumbers } from "./numbering";
-import { sidKey, type TargetPlacement } from "./placements";
-import { MAX_STATEFUL_CAPACITY } from "./quota";
+import { Cidr } from "../../model/cidr";
+import type { NetworkFirewallTarget, RuleOrder } from "../../model/config";
+import { assignStableNumbers } from "../../policy/numbering";
+import { sidKey, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
+import type { LifecycleProblem, LimitProblem } from "../../policy/problems";
+import type { FirewallRule, PlannedRules, UnservedNeed } from "../../policy/rule";
+import { nothingAdmitted, unservedNeeds } from "../../policy/unserved";
+import { identityReplaced, type LimitContext, type PlanPart } from "../plan-part";
+
+/** AWS: a stateful rule group's capacity is at most 30,000. */
+export const MAX_STATEFUL_CAPACITY = 30_000;
+
+/** One 5-tuple PASS rule: TCP from `rule.cidr`, any port, to `destination` on `rule.port`. */
+export interface StatefulRulePlan {
+  readonly sid: number;
+  readonly destination: Cidr;
+  readonly rule: FirewallRule;
+}
+
+export interface NetworkFirewallPolicy extends PlannedRules {
+  readonly type: "aws-network-firewall";
+  readonly target: NetworkFirewallTarget;
+  /** The rule group's capacity: `target.capacity`, the capacity it was created with while its rules fit, or computed. */
+  readonly capacity: number;
+  readonly capacityGiven: boolean;
+  /** Where `capacity` comes from: given in config, kept from an earlier synth, or computed now. */
+  readonly capacitySource: "given" | "kept" | "computed";
+  /** `target.ruleOrder`, else the order the group was created with, else AWS's default. */
+  readonly ruleOrder: RuleOrder;
+  /** Per destination, the rules of its address family; sorted by destination, port, CIDR. */
+  readonly statefulRules: readonly StatefulRulePlan[];
+  /**
+   * Needs no rule serves: a list none of whose addresses shares a family with any destination
+   * (IPv4-only lists, IPv6-only destinations). `checkLimits` refuses them. Sorted.
+   */
+  readonly unserved: readonly UnservedNeed[];
+}
 
 /**
  * A computed capacity: twice the rules (at least the rules plus 10), rounded up to a multiple of
@@ -90,20 +120,54 @@ export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readon
   };
 }
 
-/**
- * The needs a target with these `destinations` cannot serve (Network Firewall, nftables): a rule
- * pairs a source only with destinations of its own family, so a list with no address of any
- * destination's family reaches none of them (IPv4-only lists and IPv6-only destinations would
- * synthesize `stateful_rule: []`, or an nftables chain without a rule). Sorted by domain, list,
- * port; unique.
- */
-export function unservedNeeds(destinations: readonly Cidr[], needs: readonly Need[], catalog: IpCatalog): UnservedNeed[] {
-  const served = new Set(destinations.map((d) => d.family));
-  const unserved = new Map<string, UnservedNeed>();
-  for (const need of needs) {
-    if (catalog.lists[need.list].some((cidr) => served.has(cidr.family))) continue;
-    const entry = { domain: need.domain, list: need.list, port: need.endpoint.port };
-    unserved.set(`${entry.domain} ${entry.list} ${String(entry.port).padStart(5, "0")}`, entry);
+/** A destination family no list shares admits nothing; the stateful rules must fit the capacity. */
+function networkFirewallLimits(p: NetworkFirewallPolicy, { catalog }: LimitContext): LimitProblem[] {
+  const problems: LimitProblem[] = [];
+  if (p.unserved.length > 0) problems.push(nothingAdmitted(p.target, p.unserved, catalog));
+  if (p.statefulRules.length > p.capacity) {
+    problems.push({ kind: "capacity", target: p.target, rules: p.statefulRules.length, capacity: p.capacity, given: p.capacityGiven });
   }
-  return [...unserved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, need]) => need);
+  return problems;
+}
+
+/** A rule group's order and capacity are fixed at creation: AWS cannot change the order, and replacing it fails while a policy references it. */
+function networkFirewallLifecycle(p: NetworkFirewallPolicy, placed: TargetPlacement | undefined): LifecycleProblem[] {
+  const created = rememberedRuleGroup(placed);
+  if (!created) return [];
+  const problems: LifecycleProblem[] = [];
+  if (p.ruleOrder !== created.ruleOrder) {
+    problems.push({ kind: "rule-order-changed", target: p.target, was: created.ruleOrder, now: p.ruleOrder, inferred: created.inferred });
+  }
+  if (p.capacity !== created.capacity) {
+    problems.push({ kind: "rule-group-replaced", target: p.target, was: created.capacity, now: p.capacity, rules: p.statefulRules.length });
+  } else if (p.target.replaceRuleGroup) {
+    problems.push({ kind: "replacement-not-needed", target: p.target });
+  }
+  return problems;
+}
+
+export const networkFirewallPlan: PlanPart<NetworkFirewallTarget, NetworkFirewallPolicy> = {
+  plan: (target, { needs, rules, placed, catalog }) => ({ ...planNetworkFirewall(target, rules, placed), unserved: unservedNeeds(target.destinations, needs, catalog) }),
+  // A rule group cannot be empty: the target is dropped (TARGET_REMOVED).
+  keptWhileDefined: () => false,
+  prefixListsUsed: () => [],
+  claims: () => [],
+  limits: networkFirewallLimits,
+  lifecycle: networkFirewallLifecycle,
+  placement: (p, stack) => ({ stack, ...networkFirewallIdentity(p.target), sids: new Map(p.statefulRules.map((r) => [sidKey(r), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity }),
+  identity: networkFirewallIdentity,
+  identityChange: identityReplaced(
+    "rule group name",
+    "AWS cannot rename a rule group: Terraform would destroy it while a firewall policy references it (AWS refuses that, and the apply stops).",
+  ),
+  // A rule group changes in place, in one request: no peak, nothing leaves.
+  applyPeaks: () => [],
+  placedKeys: () => [],
+  keyedPairs: () => [],
+  expand: (p) => p,
+  fromLeaving: () => undefined,
+};
+
+function networkFirewallIdentity(target: NetworkFirewallTarget): TargetIdentity {
+  return { name: target.ruleGroupName };
 }

@@ -1,0 +1,29 @@
+import { describe, expect, test } from "vitest";
+import { Cidr } from "../../lib/model/cidr";
+import { parseRuleIdentity, ruleIdentity } from "../../lib/model/rule-identity";
+import { ingressKey, networkAclInboundKey, sidKey } from "../../lib/policy/placements";
+
+describe("a planned rule's one identity (placements.json's keys)", () => {
+  const cidr = Cidr.of("143.244.87.0/25");
+  const rule = { protocol: "tcp" as const, port: 993, cidr, lists: ["imap" as const], domains: [], hosts: [] };
+
+  test("GIVEN the same (port, CIDR) WHEN keyed as a security group, network ACL or stateful rule THEN the same identity, a stateful rule's led by its destination", () => {
+    expect(ingressKey({ kind: "cidr", port: 993, family: 4, weight: 1, rule })).toBe("tcp/993 143.244.87.0/25");
+    expect(networkAclInboundKey(rule)).toBe("tcp/993 143.244.87.0/25");
+    expect(sidKey({ destination: Cidr.of("10.0.1.25/32"), rule })).toBe("10.0.1.25/32 tcp/993 143.244.87.0/25");
+  });
+
+  test.each([
+    ["tcp/993 143.244.87.0/25", { kind: "cidr", port: 993, cidr: "143.244.87.0/25" }],
+    ["tcp/587 prefix-list imap+smtp/ipv6", { kind: "prefix-list", port: 587, lists: ["imap", "smtp"], family: 6 }],
+  ])("GIVEN %s WHEN parsed THEN its parts, which make the same identity again", (key, parts) => {
+    const parsed = parseRuleIdentity(key);
+    expect(parsed && (parsed.kind === "cidr" ? { ...parsed, cidr: parsed.cidr.toString() } : parsed)).toEqual(parts);
+    const source = parsed?.kind === "cidr" ? parsed.cidr : `prefix-list ${parsed?.lists.join("+")}/ipv${parsed?.family}`;
+    expect(ruleIdentity({ port: parsed?.port ?? 0, source })).toBe(key);
+  });
+
+  test.each(["tcp/993", "udp/993 143.244.87.0/25", "tcp/993 prefix-list pop3/ipv4", "tcp/993 143.244.87.1/25"])("GIVEN %s (no rule's identity) WHEN parsed THEN nothing", (key) => {
+    expect(parseRuleIdentity(key)).toBeUndefined();
+  });
+});

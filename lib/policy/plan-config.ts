@@ -1,0 +1,42 @@
+import type { Config } from "../model/config";
+import { checkApply } from "./apply-safety";
+import { buildPolicy } from "./build";
+import { changeFingerprint, expandPolicy, leavingOf, renamesOf } from "./leaving";
+import { checkLifecycle } from "./lifecycle";
+import { placementsOf, type Placements } from "./placements";
+import { PrefixListRegistry } from "./prefix-lists";
+import type { PolicyProblem } from "./problems";
+import { checkLimits } from "./quota";
+import type { FirewallPolicy } from "./types";
+
+/** A config planned against the last synth's placements, with everything the policy finds wrong. */
+export interface PlannedConfig {
+  readonly policy: FirewallPolicy;
+  /** The placements after this config, with the rules leaving targets that stay (lib/policy/leaving.ts). */
+  readonly placements: Placements;
+  /** The expand phase's policy: `policy` plus the leaving rules; `policy` itself when nothing leaves. */
+  readonly expand: FirewallPolicy;
+  /** What AWS would refuse (limits), what the change from `previous` would break (lifecycle, apply), in that order. */
+  readonly problems: readonly PolicyProblem[];
+}
+
+/**
+ * The policy's one entry for validation: plan, place, and check, so the config goes down into
+ * the policy once and its problems come back together, for validation to turn into diagnostics.
+ */
+export function planConfig(config: Config, previous: Placements): PlannedConfig {
+  const policy = buildPolicy(config, previous);
+  const placed = placementsOf(policy, previous);
+  // The previous state, as far as this commit's expand phase needs it: recorded with the new one.
+  const fingerprint = changeFingerprint(config);
+  const leaving = leavingOf(previous, placed, renamesOf(config), fingerprint);
+  const placements: Placements = leaving.size > 0 ? { ...placed, leaving, leavingFor: fingerprint } : placed;
+  const expand = expandPolicy(policy, leaving, new PrefixListRegistry(policy.catalog, previous.prefixLists), placements.stacks);
+  const emptyStacks = [...placements.stacks].filter(([, s]) => s.targets.length === 0).map(([name]) => name);
+  const problems: PolicyProblem[] = [
+    ...checkLimits(policy).map((problem) => ({ from: "limit" as const, problem })),
+    ...checkLifecycle(policy, previous, emptyStacks).map((problem) => ({ from: "lifecycle" as const, problem })),
+    ...checkApply(config, policy, previous, leaving).map((problem) => ({ from: "apply" as const, problem })),
+  ];
+  return { policy, placements, expand, problems };
+}
