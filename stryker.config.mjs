@@ -17,6 +17,8 @@ export default {
     "lib/model/names.ts",
     "lib/model/ip-catalog.ts",
     "lib/policy/**/*.ts",
+    // each kind's planner, limits, checks and identity
+    "lib/kinds/**/*.ts",
     // validators
     "lib/config/check-*.ts",
     "lib/config/cross-file.ts",

@@ -82,11 +82,21 @@ describe("mailgate diff", () => {
 
   test("GIVEN the same ref on both sides WHEN diffed THEN No changes, and the temporary copies are gone", () => {
     const repo = repoWithConfig();
-    const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("mailgate-git-")).sort();
-    const result = cli(["diff", "git:main", "git:HEAD"], { cwd: repo });
+    // A temporary directory of this test's own: other test files (and other runs) make copies too.
+    const own = tempDir();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    let result;
+    try {
+      expect(os.tmpdir()).toBe(own);
+      result = cli(["diff", "git:main", "git:HEAD"], { cwd: repo });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
     expect(result.stdout).toContain("No changes.");
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("mailgate-git-")).sort()).toEqual(before);
+    expect(fs.readdirSync(own)).toEqual([]);
   });
 
   test("GIVEN MAILGATE_CONFIG names another directory WHEN a git ref is read THEN that directory is read at the ref", () => {

@@ -2,6 +2,7 @@ import { canonicalList } from "../model/ip-catalog";
 import type { Config, DomainSettings, FirewallTarget, TargetPosition } from "../model/config";
 import type { DomainFact, FileFacts } from "./facts";
 import type { Located } from "./source";
+import { compareText } from "../model/text";
 
 /**
  * The `Config` from facts that passed every check. Everything is sorted and de-duplicated here,
@@ -25,17 +26,17 @@ export function buildConfig(files: readonly FileFacts[]): Config {
           },
         }
       : {}),
-    domains: domainFacts.map(domainSettings).sort((a, b) => compareStrings(a.name, b.name)),
+    domains: domainFacts.map(domainSettings).sort((a, b) => compareText(a.name, b.name)),
     firewalls: files
       .flatMap((f) => f.firewalls)
       .filter((f) => referenced.has(f.name))
       .map((f) => withPosition(required(f.target, `firewall ${f.name}`), f.at))
-      .sort((a, b) => compareStrings(a.name, b.name)),
+      .sort((a, b) => compareText(a.name, b.name)),
     idleFirewalls: files
       .flatMap((f) => f.firewalls)
       .filter((f) => !referenced.has(f.name))
       .map((f) => withPosition(required(f.target, `firewall ${f.name}`), f.at))
-      .sort((a, b) => compareStrings(a.name, b.name)),
+      .sort((a, b) => compareText(a.name, b.name)),
   };
 }
 
@@ -51,7 +52,7 @@ function withPosition(target: FirewallTarget, at: Located): FirewallTarget {
 function domainSettings(fact: DomainFact): DomainSettings {
   const name = required(fact.name, "domain name");
   const value = required(fact.value, `settings of ${name}`);
-  const firewalls = [...new Set(fact.firewallRefs.map((r) => r.name))].sort(compareStrings);
+  const firewalls = [...new Set(fact.firewallRefs.map((r) => r.name))].sort(compareText);
   return { ...value, name, firewalls };
 }
 
@@ -60,8 +61,4 @@ function domainSettings(fact: DomainFact): DomainSettings {
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`internal: ${what} missing from a config without errors`);
   return value;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { SourceExcerpt, SourcePosition } from "../model/position";
+import { compareText } from "../model/text";
 /**
  * Every problem mailgate can find in a config, as a closed union so tests, docs and CI
  * annotations can rely on the codes. Messages are made in `messages.ts`, nowhere else.
@@ -155,14 +156,10 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 /** File, then line, then column, then code: the order people read a file in. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
-    compareStrings(a.position.file, b.position.file) ||
+    compareText(a.position.file, b.position.file) ||
     a.position.line - b.position.line ||
     a.position.column - b.position.column ||
-    compareStrings(a.code, b.code) ||
-    compareStrings(a.message, b.message)
+    compareText(a.code, b.code) ||
+    compareText(a.message, b.message)
   );
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -37,5 +37,5 @@ export const NFT_KEYWORDS_1_0_6: readonly string[] = [
 
 export const NFT_KEYWORDS_LATER: readonly string[] = ["destroy", "geneve", "gre", "gretap", "tunnel", "vni", "vxlan"];
 
-/** Every word refused as an nftables table or chain name (lib/config/check-onprem-firewalls.ts). */
+/** Every word refused as an nftables table or chain name (lib/kinds/nftables/check.ts). */
 export const NFT_KEYWORDS: ReadonlySet<string> = new Set([...NFT_KEYWORDS_1_0_6, ...NFT_KEYWORDS_LATER]);
