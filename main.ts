@@ -9,7 +9,7 @@ import { readAdopted } from "./lib/live/adopted";
 import { leavingAccess, withRemovedTargets } from "./lib/policy/leaving";
 import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
-import { EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
+import { debugEnabled, EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
 import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
 import { readWrittenStacks, type WrittenStack } from "./lib/verify/terraform-json";
 import { expectationOf, verifyTerraform, type Expectation } from "./lib/verify/verify-terraform";
@@ -40,6 +40,12 @@ export async function synth(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const { settings, shown } = parsed;
+  // A stack names TypeScript lines only with DEBUG=mailgate, the one time a stack is shown
+  // (lib/io/report-errors.ts); scripts/run-ts.cjs and the compiled package leave source maps off
+  // too. tsx, which runs this app for cdktf (cdktf.json), turns them on, and cdktf captures and
+  // formats a whole stack for every token it makes (one per rule's tags at least): mapped through
+  // source maps, that was most of the time spent constructing the stacks.
+  if (!debugEnabled(process.env)) process.setSourceMapsEnabled(false);
   const built = await buildApp(settings);
   if (typeof built === "number") return built;
   const { app, terraform, artifacts, expected } = built;
