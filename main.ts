@@ -1,18 +1,18 @@
 // The cdktf app (cdktf.json "app"): config -> validate -> policy -> stacks + artifacts.
 // On any error it exits non-zero before changing anything: cdktf.out/ and generated/ keep
 // their previous content.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { App } from "cdktf";
-import { verifyEmittedRules } from "./lib/aws/emitted-rules";
 import { addStacks } from "./lib/aws/stacks";
 import { readAdopted } from "./lib/live/adopted";
 import { leavingAccess, withRemovedTargets } from "./lib/policy/leaving";
 import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
-import { EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
+import { debugEnabled, EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
 import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
+import { readWrittenStacks, type WrittenStack } from "./lib/verify/terraform-json";
+import { expectationOf, verifyTerraform, type Expectation } from "./lib/verify/verify-terraform";
 
 const USAGE = `Usage: npm run synth [-- --config DIR] [--out DIR] [--terraform-out DIR] [--phase expand]
 
@@ -40,13 +40,23 @@ export async function synth(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const { settings, shown } = parsed;
+  // A stack names TypeScript lines only with DEBUG=mailgate, the one time a stack is shown
+  // (lib/io/report-errors.ts); scripts/run-ts.cjs and the compiled package leave source maps off
+  // too. tsx, which runs this app for cdktf (cdktf.json), turns them on, and cdktf captures and
+  // formats a whole stack for every token it makes (one per rule's tags at least): mapped through
+  // source maps, that was most of the time spent constructing the stacks.
+  if (!debugEnabled(process.env)) process.setSourceMapsEnabled(false);
   const built = await buildApp(settings);
   if (typeof built === "number") return built;
-  const { app, terraform, artifacts } = built;
+  const { app, terraform, artifacts, expected } = built;
   let stacks: StackSummary[];
   try {
     app.synth();
-    stacks = summarizeStacks(terraform.dir);
+    // The second proof, on the JSON cdktf just wrote to the staging directory: what Terraform will
+    // read, read back without cdktf. A failure throws (exit 70, one line) before anything moves.
+    const written = readWrittenStacks(terraform.dir);
+    verifyTerraform(written, expected);
+    stacks = summarizeStacks(written);
     terraform.commit();
   } catch (error) {
     terraform.abort();
@@ -65,16 +75,12 @@ interface StackSummary {
   readonly resources: number;
 }
 
-/** Read from what cdktf wrote into the staging directory: the manifest's stacks and each one's JSON. */
-function summarizeStacks(stagingDir: string): StackSummary[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(stagingDir, "manifest.json"), "utf8")) as {
-    stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
-  };
-  return Object.values(manifest.stacks)
+/** Each stack cdktf wrote, with the resources its JSON declares, in folder order. */
+function summarizeStacks(written: readonly WrittenStack[]): StackSummary[] {
+  return written
     .map((stack) => {
-      const json = JSON.parse(fs.readFileSync(path.join(stagingDir, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, object> };
-      const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-      return { folder: stack.workingDirectory, resources };
+      const resources = Object.values(stack.json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      return { folder: stack.folder, resources };
     })
     .sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
 }
@@ -117,7 +123,8 @@ function shownPath(p: string): string {
 }
 
 /**
- * Everything before cdktf writes: validate, stage the artifacts, construct and verify the stacks.
+ * Everything before cdktf writes: validate, stage the artifacts, construct the stacks, and work
+ * out what the written Terraform must hold (verified once cdktf has written it).
  * A function of its own so that the config, the policy and the rendered artifacts are garbage
  * once it returns: cdktf's synth allocates heavily, and every full collection during it would
  * otherwise mark them again.
@@ -133,7 +140,7 @@ function shownPath(p: string): string {
  * A failure before 3 (invalid config, a bug, a full disk, a directory in the way) leaves every
  * earlier output as it was.
  */
-async function buildApp(settings: Settings): Promise<{ app: App; terraform: StagedDirectory; artifacts: StagedArtifacts; fileCount: number } | number> {
+async function buildApp(settings: Settings): Promise<{ app: App; terraform: StagedDirectory; artifacts: StagedArtifacts; fileCount: number; expected: Expectation } | number> {
   // The artifacts directory holds the last synth's placements; CI=true adds CI's warnings.
   const prepared = prepare(settings.configDir, { outDir: settings.outDir, env: process.env });
   printDiagnostics(prepared.diagnostics);
@@ -167,14 +174,12 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
       assume: settings.assume,
       adopted: adopted.adopted,
     });
-    // The audit proved the policy; this proves what the constructs will really emit, before
-    // anything is written. A failure throws (exit 70, one line).
-    verifyEmittedRules(
-      app,
-      expanding ? withRemovedTargets(prepared.config, prepared.expand) : prepared.config,
-      expanding ? leavingAccess(prepared.expand, prepared.policy) : undefined,
-    );
-    return { app, terraform, artifacts: await staging, fileCount: prepared.artifacts.size };
+    // The audit proved the policy; the verifier proves what cdktf writes, against the config alone.
+    // The expand phase keeps the rules leaving targets (removed ones included); they are allowed too.
+    const expected = expanding
+      ? expectationOf(withRemovedTargets(prepared.config, prepared.expand), leavingAccess(prepared.expand, prepared.policy))
+      : expectationOf(prepared.config);
+    return { app, terraform, artifacts: await staging, fileCount: prepared.artifacts.size, expected };
   } catch (error) {
     terraform.abort();
     await staging.then((staged) => staged.abort(), () => undefined);

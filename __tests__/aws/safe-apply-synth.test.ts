@@ -1,11 +1,14 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { Testing } from "cdktf";
+import { App, Testing } from "cdktf";
 import { addStacks } from "../../lib/aws/stacks";
-import { verifyEmittedRules } from "../../lib/aws/emitted-rules";
+import type { Config } from "../../lib/model/config";
 import { leavingAccess, withRemovedTargets } from "../../lib/policy/leaving";
 import { renderPlacements } from "../../lib/policy/placements";
 import type { FirewallPolicy } from "../../lib/policy/types";
+import { readWrittenStacks } from "../../lib/verify/terraform-json";
+import { expectationOf, verifyTerraform, type LeavingAccess } from "../../lib/verify/verify-terraform";
 import { removeTempDirs } from "../config/helpers";
+import { tempDir } from "../support/run";
 import { validateFiles } from "../support/validate-dir";
 
 // What the stacks say about the apply (issue 19), read from the synthesized Terraform JSON:
@@ -46,6 +49,15 @@ function files(name: string, extra: string[] = [], imap = "141.193.184.0/27"): R
       "",
     ].join("\n"),
   };
+}
+
+/** The verifier main.ts runs, on the stacks of `policy` as cdktf writes them to disk. */
+function verifyWritten(policy: FirewallPolicy, config: Config, leaving?: LeavingAccess) {
+  const outdir = tempDir("mailgate-safe-apply-");
+  const app = new App({ outdir });
+  addStacks(app, policy);
+  app.synth();
+  return verifyTerraform(readWrittenStacks(outdir), expectationOf(config, leaving));
 }
 
 function synth(policy: FirewallPolicy | undefined): TfJson {
@@ -102,7 +114,7 @@ describe("the expand phase", () => {
     const acl = json.resource.aws_network_acl_rule ?? {};
     expect(acl["mail-acl_in_tcp993_141-193-184-0-27"]?.rule_number).toBe(after.placements?.leaving?.get("mail-acl")?.inbound?.get("tcp/993 141.193.184.0/27"));
     // The /27 lies inside the /26: the expand phase admits nothing the new config does not.
-    expect(() => verifyEmittedRules(app, after.config as never)).not.toThrow();
+    expect(() => verifyWritten(after.expand as FirewallPolicy, after.config as never)).not.toThrow();
   });
 
   test("GIVEN a block HubSpot narrowed WHEN the expand phase is synthesized THEN the verifier refuses its extra addresses unless they are the leaving rules'", () => {
@@ -110,10 +122,8 @@ describe("the expand phase", () => {
     if (!before.placements) throw new Error("invalid config");
     const after = validateFiles(files("mail"), renderPlacements(before.placements));
     if (!after.expand || !after.policy || !after.config) throw new Error("invalid config");
-    const app = Testing.app();
-    addStacks(app, after.expand);
-    expect(() => verifyEmittedRules(app, after.config as never)).toThrow(/target mail port 993 open 64 addresses but HubSpot's lists require 32: missing none, extra 141\.193\.184\.32-141\.193\.184\.63/);
-    expect(() => verifyEmittedRules(app, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).not.toThrow();
+    expect(() => verifyWritten(after.expand as FirewallPolicy, after.config as never)).toThrow(/target mail port 993 open 64 addresses but HubSpot's lists require 32: missing none, extra 141\.193\.184\.32-141\.193\.184\.63/);
+    expect(() => verifyWritten(after.expand as FirewallPolicy, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).not.toThrow();
   });
 
   test("GIVEN nothing leaves WHEN the expand phase is synthesized THEN it is the contract phase, byte for byte", () => {
@@ -135,7 +145,7 @@ describe("a target left without domains", () => {
     if (!after.expand || !after.policy || !after.config) throw new Error(after.diagnostics.map((d) => d.message).join("\n"));
     const app = Testing.app();
     const [stack] = addStacks(app, after.expand);
-    expect(() => verifyEmittedRules(app, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).not.toThrow();
+    expect(() => verifyWritten(after.expand as FirewallPolicy, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).not.toThrow();
     const json = JSON.parse(Testing.synth(stack as never)) as TfJson;
     expect(Object.keys(json.resource.aws_security_group ?? {})).toEqual(["mail_group"]);
     expect(Object.keys(json.resource.aws_vpc_security_group_ingress_rule ?? {}).sort()).toEqual(["mail_tcp587_141-193-185-0-27", "mail_tcp993_141-193-184-0-27"]);
@@ -156,9 +166,9 @@ describe("a removed target in the expand phase", () => {
     expect(after.config.firewalls.map((t) => t.name)).toEqual(["mail-acl"]);
     const app = Testing.app();
     const [stack] = addStacks(app, after.expand);
-    expect(() => verifyEmittedRules(app, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).toThrow(/which the config does not define/);
+    expect(() => verifyWritten(after.expand as FirewallPolicy, after.config as never, leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy))).toThrow(/which the config does not define/);
     expect(() =>
-      verifyEmittedRules(app, withRemovedTargets(after.config as never, after.expand as FirewallPolicy), leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy)),
+      verifyWritten(after.expand as FirewallPolicy, withRemovedTargets(after.config as never, after.expand as FirewallPolicy), leavingAccess(after.expand as FirewallPolicy, after.policy as FirewallPolicy)),
     ).not.toThrow();
     const json = JSON.parse(Testing.synth(stack as never)) as TfJson;
     const old = synth(before.policy);

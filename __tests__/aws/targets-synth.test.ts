@@ -1,22 +1,27 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { Testing } from "cdktf";
+import { App } from "cdktf";
 import { addStacks } from "../../lib/aws/stacks";
-import { verifyEmittedRules } from "../../lib/aws/emitted-rules";
 import { Cidr } from "../../lib/model/cidr";
 import type { Config, CustomIpRanges, DomainSettings, FirewallTarget } from "../../lib/model/config";
 import { buildPolicy } from "../../lib/policy/firewall-policy";
 import { checkLimits } from "../../lib/policy/quota";
+import { readWrittenStacks } from "../../lib/verify/terraform-json";
+import { expectationOf, verifyTerraform } from "../../lib/verify/verify-terraform";
 import { config, createdGroup, exchangeDomain, existingGroup, imapDomain, networkAcl, networkFirewall } from "../support/configs";
+import { tempDir } from "../support/run";
 import { admittedSpans, asText, oracle, readTerraform, returnMismatches, type TfJson } from "../support/tf-reader";
 
-/** Synthesizes every stack and reads it back with the independent reader. */
+/** Synthesizes every stack to disk, as main.ts does, and reads the written JSON back. */
 function synthAndRead(cfg: Config) {
-  const app = Testing.app();
-  const stacks = addStacks(app, buildPolicy(cfg));
-  // The construct-level verification must agree with the reader on every config.
-  verifyEmittedRules(app, cfg);
-  const json: Record<string, TfJson> = Object.fromEntries(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as TfJson]));
+  const outdir = tempDir("mailgate-targets-synth-");
+  const app = new App({ outdir });
+  addStacks(app, buildPolicy(cfg));
+  app.synth();
+  const written = readWrittenStacks(outdir);
+  // The verifier main.ts runs must pass every config the oracle agrees with.
+  verifyTerraform(written, expectationOf(cfg));
+  const json: Record<string, TfJson> = Object.fromEntries(written.map((s) => [s.name, s.json as TfJson]));
   return { json, read: readTerraform(json, cfg) };
 }
 

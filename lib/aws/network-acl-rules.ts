@@ -3,6 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
 import type { NetworkAclPolicy } from "../policy/firewall-policy";
 import { networkAclIdOutputName, networkAclInboundResourceName, networkAclReturnResourceName } from "../terraform/names";
+import { EPHEMERAL_PORTS } from "../terraform/ports";
 import { moveFromOldName } from "./moved";
 
 export interface NetworkAclRulesProps {
@@ -12,8 +13,7 @@ export interface NetworkAclRulesProps {
 
 /** TCP as AWS stores it: the provider reads rules back as protocol numbers, so "6" never diffs. */
 const TCP = "6";
-/** The ephemeral ports HubSpot's side of each connection uses (AWS's recommendation for return traffic). */
-export const EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
+export { EPHEMERAL_PORTS };
 
 /**
  * A rule whose number changes (its range narrowed, or an older file's number taken back) is
