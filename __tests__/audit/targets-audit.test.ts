@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Testing, type TerraformStack } from "cdktf";
+import { Testing, type App, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { Ec2ManagedPrefixList } from "@cdktf/provider-aws/lib/ec2-managed-prefix-list";
 import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
@@ -9,7 +9,8 @@ import { CoverageError, describeCoverage, describeReturnCoverage, EmittedRuleErr
 import { diffConfigs } from "../../lib/diff";
 import { buildReport, type AwsReportRule } from "../../lib/audit/report";
 import { renderReportCsv, renderReportMarkdown } from "../../lib/artifacts/report-files";
-import { verifyEmittedRules } from "../../lib/aws/emitted-rules";
+import { readWrittenStacks } from "../../lib/verify/terraform-json";
+import { expectationOf, verifyTerraform } from "../../lib/verify/verify-terraform";
 import { networkAclReturnResourceName } from "../../lib/terraform/names";
 import { targetConstruct } from "../../lib/aws/region-stack";
 import { addStacks } from "../../lib/aws/stacks";
@@ -160,7 +161,13 @@ describe("the proof refuses plans that do not admit exactly what is required", (
   });
 });
 
-describe("verification of the emitted constructs, per target type", () => {
+/** What synth does after cdktf writes: the app synthesized to its outdir, the JSON read back and verified. */
+function verifyEmittedRules(app: App, config: Config) {
+  app.synth();
+  return verifyTerraform(readWrittenStacks(app.outdir), expectationOf(config));
+}
+
+describe("verification of the written Terraform JSON, per target type", () => {
   function built() {
     const app = Testing.app();
     const stacks = new Map(addStacks(app, buildPolicy(ALL_TYPES)).map((s) => [s.node.id, s as TerraformStack]));

@@ -3,7 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
 import type { NetworkAclPolicy } from "../policy/firewall-policy";
 import { networkAclIdOutputName, networkAclInboundResourceName, networkAclReturnResourceName } from "../terraform/names";
-import { EPHEMERAL_PORTS } from "../terraform/ports";
+import { EPHEMERAL_PORTS } from "../model/ports";
 import { moveFromOldName } from "./moved";
 
 export interface NetworkAclRulesProps {
@@ -13,7 +13,6 @@ export interface NetworkAclRulesProps {
 
 /** TCP as AWS stores it: the provider reads rules back as protocol numbers, so "6" never diffs. */
 const TCP = "6";
-export { EPHEMERAL_PORTS };
 
 /**
  * A rule whose number changes (its range narrowed, or an older file's number taken back) is

@@ -3,7 +3,7 @@
 import type { FirewallTarget } from "../model/config";
 import { DEFAULT_NETWORK_ACL_MAX_RULES, usableNetworkAclRules } from "../policy/quota";
 import { NETWORK_ACL_RULE_RESOURCE_TYPE } from "../terraform/names";
-import { EPHEMERAL_PORTS } from "../terraform/ports";
+import { EPHEMERAL_PORTS } from "../model/ports";
 import { canonical, countRule, problemsAt, type Findings } from "./findings";
 import { integer, providerRegion, resourcesOf, text, type WrittenStack } from "./terraform-json";
 

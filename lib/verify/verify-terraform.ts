@@ -8,7 +8,7 @@ import { requiredAccessOf, requiredDestinations, statelessTargets, type Required
 import type { Cidr } from "../model/cidr";
 import { isAwsTarget, type Config, type FirewallTarget } from "../model/config";
 import { GROUP_RESOURCE_TYPE, NETWORK_ACL_RULE_RESOURCE_TYPE, PREFIX_LIST_RESOURCE_TYPE, RULE_GROUP_RESOURCE_TYPE, RULE_RESOURCE_TYPE } from "../terraform/names";
-import { EPHEMERAL_PORTS } from "../terraform/ports";
+import { EPHEMERAL_PORTS } from "../model/ports";
 import { emptyFindings, type Findings } from "./findings";
 import { verifyNetworkAcls } from "./network-acls";
 import { verifyRuleGroups } from "./rule-groups";
