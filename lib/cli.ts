@@ -10,7 +10,9 @@ import { writeArtifactsAtomically } from "./io/write-atomic";
 import { diffConfigs, fitMarkdown, type DiffSide } from "./diff";
 import { configAtGitRef } from "./io/git-snapshot";
 import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, type DiagnosticFormat } from "./config/format";
-import { hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
+import { compareDiagnostics, hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
+import { readAdopted } from "./live/adopted";
+import type { FirewallPolicy } from "./policy/firewall-policy";
 import { OWNED_DIRECTORIES, prefillArtifacts, prefillPath, prepare } from "./pipeline";
 import { normalizeDomain } from "./model/names";
 import { EXIT, printDiagnostics, runGuarded } from "./io/report-errors";
@@ -288,7 +290,8 @@ function isFormat(value: string): value is DiagnosticFormat {
 
 function validate(configDir: string, outDir: string, format: DiagnosticFormat, io: CliIo): number {
   // Quotas, rule numbers and capacity need the policy's counts: still pure and cdktf-free.
-  const { diagnostics } = validateConfig(configDir, { outDir, env: io.env });
+  const validated = validateConfig(configDir, { outDir, env: io.env });
+  const diagnostics = withAdopted(validated.diagnostics, validated.policy, outDir);
   const invalid = hasErrors(diagnostics);
   if (format === "json") {
     // Nothing else on stdout: it must parse as one JSON document.
@@ -302,10 +305,22 @@ function validate(configDir: string, outDir: string, format: DiagnosticFormat, i
   return EXIT.ok;
 }
 
+/**
+ * The config's diagnostics and those of `<outDir>/adopted.json` (`mailgate adopt`'s record of
+ * rules to import), read as synth reads it: a damaged file, which would stop the next synth, is
+ * an error here already, and an entry the config no longer plans a warning.
+ */
+function withAdopted(diagnostics: readonly Diagnostic[], policy: FirewallPolicy | undefined, outDir: string): readonly Diagnostic[] {
+  if (!policy || hasErrors(diagnostics)) return diagnostics;
+  const adopted = readAdopted(outDir, policy);
+  return [...diagnostics, ...("error" in adopted ? [adopted.error] : adopted.diagnostics)].sort(compareDiagnostics);
+}
+
 function check(configDir: string, outDir: string, io: CliIo): number {
   const prepared = prepare(configDir, { outDir, env: io.env });
-  printDiagnostics(prepared.diagnostics, io.stderr);
-  if (!prepared.ok) return EXIT.invalidConfig;
+  const diagnostics = prepared.ok ? withAdopted(prepared.diagnostics, prepared.policy, outDir) : prepared.diagnostics;
+  printDiagnostics(diagnostics, io.stderr);
+  if (!prepared.ok || hasErrors(diagnostics)) return EXIT.invalidConfig;
   const { missing, stale, fresh, extra } = compareWithDisk(outDir, prepared.artifacts, OWNED_DIRECTORIES);
   const shown = outDir.split(path.sep).join("/");
   if (missing.length + stale.length + extra.length === 0) {

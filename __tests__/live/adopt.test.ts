@@ -164,6 +164,34 @@ describe("mailgate adopt", () => {
     expect(result.stderr).toContain(reason);
   }, 180_000);
 
+  test("GIVEN a damaged adopted.json WHEN validate and check THEN each is exit 1 with ADOPTED_UNREADABLE at the file, as synth would be, and writes nothing", async () => {
+    const out = artifactsCopy();
+    const fresh = await cliAsync(["check", "--config", synth.config, "--out", out]);
+    expect(fresh.status, fresh.stderr).toBe(0);
+    fs.writeFileSync(path.join(out, "adopted.json"), '{"generated": "x", "schemaVersion": 1, "imports": {');
+    const before = readTree(out);
+    const file = path.join(out, "adopted.json").split(path.sep).join("/");
+    for (const command of ["validate", "check"]) {
+      const result = await cliAsync([command, "--config", synth.config, "--out", out]);
+      expect(result.status, command).toBe(1);
+      expect(result.stderr, command).toContain(`${file}:1:1: error ADOPTED_UNREADABLE:`);
+    }
+    const json = await cliAsync(["validate", "--config", synth.config, "--out", out, "--format", "json"]);
+    expect(JSON.parse(json.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual(["ADOPTED_UNREADABLE"]);
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test("GIVEN adopted.json with an entry the config no longer plans WHEN validate THEN exit 0 with the ADOPTED_NOT_PLANNED warning synth gives", async () => {
+    const out = artifactsCopy();
+    const [address, id] = [...handMade][0];
+    const gone = "aws_vpc_security_group_ingress_rule.exchange-dmz_tcp443_192-0-2-0-24";
+    fs.writeFileSync(path.join(out, "adopted.json"), JSON.stringify({ generated: "x", schemaVersion: 1, imports: { [STACK]: { [address]: id, [gone]: "sgr-0aaaaaaaaaaaaaaaa" } } }));
+    const result = await cliAsync(["validate", "--config", synth.config, "--out", out]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`warning ADOPTED_NOT_PLANNED: ${path.join(out, "adopted.json").split(path.sep).join("/")} records sgr-0aaaaaaaaaaaaaaaa for ${gone}`);
+    expect(result.stderr).not.toContain(address);
+  });
+
   test("GIVEN adopted.json with an entry the config no longer plans WHEN synth THEN a warning ADOPTED_NOT_PLANNED and no import for it; the planned entries are imported", () => {
     const out = artifactsCopy();
     const [address, id] = [...handMade][0];

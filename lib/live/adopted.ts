@@ -3,7 +3,8 @@
 // writes it; synth reads it (strictly, like placements.json) and turns each entry into a
 // Terraform `import` block, so the first apply imports those rules instead of creating them
 // (AWS refuses a second rule with the same content: InvalidPermission.Duplicate). Synth never
-// rewrites it and `check` ignores it (it is the team's input, not a rendering of the config), so
+// rewrites it and `check` does not compare it (it is the team's input, not a rendering of the
+// config; `validate` and `check` do read it, as synth does, to report a damaged file early), so
 // it keeps its bytes until `adopt` runs again or the team deletes it after the first apply.
 import * as path from "node:path";
 import type { Diagnostic } from "../config/diagnostic";
