@@ -25,9 +25,10 @@ const IMAP_PORTS: ReadonlySet<number> = new Set([143, 993]);
 export function checkDomain(ctx: FileContext, entry: PlainMap, path: Path): DomainFact {
   const domainPath = [...path, "domain"];
   const name = typeof entry.domain === "string" ? checkDomainName(ctx, entry.domain, domainPath) : undefined;
-  const settings = SETTINGS_KINDS.filter((kind) => entry[kind] !== undefined)
-    .map((kind) => ({ kind, at: ctx.key([...path, kind]) }))
-    .sort((a, b) => comparePositions(a.at.position, b.at.position));
+  const settings: { kind: SettingsKind; at: Located }[] = [];
+  for (const kind of SETTINGS_KINDS) if (entry[kind] !== undefined) settings.push({ kind, at: ctx.key([...path, kind]) });
+  // Both kinds in one entry (an error): in the order written. One needs no sort, nor its position.
+  if (settings.length > 1) settings.sort((a, b) => comparePositions(a.at.position, b.at.position));
   if (settings.length === 0) {
     const shown = name ?? (typeof entry.domain === "string" ? entry.domain : "(unnamed)");
     ctx.report(messages.missingSettings(shown), ctx.value(path));
@@ -35,14 +36,12 @@ export function checkDomain(ctx: FileContext, entry: PlainMap, path: Path): Doma
   const imap = isPlainMap(entry.imap) ? checkImap(ctx, entry.imap, [...path, "imap"]) : undefined;
   const exchange = isPlainMap(entry.exchange) ? checkExchange(ctx, entry.exchange, [...path, "exchange"]) : undefined;
   const value = settings.length === 1 ? (imap ?? exchange) : undefined;
-  return {
-    at: ctx.value(path),
-    domainAt: ctx.value(domainPath),
-    ...(name !== undefined ? { name } : {}),
-    settings,
-    ...(value ? { value } : {}),
-    firewallRefs: checkFirewallRefs(ctx, entry.firewalls, [...path, "firewalls"]),
-  };
+  const firewallRefs = checkFirewallRefs(ctx, entry.firewalls, [...path, "firewalls"]);
+  // Built in place rather than with conditional spreads: one fact per domain, 10,000 at scale.
+  const fact: { -readonly [K in keyof DomainFact]: DomainFact[K] } = { at: ctx.value(path), domainAt: ctx.value(domainPath), settings, firewallRefs };
+  if (name !== undefined) fact.name = name;
+  if (value) fact.value = value;
+  return fact;
 }
 
 function checkDomainName(ctx: FileContext, text: string, path: Path): string | undefined {
@@ -66,7 +65,7 @@ function checkEndpoint(ctx: FileContext, endpoint: unknown, path: Path, label: s
   let host: string | undefined;
   if (typeof endpoint.host === "string") {
     const result = normalizeHost(endpoint.host);
-    if (result.ok) host = checkPublicHost(ctx, result, ctx.value(hostPath));
+    if (result.ok) host = checkPublicHost(ctx, result, () => ctx.value(hostPath));
     else if (result.ipv4Compatible !== undefined) ctx.report(messages.ipv4CompatibleAddress(endpoint.host, result.ipv4Compatible, `${describeField(hostPath)}`), ctx.value(hostPath));
     else if (result.ipv4Mapped !== undefined) ctx.report(messages.ipv4MappedAddress(endpoint.host, result.ipv4Mapped, `${describeField(hostPath)}`), ctx.value(hostPath));
     else ctx.report(messages.invalidHost(`${label} host`, endpoint.host, result.reason, result.suggestion), ctx.value(hostPath));
@@ -77,11 +76,12 @@ function checkEndpoint(ctx: FileContext, endpoint: unknown, path: Path, label: s
 }
 
 /** A private or loopback address is allowed (it may be NATed) but almost always a mistake. */
-function checkPublicHost(ctx: FileContext, host: Extract<HostResult, { ok: true }>, at: Located): string {
+function checkPublicHost(ctx: FileContext, host: Extract<HostResult, { ok: true }>, at: Located | (() => Located)): string {
   if (host.kind !== "name") {
     const cidr = Cidr.parse(host.value);
     const problem = isCidr(cidr) ? cidr.publicProblem() : undefined;
-    if (problem) ctx.report(messages.nonPublicHost(host.value, problem.kind === "non-public" ? problem.range : problem.text), at);
+    // `at` may be a function: most hosts are names, and their position is then never needed.
+    if (problem) ctx.report(messages.nonPublicHost(host.value, problem.kind === "non-public" ? problem.range : problem.text), typeof at === "function" ? at() : at);
   }
   return host.value;
 }

@@ -26,9 +26,11 @@ export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS
   const catalog = catalogFor(config.ipRanges);
   const needsByTarget = new Map<string, Need[]>();
   for (const domain of config.domains) {
+    // Once per domain, not per (domain, target): needs are read-only, so targets can share them.
+    const domainNeeds = needsOf(domain);
     for (const targetName of domain.firewalls) {
       const needs = needsByTarget.get(targetName) ?? [];
-      needs.push(...needsOf(domain));
+      needs.push(...domainNeeds);
       needsByTarget.set(targetName, needs);
     }
   }

@@ -35,11 +35,15 @@ export const NO_LEAVING: Leaving = new Map();
  * Re-synthesizing the same commit changes no placement, so the leaving rules it records stay:
  * the expand phase of that commit must be the same whenever it is synthesized.
  */
-export function leavingOf(previous: Placements, next: Placements, renamedFrom: ReadonlyMap<string, string>, fingerprint: string): Leaving {
+export function leavingOf(previous: Placements, next: Placements, renamedFrom: ReadonlyMap<string, string>, fingerprint: string | (() => string)): Leaving {
   // The same commit again: its placements, and its config. A later commit whose edit moved no
   // rule (a domain added on open ports) has the same placements, but its base has applied both
   // phases: what left is gone, and keeping it would have its expand phase create it again.
-  if (samePlacements(previous, next) && previous.leavingFor === fingerprint) return previous.leaving ?? NO_LEAVING;
+  // Cheapest test first: without a recorded `leavingFor` (the usual case) neither the placements
+  // need comparing nor the fingerprint (a hash of the whole config) computing.
+  if (previous.leavingFor !== undefined && samePlacements(previous, next) && previous.leavingFor === (typeof fingerprint === "string" ? fingerprint : fingerprint())) {
+    return previous.leaving ?? NO_LEAVING;
+  }
   const leaving = new Map<string, LeavingRules>();
   for (const [name, now] of next.targets) {
     const was = previous.targets.get(name) ?? previous.targets.get(renamedFrom.get(name) ?? "");
