@@ -117,22 +117,23 @@ export function renderPrefillMarkdown(settings: PrefillSettings): string {
   ];
   lines.push(`## IMAP settings (${imap.length})`, "");
   if (imap.length === 0) lines.push("None.", "");
+  // One string per domain (its lines already joined), not a dozen array entries each: 10,000
+  // domains made ~130,000 entries for the final join.
   for (const d of imap) {
     if (d.kind !== "imap") continue;
     lines.push(
-      `### ${d.domain}`,
-      "",
-      "Click **Add IMAP settings**, then enter:",
-      "",
-      "| Field | Value |",
-      "| --- | --- |",
-      `| Domain name | \`${d.domain}\` |`,
-      `| Incoming Mail (IMAP) server | \`${d.incoming.host}\` |`,
-      `| Incoming Mail (IMAP) port | \`${d.incoming.port}\` |`,
-      `| Outgoing Mail (SMTP) server | \`${d.outgoing.host}\` |`,
-      `| Outgoing Mail (SMTP) port | \`${d.outgoing.port}\` |`,
-      `| Allow non-secure certificate | ${d.allowNonSecureCertificate ? "**checked**" : "unchecked"} |`,
-      "",
+      `### ${d.domain}\n` +
+        "\n" +
+        "Click **Add IMAP settings**, then enter:\n" +
+        "\n" +
+        "| Field | Value |\n" +
+        "| --- | --- |\n" +
+        `| Domain name | \`${d.domain}\` |\n` +
+        `| Incoming Mail (IMAP) server | \`${d.incoming.host}\` |\n` +
+        `| Incoming Mail (IMAP) port | \`${d.incoming.port}\` |\n` +
+        `| Outgoing Mail (SMTP) server | \`${d.outgoing.host}\` |\n` +
+        `| Outgoing Mail (SMTP) port | \`${d.outgoing.port}\` |\n` +
+        `| Allow non-secure certificate | ${d.allowNonSecureCertificate ? "**checked**" : "unchecked"} |\n`,
     );
   }
   lines.push(`## Exchange settings (${exchange.length})`, "");
@@ -140,15 +141,14 @@ export function renderPrefillMarkdown(settings: PrefillSettings): string {
   for (const d of exchange) {
     if (d.kind !== "exchange") continue;
     lines.push(
-      `### ${d.domain}`,
-      "",
-      "Click **Add Exchange settings**, then enter:",
-      "",
-      "| Field | Value |",
-      "| --- | --- |",
-      `| Domain | \`${d.domain}\` |`,
-      `| Exchange URL | \`${d.exchangeUrl}\` |`,
-      "",
+      `### ${d.domain}\n` +
+        "\n" +
+        "Click **Add Exchange settings**, then enter:\n" +
+        "\n" +
+        "| Field | Value |\n" +
+        "| --- | --- |\n" +
+        `| Domain | \`${d.domain}\` |\n` +
+        `| Exchange URL | \`${d.exchangeUrl}\` |\n`,
     );
   }
   return `${lines.join("\n").trimEnd()}\n`;

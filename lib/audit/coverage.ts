@@ -102,14 +102,21 @@ export function proveReturnTraffic(
   statelessTargets: ReadonlySet<string>,
   ports: { readonly from: number; readonly to: number },
 ): ReturnCoverage[] {
-  const targets = [...new Set([...statelessTargets, ...opened.map((r) => r.target)])].sort(compareText);
+  // Grouped once: filtering every opened rule per target is quadratic in targets and rules.
+  const openedByTarget = new Map<string, AddressRange[]>();
+  for (const r of opened) {
+    const ranges = openedByTarget.get(r.target);
+    if (ranges) ranges.push(rangeOf(r.cidr));
+    else openedByTarget.set(r.target, [rangeOf(r.cidr)]);
+  }
+  const targets = [...new Set([...statelessTargets, ...openedByTarget.keys()])].sort(compareText);
   return targets.map((target) => ({
     target,
     protocol: "tcp",
     fromPort: ports.from,
     toPort: ports.to,
     ...compareSets(
-      opened.filter((r) => r.target === target).map((r) => rangeOf(r.cidr)),
+      openedByTarget.get(target) ?? [],
       statelessTargets.has(target) ? [...(required.get(target)?.values() ?? [])].flat() : [],
     ),
   }));

@@ -84,18 +84,19 @@ function needsByTarget(config: Config): Map<string, ReportNeed[]> {
   const byTarget = new Map<string, Map<number, Map<HubSpotList, Entry>>>();
   for (const domain of config.domains) {
     if (domain.firewalls.length === 0) continue;
-    const needs = needsOf(domain);
+    // Each need's host text once per domain, not once per target the domain names.
+    const needs = needsOf(domain).map((need) => ({ port: need.endpoint.port, list: need.list, domain: need.domain, host: endpointText(need.endpoint) }));
     for (const target of domain.firewalls) {
       let byPort = byTarget.get(target);
       if (!byPort) byTarget.set(target, (byPort = new Map()));
       for (const need of needs) {
-        const port = need.endpoint.port;
+        const port = need.port;
         let byList = byPort.get(port);
         if (!byList) byPort.set(port, (byList = new Map()));
         let entry = byList.get(need.list);
         if (!entry) byList.set(need.list, (entry = { port, list: need.list, domains: [], hosts: new Set() }));
         entry.domains.push(need.domain);
-        entry.hosts.add(endpointText(need.endpoint));
+        entry.hosts.add(need.host);
       }
     }
   }
