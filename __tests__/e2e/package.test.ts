@@ -1,5 +1,6 @@
-// The package as a team gets it: `npm pack` here, then, in a directory holding only `npm init -y`
-// and the tarball, `npm i -D ./mailgate-*.tgz`, `npx mailgate init .`, `validate` and `synth`.
+// The package as a team gets it: `npm pack` here (or the tarball MAILGATE_PACKAGE_TARBALL names),
+// then, in a directory holding only `npm init -y` and the tarball, `npm i -D ./mailgate-*.tgz`,
+// `npx mailgate init .`, `validate` and `synth`.
 // Dependencies come from the npm cache (`npm ci` filled it), else the registry. Takes a minute or
 // two: the build (npm pack's prepack) and the install of cdktf and the AWS provider.
 import { spawnSync } from "node:child_process";
@@ -8,6 +9,13 @@ import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PROJECT_ROOT, readTree, tempDir } from "../support/run";
+import { timedSync } from "../support/timings";
+
+/**
+ * MAILGATE_PACKAGE_TARBALL: a tarball `npm pack` made of this checkout, installed instead of
+ * packing again (.ci/run packs once and runs this file under each Node with it).
+ */
+const PACKED = process.env.MAILGATE_PACKAGE_TARBALL ? path.resolve(process.env.MAILGATE_PACKAGE_TARBALL) : undefined;
 
 /** This process's environment without what npm set for it (`npm run test:e2e`): each command gets npm's own. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -17,7 +25,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  const result = spawnSync(command, args, { cwd, env: cleanEnv(env), encoding: "utf8", timeout: 600_000 });
+  const result = timedSync(`${command} ${args.slice(0, 2).join(" ")}`, () => spawnSync(command, args, { cwd, env: cleanEnv(env), encoding: "utf8", timeout: 600_000 }));
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, error: result.error?.message };
 }
 
@@ -43,11 +51,20 @@ describe("the packed package, installed in an empty npm project", () => {
   const steps: Record<string, ReturnType<typeof run>> = {};
 
   beforeAll(() => {
-    const packs = tempDir("mailgate-pack-");
-    steps.pack = run("npm", ["pack", "--pack-destination", packs, "--silent"], PROJECT_ROOT);
-    const tarball = fs.readdirSync(packs).find((f) => /^mailgate-.*\.tgz$/.test(f));
-    if (!tarball) throw new Error(`npm pack made no tarball (exit ${steps.pack.status}): ${steps.pack.stdout}${steps.pack.stderr}`);
-    fs.copyFileSync(path.join(packs, tarball), path.join(team, tarball));
+    let tarball: string;
+    if (PACKED) {
+      // Packed once for every Node's run of this file (.ci/run): the same bytes a registry would serve each team.
+      tarball = path.basename(PACKED);
+      steps.pack = { status: 0, stdout: "", stderr: "", error: undefined };
+      fs.copyFileSync(PACKED, path.join(team, tarball));
+    } else {
+      const packs = tempDir("mailgate-pack-");
+      steps.pack = run("npm", ["pack", "--pack-destination", packs, "--silent"], PROJECT_ROOT);
+      const packed = fs.readdirSync(packs).find((f) => /^mailgate-.*\.tgz$/.test(f));
+      if (!packed) throw new Error(`npm pack made no tarball (exit ${steps.pack.status}): ${steps.pack.stdout}${steps.pack.stderr}`);
+      tarball = packed;
+      fs.copyFileSync(path.join(packs, tarball), path.join(team, tarball));
+    }
     steps.npmInit = run("npm", ["init", "-y"], team);
     steps.install = run("npm", ["i", "-D", `./${tarball}`, "--prefer-offline", "--no-audit", "--no-fund"], team);
     steps.init = run("npx", ["mailgate", "init", "."], team);

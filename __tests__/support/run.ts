@@ -2,9 +2,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { timedSync } from "./timings";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-const TSX = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+/** What the npm scripts run TypeScript with (package.json: `node scripts/run-ts.cjs <entry>`). */
+const RUN_TS = path.join(PROJECT_ROOT, "scripts", "run-ts.cjs");
 
 export interface RunResult {
   readonly status: number | null;
@@ -12,15 +14,19 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs a TypeScript entry point of this project (main.ts, lib/cli.ts) the way npm scripts do. */
+/**
+ * Runs a TypeScript entry point of this project (main.ts, lib/cli.ts) the way npm scripts do:
+ * `node scripts/run-ts.cjs <entry>`, under the Node that runs the tests. (e2e/synth.test.ts also
+ * runs cdktf.json's `npx tsx main.ts`, as cdktf does.)
+ */
 export function runTs(entry: string, args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): RunResult {
-  const result = spawnSync(TSX, [path.join(PROJECT_ROOT, entry), ...args], {
+  const result = timedSync(`runTs ${entry}`, () => spawnSync(process.execPath, [RUN_TS, path.join(PROJECT_ROOT, entry), ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     // CI=true (as .ci/run sets it) adds CI-only warnings; a test that wants them sets CI itself.
     env: { ...process.env, CHECKPOINT_DISABLE: "1", DEBUG: "", CI: "", ...options.env },
     encoding: "utf8",
     timeout: 120_000,
-  });
+  }));
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -5,7 +5,6 @@
  * the state the previous step's plan leaves (its planned values, made-up ids for what AWS would
  * compute: see stateFromPlan). The assertions read only the plans and the Terraform JSON.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,6 +17,8 @@ import {
   changesByKind,
   describeWithTerraform,
   planStack,
+  readStacks,
+  synthProcessSync,
   type PlanJson,
   type TerraformState,
 } from "../support/terraform";
@@ -56,24 +57,15 @@ class Workspace {
     return fs.readFileSync(path.join(this.config, name), "utf8");
   }
 
-  /** `npx tsx main.ts` as cdktf runs it, Terraform into a fresh directory each time. */
+  /** The cdktf app (main.ts, as `npm run synth` runs it), Terraform into a fresh directory each time. */
   synth(): Synth {
-    const tfOut = fs.mkdtempSync(path.join(this.root, "cdktf.out-"));
-    const run = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "main.ts")], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, CI: "", CHECKPOINT_DISABLE: "1", DEBUG: "", MAILGATE_CONFIG: this.config, MAILGATE_OUT: this.out, CDKTF_OUTDIR: tfOut },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    const stacks = new Map<string, string>();
-    if (run.status === 0) {
-      const manifest = JSON.parse(fs.readFileSync(path.join(tfOut, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-      for (const [name, stack] of Object.entries(manifest.stacks).sort(([a], [b]) => (a < b ? -1 : 1))) {
-        stacks.set(name, fs.readFileSync(path.join(tfOut, stack.synthesizedStackPath), "utf8"));
-      }
+    const terraformOut = fs.mkdtempSync(path.join(this.root, "cdktf.out-"));
+    try {
+      const run = synthProcessSync({ config: this.config, out: this.out, terraformOut });
+      return { status: run.status, stderr: run.stderr, stacks: run.status === 0 ? readStacks(terraformOut) : new Map() };
+    } finally {
+      fs.rmSync(terraformOut, { recursive: true, force: true });
     }
-    fs.rmSync(tfOut, { recursive: true, force: true });
-    return { status: run.status, stderr: run.stderr, stacks };
   }
 
   /** Plans every stack against the state its previous plan left, then "applies" it. */

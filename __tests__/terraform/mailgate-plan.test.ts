@@ -4,16 +4,18 @@
  * version, through the config field rather than a rewritten copy), then Terraform's own init and
  * plan in every stack folder of the manifest, offline: the provider from the mirror, AWS the
  * stand-in on 127.0.0.1. Its summary must say what `terraform show -json` of each saved plan
- * says, counted here without mailgate's code. Four real plans: about 10 s each.
+ * says, counted here without mailgate's code (the saved plans read with this process's provider:
+ * showSavedPlan). Four real plans; each of mailgate's commands starts its own provider, as for a
+ * user.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { afterAll, expect, test } from "vitest";
 import { PROJECT_ROOT } from "../support/run";
-import { changesByKind, describeWithTerraform, directTerraformEnv, MIRROR_PROVIDER_VERSION, type PlanJson } from "../support/terraform";
+import { changesByKind, describeWithTerraform, directTerraformEnv, MIRROR_PROVIDER_VERSION, showSavedPlan, type PlanJson } from "../support/terraform";
 
 const made: string[] = [];
 afterAll(() => {
@@ -44,15 +46,6 @@ function run(command: string, args: readonly string[], options: { cwd: string; e
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function showJson(terraform: string, stackDir: string, env: NodeJS.ProcessEnv): Promise<PlanJson> {
-  return new Promise((resolve, reject) => {
-    execFile(terraform, [`-chdir=${stackDir}`, "show", "-json", "plan"], { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`terraform show -json in ${stackDir} failed: ${stderr}`));
-      else resolve(JSON.parse(stdout) as PlanJson);
-    });
   });
 }
 
@@ -91,18 +84,19 @@ describeWithTerraform("mailgate plan, with the real Terraform CLI and AWS provid
 
       const expected: string[] = [];
       let totalAdds = 0;
-      const plans = await Promise.all(stacks.map((stack) => showJson(env.TERRAFORM_BINARY_NAME ?? "terraform", path.join(work, "cdktf.out", manifest.stacks[stack].workingDirectory), env)));
-      for (const [i, stack] of stacks.entries()) {
+      for (const stack of stacks) {
         const dir = path.join(work, "cdktf.out", manifest.stacks[stack].workingDirectory);
         // Planned through the config field: the stack asks for the mirror's version, and init locked it.
         const json = JSON.parse(fs.readFileSync(path.join(work, "cdktf.out", manifest.stacks[stack].synthesizedStackPath), "utf8")) as {
           terraform: { required_providers: { aws: { version: string } } };
           resource?: Record<string, Record<string, unknown>>;
         };
+        // The plan mailgate saved, as `terraform show -json` reads it (with this process's provider).
+        const plan = await showSavedPlan(dir, "plan", json);
         expect(json.terraform.required_providers.aws.version).toBe(MIRROR_PROVIDER_VERSION);
         expect(fs.readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8")).toContain(`version     = "${MIRROR_PROVIDER_VERSION}"`);
 
-        const { line, adds } = expectedLine(stack, plans[i]);
+        const { line, adds } = expectedLine(stack, plan);
         // Empty state: every resource the stack declares is created, and nothing else happens.
         const declared = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
         expect(adds, `${stack} declares ${declared} resources`).toBe(declared);

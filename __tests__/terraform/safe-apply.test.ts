@@ -17,20 +17,20 @@
  * -type=apply`), never mailgate's own data; the expected addresses are computed with ipaddr.js
  * (spanOfToken, mergeSpans) from the planned CIDRs.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mergeSpans, type Span } from "../policy/oracle";
 import { spanOfToken } from "../support/onprem-readers";
-import { PROJECT_ROOT } from "../support/run";
 import {
   assertCreateOnly,
   assertNoOp,
   changeKind,
   describeWithTerraform,
   planStack,
+  readStacks,
+  synthProcess,
   type Action,
   type PlanJson,
   type ResourceChange,
@@ -94,34 +94,21 @@ class Workspace {
     return fs.readFileSync(path.join(this.out, "placements.json"), "utf8");
   }
 
-  /** `tsx main.ts` as cdktf runs it, in the given phase, Terraform into a fresh directory. */
-  synth(phase: "expand" | "contract" = "contract"): Promise<Synth> {
-    const tfOut = fs.mkdtempSync(path.join(this.root, "cdktf.out-"));
-    const env = { ...process.env, CI: "", CHECKPOINT_DISABLE: "1", DEBUG: "", MAILGATE_CONFIG: this.config, MAILGATE_OUT: this.out, CDKTF_OUTDIR: tfOut, MAILGATE_PHASE: phase === "expand" ? "expand" : "" };
-    return new Promise((resolve, reject) => {
-      const child = spawn(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "main.ts")], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-      let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-      child.stdout.resume();
-      const timer = setTimeout(() => child.kill(), 120_000);
-      child.once("error", reject);
-      child.once("close", (status) => {
-        clearTimeout(timer);
-        try {
-          let stack: string | undefined;
-          if (status === 0) {
-            const manifest = JSON.parse(fs.readFileSync(path.join(tfOut, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-            expect(Object.keys(manifest.stacks)).toEqual([STACK]);
-            stack = fs.readFileSync(path.join(tfOut, manifest.stacks[STACK].synthesizedStackPath), "utf8");
-          }
-          resolve({ status, stderr, stack });
-        } catch (error) {
-          reject(error);
-        } finally {
-          fs.rmSync(tfOut, { recursive: true, force: true });
-        }
-      });
-    });
+  /** The cdktf app (main.ts, as `npm run synth` runs it) in the given phase, Terraform into a fresh directory. */
+  async synth(phase: "expand" | "contract" = "contract"): Promise<Synth> {
+    const terraformOut = fs.mkdtempSync(path.join(this.root, "cdktf.out-"));
+    try {
+      const { status, stderr } = await synthProcess({ config: this.config, out: this.out, terraformOut, phase });
+      let stack: string | undefined;
+      if (status === 0) {
+        const stacks = readStacks(terraformOut);
+        expect([...stacks.keys()]).toEqual([STACK]);
+        stack = stacks.get(STACK);
+      }
+      return { status, stderr, stack };
+    } finally {
+      fs.rmSync(terraformOut, { recursive: true, force: true });
+    }
   }
 
   /** Plans the synthesized stack against the current state; `record` (default) makes its result the current state. */

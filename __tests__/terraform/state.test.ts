@@ -43,18 +43,23 @@ describeWithTerraform("stateFromPlan follows every kind of change, and the no-op
     first = await planStack(stack);
   }, 120_000);
 
-  test("GIVEN a rule removed from the stack and the applied state tampered with (a description, a group id) WHEN planned THEN one delete, one update, one replacement; the state that plan leaves is planned again to a no-op", async () => {
+  /** The stack less its first rule, and the applied state with the second rule's description and the third's group changed by hand. */
+  function tamperedCase() {
     const rules = Object.keys(stack.resource[RULE]).sort();
-    expect(rules.length).toBeGreaterThan(3);
     const [removed, retitled, moved] = rules.map((name) => `${RULE}.${name}`);
     const smaller = structuredClone(stack);
     delete smaller.resource[RULE][rules[0]];
-
-    const groupId = attributesOf(first.appliedState, "aws_security_group.mail-use1_group").id;
-    const original = attributesOf(first.appliedState, retitled).description;
     const tampered = structuredClone(first.appliedState);
     attributesOf(tampered, retitled).description = "tampered by hand";
     attributesOf(tampered, moved).security_group_id = "sg-0fffffffffffffff0";
+    return { rules, removed, retitled, moved, smaller, tampered };
+  }
+
+  test("GIVEN a rule removed from the stack and the applied state tampered with (a description, a group id) WHEN planned THEN one delete, one update, one replacement; the state that plan leaves is planned again to a no-op", async () => {
+    const { rules, removed, retitled, moved, smaller, tampered } = tamperedCase();
+    expect(rules.length).toBeGreaterThan(3);
+    const groupId = attributesOf(first.appliedState, "aws_security_group.mail-use1_group").id;
+    const original = attributesOf(first.appliedState, retitled).description;
 
     const { plan, appliedState } = await planStack(smaller, { state: tampered });
     const kinds = changesByKind(plan);
@@ -75,6 +80,15 @@ describeWithTerraform("stateFromPlan follows every kind of change, and the no-op
     const again = await planStack(smaller, { state: appliedState });
     assertNoOp(again.plan);
     expect(() => assertNoOp(plan)).toThrow(/3 resource\(s\) differ:[\s\S]*description: "tampered by hand" ->/);
+  }, 120_000);
+
+  test("GIVEN the schema proxy (each command is shown only the types of its stack and state) THEN terraform show -json prints the same plan as with the provider's whole schema: a delete, an update, a replacement and no-ops", async () => {
+    const { smaller, tampered } = tamperedCase();
+    const viaProxy = await planStack(smaller, { state: tampered });
+    const direct = await planStack(smaller, { state: tampered, schemaProxy: false });
+    const withoutTimestamp = (plan: PlanJson) => ({ ...plan, timestamp: undefined });
+    expect(withoutTimestamp(viaProxy.plan)).toEqual(withoutTimestamp(direct.plan));
+    expect(viaProxy.appliedState.resources).toEqual(direct.appliedState.resources);
   }, 120_000);
 
   test("GIVEN every rule removed WHEN planned against the applied state THEN only deletes, and the group stays", async () => {
