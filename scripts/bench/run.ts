@@ -153,7 +153,9 @@ function measure(domains: number): Row {
     log(`validate in-process: ${inProcess.map(seconds).join(", ")}`);
 
     // (1b) validate, as CI runs it: a whole process, started as `npm run validate` starts it.
-    const cliEnv = { MAILGATE_CONFIG: configDir };
+    // Its own artifacts directory: the repository's generated/ holds the example's placements,
+    // which validate rightly refuses to read for another config (PLACEMENTS_OTHER_CONFIG).
+    const cliEnv = { MAILGATE_CONFIG: configDir, MAILGATE_OUT: path.join(work, "validate-out") };
     mustSucceed("validate (warm-up)", runEntry("lib/cli.ts", ["validate"], cliEnv, validateRunner));
     const cli: number[] = [];
     for (let r = 0; r < runs; r++) cli.push(mustSucceed("validate", runEntry("lib/cli.ts", ["validate"], cliEnv, validateRunner)).ms);
