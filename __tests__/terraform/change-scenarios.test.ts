@@ -6,7 +6,6 @@
  * compute: see stateFromPlan). The assertions read only the plans and the Terraform JSON.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { PROJECT_ROOT } from "../support/run";
@@ -22,6 +21,7 @@ import {
   type PlanJson,
   type TerraformState,
 } from "../support/terraform";
+import { ConfigWorkspace } from "../support/config-workspace";
 
 interface Synth {
   readonly status: number | null;
@@ -30,31 +30,13 @@ interface Synth {
   readonly stacks: Map<string, string>;
 }
 
-/** A config directory and an artifacts directory that live across the steps of one scenario. */
-class Workspace {
-  readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-change-"));
-  readonly config = path.join(this.root, "config");
-  readonly out = path.join(this.root, "generated");
+/** A config and artifacts directory across the steps of one scenario (support/config-workspace.ts), every stack planned step by step. */
+class Workspace extends ConfigWorkspace {
   /** Stack name -> the state its last plan would leave. */
   private readonly states = new Map<string, TerraformState>();
 
   constructor(files: Record<string, string>) {
-    this.write(files);
-  }
-
-  write(files: Record<string, string | null>): void {
-    for (const [name, text] of Object.entries(files)) {
-      const file = path.join(this.config, name);
-      if (text === null) fs.rmSync(file, { force: true });
-      else {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, text);
-      }
-    }
-  }
-
-  read(name: string): string {
-    return fs.readFileSync(path.join(this.config, name), "utf8");
+    super("mailgate-change-", files);
   }
 
   /** The cdktf app (main.ts, as `npm run synth` runs it), Terraform into a fresh directory each time. */
@@ -78,10 +60,6 @@ class Workspace {
       plans.set(name, result.plan);
     }
     return plans;
-  }
-
-  remove(): void {
-    fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
 

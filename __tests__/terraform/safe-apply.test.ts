@@ -18,7 +18,6 @@
  * (spanOfToken, mergeSpans) from the planned CIDRs.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mergeSpans, type Span } from "../policy/oracle";
@@ -36,6 +35,7 @@ import {
   type ResourceChange,
   type TerraformState,
 } from "../support/terraform";
+import { ConfigWorkspace } from "../support/config-workspace";
 
 const STACK = "mailgate-us-east-1";
 
@@ -54,40 +54,14 @@ interface Step {
   readonly graph?: string;
 }
 
-/** A config directory and an artifacts directory that live across the steps of one sequence, as in git. */
-class Workspace {
-  readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-safe-apply-"));
-  readonly config = path.join(this.root, "config");
-  readonly out = path.join(this.root, "generated");
+/** A config and artifacts directory across the steps of one sequence (support/config-workspace.ts), planned step by step. */
+class Workspace extends ConfigWorkspace {
   /** The state the last recorded plan leaves, and that plan (its planned values: the old config's rules). */
   state?: TerraformState;
   last?: PlanJson;
 
   constructor(files: Record<string, string>) {
-    this.write(files);
-  }
-
-  write(files: Record<string, string | null>): void {
-    for (const [name, text] of Object.entries(files)) {
-      const file = path.join(this.config, name);
-      if (text === null) fs.rmSync(file, { force: true });
-      else {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, text);
-      }
-    }
-  }
-
-  read(name: string): string {
-    return fs.readFileSync(path.join(this.config, name), "utf8");
-  }
-
-  /** Replaces `from` (which must occur) in a config file. */
-  edit(name: string, from: string | RegExp, to: string): void {
-    const text = this.read(name);
-    const next = text.replace(from, to);
-    if (next === text) throw new Error(`edit of ${name}: ${String(from)} not found`);
-    this.write({ [name]: next });
+    super("mailgate-safe-apply-", files);
   }
 
   placements(): string {
@@ -121,10 +95,6 @@ class Workspace {
       this.last = result.plan;
     }
     return { plan: result.plan, graph: result.applyGraph };
-  }
-
-  remove(): void {
-    fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
 
