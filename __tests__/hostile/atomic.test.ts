@@ -8,23 +8,7 @@ import { stageArtifacts, stageArtifactsInBackground, stageDirectory, writeArtifa
 import { EXIT, OutputError } from "../../lib/io/report-errors";
 import { PROJECT_ROOT, readTree, runTs, tempDir, writeTree } from "../support/run";
 import { shippedExample } from "./support";
-
-const CDKTF = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
-
-/**
- * Why the real cdktf CLI cannot start under this Node, or undefined when it can. The archived
- * cdktf-cli loads node-pty at start, whose prebuilt binaries stop at Node 22 (ABI 127): under
- * Node 24 it needs a C++ build against headers from outside npm (issue 20). mailgate's own synth
- * needs neither; the CLI's part of the contract is tested wherever the CLI itself runs.
- */
-function cdktfCliCannotRun(): string | undefined {
-  const probe = spawnSync(process.execPath, ["-e", `require(require.resolve("@cdktf/node-pty-prebuilt-multiarch", { paths: [${JSON.stringify(path.join(PROJECT_ROOT, "node_modules", "cdktf-cli"))}] }))`], {
-    encoding: "utf8",
-  });
-  if (probe.status === 0) return undefined;
-  const why = /^Error: .*$/m.exec(probe.stderr)?.[0] ?? `exit ${probe.status}`;
-  return `cdktf-cli cannot start on Node ${process.versions.node} (ABI ${process.versions.modules}): its node-pty does not load (${why})`;
-}
+import { CDKTF, cdktfCliCannotRun } from "../support/cdktf-cli";
 
 /** The shipped example with SMTP moved from 587 to 2587: every output would change. */
 function changedExample(dir?: string): string {
