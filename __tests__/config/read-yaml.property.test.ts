@@ -124,8 +124,9 @@ describe("readYaml on generated YAML", () => {
     fc.assert(
       fc.property(blockMap, unrelated, (t, extra) => {
         const text = render(t, false);
-        // At the root mapping's own indentation (a key that starts with a blank indents it).
-        const indent = /^ */.exec(text)?.[0] ?? "";
+        // At the root mapping's own indentation (a key that starts with a blank indents it), read
+        // from its first line with content: a key "#" renders as a comment line before it.
+        const indent = /^( *)[^ #\n]/m.exec(text)?.[1] ?? "";
         const alone = readYaml(text, "f.yaml");
         const more = readYaml(text + extra.replace(/^(?=.)/gm, indent), "f.yaml");
         if (!("value" in alone)) {
