@@ -23,10 +23,10 @@ export type RuleContent =
  * else changes around it. Placements record rules by it (`tcp/993 143.244.87.0/25`,
  * `tcp/993 prefix-list imap+smtp/ipv4`, `10.0.1.25/32 tcp/993 143.244.87.0/25`, and a return
  * rule's `143.244.80.0/20`): the format of placements.json, so it never changes. Every kind's
- * numbers, sids and groups are keyed by this one function. (`destination` is a `Cidr`, not any
- * text, so `rules.map(ruleIdentity)` does not compile: it would pass the index as one.)
+ * numbers, sids and groups are keyed by this one function. (`destination` is a `Cidr` or its text,
+ * not anything printable, so `rules.map(ruleIdentity)` does not compile: it would pass the index as one.)
  */
-export function ruleIdentity(rule: RuleContent, destination?: Cidr): string {
+export function ruleIdentity(rule: RuleContent, destination?: Cidr | string): string {
   if ("returnTo" in rule) return rule.returnTo.toString();
   const source = "cidr" in rule ? rule.cidr.toString() : `prefix-list ${rule.prefixList.key}`;
   const admits = `tcp/${rule.port} ${source}`;
