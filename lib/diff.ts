@@ -11,9 +11,11 @@ import type { Placements } from "./policy/placements";
 import { changeFingerprint, leavingOf, NO_LEAVING, renamesOf, sameLeaving } from "./policy/leaving";
 import type { PortCoverage } from "./audit/coverage";
 import { mdText } from "./artifacts/report-files";
-import { buildReport, isAwsReportTarget, rowIdentity, type FirewallReport, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
+import { rowPlace } from "./audit/report-rows";
+import { buildReport, isAwsReportTarget, type FirewallReport, type ReportNeed, type ReportRule, type ReportStack, type ReportTarget } from "./audit/report";
 import { reportPartOf } from "./kinds/reports";
 import { code, LIST_LABEL, listsText } from "./model/labels";
+import { ruleIdentity, type RuleContent } from "./model/rule-identity";
 import { compareText } from "./model/text";
 
 /**
@@ -129,13 +131,20 @@ function leavingMismatch(base: DiffSide, head: DiffSide): string[] {
 }
 
 /**
- * Rules are matched as Terraform matches resources: by stack and address. A Network Firewall's
- * rules share their rule group's address, so for them (and harmlessly for the rest) what the rule
- * admits is part of the key too.
+ * Rules are matched as Terraform matches resources: by region and place (`rowPlace`: the address,
+ * or a file's set or rule). A Network Firewall's rules share their rule group's address and a
+ * file's set holds many blocks, so (for them, and harmlessly for the rest) what the rule admits,
+ * its `ruleIdentity`, is part of the key too.
  */
-function ruleKey(rule: ReportRule): string {
-  // A rule outside AWS is matched by its file and set or rule name (rowIdentity), as Terraform's by address.
-  return ["region" in rule ? rule.region : "", rowIdentity(rule), rule.direction, rule.destination ?? "", rule.fromPort, rule.cidr ?? ""].join(" ");
+function rowKey(rule: ReportRule): string {
+  return `${"region" in rule ? rule.region : ""} ${rowPlace(rule)} ${ruleIdentity(rowContent(rule), rule.destination)}`;
+}
+
+/** What a row admits: a return rule's block, a prefix list (by name: the report has no key, and the name is as unique), or a CIDR. */
+function rowContent(r: ReportRule): RuleContent {
+  if (r.direction === "egress") return { returnTo: r.cidr ?? "" };
+  if (r.prefixList) return { port: r.fromPort, prefixList: { key: r.prefixList.name } };
+  return { port: r.fromPort, cidr: r.cidr ?? "" };
 }
 
 function targetDiff(
@@ -148,12 +157,12 @@ function targetDiff(
   totals: { added: number; removed: number; changed: number },
   leaving: boolean,
 ): string[] {
-  const beforeByKey = new Map(beforeRules.map((r) => [ruleKey(r), r]));
-  const afterByKey = new Map(afterRules.map((r) => [ruleKey(r), r]));
-  const added = afterRules.filter((r) => !beforeByKey.has(ruleKey(r)));
-  const removed = beforeRules.filter((r) => !afterByKey.has(ruleKey(r)));
+  const beforeByKey = new Map(beforeRules.map((r) => [rowKey(r), r]));
+  const afterByKey = new Map(afterRules.map((r) => [rowKey(r), r]));
+  const added = afterRules.filter((r) => !beforeByKey.has(rowKey(r)));
+  const removed = beforeRules.filter((r) => !afterByKey.has(rowKey(r)));
   const changed = afterRules
-    .map((r) => ({ after: r, before: beforeByKey.get(ruleKey(r)) }))
+    .map((r) => ({ after: r, before: beforeByKey.get(rowKey(r)) }))
     .filter((p): p is { after: ReportRule; before: ReportRule } => p.before !== undefined && provenanceChanges(p.before, p.after).length > 0);
 
   const notes: string[] = [];
@@ -278,7 +287,7 @@ function ruleTable(list: readonly ReportRule[]): string[] {
           compareText(a.destination ?? "", b.destination ?? "") ||
           a.fromPort - b.fromPort ||
           compareCidrs(a.cidr, b.cidr) ||
-          compareText(rowIdentity(a), rowIdentity(b)),
+          compareText(rowPlace(a), rowPlace(b)),
       )
       .map((r) => `| ${portText(r)} | ${cell(diffSource(r))} | ${listsText(r.lists)} |`),
   ];

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { Testing } from "cdktf";
 import { CoverageError } from "../../lib/audit/coverage";
-import { buildReport, rowIdentity, type AwsReportRule, type FirewallReport } from "../../lib/audit/report";
+import { rowPlace } from "../../lib/audit/report-rows";
+import { buildReport, type AwsReportRule, type FirewallReport } from "../../lib/audit/report";
 import { csvField, renderReportCsv, renderReportJson, renderReportMarkdown } from "../../lib/artifacts/report-files";
 import { addStacks } from "../../lib/aws/stacks";
 import { Cidr } from "../../lib/model/cidr";
@@ -106,7 +107,7 @@ describe("audit report", () => {
       for (const target of report.targets) {
         const rules = report.rules.filter((r) => r.target === target.target && r.direction === "ingress");
         const needed = new Set(target.needs.map((n) => `${n.port} ${n.list}`));
-        for (const rule of rules) for (const list of rule.lists) expect(needed, `${rowIdentity(rule)} ${list}`).toContain(`${rule.fromPort} ${list}`);
+        for (const rule of rules) for (const list of rule.lists) expect(needed, `${rowPlace(rule)} ${list}`).toContain(`${rule.fromPort} ${list}`);
         for (const need of target.needs) expect(rules.some((r) => r.fromPort === need.port && r.lists.includes(need.list)), `${target.target} ${need.port} ${need.list}`).toBe(true);
       }
     }

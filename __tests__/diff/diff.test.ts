@@ -4,7 +4,7 @@ import { Cidr } from "../../lib/model/cidr";
 import type { Config } from "../../lib/model/config";
 import type { Placements } from "../../lib/policy/placements";
 import { withLimits } from "../../lib/validate";
-import { config, createdGroup, exchangeDomain, existingGroup, imapDomain } from "../support/configs";
+import { config, createdGroup, exchangeDomain, existingGroup, imapDomain, networkFirewall } from "../support/configs";
 
 const base = config(
   [imapDomain("example.com", ["mail"]), exchangeDomain("corp.example.org", ["dmz"]), imapDomain("example.io", [])],
@@ -101,6 +101,16 @@ describe("diff between two configs", () => {
     const mail = section(md, "mail (us-east-1)");
     expect(mail).toContain("- tcp/993 IMAP: servers added imap2.example.com:993, removed imap.example.com:993");
     expect(mail).not.toContain("| tcp/");
+  });
+});
+
+describe("rules matched across the two reports", () => {
+  test("GIVEN a Network Firewall target gains a destination WHEN diffed THEN its rules (all at the rule group's one address) are told apart by what they admit: the new destination's are added, none removed or changed", () => {
+    const from = config([imapDomain("example.com", ["inspect"])], [networkFirewall("inspect")]);
+    const head = config([imapDomain("example.com", ["inspect"])], [networkFirewall("inspect", { destinations: ["10.0.1.25/32", "10.0.1.26/32"] })]);
+    const md = diff(head, from);
+    expect(md).toContain("Firewall rules: 12 added, 0 removed, 0 changed on 1 target.");
+    expect(section(md, "inspect (us-east-1)")).toContain("| tcp/993 | 143.244.87.0/25 to 10.0.1.26/32 (sid 1018368) | IMAP |");
   });
 });
 

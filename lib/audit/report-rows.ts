@@ -167,6 +167,16 @@ export interface Row {
 }
 
 /**
+ * Where a row's rule is written: its Terraform address (a Network Firewall's rules share their
+ * rule group's), or its file and the set or rule in it. The place, not the rule: what the rule
+ * admits is its `ruleIdentity` (lib/model/rule-identity.ts), and a place can hold many rules.
+ */
+export function rowPlace(rule: ReportRule): string {
+  if ("terraformAddress" in rule) return rule.terraformAddress;
+  return [rule.artifact, rule.nftSet ?? rule.windowsRule ?? ""].join(" ");
+}
+
+/**
  * A planned rule as the report writes it: the columns every row of one (port, CIDR) rule has, in
  * the report's key order. Each kind adds where the rule is written (address, number, set).
  */

@@ -5,10 +5,10 @@
 // compare.ts) and records each hand-made rule with a planned rule's exact content in
 // `<artifacts>/adopted.json`; the next synth turns them into Terraform `import` blocks, so the
 // first plan imports those rules instead of creating them. Offline: it never calls AWS.
-import { parseArgs } from "node:util";
 import { hasErrors } from "../config/diagnostic";
 import { EXIT, printDiagnostics } from "../io/report-errors";
 import { writeArtifactsAtomically } from "../io/write-atomic";
+import { firstRepeated, readCommandArguments } from "../model/command-options";
 import { stackName } from "../model/stack";
 import { adoptionOf } from "../kinds/lives";
 import { isAwsPolicy, type AwsTargetPolicy, type FirewallPolicy } from "../policy/firewall-policy";
@@ -150,28 +150,11 @@ function targetLines(report: TargetReport, stack: string, imports: Map<string, M
 }
 
 function parseOptions(args: readonly string[]): { options: { config?: string; out?: string }; files: string[] } | "help" | string {
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: { config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
-  if (tokens.some((t) => t.kind === "option" && t.name === "help")) return "help";
-  const options: { config?: string; out?: string } = {};
-  const files: string[] = [];
-  for (const token of tokens) {
-    if (token.kind === "positional") files.push(token.value);
-    if (token.kind !== "option") continue;
-    if (token.name !== "config" && token.name !== "out") return `adopt has no option ${token.rawName}`;
-    // Without strict parsing, "--config --out" would take "--out" as the directory.
-    if (token.value === undefined || token.value === "" || (!token.inlineValue && token.value.startsWith("-"))) return `${token.rawName} needs a value`;
-    if (options[token.name] !== undefined) return `--${token.name} given twice`;
-    options[token.name] = token.value;
-  }
-  const twice = files.find((f, i) => files.indexOf(f) !== i);
+  const parsed = readCommandArguments(args, { command: "adopt", strings: ["config", "out"] });
+  if (typeof parsed === "string") return parsed;
+  const twice = firstRepeated(parsed.positionals);
   if (twice !== undefined) return `${twice} given twice`;
-  return { options, files };
+  return { options: parsed.options, files: parsed.positionals };
 }
 
 function usageError(io: LiveIo, problem: string): number {

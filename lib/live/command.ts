@@ -1,9 +1,9 @@
 // `mailgate live FILE...`: what AWS itself says is open on every AWS target's mail ports,
 // against what HubSpot's lists need. Offline, like `ranges check`: the AWS CLI saves the exports
 // (`mailgate live --commands` prints how), mailgate only reads them and never calls AWS.
-import { parseArgs } from "node:util";
 import { hasErrors } from "../config/diagnostic";
 import { EXIT, printDiagnostics, UsageError } from "../io/report-errors";
+import { firstRepeated, readCommandArguments } from "../model/command-options";
 import type { AwsFirewallTarget } from "../model/config";
 import { isAwsPolicy } from "../policy/firewall-policy";
 import { fromUser, settingsFromEnv } from "../settings";
@@ -130,38 +130,12 @@ export function exportCommands(targets: readonly AwsFirewallTarget[]): string {
   return `${blocks.join("\n")}\n`;
 }
 
-type StringOption = "config" | "out" | "format";
-
-function parseOptions(args: readonly string[]): { options: Partial<Record<StringOption, string>>; files: string[]; commands: boolean } | "help" | string {
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: { config: { type: "string" }, out: { type: "string" }, format: { type: "string" }, commands: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
-  if (tokens.some((t) => t.kind === "option" && t.name === "help")) return "help";
-  const options: Partial<Record<StringOption, string>> = {};
-  const files: string[] = [];
-  let commands = false;
-  for (const token of tokens) {
-    if (token.kind === "positional") files.push(token.value);
-    if (token.kind !== "option") continue;
-    if (token.name === "commands") {
-      if (token.value !== undefined) return "--commands takes no value";
-      commands = true;
-      continue;
-    }
-    const name = token.name as StringOption;
-    if (!["config", "out", "format"].includes(name)) return `live has no option ${token.rawName}`;
-    // Without strict parsing, "--config --format" would take "--format" as the directory.
-    if (token.value === undefined || token.value === "" || (!token.inlineValue && token.value.startsWith("-"))) return `${token.rawName} needs a value`;
-    if (options[name] !== undefined) return `--${name} given twice`;
-    options[name] = token.value;
-  }
-  const twice = files.find((f, i) => files.indexOf(f) !== i);
+function parseOptions(args: readonly string[]): { options: Partial<Record<"config" | "out" | "format", string>>; files: string[]; commands: boolean } | "help" | string {
+  const parsed = readCommandArguments(args, { command: "live", strings: ["config", "out", "format"], flags: ["commands"] });
+  if (typeof parsed === "string") return parsed;
+  const twice = firstRepeated(parsed.positionals);
   if (twice !== undefined) return `${twice} given twice`;
-  return { options, files, commands };
+  return { options: parsed.options, files: parsed.positionals, commands: parsed.flags.has("commands") };
 }
 
 /** The config and artifacts directories, as every command finds them; a usage problem as text. */

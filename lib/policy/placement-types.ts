@@ -1,5 +1,5 @@
 import type { Cidr } from "../model/cidr";
-import { parseRuleIdentity, ruleIdentity, type ParsedRuleIdentity } from "../model/rule-identity";
+import { parseRuleIdentity } from "../model/rule-identity";
 import type { FirewallTarget, RuleOrder } from "../model/config";
 import type { StackIdentity } from "../model/stack";
 
@@ -51,7 +51,7 @@ export interface Placements {
 export interface LeavingRules extends TargetIdentity {
   readonly stack?: string;
   readonly createdAs?: string;
-  /** Security groups: per group (index 0 is group 1), the keys (`ingressKey`) of rules leaving it. */
+  /** Security groups: per group (index 0 is group 1), the identities (`ruleIdentity`) of rules leaving it. */
   readonly groups?: readonly (readonly string[])[];
   /** Security groups: a leaving rule's HubSpot lists (`imap+smtp`), for its description; by key. */
   readonly lists?: ReadonlyMap<string, string>;
@@ -120,18 +120,8 @@ export function placedBefore(previous: Placements, target: FirewallTarget): Targ
   return previous.targets.get(target.name) ?? ("renamedFrom" in target && target.renamedFrom !== undefined ? previous.targets.get(target.renamedFrom) : undefined);
 }
 
-/** The identities placements record (lib/model/rule-identity.ts), under the names the policy has used. */
-export type ParsedKey = ParsedRuleIdentity;
-
-/** `tcp/993 143.244.87.0/25`, `tcp/993 prefix-list imap+smtp/ipv4` (`ingressKey`, `networkAclInboundKey`). */
+/**
+ * Placements record rules by their identity (lib/model/rule-identity.ts): `tcp/993 143.244.87.0/25`,
+ * `tcp/993 prefix-list imap+smtp/ipv4`; this reads one back.
+ */
 export const parseRuleKey = parseRuleIdentity;
-
-/** A network ACL rule's identity: its port and CIDR. */
-export function networkAclInboundKey(rule: { readonly port: number; readonly cidr: { toString(): string } }): string {
-  return ruleIdentity({ port: rule.port, source: rule.cidr });
-}
-
-/** A stateful rule's identity: its destination, port and CIDR. */
-export function sidKey({ destination, rule }: { readonly destination: { toString(): string }; readonly rule: { readonly port: number; readonly cidr: { toString(): string } } }): string {
-  return ruleIdentity({ port: rule.port, source: rule.cidr, destination });
-}

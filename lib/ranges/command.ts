@@ -1,8 +1,8 @@
 // `mailgate ranges check <saved-response.json>`: is the catalog in use still what HubSpot
 // publishes? Reads a saved response (CI fetches it; mailgate never uses the network), reports,
 // and never rewrites anything.
-import { parseArgs } from "node:util";
 import { hasErrors } from "../config/diagnostic";
+import { readCommandArguments } from "../model/command-options";
 import { catalogFor } from "../model/ip-catalog";
 import { EXIT, printDiagnostics, UsageError } from "../io/report-errors";
 import { fromUser, settingsFromEnv } from "../settings";
@@ -106,28 +106,13 @@ function check(args: readonly string[], io: RangesIo): number {
 
 /** The options and the one file, "help", or what is wrong with the arguments. */
 function parseOptions(args: readonly string[]): { options: Partial<Record<StringOption, string>>; file: string } | "help" | string {
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: { config: { type: "string" }, services: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
+  const parsed = readCommandArguments(args, {
+    command: "ranges check",
+    strings: STRING_OPTIONS,
+    hints: { needsValue: { config: " (a directory; --config=-dir for one whose name starts with -)" }, givenTwice: { services: "; list the services comma-separated" } },
   });
-  if (tokens.some((t) => t.kind === "option" && t.name === "help")) return "help";
-  const options: Partial<Record<StringOption, string>> = {};
-  const files: string[] = [];
-  for (const token of tokens) {
-    if (token.kind === "positional") files.push(token.value);
-    if (token.kind !== "option") continue;
-    const name = token.name as StringOption;
-    if (!(STRING_OPTIONS as readonly string[]).includes(name)) return `ranges check has no option ${token.rawName}`;
-    // Without strict parsing, "--config --format" would take "--format" as the directory.
-    if (token.value === undefined || token.value === "" || (!token.inlineValue && token.value.startsWith("-"))) {
-      return `${token.rawName} needs a value${name === "config" ? " (a directory; --config=-dir for one whose name starts with -)" : ""}`;
-    }
-    if (options[name] !== undefined) return `--${name} given twice${name === "services" ? "; list the services comma-separated" : ""}`;
-    options[name] = token.value;
-  }
+  if (typeof parsed === "string") return parsed;
+  const { options, positionals: files } = parsed;
   if (files.length === 0) return "ranges check needs the saved response (a JSON file)";
   if (files.length > 1) return `ranges check takes one file, got ${files.length}: unexpected "${files[1]}"`;
   return { options, file: files[0] };

@@ -1,10 +1,11 @@
 import { Cidr, type IpFamily } from "../../model/cidr";
 import type { NetworkAclTarget } from "../../model/config";
+import { ruleIdentity } from "../../model/rule-identity";
 import { minimalCover } from "../../policy/aggregate";
 import { mergeProvenance } from "../../policy/needs";
 import { assignStableNumbers } from "../../policy/numbering";
 import { FAMILIES } from "../../policy/packing";
-import { networkAclInboundKey, parseRuleKey, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
+import { parseRuleKey, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { ApplyProblem, LimitProblem } from "../../policy/problems";
 import type { FirewallRule, PlannedRules, RuleProvenance } from "../../policy/rule";
 import { identityReplaced, type PlanPart, type StackAccess } from "../plan-part";
@@ -58,13 +59,13 @@ export function planNetworkAcl(target: NetworkAclTarget, rules: readonly Firewal
   const { from, to } = target.ruleNumbers;
   // Every number the last synth used is taken until this apply ends: kept by its rule, or
   // leaving with a rule that is removed or renumbered (assignStableNumbers' `reserved`).
-  const inboundNumbers = assignStableNumbers(rules.map(networkAclInboundKey), from, to, previous?.inbound, previous?.inbound?.values());
-  const inbound = rules.map((rule) => ({ ruleNumber: inboundNumbers.get(networkAclInboundKey(rule)) ?? 0, rule }));
+  const inboundNumbers = assignStableNumbers(rules.map((rule) => ruleIdentity(rule)), from, to, previous?.inbound, previous?.inbound?.values());
+  const inbound = rules.map((rule) => ({ ruleNumber: inboundNumbers.get(ruleIdentity(rule)) ?? 0, rule }));
 
   const returnBlocks = minimalCover(rules.map((r) => r.cidr));
-  const outboundNumbers = assignStableNumbers(returnBlocks.map(String), from, to, previous?.outbound, previous?.outbound?.values());
+  const outboundNumbers = assignStableNumbers(returnBlocks.map((cidr) => ruleIdentity({ returnTo: cidr })), from, to, previous?.outbound, previous?.outbound?.values());
   const outbound = returnBlocks.map((cidr) => ({
-    ruleNumber: outboundNumbers.get(cidr.toString()) ?? 0,
+    ruleNumber: outboundNumbers.get(ruleIdentity({ returnTo: cidr })) ?? 0,
     cidr,
     ...mergeProvenance(rules.filter((r) => r.cidr.overlaps(cidr))),
   }));
@@ -105,8 +106,8 @@ function networkAclPeaks(p: NetworkAclPolicy, placed: TargetPlacement, left: Lea
   const problems: ApplyProblem[] = [];
   const usable = usableNetworkAclRules(p.maxRules);
   const directions = [
-    { name: "inbound", now: new Map(p.inbound.map((r) => [networkAclInboundKey(r.rule), r.ruleNumber])), was: [placed.inbound, left?.inbound] },
-    { name: "outbound", now: new Map(p.outbound.map((r) => [r.cidr.toString(), r.ruleNumber])), was: [placed.outbound, left?.outbound] },
+    { name: "inbound", now: new Map(p.inbound.map((r) => [ruleIdentity(r.rule), r.ruleNumber])), was: [placed.inbound, left?.inbound] },
+    { name: "outbound", now: new Map(p.outbound.map((r) => [ruleIdentity({ returnTo: r.cidr }), r.ruleNumber])), was: [placed.outbound, left?.outbound] },
   ] as const;
   for (const { name, now, was } of directions) {
     // A (key, number) pair is one rule: the same pair in both maps is counted once.
@@ -133,8 +134,8 @@ function familyOfKey(key: string): IpFamily | undefined {
 }
 
 function expandNetworkAcl(p: NetworkAclPolicy, rules: LeavingRules): NetworkAclPolicy {
-  const inboundKeys = new Set(p.inbound.map((r) => networkAclInboundKey(r.rule)));
-  const outboundKeys = new Set(p.outbound.map((r) => r.cidr.toString()));
+  const inboundKeys = new Set(p.inbound.map((r) => ruleIdentity(r.rule)));
+  const outboundKeys = new Set(p.outbound.map((r) => ruleIdentity({ returnTo: r.cidr })));
   const inbound = [...(rules.inbound ?? [])]
     .filter(([key]) => !inboundKeys.has(key))
     .flatMap(([key, ruleNumber]) => {
@@ -175,14 +176,14 @@ export const networkAclPlan: PlanPart<NetworkAclTarget, NetworkAclPolicy> = {
   placement: (p, stack) => ({
     stack,
     ...networkAclIdentity(p.target),
-    inbound: new Map(p.inbound.map((r) => [networkAclInboundKey(r.rule), r.ruleNumber])),
-    outbound: new Map(p.outbound.map((r) => [r.cidr.toString(), r.ruleNumber])),
+    inbound: new Map(p.inbound.map((r) => [ruleIdentity(r.rule), r.ruleNumber])),
+    outbound: new Map(p.outbound.map((r) => [ruleIdentity({ returnTo: r.cidr }), r.ruleNumber])),
   }),
   identity: networkAclIdentity,
   identityChange: identityReplaced("network ACL", "Every rule would be destroyed in the old ACL and created in the new one, in no particular order."),
   applyPeaks: (p, placed, left) => networkAclPeaks(p, placed, left),
-  placedKeys: (p) => p.inbound.map((r) => networkAclInboundKey(r.rule)),
-  keyedPairs: (p) => p.inbound.map((r) => ({ key: networkAclInboundKey(r.rule), port: r.rule.port, cidr: r.rule.cidr })),
+  placedKeys: (p) => p.inbound.map((r) => ruleIdentity(r.rule)),
+  keyedPairs: (p) => p.inbound.map((r) => ({ key: ruleIdentity(r.rule), port: r.rule.port, cidr: r.rule.cidr })),
   expand: expandNetworkAcl,
   fromLeaving: networkAclFromLeaving,
 };

@@ -1,7 +1,8 @@
 import { Cidr } from "../../model/cidr";
 import type { NetworkFirewallTarget, RuleOrder } from "../../model/config";
+import { ruleIdentity } from "../../model/rule-identity";
 import { assignStableNumbers } from "../../policy/numbering";
-import { sidKey, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
+import { type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { LifecycleProblem, LimitProblem } from "../../policy/problems";
 import type { FirewallRule, PlannedRules, UnservedNeed } from "../../policy/rule";
 import { nothingAdmitted, unservedNeeds } from "../../policy/unserved";
@@ -100,8 +101,8 @@ export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readon
   for (const destination of [...target.destinations].sort(Cidr.compare)) {
     for (const rule of rules) if (rule.cidr.family === destination.family) pairs.push({ destination, rule });
   }
-  const sids = assignStableNumbers(pairs.map(sidKey), SID_RANGE.from, SID_RANGE.to, previous?.sids);
-  const statefulRules = pairs.map((pair) => ({ ...pair, sid: sids.get(sidKey(pair)) ?? 0 }));
+  const sids = assignStableNumbers(pairs.map((pair) => ruleIdentity(pair.rule, pair.destination)), SID_RANGE.from, SID_RANGE.to, previous?.sids);
+  const statefulRules = pairs.map((pair) => ({ ...pair, sid: sids.get(ruleIdentity(pair.rule, pair.destination)) ?? 0 }));
   const remembered = rememberedRuleGroup(previous);
   const kept = remembered !== undefined && statefulRules.length <= remembered.capacity ? remembered.capacity : undefined;
   const computed = computedCapacity(statefulRules.length);
@@ -154,7 +155,7 @@ export const networkFirewallPlan: PlanPart<NetworkFirewallTarget, NetworkFirewal
   claims: () => [],
   limits: networkFirewallLimits,
   lifecycle: networkFirewallLifecycle,
-  placement: (p, stack) => ({ stack, ...networkFirewallIdentity(p.target), sids: new Map(p.statefulRules.map((r) => [sidKey(r), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity }),
+  placement: (p, stack) => ({ stack, ...networkFirewallIdentity(p.target), sids: new Map(p.statefulRules.map((r) => [ruleIdentity(r.rule, r.destination), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity }),
   identity: networkFirewallIdentity,
   identityChange: identityReplaced(
     "rule group name",

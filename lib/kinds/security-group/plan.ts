@@ -85,9 +85,9 @@ export interface SecurityGroupPolicy extends PlannedRules {
   readonly createdAs?: string;
 }
 
-/** Content only (port, family, CIDR or list): what identifies a security group rule resource. */
+/** A security group rule's `ruleIdentity`: its CIDR rule's, or (port, prefix list key) for a rule referencing a list. */
 export function ingressKey(ingress: IngressRule): string {
-  return ruleIdentity({ port: ingress.port, source: ingress.kind === "cidr" ? ingress.rule.cidr : `prefix-list ${ingress.prefixList.key}` });
+  return ruleIdentity(ingress.kind === "cidr" ? ingress.rule : ingress);
 }
 
 /**
