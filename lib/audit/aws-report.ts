@@ -1,8 +1,5 @@
-import type { Cidr } from "../model/cidr";
 import type { AwsFirewallTarget } from "../model/config";
 import { stackName } from "../model/stack";
-import type { FirewallRule } from "../policy/rule";
-import type { OpenedRule } from "./coverage";
 import type { ReportNeed, ReportRule } from "./report-rows";
 
 /** What every row of an AWS target starts with, in the report's key order. */
@@ -15,11 +12,6 @@ export function awsRowBase(p: { readonly type: AwsFirewallTarget["type"]; readon
     direction: "ingress" as const,
     protocol: "tcp" as const,
   };
-}
-
-/** What a rule admits, for the proof. */
-export function opened(target: string, rule: FirewallRule, destination?: Cidr): OpenedRule {
-  return { target, port: rule.port, cidr: rule.cidr, ...(destination ? { destination } : {}) };
 }
 
 /** What every AWS target's entry starts with, in the report's key order. */

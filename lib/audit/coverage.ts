@@ -1,4 +1,5 @@
 import type { Cidr } from "../model/cidr";
+import type { FirewallRule } from "../policy/rule";
 import { addressCount, fewestBlocks, formatRange, rangeOf, sameRanges, subtract, union, type AddressRange } from "./intervals";
 import type { RequiredAccess, RequiredDestinations } from "./required";
 import { compareText } from "../model/text";
@@ -13,6 +14,11 @@ export interface OpenedRule {
   readonly port: number;
   readonly cidr: Cidr;
   readonly destination?: Cidr;
+}
+
+/** What a planned rule of `target` admits, for the proof (towards `destination` only, when given). */
+export function opened(target: string, rule: FirewallRule, destination?: Cidr): OpenedRule {
+  return { target, port: rule.port, cidr: rule.cidr, ...(destination ? { destination } : {}) };
 }
 
 /** Addresses as a decimal count (IPv6 counts overflow a JSON number) and as merged ranges. */

@@ -2,7 +2,7 @@ import type { Cidr } from "../model/cidr";
 import type { OnPremFirewallTarget } from "../model/config";
 import { code, listsText } from "../model/labels";
 import type { FirewallRule } from "../policy/rule";
-import type { OpenedRule } from "./coverage";
+import { opened } from "./coverage";
 import { ruleColumns, type ArtifactReportRule, type ReportNeed, type ReportRule, type Row } from "./report-rows";
 
 /**
@@ -22,10 +22,7 @@ export function artifactRow(
 ): Row {
   const target = p.target.name;
   return {
-    admits:
-      destinations === undefined
-        ? [{ target, port: rule.port, cidr: rule.cidr }]
-        : destinations.map((destination): OpenedRule => ({ target, port: rule.port, cidr: rule.cidr, destination })),
+    admits: destinations === undefined ? [opened(target, rule)] : destinations.map((destination) => opened(target, rule, destination)),
     sortSource: rule.cidr,
     row: {
       target,

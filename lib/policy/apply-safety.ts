@@ -1,12 +1,14 @@
 import type { IpFamily } from "../model/cidr";
 import type { AwsFirewallTarget, Config } from "../model/config";
 import { isAwsTarget } from "../model/config";
+import { parseRuleIdentity } from "../model/rule-identity";
 import { stackName } from "../model/stack";
 import { compareText } from "../model/text";
 import { isAwsPolicy, planPartOf } from "../kinds/plans";
 import type { Leaving } from "./leaving";
-import { IDENTITY_FIELDS, parseRuleKey, placedBefore, type KeyedPair, type Placements, type TargetIdentity, type TargetPlacement } from "./placement-types";
+import { IDENTITY_FIELDS, placedBefore, type KeyedPair, type Placements, type TargetIdentity, type TargetPlacement } from "./placement-types";
 import { identityOf } from "./placements";
+import { prefixListKey } from "./prefix-lists";
 import type { ApplyProblem } from "./problems";
 import type { FirewallPolicy } from "./types";
 
@@ -101,11 +103,11 @@ function destroyedWith(placed: TargetPlacement): { destroyed: string; detach?: s
 }
 
 function keyWeight(key: string, family: IpFamily, policy: FirewallPolicy, previous: Placements): number {
-  const parsed = parseRuleKey(key);
+  const parsed = parseRuleIdentity(key);
   if (!parsed) return 0;
   if (parsed.kind === "cidr") return parsed.cidr.family === family ? 1 : 0;
   if (parsed.family !== family) return 0;
-  const listKey = `${parsed.lists.join("+")}/ipv${family}`;
+  const listKey = prefixListKey(parsed.lists, family);
   return policy.prefixLists.find((pl) => pl.key === listKey)?.maxEntries ?? previous.prefixLists.get(listKey) ?? 0;
 }
 
@@ -132,9 +134,9 @@ function needsTwoPhases(target: AwsFirewallTarget, leaving: Leaving, policy: Fir
 }
 
 function pairsOf(key: string, policy: FirewallPolicy): KeyedPair[] {
-  const parsed = parseRuleKey(key);
+  const parsed = parseRuleIdentity(key);
   if (!parsed) return [];
   if (parsed.kind === "cidr") return [{ key, port: parsed.port, cidr: parsed.cidr }];
-  const list = policy.prefixLists.find((pl) => pl.key === `${parsed.lists.join("+")}/ipv${parsed.family}`);
+  const list = policy.prefixLists.find((pl) => pl.key === prefixListKey(parsed.lists, parsed.family));
   return (list?.entries ?? []).map((cidr) => ({ key, port: parsed.port, cidr }));
 }

@@ -1,5 +1,4 @@
 import type { Cidr } from "../model/cidr";
-import { parseRuleIdentity } from "../model/rule-identity";
 import type { FirewallTarget, RuleOrder } from "../model/config";
 import type { StackIdentity } from "../model/stack";
 
@@ -120,8 +119,3 @@ export function placedBefore(previous: Placements, target: FirewallTarget): Targ
   return previous.targets.get(target.name) ?? ("renamedFrom" in target && target.renamedFrom !== undefined ? previous.targets.get(target.renamedFrom) : undefined);
 }
 
-/**
- * Placements record rules by their identity (lib/model/rule-identity.ts): `tcp/993 143.244.87.0/25`,
- * `tcp/993 prefix-list imap+smtp/ipv4`; this reads one back.
- */
-export const parseRuleKey = parseRuleIdentity;

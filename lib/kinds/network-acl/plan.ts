@@ -1,11 +1,11 @@
 import { Cidr, type IpFamily } from "../../model/cidr";
 import type { NetworkAclTarget } from "../../model/config";
-import { ruleIdentity } from "../../model/rule-identity";
+import { parseRuleIdentity, ruleIdentity } from "../../model/rule-identity";
 import { minimalCover } from "../../policy/aggregate";
 import { mergeProvenance } from "../../policy/needs";
 import { assignStableNumbers } from "../../policy/numbering";
 import { FAMILIES } from "../../policy/packing";
-import { parseRuleKey, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
+import { type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { ApplyProblem, LimitProblem } from "../../policy/problems";
 import type { FirewallRule, PlannedRules, RuleProvenance } from "../../policy/rule";
 import { identityReplaced, type PlanPart, type StackAccess } from "../plan-part";
@@ -127,7 +127,7 @@ function networkAclPeaks(p: NetworkAclPolicy, placed: TargetPlacement, left: Lea
 }
 
 function familyOfKey(key: string): IpFamily | undefined {
-  const parsed = parseRuleKey(key);
+  const parsed = parseRuleIdentity(key);
   if (parsed) return parsed.kind === "cidr" ? parsed.cidr.family : parsed.family;
   const cidr = Cidr.parse(key);
   return cidr instanceof Cidr ? cidr.family : undefined;
@@ -139,7 +139,7 @@ function expandNetworkAcl(p: NetworkAclPolicy, rules: LeavingRules): NetworkAclP
   const inbound = [...(rules.inbound ?? [])]
     .filter(([key]) => !inboundKeys.has(key))
     .flatMap(([key, ruleNumber]) => {
-      const parsed = parseRuleKey(key);
+      const parsed = parseRuleIdentity(key);
       return parsed && parsed.kind === "cidr" ? [{ ruleNumber, rule: leavingRule(parsed.port, parsed.cidr) }] : [];
     });
   const outbound = [...(rules.outbound ?? [])]

@@ -1,4 +1,5 @@
-import { awsRowBase, awsTargetBase, opened } from "../../audit/aws-report";
+import { awsRowBase, awsTargetBase } from "../../audit/aws-report";
+import { opened } from "../../audit/coverage";
 import { ruleColumns, type AwsReportRule, type ReportTargetBase, type Row } from "../../audit/report-rows";
 import type { Cidr } from "../../model/cidr";
 import { code, listsText } from "../../model/labels";

@@ -1,4 +1,5 @@
-import { awsRowBase, awsTargetBase, opened } from "../../audit/aws-report";
+import { awsRowBase, awsTargetBase } from "../../audit/aws-report";
+import { opened } from "../../audit/coverage";
 import { ruleColumns, type ReportTargetBase, type Row } from "../../audit/report-rows";
 import { code, listsText, plural } from "../../model/labels";
 import { ruleGroupAddress } from "../../terraform/names";

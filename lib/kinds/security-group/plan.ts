@@ -4,8 +4,8 @@ import type { HubSpotList } from "../../model/ip-catalog";
 import { MAX_SECURITY_GROUP_NAME_LENGTH } from "../../model/names";
 import { mergeProvenance, unique } from "../../policy/needs";
 import { countByFamily, familyKey, FAMILIES, packGroups, type FamilyCounts } from "../../policy/packing";
-import { parseRuleKey, type IdentityField, type KeyedPair, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
-import { ruleIdentity } from "../../model/rule-identity";
+import { type IdentityField, type KeyedPair, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
+import { parseRuleIdentity, ruleIdentity } from "../../model/rule-identity";
 import { compareText } from "../../model/text";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan, type PrefixListRegistry } from "../../policy/prefix-lists";
 import type { ApplyProblem, LifecycleProblem, LimitProblem } from "../../policy/problems";
@@ -128,7 +128,7 @@ function leavingWeights(groups: readonly (readonly string[])[], ingress: readonl
     const counts = { ipv4: 0, ipv6: 0 };
     for (const key of keys) {
       if (kept.has(key)) continue;
-      const parsed = parseRuleKey(key);
+      const parsed = parseRuleIdentity(key);
       if (!parsed) continue;
       const family = parsed.kind === "cidr" ? parsed.cidr.family : parsed.family;
       const weight = parsed.kind === "cidr" ? 1 : (prefixLists.get(parsed.lists, parsed.family)?.maxEntries ?? 0);
@@ -328,7 +328,7 @@ function leavingRule(port: number, cidr: Cidr, lists: readonly HubSpotList[]): F
 }
 
 function leavingIngress(key: string, label: string | undefined, prefixLists: PrefixListRegistry): IngressRule | undefined {
-  const parsed = parseRuleKey(key);
+  const parsed = parseRuleIdentity(key);
   if (!parsed) return undefined;
   if (parsed.kind === "cidr") {
     return { kind: "cidr", port: parsed.port, family: parsed.cidr.family, weight: 1, rule: leavingRule(parsed.port, parsed.cidr, listsOf(label)) };

@@ -1,4 +1,5 @@
-import { awsRowBase, awsTargetBase, opened, sourceText } from "../../audit/aws-report";
+import { awsRowBase, awsTargetBase, sourceText } from "../../audit/aws-report";
+import { opened } from "../../audit/coverage";
 import { ruleColumns, type AwsReportRule, type ReportGroup, type ReportTargetBase, type Row } from "../../audit/report-rows";
 import { code, listsText } from "../../model/labels";
 import { groupAddress, prefixListAddress, prefixListName, prefixListRuleAddress, ruleAddress } from "../../terraform/names";
