@@ -39,7 +39,8 @@ const SIBLINGS_MAY_IMPORT: ReadonlySet<string> = new Set([
  * lib/kinds holds one folder per kind of target, each file one layer's part of the kind, named
  * after its part (`check.ts`, `plan.ts`, ...), beside the table of that part (`checks.ts`,
  * `plans.ts`, ...) and its interface (`plan-part.ts`). A part belongs to its layer: the kind's
- * planner is part of the policy and imports as the policy does.
+ * planner is part of the policy and imports as the policy does. An AWS kind's constructs are of
+ * the cdktf edge (they make lib/aws's constructs, which lib/aws/region-stack.ts adds to a stack).
  */
 export const KIND_PARTS: Readonly<Record<string, string>> = {
   target: "lib/model",
@@ -49,6 +50,7 @@ export const KIND_PARTS: Readonly<Record<string, string>> = {
   report: "lib/audit",
   render: "lib/firewalls",
   live: "lib/live",
+  construct: "lib/aws",
 };
 
 /** The layer a file of lib/kinds belongs to, from its name (`plan.ts`, `plans.ts`, `plan-part.ts`, `check-fields.ts`). */
@@ -181,7 +183,6 @@ const TARGET_TYPE = /["'](aws-security-group|aws-network-acl|aws-network-firewal
  * fails when one of them no longer names a type (take it off) as when another starts to.
  */
 const NAMING_TYPES_FOR_NOW: ReadonlyMap<string, string> = new Map([
-  ["lib/aws/region-stack.ts", "picks each kind's constructs by type until the cdktf edge reads them from the kind (the lead, at merge)"],
   // The verifier reads each AWS resource type back from the JSON and finds its target by the kind
   // that writes it; an AWS-only `verify` part per kind (beside a construct part) would end these.
   ["lib/verify/network-acls.ts", "finds a network ACL rule's target among the config's network ACL targets"],
@@ -204,16 +205,29 @@ export function namingTargetTypes(files: ReadonlyMap<string, string>): string[] 
 /** The parts every kind's folder holds, each read by the table named after it (`plan.ts` by `plans.ts`). */
 export const PARTS = ["target", "schema", "check", "plan", "report", "render", "live"] as const;
 
-/** Per kind folder, the parts it lacks: no file, or its layer's table does not import it. */
-export function missingParts(files: readonly string[], importsOfTable: (table: string) => readonly string[]): string[] {
+/** The parts only a kind in AWS holds (its rules are Terraform resources, not files): its constructs. */
+export const AWS_PARTS = ["construct"] as const;
+
+/** Whether a kind is in AWS, as its target part says (`aws: true`). */
+export function isAwsKind(targetText: string): boolean {
+  return /^\s*aws: true,$/m.test(targetText);
+}
+
+/**
+ * Per kind folder, the parts it lacks: no file, or its layer's table does not import it; an AWS
+ * kind (`isAws`) lacks its AWS parts too, and another kind may not have them.
+ */
+export function missingParts(files: readonly string[], importsOfTable: (table: string) => readonly string[], isAws: (kind: string) => boolean): string[] {
   const kinds = [...new Set(files.flatMap((f) => /^lib\/kinds\/([a-z-]+)\/[a-z-]+\.ts$/.exec(f)?.[1] ?? []))].sort();
   const missing: string[] = [];
   for (const kind of kinds) {
-    for (const part of PARTS) {
+    const aws = isAws(kind);
+    for (const part of aws ? [...PARTS, ...AWS_PARTS] : PARTS) {
       const file = `lib/kinds/${kind}/${part}.ts`;
       if (!files.includes(file)) missing.push(`${file}: missing`);
       else if (!importsOfTable(`lib/kinds/${part}s.ts`).includes(file)) missing.push(`${file}: not in lib/kinds/${part}s.ts`);
     }
+    if (!aws) for (const part of AWS_PARTS) if (files.includes(`lib/kinds/${kind}/${part}.ts`)) missing.push(`lib/kinds/${kind}/${part}.ts: not an AWS kind's part`);
   }
   return missing;
 }
@@ -235,18 +249,30 @@ describe("the house: each kind of target in one folder", () => {
     expect(namingTargetTypes(withSwitch).filter((at) => at.startsWith("lib/policy/"))).toEqual(["lib/policy/x.ts:3"]);
   });
 
+  const isAws = (kind: string) => isAwsKind(texts.get(`lib/kinds/${kind}/target.ts`) ?? "");
+
   test("every kind has every part, and every part is in its table", () => {
     const kinds = new Set(files.flatMap((f) => /^lib\/kinds\/([a-z-]+)\//.exec(f)?.[1] ?? []));
     expect(kinds.size).toBe(6);
-    expect(missingParts(files, (table) => importsOf(table))).toEqual([]);
+    expect([...kinds].filter(isAws).sort()).toEqual(["network-acl", "network-firewall", "security-group"]);
+    expect(missingParts(files, (table) => importsOf(table), isAws)).toEqual([]);
   });
 
   test("GIVEN a kind without a planner, and one left out of the report table THEN both are named", () => {
     const withGap = [...files.filter((f) => f !== "lib/kinds/allowlist/plan.ts"), "lib/kinds/fortigate/target.ts"];
     const imports = (table: string) => importsOf(table).filter((f) => f !== "lib/kinds/nftables/report.ts");
-    const missing = missingParts(withGap, imports);
+    const missing = missingParts(withGap, imports, isAws);
     expect(missing).toContain("lib/kinds/allowlist/plan.ts: missing");
     expect(missing).toContain("lib/kinds/nftables/report.ts: not in lib/kinds/reports.ts");
     expect(missing).toContain("lib/kinds/fortigate/check.ts: missing");
+  });
+
+  test("GIVEN an AWS kind without its constructs, and constructs for a kind outside AWS THEN both are named", () => {
+    const withGap = [...files.filter((f) => f !== "lib/kinds/network-acl/construct.ts"), "lib/kinds/nftables/construct.ts"];
+    const missing = missingParts(withGap, (table) => importsOf(table), isAws);
+    expect(missing).toEqual(["lib/kinds/network-acl/construct.ts: missing", "lib/kinds/nftables/construct.ts: not an AWS kind's part"]);
+    // Read from the target part's text: only `aws: true` makes a kind an AWS one.
+    expect(isAwsKind("export const x: TargetPart<X> = {\n  aws: false,\n};\n")).toBe(false);
+    expect(isAwsKind("export const x: TargetPart<X> = {\n  aws: true,\n};\n")).toBe(true);
   });
 });
