@@ -40,7 +40,8 @@ const SIBLINGS_MAY_IMPORT: ReadonlySet<string> = new Set([
  * after its part (`check.ts`, `plan.ts`, ...), beside the table of that part (`checks.ts`,
  * `plans.ts`, ...) and its interface (`plan-part.ts`). A part belongs to its layer: the kind's
  * planner is part of the policy and imports as the policy does. An AWS kind's constructs are of
- * the cdktf edge (they make lib/aws's constructs, which lib/aws/region-stack.ts adds to a stack).
+ * the cdktf edge (they make lib/aws's constructs, which lib/aws/region-stack.ts adds to a stack),
+ * and its reader of the written Terraform JSON is the verifier's.
  */
 export const KIND_PARTS: Readonly<Record<string, string>> = {
   target: "lib/model",
@@ -51,6 +52,7 @@ export const KIND_PARTS: Readonly<Record<string, string>> = {
   render: "lib/firewalls",
   live: "lib/live",
   construct: "lib/aws",
+  verifier: "lib/verify",
 };
 
 /** The layer a file of lib/kinds belongs to, from its name (`plan.ts`, `plans.ts`, `plan-part.ts`, `check-fields.ts`). */
@@ -183,11 +185,6 @@ const TARGET_TYPE = /["'](aws-security-group|aws-network-acl|aws-network-firewal
  * fails when one of them no longer names a type (take it off) as when another starts to.
  */
 const NAMING_TYPES_FOR_NOW: ReadonlyMap<string, string> = new Map([
-  // The verifier reads each AWS resource type back from the JSON and finds its target by the kind
-  // that writes it; an AWS-only `verify` part per kind (beside a construct part) would end these.
-  ["lib/verify/network-acls.ts", "finds a network ACL rule's target among the config's network ACL targets"],
-  ["lib/verify/rule-groups.ts", "checks a rule group is tagged with a Network Firewall target"],
-  ["lib/verify/security-groups.ts", "checks a rule is tagged with a security group target"],
   ["lib/config/cross-file.ts", "collects nftables chains and Windows groups to compare; a kind's `owns` part would end it"],
 ]);
 
@@ -205,8 +202,8 @@ export function namingTargetTypes(files: ReadonlyMap<string, string>): string[] 
 /** The parts every kind's folder holds, each read by the table named after it (`plan.ts` by `plans.ts`). */
 export const PARTS = ["target", "schema", "check", "plan", "report", "render", "live"] as const;
 
-/** The parts only a kind in AWS holds (its rules are Terraform resources, not files): its constructs. */
-export const AWS_PARTS = ["construct"] as const;
+/** The parts only a kind in AWS holds (its rules are Terraform resources, not files): its constructs and their reader. */
+export const AWS_PARTS = ["construct", "verifier"] as const;
 
 /** Whether a kind is in AWS, as its target part says (`aws: true`). */
 export function isAwsKind(targetText: string): boolean {
@@ -267,10 +264,14 @@ describe("the house: each kind of target in one folder", () => {
     expect(missing).toContain("lib/kinds/fortigate/check.ts: missing");
   });
 
-  test("GIVEN an AWS kind without its constructs, and constructs for a kind outside AWS THEN both are named", () => {
+  test("GIVEN an AWS kind without its constructs, one left out of the verifiers, and constructs for a kind outside AWS THEN all are named", () => {
     const withGap = [...files.filter((f) => f !== "lib/kinds/network-acl/construct.ts"), "lib/kinds/nftables/construct.ts"];
-    const missing = missingParts(withGap, (table) => importsOf(table), isAws);
-    expect(missing).toEqual(["lib/kinds/network-acl/construct.ts: missing", "lib/kinds/nftables/construct.ts: not an AWS kind's part"]);
+    const imports = (table: string) => importsOf(table).filter((f) => f !== "lib/kinds/security-group/verifier.ts");
+    expect(missingParts(withGap, imports, isAws)).toEqual([
+      "lib/kinds/network-acl/construct.ts: missing",
+      "lib/kinds/nftables/construct.ts: not an AWS kind's part",
+      "lib/kinds/security-group/verifier.ts: not in lib/kinds/verifiers.ts",
+    ]);
     // Read from the target part's text: only `aws: true` makes a kind an AWS one.
     expect(isAwsKind("export const x: TargetPart<X> = {\n  aws: false,\n};\n")).toBe(false);
     expect(isAwsKind("export const x: TargetPart<X> = {\n  aws: true,\n};\n")).toBe(true);

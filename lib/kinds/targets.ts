@@ -10,12 +10,14 @@ import { windowsFirewallTarget, type WindowsFirewallTarget } from "./windows-fir
  * The kinds of firewall target. Each is a folder beside this file holding every part of the kind:
  * its target type and what it owns (`target.ts`), its checks and schema (`check.ts`), its planner
  * and limits (`plan.ts`), its report rows (`report.ts`), its files (`render.ts`) and its live
- * readings (`live.ts`); an AWS kind also its constructs (`construct.ts`). Each layer reads its part
- * through one table here (`targets.ts`, `checks.ts`, `plans.ts`, `reports.ts`, `renders.ts`,
- * `lives.ts`, `constructs.ts`), typed so that a kind missing from a table, or a part missing a
- * member, does not compile. Outside lib/kinds nothing names or tests a target's type: adding a
- * kind is a folder and a line in each table.
+ * readings (`live.ts`); an AWS kind also its constructs (`construct.ts`) and the verifier's reader
+ * of its written resources (`verifier.ts`). Each layer reads its part through one table here
+ * (`targets.ts`, `checks.ts`, `plans.ts`, `reports.ts`, `renders.ts`, `lives.ts`, `constructs.ts`,
+ * `verifiers.ts`), typed so that a kind missing from a table, or a part missing a member, does
+ * not compile. Outside lib/kinds nothing names or tests a target's type: adding a kind is a folder
+ * and a line in each table.
  */
+
 /** Targets whose rules are Terraform resources in a stack of an AWS account and region. */
 export type AwsFirewallTarget = SecurityGroupTarget | NetworkAclTarget | NetworkFirewallTarget;
 
