@@ -3,7 +3,7 @@ import type { ConstructPart } from "./construct-part";
 import { networkAclConstruct } from "./network-acl/construct";
 import { networkFirewallConstruct } from "./network-firewall/construct";
 import { securityGroupConstruct } from "./security-group/construct";
-import type { AwsFirewallType } from "./targets";
+import { partOf, type AwsFirewallType } from "./targets";
 
 /**
  * The cdktf edge's part of every AWS kind (lib/kinds/targets.ts says what a kind is made of). This
@@ -19,6 +19,5 @@ export const CONSTRUCTS: { readonly [K in AwsFirewallType]: ConstructPart<Policy
 
 /** The construct part of an AWS plan's kind; the table guarantees the part reads this kind. */
 export function constructPartOf(policy: Pick<AwsTargetPolicy, "type">): ConstructPart<AwsTargetPolicy> {
-  const part: ConstructPart<AwsTargetPolicy> = CONSTRUCTS[policy.type];
-  return part;
+  return partOf(CONSTRUCTS, policy);
 }

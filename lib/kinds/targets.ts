@@ -42,9 +42,19 @@ export const TARGETS: { readonly [K in FirewallType]: TargetPart<TargetOf<K>> } 
   allowlist: allowlistTarget,
 };
 
+/**
+ * The part of `of`'s kind in a table of one part per kind (`PLANS`, `REPORTS`, ...), to be read as
+ * a part of any kind (`PlanPart<FirewallTarget, TargetPolicy>`): the table's type, one part per
+ * kind each reading its own kind (`{ [K in FirewallType]: PlanPart<TargetOf<K>, PolicyOf<K>> }`),
+ * guarantees the part reads the kind of `of`.
+ */
+export function partOf<K extends FirewallType, P>(table: { readonly [T in K]: P }, of: { readonly type: K }): P {
+  return table[of.type];
+}
+
 /** The model's part of a target's kind; the table guarantees the part reads this kind of target. */
 export function targetPartOf(target: Pick<FirewallTarget, "type">): TargetPart<FirewallTarget> {
-  return TARGETS[target.type];
+  return partOf(TARGETS, target);
 }
 
 /** Whether a target lives in AWS (and so in a Terraform stack); the others write artifacts. */
