@@ -174,18 +174,24 @@ describe("the house: imports point down the pipeline", () => {
   });
 });
 
-/**
- * The kinds of target: outside lib/kinds nothing names one (no `switch` or `if` on a target's
- * type), and every kind has every part, each read through its layer's table.
- */
-const TARGET_TYPE = /["'](aws-security-group|aws-network-acl|aws-network-firewall|nftables|windows-firewall|allowlist)["']/;
+// The kinds of target: outside lib/kinds nothing names one (no `switch` or `if` on a target's
+// type), and every kind has every part, each read through its layer's table.
 
-/** Files outside lib/kinds whose text names a target type, with the first line that does. */
+/** The target types the kinds declare, each in its `target.ts` (`readonly type: "nftables";`), so a new kind is watched too. */
+export function targetTypes(files: ReadonlyMap<string, string>): string[] {
+  return [...files]
+    .filter(([file]) => /^lib\/kinds\/[a-z-]+\/target\.ts$/.test(file))
+    .flatMap(([, text]) => [...text.matchAll(/^\s*readonly type: "([a-z0-9-]+)";$/gm)].map((m) => m[1]))
+    .sort();
+}
+
+/** Files outside lib/kinds whose text names a target type (quoted), with the first line that does. */
 export function namingTargetTypes(files: ReadonlyMap<string, string>): string[] {
+  const types = new Set(targetTypes(files));
   const found: string[] = [];
   for (const [file, text] of files) {
     if (file.startsWith("lib/kinds/")) continue;
-    const line = text.split("\n").findIndex((l) => TARGET_TYPE.test(l));
+    const line = text.split("\n").findIndex((l) => [...l.matchAll(/["']([a-z0-9-]+)["']/g)].some((m) => types.has(m[1])));
     if (line >= 0) found.push(`${file}:${line + 1}`);
   }
   return found.sort();
@@ -226,6 +232,7 @@ describe("the house: each kind of target in one folder", () => {
   const texts = new Map(files.map((f) => [f, fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8")]));
 
   test("outside lib/kinds no file names a target type", () => {
+    expect(targetTypes(texts)).toEqual(expect.arrayContaining(["allowlist", "aws-network-acl", "aws-network-firewall", "aws-security-group", "nftables", "windows-firewall"]));
     expect(namingTargetTypes(texts)).toEqual([]);
   });
 
@@ -233,14 +240,19 @@ describe("the house: each kind of target in one folder", () => {
     const withSwitch = new Map(texts);
     withSwitch.set("lib/policy/x.ts", 'export function f(t: { type: string }) {\n  switch (t.type) {\n    case "nftables":\n      return 1;\n  }\n}\n');
     expect(namingTargetTypes(withSwitch).filter((at) => at.startsWith("lib/policy/"))).toEqual(["lib/policy/x.ts:3"]);
+    // A kind added later is watched as soon as its target.ts declares its type.
+    withSwitch.set("lib/kinds/fortigate/target.ts", 'export type FortigateTarget = TargetBase & {\n  readonly type: "fortigate";\n};\n');
+    withSwitch.set("lib/config/y.ts", 'if (t.type === "fortigate") return;\n');
+    expect(namingTargetTypes(withSwitch).filter((at) => at.startsWith("lib/config/y"))).toEqual(["lib/config/y.ts:1"]);
   });
 
   const isAws = (kind: string) => isAwsKind(texts.get(`lib/kinds/${kind}/target.ts`) ?? "");
 
   test("every kind has every part, and every part is in its table", () => {
     const kinds = new Set(files.flatMap((f) => /^lib\/kinds\/([a-z-]+)\//.exec(f)?.[1] ?? []));
-    expect(kinds.size).toBe(6);
-    expect([...kinds].filter(isAws).sort()).toEqual(["network-acl", "network-firewall", "security-group"]);
+    // Read right: one type per folder, and the three AWS kinds of today (at least) found AWS ones.
+    expect(kinds.size).toBe(targetTypes(texts).length);
+    expect(["network-acl", "network-firewall", "security-group"].every(isAws) && !["nftables", "windows-firewall", "allowlist"].some(isAws)).toBe(true);
     expect(missingParts(files, (table) => importsOf(table), isAws)).toEqual([]);
   });
 
