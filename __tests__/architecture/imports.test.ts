@@ -39,7 +39,9 @@ const SIBLINGS_MAY_IMPORT: ReadonlySet<string> = new Set([
  * lib/kinds holds one folder per kind of target, each file one layer's part of the kind, named
  * after its part (`check.ts`, `plan.ts`, ...), beside the table of that part (`checks.ts`,
  * `plans.ts`, ...) and its interface (`plan-part.ts`). A part belongs to its layer: the kind's
- * planner is part of the policy and imports as the policy does.
+ * planner is part of the policy and imports as the policy does. An AWS kind's constructs are of
+ * the cdktf edge (they make lib/aws's constructs, which lib/aws/region-stack.ts adds to a stack),
+ * and its reader of the written Terraform JSON is the verifier's.
  */
 export const KIND_PARTS: Readonly<Record<string, string>> = {
   target: "lib/model",
@@ -49,11 +51,13 @@ export const KIND_PARTS: Readonly<Record<string, string>> = {
   report: "lib/audit",
   render: "lib/firewalls",
   live: "lib/live",
+  construct: "lib/aws",
+  verifier: "lib/verify",
 };
 
-/** The layer a file of lib/kinds belongs to, from its name (`plan.ts`, `plans.ts`, `plan-part.ts`, `check-fields.ts`). */
+/** The layer a file of lib/kinds belongs to, from its name (`plan.ts`, `plans.ts`, `plan-part.ts`, `check-fields.ts`, `check-clashes.ts`). */
 function kindLayer(file: string): string | undefined {
-  const match = /^lib\/kinds\/(?:[a-z-]+\/)?([a-z]+?)(?:s|-part|-fields)?\.ts$/.exec(file);
+  const match = /^lib\/kinds\/(?:[a-z-]+\/)?([a-z]+?)(?:s|-[a-z]+)?\.ts$/.exec(file);
   return match ? KIND_PARTS[match[1]] : undefined;
 }
 
@@ -170,32 +174,24 @@ describe("the house: imports point down the pipeline", () => {
   });
 });
 
-/**
- * The kinds of target: outside lib/kinds nothing names one (no `switch` or `if` on a target's
- * type), and every kind has every part, each read through its layer's table.
- */
-const TARGET_TYPE = /["'](aws-security-group|aws-network-acl|aws-network-firewall|nftables|windows-firewall|allowlist)["']/;
+// The kinds of target: outside lib/kinds nothing names one (no `switch` or `if` on a target's
+// type), and every kind has every part, each read through its layer's table.
 
-/**
- * Files other engineers are changing while this rule lands, each with what removes it: the test
- * fails when one of them no longer names a type (take it off) as when another starts to.
- */
-const NAMING_TYPES_FOR_NOW: ReadonlyMap<string, string> = new Map([
-  ["lib/aws/region-stack.ts", "picks each kind's constructs by type until the cdktf edge reads them from the kind (the lead, at merge)"],
-  // The verifier reads each AWS resource type back from the JSON and finds its target by the kind
-  // that writes it; an AWS-only `verify` part per kind (beside a construct part) would end these.
-  ["lib/verify/network-acls.ts", "finds a network ACL rule's target among the config's network ACL targets"],
-  ["lib/verify/rule-groups.ts", "checks a rule group is tagged with a Network Firewall target"],
-  ["lib/verify/security-groups.ts", "checks a rule is tagged with a security group target"],
-  ["lib/config/cross-file.ts", "collects nftables chains and Windows groups to compare; a kind's `owns` part would end it"],
-]);
+/** The target types the kinds declare, each in its `target.ts` (`readonly type: "nftables";`), so a new kind is watched too. */
+export function targetTypes(files: ReadonlyMap<string, string>): string[] {
+  return [...files]
+    .filter(([file]) => /^lib\/kinds\/[a-z-]+\/target\.ts$/.test(file))
+    .flatMap(([, text]) => [...text.matchAll(/^\s*readonly type: "([a-z0-9-]+)";$/gm)].map((m) => m[1]))
+    .sort();
+}
 
-/** Files outside lib/kinds whose text names a target type, with the first line that does. */
+/** Files outside lib/kinds whose text names a target type (quoted), with the first line that does. */
 export function namingTargetTypes(files: ReadonlyMap<string, string>): string[] {
+  const types = new Set(targetTypes(files));
   const found: string[] = [];
   for (const [file, text] of files) {
     if (file.startsWith("lib/kinds/")) continue;
-    const line = text.split("\n").findIndex((l) => TARGET_TYPE.test(l));
+    const line = text.split("\n").findIndex((l) => [...l.matchAll(/["']([a-z0-9-]+)["']/g)].some((m) => types.has(m[1])));
     if (line >= 0) found.push(`${file}:${line + 1}`);
   }
   return found.sort();
@@ -204,16 +200,29 @@ export function namingTargetTypes(files: ReadonlyMap<string, string>): string[] 
 /** The parts every kind's folder holds, each read by the table named after it (`plan.ts` by `plans.ts`). */
 export const PARTS = ["target", "schema", "check", "plan", "report", "render", "live"] as const;
 
-/** Per kind folder, the parts it lacks: no file, or its layer's table does not import it. */
-export function missingParts(files: readonly string[], importsOfTable: (table: string) => readonly string[]): string[] {
+/** The parts only a kind in AWS holds (its rules are Terraform resources, not files): its constructs and their reader. */
+export const AWS_PARTS = ["construct", "verifier"] as const;
+
+/** Whether a kind is in AWS, as its target part says (`aws: true`). */
+export function isAwsKind(targetText: string): boolean {
+  return /^\s*aws: true,$/m.test(targetText);
+}
+
+/**
+ * Per kind folder, the parts it lacks: no file, or its layer's table does not import it; an AWS
+ * kind (`isAws`) lacks its AWS parts too, and another kind may not have them.
+ */
+export function missingParts(files: readonly string[], importsOfTable: (table: string) => readonly string[], isAws: (kind: string) => boolean): string[] {
   const kinds = [...new Set(files.flatMap((f) => /^lib\/kinds\/([a-z-]+)\/[a-z-]+\.ts$/.exec(f)?.[1] ?? []))].sort();
   const missing: string[] = [];
   for (const kind of kinds) {
-    for (const part of PARTS) {
+    const aws = isAws(kind);
+    for (const part of aws ? [...PARTS, ...AWS_PARTS] : PARTS) {
       const file = `lib/kinds/${kind}/${part}.ts`;
       if (!files.includes(file)) missing.push(`${file}: missing`);
       else if (!importsOfTable(`lib/kinds/${part}s.ts`).includes(file)) missing.push(`${file}: not in lib/kinds/${part}s.ts`);
     }
+    if (!aws) for (const part of AWS_PARTS) if (files.includes(`lib/kinds/${kind}/${part}.ts`)) missing.push(`lib/kinds/${kind}/${part}.ts: not an AWS kind's part`);
   }
   return missing;
 }
@@ -222,31 +231,50 @@ describe("the house: each kind of target in one folder", () => {
   const files = sources().filter((f) => f !== "main.ts");
   const texts = new Map(files.map((f) => [f, fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8")]));
 
-  test("outside lib/kinds no file names a target type (but those still being changed elsewhere)", () => {
-    const naming = namingTargetTypes(texts).map((at) => at.replace(/:\d+$/, ""));
-    expect(naming.filter((f) => !NAMING_TYPES_FOR_NOW.has(f))).toEqual([]);
-    // An entry that names no type any more is done: take it off the list.
-    expect([...NAMING_TYPES_FOR_NOW.keys()].filter((f) => !naming.includes(f))).toEqual([]);
+  test("outside lib/kinds no file names a target type", () => {
+    expect(targetTypes(texts)).toEqual(expect.arrayContaining(["allowlist", "aws-network-acl", "aws-network-firewall", "aws-security-group", "nftables", "windows-firewall"]));
+    expect(namingTargetTypes(texts)).toEqual([]);
   });
 
   test("GIVEN a switch on the type added to the policy THEN the check names the file and line", () => {
     const withSwitch = new Map(texts);
     withSwitch.set("lib/policy/x.ts", 'export function f(t: { type: string }) {\n  switch (t.type) {\n    case "nftables":\n      return 1;\n  }\n}\n');
     expect(namingTargetTypes(withSwitch).filter((at) => at.startsWith("lib/policy/"))).toEqual(["lib/policy/x.ts:3"]);
+    // A kind added later is watched as soon as its target.ts declares its type.
+    withSwitch.set("lib/kinds/fortigate/target.ts", 'export type FortigateTarget = TargetBase & {\n  readonly type: "fortigate";\n};\n');
+    withSwitch.set("lib/config/y.ts", 'if (t.type === "fortigate") return;\n');
+    expect(namingTargetTypes(withSwitch).filter((at) => at.startsWith("lib/config/y"))).toEqual(["lib/config/y.ts:1"]);
   });
+
+  const isAws = (kind: string) => isAwsKind(texts.get(`lib/kinds/${kind}/target.ts`) ?? "");
 
   test("every kind has every part, and every part is in its table", () => {
     const kinds = new Set(files.flatMap((f) => /^lib\/kinds\/([a-z-]+)\//.exec(f)?.[1] ?? []));
-    expect(kinds.size).toBe(6);
-    expect(missingParts(files, (table) => importsOf(table))).toEqual([]);
+    // Read right: one type per folder, and the three AWS kinds of today (at least) found AWS ones.
+    expect(kinds.size).toBe(targetTypes(texts).length);
+    expect(["network-acl", "network-firewall", "security-group"].every(isAws) && !["nftables", "windows-firewall", "allowlist"].some(isAws)).toBe(true);
+    expect(missingParts(files, (table) => importsOf(table), isAws)).toEqual([]);
   });
 
   test("GIVEN a kind without a planner, and one left out of the report table THEN both are named", () => {
     const withGap = [...files.filter((f) => f !== "lib/kinds/allowlist/plan.ts"), "lib/kinds/fortigate/target.ts"];
     const imports = (table: string) => importsOf(table).filter((f) => f !== "lib/kinds/nftables/report.ts");
-    const missing = missingParts(withGap, imports);
+    const missing = missingParts(withGap, imports, isAws);
     expect(missing).toContain("lib/kinds/allowlist/plan.ts: missing");
     expect(missing).toContain("lib/kinds/nftables/report.ts: not in lib/kinds/reports.ts");
     expect(missing).toContain("lib/kinds/fortigate/check.ts: missing");
+  });
+
+  test("GIVEN an AWS kind without its constructs, one left out of the verifiers, and constructs for a kind outside AWS THEN all are named", () => {
+    const withGap = [...files.filter((f) => f !== "lib/kinds/network-acl/construct.ts"), "lib/kinds/nftables/construct.ts"];
+    const imports = (table: string) => importsOf(table).filter((f) => f !== "lib/kinds/security-group/verifier.ts");
+    expect(missingParts(withGap, imports, isAws)).toEqual([
+      "lib/kinds/network-acl/construct.ts: missing",
+      "lib/kinds/nftables/construct.ts: not an AWS kind's part",
+      "lib/kinds/security-group/verifier.ts: not in lib/kinds/verifiers.ts",
+    ]);
+    // Read from the target part's text: only `aws: true` makes a kind an AWS one.
+    expect(isAwsKind("export const x: TargetPart<X> = {\n  aws: false,\n};\n")).toBe(false);
+    expect(isAwsKind("export const x: TargetPart<X> = {\n  aws: true,\n};\n")).toBe(true);
   });
 });

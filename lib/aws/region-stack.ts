@@ -1,14 +1,12 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { TargetPolicy } from "../policy/firewall-policy";
+import type { AwsTargetPolicy } from "../policy/firewall-policy";
 import type { PrefixListPlan } from "../policy/prefix-lists";
 import type { TerraformBackendSettings } from "../model/config";
+import { constructPartOf } from "../kinds/constructs";
 import { addBackend } from "./backend";
-import { NetworkAclRules } from "./network-acl-rules";
-import { NetworkFirewallRules } from "./network-firewall-rules";
 import { HubSpotPrefixLists } from "./prefix-lists";
-import { SecurityGroupIngress } from "./security-group-ingress";
 
 /** The id of the scope every target's construct lives in (see the constructor). */
 const TARGETS_SCOPE = "firewalls";
@@ -33,8 +31,8 @@ export interface RegionStackProps {
    * @default the version the provider bindings pin (DEFAULT_AWS_PROVIDER_VERSION)
    */
   readonly awsProviderVersion?: string;
-  /** The targets in this region, each with its plan. */
-  readonly targets: readonly TargetPolicy[];
+  /** The AWS targets in this region, each with its plan. */
+  readonly targets: readonly AwsTargetPolicy[];
   /** The prefix lists the stack's security group rules reference (created once per stack). */
   readonly prefixLists: readonly PrefixListPlan[];
   /** Terraform address -> `sgr-` id of a rule made by hand, imported instead of created (adopted.json). */
@@ -67,18 +65,7 @@ export class RegionStack extends TerraformStack {
     // collide ("There is already a Construct with name ..."). Construct ids reach only the
     // metadata paths in cdk.tf.json; every Terraform address is set explicitly (naming.ts).
     const firewalls = new Construct(this, TARGETS_SCOPE);
-    for (const policy of props.targets) {
-      switch (policy.type) {
-        case "aws-security-group":
-          new SecurityGroupIngress(firewalls, policy.target.name, { policy, prefixListIds, adopted: props.adopted });
-          break;
-        case "aws-network-acl":
-          new NetworkAclRules(firewalls, policy.target.name, { policy });
-          break;
-        case "aws-network-firewall":
-          new NetworkFirewallRules(firewalls, policy.target.name, { policy });
-          break;
-      }
-    }
+    // Each kind makes its own constructs (lib/kinds/<kind>/construct.ts).
+    for (const policy of props.targets) constructPartOf(policy).add(firewalls, policy, { prefixListIds, adopted: props.adopted });
   }
 }

@@ -1,9 +1,11 @@
 import type { Diagnostic } from "./diagnostic";
-import { isAwsTarget, type AwsFirewallTarget, type NftablesTarget, type WindowsFirewallTarget } from "../model/config";
-import { nftOwnedSets, onPremFiles } from "../model/onprem-names";
+import { isAwsTarget, type AwsFirewallTarget } from "../model/config";
+import { onPremFiles } from "../model/onprem-names";
+import { laterDuplicates } from "../kinds/check-clashes";
+import { clashesOf } from "../kinds/checks";
 import { stackName } from "../model/stack";
 import type { DomainFact, FileFacts, FirewallFact, HubspotFact, SettingsKind, TerraformFact } from "./facts";
-import { messages, type Problem } from "./messages";
+import { messages } from "./messages";
 import { checkRenames } from "./check-renames";
 import { comparePositions, diagnosticAt, type Located } from "./source";
 import { didYouMean } from "./suggest";
@@ -109,64 +111,15 @@ function checkDuplicateFirewalls(firewalls: readonly FirewallFact[]): Diagnostic
  * two of them collide). Reported at the later target, naming the first.
  */
 function checkOnPremOwnership(firewalls: readonly FirewallFact[]): Diagnostic[] {
-  type Owner<T> = { name: string; at: Located; target: T };
-  const nft = firewalls.flatMap((f): Owner<NftablesTarget>[] => (f.target?.type === "nftables" && f.ownsAt ? [{ name: f.name, at: f.ownsAt, target: f.target }] : []));
-  const windows = firewalls.flatMap((f): Owner<WindowsFirewallTarget>[] =>
-    f.target?.type === "windows-firewall" && f.ownsAt ? [{ name: f.name, at: f.ownsAt, target: f.target }] : [],
-  );
-  const tableOf = (t: NftablesTarget) => `${t.table.family} ${t.table.name}`;
   return [
-    ...laterDuplicates(
-      nft.map((o) => ({ ...o, key: JSON.stringify([o.target.table.family, o.target.table.name, o.target.chain]) })),
-      (o, first) => messages.duplicateNftChain(tableOf(o.target), o.target.chain, o.name, first.name, first.at.position),
-    ),
-    ...checkSharedNftSets(nft, tableOf),
-    ...laterDuplicates(
-      // Windows compares rule group names without regard to case.
-      windows.map((o) => ({ ...o, key: o.target.group.toLowerCase() })),
-      (o, first) => messages.duplicateWindowsGroup(o.target.group, o.name, first.name, first.target.group, first.at.position),
-    ),
+    // What each kind owns on its host (an nftables chain and its sets, a Windows rule group), compared by the kind.
+    ...clashesOf(firewalls.flatMap((f) => (f.target && f.ownsAt ? [{ name: f.name, at: f.ownsAt, target: f.target }] : []))),
     ...laterDuplicates(
       // The files may be checked out on a case-insensitive file system.
       firewalls.flatMap((f) => (f.target && !isAwsTarget(f.target) ? onPremFiles(f.target).map((file) => ({ key: file.toLowerCase(), file, name: f.name, at: f.at })) : [])),
       (o, first) => messages.duplicateArtifactFile(o.file, o.name, first.name, first.at.position),
     ),
   ];
-}
-
-/**
- * nftables targets of one table whose chains differ but make the same set name (`hub_mail` and
- * `hub_mail_imap` both make `hub_mail_imap_smtp_v4`). Same chains are DUPLICATE_NFT_CHAIN's.
- * One diagnostic per pair, at the later target.
- */
-function checkSharedNftSets(owners: readonly { name: string; at: Located; target: NftablesTarget }[], tableOf: (t: NftablesTarget) => string): Diagnostic[] {
-  const bySet = new Map<string, Set<(typeof owners)[number]>>();
-  for (const o of owners) {
-    for (const set of nftOwnedSets(o.target)) {
-      const key = JSON.stringify([tableOf(o.target), set.name]);
-      bySet.set(key, (bySet.get(key) ?? new Set()).add(o));
-    }
-  }
-  // Only owners that share some set are put in position order (see checkDomainSettings).
-  const sharing = new Set([...bySet.values()].filter((s) => s.size > 1).flatMap((s) => [...s]));
-  const ordered = [...sharing].sort((a, b) => comparePositions(a.at.position, b.at.position));
-  const diagnostics: Diagnostic[] = [];
-  ordered.forEach((later, i) => {
-    const laterSets = new Set(nftOwnedSets(later.target).map((s) => s.name));
-    for (const first of ordered.slice(0, i)) {
-      if (first.name === later.name || tableOf(first.target) !== tableOf(later.target) || first.target.chain === later.target.chain) continue;
-      const shared = nftOwnedSets(first.target).map((s) => s.name).filter((name) => laterSets.has(name));
-      if (shared.length === 0) continue;
-      diagnostics.push(
-        diagnosticAt(
-          messages.duplicateNftSet(tableOf(later.target), shared, later.name, later.target.chain, first.name, first.target.chain, first.at.position),
-          later.at,
-          [first.at],
-        ),
-      );
-    }
-  });
-  return diagnostics;
 }
 
 function checkTerraformSections(sections: readonly TerraformFact[]): Diagnostic[] {
@@ -234,26 +187,4 @@ function checkReferences(domains: readonly DomainFact[], firewalls: readonly Fir
     ),
     ...firewalls.filter((f) => !referenced.has(f.name)).map((f) => diagnosticAt(messages.unusedFirewall(f.name), f.at)),
   ];
-}
-
-/** One diagnostic per item whose key an earlier item (by position) already had, pointing back to it. */
-function laterDuplicates<T extends { key: string; at: Located; name?: string }>(
-  items: readonly T[],
-  problem: (item: T, first: T) => Problem,
-): Diagnostic[] {
-  // Only keys met more than once are put in position order (see checkDomainSettings).
-  const count = new Map<string, number>();
-  for (const { key } of items) count.set(key, (count.get(key) ?? 0) + 1);
-  const sorted = items.filter((i) => (count.get(i.key) ?? 0) > 1).sort((a, b) => comparePositions(a.at.position, b.at.position));
-  const first = new Map<string, T>();
-  const diagnostics: Diagnostic[] = [];
-  for (const item of sorted) {
-    const earlier = first.get(item.key);
-    if (!earlier) first.set(item.key, item);
-    // Two definitions of one firewall name are already a DUPLICATE_FIREWALL; once is enough.
-    else if (item.name === undefined || item.name !== earlier.name) {
-      diagnostics.push(diagnosticAt(problem(item, earlier), item.at, [earlier.at]));
-    }
-  }
-  return diagnostics;
 }

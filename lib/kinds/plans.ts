@@ -5,7 +5,7 @@ import { networkFirewallPlan } from "./network-firewall/plan";
 import { nftablesPlan } from "./nftables/plan";
 import type { PlanPart } from "./plan-part";
 import { securityGroupPlan } from "./security-group/plan";
-import { isAwsTarget, type FirewallTarget, type FirewallType, type TargetOf } from "./targets";
+import { isAwsTarget, partOf, type FirewallTarget, type FirewallType, type TargetOf } from "./targets";
 import { windowsFirewallPlan } from "./windows-firewall/plan";
 
 /** The policy's part of every kind (lib/kinds/targets.ts says what a kind is made of). */
@@ -20,8 +20,7 @@ export const PLANS: { readonly [K in FirewallType]: PlanPart<TargetOf<K>, Policy
 
 /** The plan part of a target's or a plan's kind; the table guarantees the part reads this kind. */
 export function planPartOf(of: { readonly type: FirewallType }): PlanPart<FirewallTarget, TargetPolicy> {
-  const part: PlanPart<FirewallTarget, TargetPolicy> = PLANS[of.type];
-  return part;
+  return partOf(PLANS, of);
 }
 
 /** Whether a policy's target is in AWS (so in a stack); the others write files under `firewalls/`. */

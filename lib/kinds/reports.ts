@@ -6,7 +6,7 @@ import { networkFirewallReport } from "./network-firewall/report";
 import { nftablesReport } from "./nftables/report";
 import type { ReportPart } from "./report-part";
 import { securityGroupReport } from "./security-group/report";
-import type { FirewallType } from "./targets";
+import { partOf, type FirewallType } from "./targets";
 import { windowsFirewallReport } from "./windows-firewall/report";
 
 /** The audit's part of every kind (lib/kinds/targets.ts says what a kind is made of). */
@@ -21,6 +21,5 @@ export const REPORTS: { readonly [K in FirewallType]: ReportPart<PolicyOf<K>, Re
 
 /** The report part of a plan's or a report entry's kind; the table guarantees the part reads this kind. */
 export function reportPartOf(of: { readonly type: FirewallType }): ReportPart<TargetPolicy, ReportTarget> {
-  const part: ReportPart<TargetPolicy, ReportTarget> = REPORTS[of.type];
-  return part;
+  return partOf(REPORTS, of);
 }

@@ -4,6 +4,14 @@ import type { OpenedRule } from "../audit/coverage";
 import { Cidr, type IpFamily } from "../model/cidr";
 import type { FirewallTarget } from "../model/config";
 
+/** The config's targets, as each kind's reader (lib/kinds/<kind>/verifier.ts) finds a resource's target among them. */
+export interface ConfiguredTargets {
+  /** Every target that may hold resources, idle ones (no domain) included, by name. */
+  readonly targets: ReadonlyMap<string, FirewallTarget>;
+  /** The config's targets (a network ACL's rules are matched to these by ACL id). */
+  readonly firewalls: readonly FirewallTarget[];
+}
+
 /** A resource the proof cannot account for, named by its construct path. */
 export interface Problem {
   readonly path: string;

@@ -6,13 +6,10 @@ import { assertCoverage, EmittedRuleError, proveCoverage, proveReturnTraffic, ty
 import { rangeOf, type AddressRange } from "../audit/intervals";
 import { requiredAccessOf, requiredDestinations, statelessTargets, type RequiredAccess, type RequiredDestinations } from "../audit/required";
 import type { Cidr } from "../model/cidr";
-import { isAwsTarget, type Config, type FirewallTarget } from "../model/config";
-import { GROUP_RESOURCE_TYPE, NETWORK_ACL_RULE_RESOURCE_TYPE, PREFIX_LIST_RESOURCE_TYPE, RULE_GROUP_RESOURCE_TYPE, RULE_RESOURCE_TYPE } from "../terraform/names";
+import { isAwsTarget, type Config } from "../model/config";
 import { EPHEMERAL_PORTS } from "../model/ports";
-import { emptyFindings, type Findings } from "./findings";
-import { verifyNetworkAcls } from "./network-acls";
-import { verifyRuleGroups } from "./rule-groups";
-import { verifySecurityGroups } from "./security-groups";
+import { VERIFIERS } from "../kinds/verifiers";
+import { emptyFindings, type ConfiguredTargets, type Findings } from "./findings";
 import { resourcesOf, type WrittenStack } from "./terraform-json";
 
 /** Target name -> port -> the addresses leaving it that the expand phase still admits. */
@@ -22,19 +19,18 @@ export type LeavingAccess = ReadonlyMap<string, ReadonlyMap<number, readonly Cid
  * What the written Terraform must hold, worked out from the config alone. Small, and made before
  * cdktf runs, so the config itself need not stay alive through cdktf's synth (main.ts).
  */
-export interface Expectation {
-  /** Every target that may hold resources, idle ones (no domain) included, by name. */
-  readonly targets: ReadonlyMap<string, FirewallTarget>;
-  /** The config's targets (network ACL rules are matched to these by ACL id). */
-  readonly firewalls: readonly FirewallTarget[];
+export interface Expectation extends ConfiguredTargets {
   /** AWS targets only: the others write files, proven on the plan by the audit report. */
   readonly required: RequiredAccess;
   readonly destinations: RequiredDestinations;
   readonly stateless: ReadonlySet<string>;
 }
 
-/** The resource types mailgate writes; any other resource in a stack is a bug. */
-const KNOWN_TYPES: ReadonlySet<string> = new Set([RULE_RESOURCE_TYPE, GROUP_RESOURCE_TYPE, PREFIX_LIST_RESOURCE_TYPE, NETWORK_ACL_RULE_RESOURCE_TYPE, RULE_GROUP_RESOURCE_TYPE]);
+/** Each AWS kind's reader of its resources (lib/kinds/<kind>/verifier.ts). */
+const READERS = Object.values(VERIFIERS);
+
+/** The resource types mailgate writes, each some kind's; any other resource in a stack is a bug. */
+const KNOWN_TYPES: ReadonlySet<string> = new Set(READERS.flatMap((r) => r.resourceTypes));
 
 /**
  * `leaving`: the expand phase (MAILGATE_PHASE=expand) also holds the rules leaving targets that
@@ -79,10 +75,9 @@ export function readFindings(stacks: readonly WrittenStack[], expected: Expectat
       if (KNOWN_TYPES.has(type)) continue;
       for (const { path } of resourcesOf(stack.name, stack.json, type)) findings.problems.push({ path, problem: `is an ${type}, which mailgate never emits` });
     }
-    verifySecurityGroups(stack, expected.targets, findings);
-    verifyRuleGroups(stack, expected.targets, findings);
+    for (const reader of READERS) reader.readStack?.(stack, expected, findings);
   }
-  verifyNetworkAcls(stacks, expected.firewalls, findings);
+  for (const reader of READERS) reader.readAll?.(stacks, expected, findings);
   return findings;
 }
 

@@ -2,6 +2,7 @@ import type { FirewallTarget } from "../../model/config";
 import type { PlainMap } from "../../config/context";
 import type { FirewallFact } from "../../config/facts";
 import type { CheckPart, NameAt } from "../check-part";
+import type { AllowlistTarget } from "./target";
 
 /** Address lists: only `maxEntries`, whose bounds are schema rules (reported there). */
 function checkAllowlist({ name, at }: NameAt, target: PlainMap): FirewallFact {
@@ -10,4 +11,4 @@ function checkAllowlist({ name, at }: NameAt, target: PlainMap): FirewallFact {
   return { name, at, target: { type: "allowlist", name, ...(maxEntries !== undefined ? { maxEntries: maxEntries as number } : {}) } satisfies FirewallTarget };
 }
 
-export const allowlistCheck: CheckPart = { check: (_ctx, nameAt, entry) => checkAllowlist(nameAt, entry) };
+export const allowlistCheck: CheckPart<AllowlistTarget> = { check: (_ctx, nameAt, entry) => checkAllowlist(nameAt, entry) };

@@ -5,6 +5,7 @@ import { messages } from "../../config/messages";
 import type { Path } from "../../config/source";
 import { checkPattern, optionalInt } from "../check-fields";
 import type { CheckPart, NameAt } from "../check-part";
+import type { NetworkAclTarget } from "./target";
 import { BOUNDS } from "../schema-fields";
 
 const NETWORK_ACL_ID = /^acl-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -40,4 +41,4 @@ function checkRuleNumbers(ctx: FileContext, value: unknown, path: Path): { from:
   return { from: from.value, to: to.value };
 }
 
-export const networkAclCheck: CheckPart = { check: checkNetworkAcl };
+export const networkAclCheck: CheckPart<NetworkAclTarget> = { check: checkNetworkAcl };

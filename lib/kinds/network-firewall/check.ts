@@ -6,6 +6,7 @@ import { messages } from "../../config/messages";
 import type { Path } from "../../config/source";
 import { optionalChoice, optionalInt } from "../check-fields";
 import type { CheckPart, NameAt } from "../check-part";
+import type { NetworkFirewallTarget } from "./target";
 import { BOUNDS, RULE_ORDERS } from "../schema-fields";
 
 /** AWS Network Firewall: rule group names are 1-128 characters of this alphabet. */
@@ -49,4 +50,4 @@ function checkRuleGroupName(ctx: FileContext, text: string, path: Path): string 
   return text;
 }
 
-export const networkFirewallCheck: CheckPart = { check: checkNetworkFirewall };
+export const networkFirewallCheck: CheckPart<NetworkFirewallTarget> = { check: checkNetworkFirewall };

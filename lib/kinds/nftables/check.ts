@@ -4,8 +4,11 @@ import type { FileContext, PlainMap } from "../../config/context";
 import type { FirewallFact } from "../../config/facts";
 import { messages } from "../../config/messages";
 import { NFT_KEYWORDS } from "../../config/nft-keywords";
-import type { Path } from "../../config/source";
+import type { Diagnostic } from "../../config/diagnostic";
+import { comparePositions, diagnosticAt, type Path } from "../../config/source";
+import { laterDuplicates, type Owner } from "../check-clashes";
 import type { CheckPart, NameAt } from "../check-part";
+import { nftOwnedSets, type NftablesTarget } from "./target";
 
 /**
  * A Linux host's nftables: no region, account or stack. Its names end up in a file someone loads
@@ -25,7 +28,60 @@ function checkNftables(ctx: FileContext, { name, at }: NameAt, target: PlainMap,
   };
 }
 
-export const nftablesCheck: CheckPart = { check: (ctx, nameAt, entry, path) => checkNftables(ctx, nameAt, entry, path) };
+/**
+ * On one host, a file flushes its chain and the chain's sets before adding its own rules: two
+ * targets sharing a chain, or a set, would each remove the other's rules.
+ */
+export const nftablesCheck: CheckPart<NftablesTarget> = {
+  check: (ctx, nameAt, entry, path) => checkNftables(ctx, nameAt, entry, path),
+  clashes: (owners) => [
+    ...laterDuplicates(
+      owners.map((o) => ({ ...o, key: JSON.stringify([o.target.table.family, o.target.table.name, o.target.chain]) })),
+      (o, first) => messages.duplicateNftChain(tableOf(o.target), o.target.chain, o.name, first.name, first.at.position),
+    ),
+    ...checkSharedNftSets(owners),
+  ],
+};
+
+/** `inet filter`, as the messages name a table. */
+function tableOf(t: NftablesTarget): string {
+  return `${t.table.family} ${t.table.name}`;
+}
+
+/**
+ * nftables targets of one table whose chains differ but make the same set name (`hub_mail` and
+ * `hub_mail_imap` both make `hub_mail_imap_smtp_v4`). Same chains are DUPLICATE_NFT_CHAIN's.
+ * One diagnostic per pair, at the later target.
+ */
+function checkSharedNftSets(owners: readonly Owner<NftablesTarget>[]): Diagnostic[] {
+  const bySet = new Map<string, Set<Owner<NftablesTarget>>>();
+  for (const o of owners) {
+    for (const set of nftOwnedSets(o.target)) {
+      const key = JSON.stringify([tableOf(o.target), set.name]);
+      bySet.set(key, (bySet.get(key) ?? new Set()).add(o));
+    }
+  }
+  // Only owners that share some set are put in position order (see laterDuplicates).
+  const sharing = new Set([...bySet.values()].filter((s) => s.size > 1).flatMap((s) => [...s]));
+  const ordered = [...sharing].sort((a, b) => comparePositions(a.at.position, b.at.position));
+  const diagnostics: Diagnostic[] = [];
+  ordered.forEach((later, i) => {
+    const laterSets = new Set(nftOwnedSets(later.target).map((s) => s.name));
+    for (const first of ordered.slice(0, i)) {
+      if (first.name === later.name || tableOf(first.target) !== tableOf(later.target) || first.target.chain === later.target.chain) continue;
+      const shared = nftOwnedSets(first.target).map((s) => s.name).filter((name) => laterSets.has(name));
+      if (shared.length === 0) continue;
+      diagnostics.push(
+        diagnosticAt(
+          messages.duplicateNftSet(tableOf(later.target), shared, later.name, later.target.chain, first.name, first.target.chain, first.at.position),
+          later.at,
+          [first.at],
+        ),
+      );
+    }
+  });
+  return diagnostics;
+}
 
 const DEFAULT_TABLE = { family: "inet", name: "filter" } as const;
 const DEFAULT_CHAIN = "hubspot_mail";

@@ -6,6 +6,7 @@ import { messages, type GroupNameProblem } from "../../config/messages";
 import type { Path } from "../../config/source";
 import { checkPattern, optionalChoice, optionalInt } from "../check-fields";
 import type { CheckPart, NameAt } from "../check-part";
+import type { SecurityGroupTarget } from "./target";
 import { BOUNDS } from "../schema-fields";
 import type { SecurityGroupSources } from "./target";
 
@@ -64,4 +65,4 @@ function groupNameProblem(groupName: string): GroupNameProblem | undefined {
   return undefined;
 }
 
-export const securityGroupCheck: CheckPart = { check: checkSecurityGroup };
+export const securityGroupCheck: CheckPart<SecurityGroupTarget> = { check: checkSecurityGroup };

@@ -1,12 +1,13 @@
 // Security group targets as written: `aws_vpc_security_group_ingress_rule`s on mailgate's own
 // groups (or the target's existing one), from one CIDR or one of the stack's prefix lists.
-import type { Cidr, IpFamily } from "../model/cidr";
-import type { FirewallTarget } from "../model/config";
-import { PREFIX_LIST_ENTRIES_PER_REQUEST, PREFIX_LIST_MAX_ENTRIES } from "../policy/prefix-lists";
-import { DEFAULT_SECURITY_GROUP_MAX_RULES } from "../policy/quota";
-import { GROUP_RESOURCE_TYPE, PREFIX_LIST_RESOURCE_TYPE, RULE_RESOURCE_TYPE } from "../terraform/names";
-import { canonical, countRule, problemsAt, taggedTarget, type Findings } from "./findings";
-import { idReference, integer, providerRegion, resourcesOf, stringMap, text, type ResourceBody, type WrittenResource, type WrittenStack } from "./terraform-json";
+import type { Cidr, IpFamily } from "../../model/cidr";
+import type { FirewallTarget } from "../../model/config";
+import { PREFIX_LIST_ENTRIES_PER_REQUEST, PREFIX_LIST_MAX_ENTRIES } from "../../policy/prefix-lists";
+import { DEFAULT_SECURITY_GROUP_MAX_RULES } from "../../policy/quota";
+import { GROUP_RESOURCE_TYPE, PREFIX_LIST_RESOURCE_TYPE, RULE_RESOURCE_TYPE } from "../../terraform/names";
+import { canonical, countRule, problemsAt, taggedTarget, type Findings } from "../../verify/findings";
+import { idReference, integer, providerRegion, resourcesOf, stringMap, text, type ResourceBody, type WrittenResource, type WrittenStack } from "../../verify/terraform-json";
+import type { VerifierPart } from "../verifier-part";
 
 interface PrefixList {
   readonly resource: WrittenResource;
@@ -22,7 +23,7 @@ interface PrefixList {
  * the prefix lists canonical and within their limits; each group within its quota, a prefix-list
  * rule weighing the list's max_entries as AWS counts it.
  */
-export function verifySecurityGroups(stack: WrittenStack, targets: ReadonlyMap<string, FirewallTarget>, findings: Findings): void {
+function verifySecurityGroups(stack: WrittenStack, targets: ReadonlyMap<string, FirewallTarget>, findings: Findings): void {
   const region = providerRegion(stack.json);
   const prefixLists = new Map(resourcesOf(stack.name, stack.json, PREFIX_LIST_RESOURCE_TYPE).map((r) => [idReference(r.type, r.name), checkedPrefixList(r, findings)]));
   /** Group reference -> the target its tag names: a created group is the target's only when tagged so in this stack. */
@@ -128,3 +129,9 @@ function ruleCidr(rule: ResourceBody): Cidr | string {
 function hasInlineIngress(ingress: unknown): boolean {
   return ingress !== undefined && !(Array.isArray(ingress) && ingress.length === 0);
 }
+
+/** Its rules, its groups and the stack's prefix lists, stack by stack (a prefix list is its stack's). */
+export const securityGroupVerifier: VerifierPart = {
+  resourceTypes: [RULE_RESOURCE_TYPE, GROUP_RESOURCE_TYPE, PREFIX_LIST_RESOURCE_TYPE],
+  readStack: (stack, { targets }, findings) => verifySecurityGroups(stack, targets, findings),
+};

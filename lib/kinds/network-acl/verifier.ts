@@ -1,18 +1,19 @@
 // Network ACL targets as written: numbered `aws_network_acl_rule`s on the target's existing ACL,
 // inbound to one port and, the ACL being stateless, outbound to the ephemeral ports.
-import type { FirewallTarget } from "../model/config";
-import { DEFAULT_NETWORK_ACL_MAX_RULES, usableNetworkAclRules } from "../policy/quota";
-import { NETWORK_ACL_RULE_RESOURCE_TYPE } from "../terraform/names";
-import { EPHEMERAL_PORTS } from "../model/ports";
-import { canonical, countRule, problemsAt, type Findings } from "./findings";
-import { integer, providerRegion, resourcesOf, text, type WrittenStack } from "./terraform-json";
+import type { FirewallTarget } from "../../model/config";
+import { DEFAULT_NETWORK_ACL_MAX_RULES, usableNetworkAclRules } from "../../policy/quota";
+import { NETWORK_ACL_RULE_RESOURCE_TYPE } from "../../terraform/names";
+import { EPHEMERAL_PORTS } from "../../model/ports";
+import { canonical, countRule, problemsAt, type Findings } from "../../verify/findings";
+import { integer, providerRegion, resourcesOf, text, type WrittenStack } from "../../verify/terraform-json";
+import type { VerifierPart } from "../verifier-part";
 
 /**
  * Every rule an allow for TCP (6) in a network ACL the config names, in its target's region and
  * rule numbers, each number once per ACL and direction, within the ACL's quota per direction and
  * family; inbound rules to one port, outbound rules to exactly the ephemeral ports.
  */
-export function verifyNetworkAcls(stacks: readonly WrittenStack[], firewalls: readonly FirewallTarget[], findings: Findings): void {
+function verifyNetworkAcls(stacks: readonly WrittenStack[], firewalls: readonly FirewallTarget[], findings: Findings): void {
   const byAcl = new Map(firewalls.flatMap((t) => (t.type === "aws-network-acl" ? [[t.networkAclId, t] as const] : [])));
   /** ACL, direction and number -> the first rule that has it. */
   const numbers = new Map<string, string>();
@@ -74,3 +75,9 @@ export function verifyNetworkAcls(stacks: readonly WrittenStack[], firewalls: re
     }
   }
 }
+
+/** Its rules, across stacks: each rule number once per ACL and direction, whichever stack holds it. */
+export const networkAclVerifier: VerifierPart = {
+  resourceTypes: [NETWORK_ACL_RULE_RESOURCE_TYPE],
+  readAll: (stacks, { firewalls }, findings) => verifyNetworkAcls(stacks, firewalls, findings),
+};

@@ -1,17 +1,18 @@
 // Network Firewall targets as written: one STATEFUL `aws_networkfirewall_rule_group` of 5-tuple
 // PASS rules, each from one canonical CIDR to one of the target's destinations on one port.
-import type { FirewallTarget } from "../model/config";
-import { MAX_STATEFUL_CAPACITY } from "../policy/quota";
-import { RULE_GROUP_RESOURCE_TYPE } from "../terraform/names";
-import { canonical, countRule, problemsAt, taggedTarget, type Findings } from "./findings";
-import { integer, providerRegion, resourcesOf, stringMap, text, type WrittenStack } from "./terraform-json";
+import type { FirewallTarget } from "../../model/config";
+import { MAX_STATEFUL_CAPACITY } from "../../policy/quota";
+import { RULE_GROUP_RESOURCE_TYPE } from "../../terraform/names";
+import { canonical, countRule, problemsAt, taggedTarget, type Findings } from "../../verify/findings";
+import { integer, providerRegion, resourcesOf, stringMap, text, type WrittenStack } from "../../verify/terraform-json";
+import type { VerifierPart } from "../verifier-part";
 
 /**
  * Every rule group tagged with a configured Network Firewall target, in its region, with its name,
  * a rule order that is AWS's (and the target's, when it asks for one), nothing but stateful 5-tuple
  * rules within its capacity, and each rule a TCP PASS with one unique numeric sid.
  */
-export function verifyRuleGroups(stack: WrittenStack, targets: ReadonlyMap<string, FirewallTarget>, findings: Findings): void {
+function verifyRuleGroups(stack: WrittenStack, targets: ReadonlyMap<string, FirewallTarget>, findings: Findings): void {
   const region = providerRegion(stack.json);
   for (const { path, body: group } of resourcesOf(stack.name, stack.json, RULE_GROUP_RESOURCE_TYPE)) {
     const problem = problemsAt(findings, path);
@@ -69,3 +70,9 @@ export function verifyRuleGroups(stack: WrittenStack, targets: ReadonlyMap<strin
     });
   }
 }
+
+/** Its rule groups, stack by stack. */
+export const networkFirewallVerifier: VerifierPart = {
+  resourceTypes: [RULE_GROUP_RESOURCE_TYPE],
+  readStack: (stack, { targets }, findings) => verifyRuleGroups(stack, targets, findings),
+};
