@@ -11,7 +11,8 @@ import type { Placements } from "../policy/placements";
 import { prefixListsUsedBy } from "../policy/build";
 import { assertCoverage, proveCoverage, proveReturnTraffic } from "./coverage";
 import { requiredAccessOf, requiredDestinations, statelessTargets } from "./required";
-import type { AwsReportTarget, FirewallReport, ReportCatalog, ReportNeed, ReportPrefixList, ReportRule, ReportStack, ReportTarget, Row } from "./report-types";
+import { rowPlace } from "./report-rows";
+import type { AwsReportTarget, FirewallReport, ReportCatalog, ReportNeed, ReportPrefixList, ReportStack, ReportTarget, Row } from "./report-types";
 
 export type * from "./report-types";
 export { REPORT_FILES } from "./report-types";
@@ -129,14 +130,8 @@ function compareRows(a: Row, b: Row): number {
     compareOptionalCidr(a.sortDestination, b.sortDestination) ||
     a.row.fromPort - b.row.fromPort ||
     compareSource(a.sortSource, b.sortSource) ||
-    compareText(rowIdentity(a.row), rowIdentity(b.row))
+    compareText(rowPlace(a.row), rowPlace(b.row))
   );
-}
-
-/** Where a rule is written: its Terraform address, or its file and the rule or set in it. */
-export function rowIdentity(rule: ReportRule): string {
-  if ("terraformAddress" in rule) return rule.terraformAddress;
-  return [rule.artifact, rule.nftSet ?? rule.windowsRule ?? ""].join(" ");
 }
 
 /** CIDRs first (IPv4 before IPv6, by address), then prefix lists (by family and key). */

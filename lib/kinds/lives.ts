@@ -9,7 +9,7 @@ import { networkAclLive } from "./network-acl/live";
 import { networkFirewallLive } from "./network-firewall/live";
 import { nftablesLive } from "./nftables/live";
 import { securityGroupLive } from "./security-group/live";
-import type { FirewallType, TargetOf } from "./targets";
+import { partOf, type FirewallType, type TargetOf } from "./targets";
 import { windowsFirewallLive } from "./windows-firewall/live";
 
 /** `mailgate live`'s part of every kind (lib/kinds/targets.ts says what a kind is made of). */
@@ -23,8 +23,7 @@ export const LIVES: { readonly [K in FirewallType]: LivePart<TargetOf<K>, Policy
 };
 
 function livePartOf(of: { readonly type: FirewallType }): LivePart<FirewallTarget, TargetPolicy> {
-  const part: LivePart<FirewallTarget, TargetPolicy> = LIVES[of.type];
-  return part;
+  return partOf(LIVES, of);
 }
 
 /** A plan against AWS's exports; undefined for a target outside AWS. */

@@ -3,8 +3,9 @@ import { targetPartOf, type OnPremFirewallTarget } from "../kinds/targets";
 /**
  * What a target outside AWS owns where it lands: the files it writes under `<artifacts>/firewalls/`
  * and, for nftables, the chain and sets in the host's table. Each kind names its own
- * (lib/kinds/<kind>/target.ts); the policy and validation (lib/config/cross-file.ts), which
- * refuses two targets that would own the same one, read them from there.
+ * (lib/kinds/<kind>/target.ts); the policy and each kind's clash check (its check.ts, called by
+ * lib/config/cross-file.ts), which refuses two targets that would own the same one, read them
+ * from there.
  */
 export { FIREWALLS_DIR, SOURCE_LIST_KEYS, type SourceListKey } from "./source-lists";
 export { nftFamilies, nftOwnedSets, nftSetName } from "../kinds/nftables/target";

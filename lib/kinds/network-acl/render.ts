@@ -3,6 +3,6 @@ import type { NetworkAclPolicy } from "./plan";
 
 /**
  * No file: the plan's rules are Terraform resources, rendered by the constructs of lib/aws
- * (lib/aws/region-stack.ts picks them by kind, until that edge reads its part from here).
+ * (made by lib/kinds/network-acl/construct.ts).
  */
 export const networkAclRender: RenderPart<NetworkAclPolicy> = { files: () => [] };
