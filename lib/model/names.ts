@@ -68,6 +68,7 @@ export type HostResult =
  * trimmed: a stray space in YAML usually means a quoting mistake worth seeing.
  */
 export function normalizeDomain(text: string): NameResult {
+  if (isNormalName(text) && text.includes(".")) return { ok: true, value: text };
   const early = commonProblems(text);
   if (early) return early;
   if (text.includes("@")) {
@@ -81,7 +82,7 @@ export function normalizeDomain(text: string): NameResult {
   }
   const ascii = toAsciiName(text);
   if (!ascii.ok) return ascii;
-  if (ascii.value.split(".").length < 2) {
+  if (!ascii.value.includes(".")) {
     return { ok: false, reason: "it has only one label; an email domain has at least two, like example.com" };
   }
   return ascii;
@@ -93,6 +94,7 @@ export function normalizeDomain(text: string): NameResult {
  * compare equal.
  */
 export function normalizeHost(text: string): HostResult {
+  if (isNormalName(text)) return { ok: true, value: text, kind: "name" };
   const early = commonProblems(text);
   if (early) return early;
   if (text.startsWith("[") && text.endsWith("]")) {
@@ -178,6 +180,18 @@ function toAsciiName(text: string): NameResult {
   }
   return { ok: true, value: name };
 }
+
+/**
+ * Whether `text` is a name already in normal form, which every rule of `toAsciiName` (and those
+ * before it) would accept unchanged: lower-case letters, digits, hyphens and dots only, in valid
+ * labels, within the length limit, no punycode to decode, the last label not all digits. Nearly
+ * every name of a config is one, and this one test is all it needs (10,000 domains have ~30,000).
+ */
+function isNormalName(text: string): boolean {
+  return text.length <= MAX_NAME_LENGTH && ALL_LABELS_VALID.test(text) && !text.includes("xn--") && !ALL_DIGITS_LAST_LABEL.test(text);
+}
+
+const ALL_DIGITS_LAST_LABEL = /(?:^|\.)[0-9]+$/;
 
 /**
  * Names whose every label `labelProblem` accepts: 1 to 63 letters, digits and hyphens, neither
