@@ -52,7 +52,9 @@ function withPosition(target: FirewallTarget, at: Located): FirewallTarget {
 function domainSettings(fact: DomainFact): DomainSettings {
   const name = required(fact.name, "domain name");
   const value = required(fact.value, `settings of ${name}`);
-  const firewalls = [...new Set(fact.firewallRefs.map((r) => r.name))].sort(compareText);
+  const refs = fact.firewallRefs;
+  // Most domains name one firewall: nothing to de-duplicate or sort.
+  const firewalls = refs.length === 1 ? [refs[0].name] : [...new Set(refs.map((r) => r.name))].sort(compareText);
   return { ...value, name, firewalls };
 }
 
