@@ -302,9 +302,26 @@ async function validate(configDir: string, outDir: string, format: DiagnosticFor
  * an error here already, and an entry the config no longer plans a warning.
  */
 async function withAdopted(diagnostics: readonly Diagnostic[], policy: FirewallPolicy | undefined, outDir: string): Promise<readonly Diagnostic[]> {
-  if (!policy || hasErrors(diagnostics)) return diagnostics;
+  if (!policy || hasErrors(diagnostics) || !mayExist(path.join(outDir, ADOPTED_FILE_NAME))) return diagnostics;
   const adopted = (await import("./live/adopted")).readAdopted(outDir, policy);
   return [...diagnostics, ...("error" in adopted ? [adopted.error] : adopted.diagnostics)].sort(compareDiagnostics);
+}
+
+/**
+ * lib/live/adopted.ts's `ADOPTED_FILE`, named here too: without the file (the usual case) that
+ * module, and every kind's live part with it, is never loaded. A test checks the two agree.
+ */
+export const ADOPTED_FILE_NAME = "adopted.json";
+
+/** False only when nothing is there (ENOENT, ENOTDIR), as readAdopted reads that; anything else is its to judge. */
+function mayExist(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== "ENOENT" && code !== "ENOTDIR";
+  }
 }
 
 async function check(configDir: string, outDir: string, io: CliIo): Promise<number> {
