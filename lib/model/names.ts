@@ -225,6 +225,8 @@ export interface ReadUrl {
 
 /** Scheme, user info and the host as written (up to its port, path, query or fragment). */
 const URL_HOST = /^([a-z][a-z0-9+.-]*:\/\/(?:[^/\\?#]*@)?)([^/\\?#:@[\]]+)(.*)$/is;
+/** A character that is not ASCII, or a percent sign (which may escape one). */
+const NOT_PLAIN_ASCII = /[^\x00-\x7f]|%/;
 /** Stands for the host while the WHATWG parser reads the rest of the URL. */
 const STAND_IN_HOST = "stand-in.invalid";
 
@@ -255,6 +257,8 @@ export function readUrl(text: string): ReadUrl | undefined {
 }
 
 function idnaHost(text: string): { parsable: string; host: string; result: HostResult } | undefined {
+  // Plain ASCII with no escape and no `xn--` anywhere: no host in it can need IDNA (most URLs).
+  if (!NOT_PLAIN_ASCII.test(text) && !/xn--/i.test(text)) return undefined;
   const parts = URL_HOST.exec(text);
   if (!parts) return undefined;
   const [, before, written, after] = parts;
