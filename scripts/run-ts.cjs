@@ -24,12 +24,15 @@ const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 
+const DEBUG = /(^|,)\s*mailgate\s*(,|$)/.test(process.env.DEBUG ?? "");
+
+/** Source maps only for DEBUG=mailgate, the one time they are read: otherwise half the code to load is maps. */
 const COMPILER_OPTIONS = {
   module: "commonjs",
   target: "es2022",
   esModuleInterop: true,
   resolveJsonModule: true,
-  inlineSourceMap: true,
+  inlineSourceMap: DEBUG,
 };
 /** The compiler and its options are part of the key: a change of either recompiles everything. */
 const CACHE_DIR = path.join(
@@ -45,7 +48,7 @@ let typescript;
 // directory is Node's to manage. Before any other module loads, so all of them benefit.
 if (process.env.MAILGATE_CACHE_DIR !== "off") Module.enableCompileCache?.(path.join(ROOT, "node_modules", ".cache", "mailgate-node-compile"));
 
-if (/(^|,)\s*mailgate\s*(,|$)/.test(process.env.DEBUG ?? "")) process.setSourceMapsEnabled(true);
+if (DEBUG) process.setSourceMapsEnabled(true);
 
 Module._extensions[".ts"] = function loadTypeScript(module, filename) {
   const source = fs.readFileSync(filename, "utf8");
