@@ -10,7 +10,8 @@ import { compareText } from "../model/text";
  */
 export function buildConfig(files: readonly FileFacts[]): Config {
   const domainFacts = files.flatMap((f) => f.domains);
-  const referenced = new Set(domainFacts.flatMap((d) => d.firewallRefs.map((r) => r.name)));
+  const referenced = new Set<string>();
+  for (const domain of domainFacts) for (const ref of domain.firewallRefs) referenced.add(ref.name);
   const hubspot = files.find((f) => f.hubspot?.hasIpRanges)?.hubspot;
   const ipRanges = hubspot?.hasIpRanges ? required(hubspot.ipRanges, "hubspot.ipRanges") : undefined;
   const terraform = files.find((f) => f.terraform)?.terraform;
