@@ -4,23 +4,16 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { compareWithDisk } from "./io/freshness";
-import { writeArtifactsAtomically } from "./io/write-atomic";
-import { diffConfigs, fitMarkdown, type DiffSide } from "./diff";
-import { configAtGitRef } from "./io/git-snapshot";
-import { DIAGNOSTIC_FORMATS, formatDiagnosticsGithub, formatDiagnosticsJson, type DiagnosticFormat } from "./config/format";
+// Only what every command needs is loaded here: each command loads its own modules when it runs
+// (`await import`), so `validate` never pays for diff, check, init or the others.
+import type { DiffSide } from "./diff";
+import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from "./config/format";
 import { compareDiagnostics, hasErrors, type Diagnostic, type SourcePosition } from "./config/diagnostic";
-import { readAdopted } from "./live/adopted";
 import type { FirewallPolicy } from "./policy/firewall-policy";
-import { OWNED_DIRECTORIES, prefillArtifacts, prefillPath, prepare } from "./pipeline";
-import { normalizeDomain } from "./model/names";
 import { EXIT, printDiagnostics, runGuarded } from "./io/report-errors";
 import { didYouMean } from "./config/suggest";
-import { fromUser, settingsFromEnv, userDirectory } from "./settings";
-import { PLACEMENTS_FILE, renderPlacements, type Placements } from "./policy/placements";
-import { placementsPath, validateConfig } from "./validate";
-import { initCommand } from "./init";
+import { fromUser, parseCommandLine, settingsFromEnv, userDirectory } from "./settings";
+import type { Placements } from "./policy/placements";
 import { packageVersion } from "./io/package-root";
 
 /** One command of the CLI: its help text and what it accepts. */
@@ -154,23 +147,15 @@ export function main(argv: readonly string[], io: CliIo = defaultIo()): number |
   if (first === "synth") return synthCommand(afterFirst);
   if (first === "plan") return planCommand(afterFirst, io);
   if (first === "init") return initCommand(afterFirst, io);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        config: { type: "string" },
-        out: { type: "string" },
-        format: { type: "string" },
-        "max-chars": { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "V" },
-      },
-    });
-  } catch (error) {
-    return usageError(io, (error as Error).message.replace(/\. To specify a positional argument.*$/s, ""), undefined, positionalsOf(argv)[0]);
-  }
+  const parsed = parseCommandLine(argv, {
+    config: { type: "string" },
+    out: { type: "string" },
+    format: { type: "string" },
+    "max-chars": { type: "string" },
+    help: { type: "boolean", short: "h" },
+    version: { type: "boolean", short: "V" },
+  });
+  if ("refused" in parsed) return usageError(io, parsed.refused, undefined, positionalsOf(argv)[0]);
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.version && command === undefined) {
@@ -274,6 +259,11 @@ async function liveCommand(argv: readonly string[], io: CliIo): Promise<number> 
   return (await import("./live/command")).liveCommand(argv, io);
 }
 
+/** `mailgate init ...` (lib/init.ts): loaded on use, like the others. */
+async function initCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return (await import("./init")).initCommand(argv, io);
+}
+
 /** `mailgate adopt ...` (lib/live/adopt.ts): loaded on use, like live. */
 async function adoptCommand(argv: readonly string[], io: CliIo): Promise<number> {
   return (await import("./live/adopt")).adoptCommand(argv, io);
@@ -288,10 +278,11 @@ function isFormat(value: string): value is DiagnosticFormat {
   return (DIAGNOSTIC_FORMATS as readonly string[]).includes(value);
 }
 
-function validate(configDir: string, outDir: string, format: DiagnosticFormat, io: CliIo): number {
+async function validate(configDir: string, outDir: string, format: DiagnosticFormat, io: CliIo): Promise<number> {
+  const [{ validateConfig }, { formatDiagnosticsGithub, formatDiagnosticsJson }] = await Promise.all([import("./validate"), import("./config/format")]);
   // Quotas, rule numbers and capacity need the policy's counts: still pure and cdktf-free.
   const validated = validateConfig(configDir, { outDir, env: io.env });
-  const diagnostics = withAdopted(validated.diagnostics, validated.policy, outDir);
+  const diagnostics = await withAdopted(validated.diagnostics, validated.policy, outDir);
   const invalid = hasErrors(diagnostics);
   if (format === "json") {
     // Nothing else on stdout: it must parse as one JSON document.
@@ -310,15 +301,33 @@ function validate(configDir: string, outDir: string, format: DiagnosticFormat, i
  * rules to import), read as synth reads it: a damaged file, which would stop the next synth, is
  * an error here already, and an entry the config no longer plans a warning.
  */
-function withAdopted(diagnostics: readonly Diagnostic[], policy: FirewallPolicy | undefined, outDir: string): readonly Diagnostic[] {
-  if (!policy || hasErrors(diagnostics)) return diagnostics;
-  const adopted = readAdopted(outDir, policy);
+async function withAdopted(diagnostics: readonly Diagnostic[], policy: FirewallPolicy | undefined, outDir: string): Promise<readonly Diagnostic[]> {
+  if (!policy || hasErrors(diagnostics) || !mayExist(path.join(outDir, ADOPTED_FILE_NAME))) return diagnostics;
+  const adopted = (await import("./live/adopted")).readAdopted(outDir, policy);
   return [...diagnostics, ...("error" in adopted ? [adopted.error] : adopted.diagnostics)].sort(compareDiagnostics);
 }
 
-function check(configDir: string, outDir: string, io: CliIo): number {
+/**
+ * lib/live/adopted.ts's `ADOPTED_FILE`, named here too: without the file (the usual case) that
+ * module, and every kind's live part with it, is never loaded. A test checks the two agree.
+ */
+export const ADOPTED_FILE_NAME = "adopted.json";
+
+/** False only when nothing is there (ENOENT, ENOTDIR), as readAdopted reads that; anything else is its to judge. */
+function mayExist(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== "ENOENT" && code !== "ENOTDIR";
+  }
+}
+
+async function check(configDir: string, outDir: string, io: CliIo): Promise<number> {
+  const [{ OWNED_DIRECTORIES, prepare }, { compareWithDisk }] = await Promise.all([import("./pipeline"), import("./io/freshness")]);
   const prepared = prepare(configDir, { outDir, env: io.env });
-  const diagnostics = prepared.ok ? withAdopted(prepared.diagnostics, prepared.policy, outDir) : prepared.diagnostics;
+  const diagnostics = prepared.ok ? await withAdopted(prepared.diagnostics, prepared.policy, outDir) : prepared.diagnostics;
   printDiagnostics(diagnostics, io.stderr);
   if (!prepared.ok || hasErrors(diagnostics)) return EXIT.invalidConfig;
   const { missing, stale, fresh, extra } = compareWithDisk(outDir, prepared.artifacts, OWNED_DIRECTORIES);
@@ -346,7 +355,12 @@ function check(configDir: string, outDir: string, io: CliIo): number {
  * deleted their settings in HubSpot. Rendered from the config and the last synth's prefill, as
  * synth renders them, so the next synth writes the same bytes and `check` stays fresh.
  */
-function removedInHubspot(configDir: string, outDir: string, given: readonly string[], io: CliIo): number {
+async function removedInHubspot(configDir: string, outDir: string, given: readonly string[], io: CliIo): Promise<number> {
+  const [{ prefillArtifacts, prefillPath, prepare }, { normalizeDomain }, { writeArtifactsAtomically }] = await Promise.all([
+    import("./pipeline"),
+    import("./model/names"),
+    import("./io/write-atomic"),
+  ]);
   const prepared = prepare(configDir, { outDir, env: io.env });
   if (!prepared.ok) {
     printDiagnostics(prepared.diagnostics, io.stderr);
@@ -379,13 +393,14 @@ function removedInHubspot(configDir: string, outDir: string, given: readonly str
 
 const MIN_DIFF_CHARS = 500;
 
-function diff(baseArg: string, headArg: string, dirs: { configDir: string; outDir: string }, io: CliIo, maxChars?: number): number {
+async function diff(baseArg: string, headArg: string, dirs: { configDir: string; outDir: string }, io: CliIo, maxChars?: number): Promise<number> {
+  const [{ diffConfigs, fitMarkdown }, reading] = await Promise.all([import("./diff"), sideReading()]);
   const cleanups: (() => void)[] = [];
   try {
     const sides: DiffSide[] = [];
     let failed = false;
     for (const [i, arg] of [baseArg, headArg].entries()) {
-      const side = readSide(arg, dirs, io, cleanups, i === 0);
+      const side = readSide(reading, arg, dirs, io, cleanups, i === 0);
       if (typeof side === "number") {
         if (side === EXIT.usage) return side;
         failed = true;
@@ -403,13 +418,21 @@ function diff(baseArg: string, headArg: string, dirs: { configDir: string; outDi
   }
 }
 
+/** What `readSide` needs, loaded with `diff`. */
+type SideReading = Awaited<ReturnType<typeof sideReading>>;
+
+async function sideReading() {
+  const [{ validateConfig }, { configAtGitRef }] = await Promise.all([import("./validate"), import("./io/git-snapshot")]);
+  return { validateConfig, configAtGitRef };
+}
+
 /**
  * A config directory or `git:<ref>`, loaded and validated with its placements (a directory with
  * the artifacts directory's `placements.json`, a ref with the one committed at that ref); an exit
  * code when it cannot be. A base ref without the config directory is an empty config: the first
  * pull request that adds mailgate.
  */
-function readSide(arg: string, dirs: { configDir: string; outDir: string }, io: CliIo, cleanups: (() => void)[], isBase: boolean): DiffSide | number {
+function readSide({ validateConfig, configAtGitRef }: SideReading, arg: string, dirs: { configDir: string; outDir: string }, io: CliIo, cleanups: (() => void)[], isBase: boolean): DiffSide | number {
   if (!arg.startsWith("git:")) {
     if (!fs.existsSync(fromCwd(arg, io)) && isGitRef(arg, io.cwd)) {
       return usageError(io, `there is no directory "${arg}"`, `did you mean git:${arg} (the config directory as committed at ${arg})?`, "diff");
@@ -443,7 +466,12 @@ function readSide(arg: string, dirs: { configDir: string; outDir: string }, io: 
  * stack must be empty in the config and in the placements file: a stack the file still places
  * targets in was never synthesized empty, so no apply has destroyed its rules yet.
  */
-function retire(configDir: string, outDir: string, stack: string, io: CliIo): number {
+async function retire(configDir: string, outDir: string, stack: string, io: CliIo): Promise<number> {
+  const [{ placementsPath, validateConfig }, { PLACEMENTS_FILE, renderPlacements }, { writeArtifactsAtomically }] = await Promise.all([
+    import("./validate"),
+    import("./policy/placements"),
+    import("./io/write-atomic"),
+  ]);
   const { placements, previous, diagnostics } = validateConfig(configDir, { outDir });
   if (!placements || !previous) {
     printDiagnostics(diagnostics, io.stderr);

@@ -5,9 +5,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { EXIT } from "./io/report-errors";
-import { fromUser } from "./settings";
+import { fromUser, parseCommandLine } from "./settings";
 
 /** Exit codes of `terraform plan -detailed-exitcode`, which `mailgate plan` keeps (contract: DESIGN.md). */
 export const PLAN_EXIT = { noChanges: 0, error: 1, changes: 2 } as const;
@@ -334,23 +333,15 @@ export function defaultParallel(): number {
 }
 
 export async function planCommand(argv: readonly string[], io: PlanIo, synth: Synth = defaultSynth): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        config: { type: "string" },
-        out: { type: "string" },
-        "terraform-out": { type: "string" },
-        phase: { type: "string" },
-        parallel: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    return usageError(io, (error as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
-  }
+  const parsed = parseCommandLine(argv, {
+    config: { type: "string" },
+    out: { type: "string" },
+    "terraform-out": { type: "string" },
+    phase: { type: "string" },
+    parallel: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if ("refused" in parsed) return usageError(io, parsed.refused);
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "./io/report-errors";
 
 /** Where mailgate reads config and writes artifacts; the environment names are contract. */
@@ -71,6 +72,23 @@ export function fromUser(p: string, userDir: string): string {
   return relative === "" ? "." : relative.startsWith("..") || path.isAbsolute(relative) ? resolved : relative;
 }
 
+type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * A command's arguments parsed by node's `parseArgs`, positionals allowed, or why they were
+ * refused, in one sentence: node's advice on `--` (for a positional that looks like an option)
+ * speaks to scripts, not to someone typing a mailgate command.
+ */
+export function parseCommandLine<O extends OptionsConfig>(
+  argv: readonly string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>> | { readonly refused: string } {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options });
+  } catch (error) {
+    return { refused: (error as Error).message.replace(/\. To specify a positional argument.*$/s, "") };
+  }
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== "" ? value : undefined;

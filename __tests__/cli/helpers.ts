@@ -22,17 +22,27 @@ export function capturedIo(options: { env?: NodeJS.ProcessEnv; cwd?: string } = 
   return { io, output: () => ({ stdout, stderr }) };
 }
 
-/** Runs the CLI in-process with captured output, an explicit environment and working directory. */
-export function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+/**
+ * Runs the CLI in-process with captured output, an explicit environment and working directory;
+ * waits for the exit code (each command loads its modules on use), then reads the output.
+ */
+export async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
   const { io, output } = capturedIo(options);
-  const status = main(args, io);
+  const status = await main(args, io);
   return { status, ...output() };
 }
 
-/** `cli` for the commands that load on use (synth, ranges): waits for the exit code, then reads the output. */
-export async function cliAsync(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+/** `cli`, for the tests that call the commands from `live` and `adopt` on. */
+export const cliAsync = cli;
+
+/**
+ * `cli` for what is answered before any command loads (--help, --version, a usage error), so a
+ * module's top level can use it; throws for a command, which would need awaiting.
+ */
+export function cliSync(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
   const { io, output } = capturedIo(options);
-  const status = await main(args, io);
+  const status = main(args, io);
+  if (typeof status !== "number") throw new Error(`mailgate ${args.join(" ")} runs a command: use await cli(...)`);
   return { status, ...output() };
 }
 

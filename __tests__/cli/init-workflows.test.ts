@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, test } from "vitest";
 import { PROJECT_ROOT, tempDir } from "../support/run";
-import { cli } from "./helpers";
+import { cliSync } from "./helpers";
 
 interface Step {
   name?: string;
@@ -36,7 +36,7 @@ const steps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job)
 const runs = (workflow: Workflow) => steps(workflow).flatMap((step) => (step.run ? [step.run] : []));
 
 /** The commands `mailgate --help` lists. */
-const COMMANDS = [...cli(["--help"]).stdout.matchAll(/^ {2}([\w-]+) /gm)].map((m) => m[1]);
+const COMMANDS = [...cliSync(["--help"]).stdout.matchAll(/^ {2}([\w-]+) /gm)].map((m) => m[1]);
 
 /** Runs a step's script as GitHub does (bash -e -o pipefail) with an `npx` that logs and exits `code`. */
 function runStep(step: Step, env: Record<string, string>, options: { code: number; leaving?: boolean }) {

@@ -410,8 +410,8 @@ describe("mailgate plan: usage", () => {
     expect(help.status).toBe(0);
     expect(help.stdout.split("\n")[0]).toBe("Usage: mailgate plan [--config DIR] [--out DIR] [--terraform-out DIR] [--phase expand] [--parallel N] [stack...]");
     expect(help.stdout).toContain("0 no changes in any stack, 2 changes in some");
-    expect(cli(["--help"]).stdout).toMatch(/^ {2}plan +mailgate plan \[stack\.\.\.\]/m);
-    expect(cli(["pln"]).stderr).toContain("did you mean `mailgate plan`?");
+    expect((await cli(["--help"])).stdout).toMatch(/^ {2}plan +mailgate plan \[stack\.\.\.\]/m);
+    expect((await cli(["pln"])).stderr).toContain("did you mean `mailgate plan`?");
   });
 });
 

@@ -29,23 +29,23 @@ const prefillJson = (out: string) => JSON.parse(fs.readFileSync(path.join(out, "
 const prefillMd = (out: string) => fs.readFileSync(path.join(out, "prefill-settings.md"), "utf8");
 
 describe("a domain removed from the config", () => {
-  test("GIVEN a domain removed from the config WHEN synthesized THEN prefill-settings lists it under removed, check is fresh, and another synth writes the same bytes", () => {
+  test("GIVEN a domain removed from the config WHEN synthesized THEN prefill-settings lists it under removed, check is fresh, and another synth writes the same bytes", async () => {
     const { config, out } = removedDomain();
     expect(prefillJson(out).removed).toEqual([
       { domain: "example.org", kind: "imap", incoming: { host: "mail.example.org", port: 993 }, outgoing: { host: "mail.example.org", port: 2525 }, allowNonSecureCertificate: false },
     ]);
     expect(prefillMd(out)).toContain("## Remove in HubSpot (1)");
     const before = readTree(out);
-    expect(cli(["check", "--config", config, "--out", out])).toMatchObject({ status: 0, stderr: "" });
+    expect(await cli(["check", "--config", config, "--out", out])).toMatchObject({ status: 0, stderr: "" });
     synthArtifacts(config, out);
     expect(readTree(out)).toEqual(before);
   });
 
-  test("GIVEN a damaged prefill-settings.json WHEN checked THEN exit 1 with PREFILL_UNREADABLE at the file, saying to restore it, and nothing written", () => {
+  test("GIVEN a damaged prefill-settings.json WHEN checked THEN exit 1 with PREFILL_UNREADABLE at the file, saying to restore it, and nothing written", async () => {
     const { config, out } = removedDomain();
     fs.writeFileSync(path.join(out, "prefill-settings.json"), '{"schemaVersion": 1, "domains": [}');
     const before = readTree(out);
-    const result = cli(["check", "--config", config, "--out", out]);
+    const result = await cli(["check", "--config", config, "--out", out]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${out}/prefill-settings.json:1:1: error PREFILL_UNREADABLE: ${out}/prefill-settings.json cannot be read: not JSON`);
     expect(result.stderr).toContain(`hint: restore it from git (git checkout -- ${out}/prefill-settings.json)`);
@@ -66,11 +66,11 @@ describe("a domain removed from the config", () => {
     expect(fs.existsSync(tfOut)).toBe(false);
   });
 
-  test("GIVEN a removed domain WHEN diffed THEN the prefill table says its settings must be deleted in HubSpot", () => {
+  test("GIVEN a removed domain WHEN diffed THEN the prefill table says its settings must be deleted in HubSpot", async () => {
     const base = configDir({ "domains/new.yaml": NEW_DOMAIN_YAML });
     const head = configDir();
     // An empty artifacts directory: no placements, so nothing from the project's own generated/.
-    const result = cli(["diff", "--out", tempDir(), base, head]);
+    const result = await cli(["diff", "--out", tempDir(), base, head]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("| example.org | removed |");
     expect(result.stdout).toContain("delete its settings in HubSpot");
@@ -78,40 +78,40 @@ describe("a domain removed from the config", () => {
 });
 
 describe("mailgate removed-in-hubspot", () => {
-  test("GIVEN a domain under removed WHEN confirmed THEN prefill-settings.json and .md no longer list it, check is fresh, and synth keeps it off", () => {
+  test("GIVEN a domain under removed WHEN confirmed THEN prefill-settings.json and .md no longer list it, check is fresh, and synth keeps it off", async () => {
     const { config, out } = removedDomain();
-    const result = cli(["removed-in-hubspot", "--config", config, "--out", out, "example.org"]);
+    const result = await cli(["removed-in-hubspot", "--config", config, "--out", out, "example.org"]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`${out}/prefill-settings.json: example.org no longer listed under Remove in HubSpot`);
     expect(prefillJson(out)).not.toHaveProperty("removed");
     expect(prefillMd(out)).not.toContain("Remove in HubSpot");
-    expect(cli(["check", "--config", config, "--out", out]).status).toBe(0);
+    expect((await cli(["check", "--config", config, "--out", out])).status).toBe(0);
     const before = readTree(out);
     synthArtifacts(config, out);
     expect(readTree(out)).toEqual(before);
   });
 
-  test("GIVEN a domain that is not under removed WHEN confirmed THEN exit 2 naming the listed ones, and nothing written", () => {
+  test("GIVEN a domain that is not under removed WHEN confirmed THEN exit 2 naming the listed ones, and nothing written", async () => {
     const { config, out } = removedDomain();
     const before = readTree(out);
-    const result = cli(["removed-in-hubspot", "--config", config, "--out", out, "example.org", "nope.example"]);
+    const result = await cli(["removed-in-hubspot", "--config", config, "--out", out, "example.org", "nope.example"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`mailgate: ${out}/prefill-settings.json does not list nope.example under removed; it lists example.org`);
     expect(readTree(out)).toEqual(before);
   });
 
-  test("GIVEN a domain still in the config WHEN confirmed THEN exit 1 saying so, and nothing written", () => {
+  test("GIVEN a domain still in the config WHEN confirmed THEN exit 1 saying so, and nothing written", async () => {
     const { config, out } = removedDomain();
     const before = readTree(out);
-    const result = cli(["removed-in-hubspot", "--config", config, "--out", out, "Example.COM."]);
+    const result = await cli(["removed-in-hubspot", "--config", config, "--out", out, "Example.COM."]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("mailgate: example.com is still in the config");
     expect(readTree(out)).toEqual(before);
   });
 
-  test("GIVEN no domain WHEN run THEN a usage error", () => {
-    const result = cli(["removed-in-hubspot"]);
+  test("GIVEN no domain WHEN run THEN a usage error", async () => {
+    const result = await cli(["removed-in-hubspot"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("mailgate: removed-in-hubspot needs <domain>");
   });

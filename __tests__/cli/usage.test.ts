@@ -8,22 +8,22 @@ import { cli, cliAsync } from "./helpers";
 const VERSION = (JSON.parse(fs.readFileSync(`${PROJECT_ROOT}/package.json`, "utf8")) as { version: string }).version;
 
 describe("the command line as a new user meets it", () => {
-  test("GIVEN --help THEN every command and synth are listed, with where to find each command's options", () => {
-    const result = cli(["--help"]);
+  test("GIVEN --help THEN every command and synth are listed, with where to find each command's options", async () => {
+    const result = await cli(["--help"]);
     expect(result.status).toBe(0);
     for (const command of ["validate", "check", "diff", "retire", "synth", "ranges"]) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     expect(result.stdout).toContain("mailgate <command> --help");
   });
 
-  test.each(["validate", "check", "diff", "retire"])("GIVEN %s --help THEN its own usage and options, exit 0", (command) => {
-    const result = cli([command, "--help"]);
+  test.each(["validate", "check", "diff", "retire"])("GIVEN %s --help THEN its own usage and options, exit 0", async (command) => {
+    const result = await cli([command, "--help"]);
     expect(result.status).toBe(0);
     expect(result.stdout.split("\n")[0]).toMatch(new RegExp(`^Usage: mailgate ${command} `));
     expect(result.stdout).toContain("Exit codes:");
   });
 
-  test("GIVEN --version THEN the package's version", () => {
-    expect(cli(["--version"])).toEqual({ status: 0, stdout: `mailgate ${VERSION}\n`, stderr: "" });
+  test("GIVEN --version THEN the package's version", async () => {
+    expect(await cli(["--version"])).toEqual({ status: 0, stdout: `mailgate ${VERSION}\n`, stderr: "" });
   });
 
   test.each([
@@ -36,12 +36,12 @@ describe("the command line as a new user meets it", () => {
       { npm_config_format: "json" },
     ],
     [["validate", "--format", "xml"], 'mailgate: unknown format "xml"\nhint: use one of text, json, github\n(mailgate validate --help shows the usage)\n', {}],
-  ])("GIVEN %j THEN exit 2 with one short paragraph and the one relevant hint, never the whole help", (args, stderr, env) => {
-    expect(cli(args, { env })).toEqual({ status: 2, stdout: "", stderr });
+  ])("GIVEN %j THEN exit 2 with one short paragraph and the one relevant hint, never the whole help", async (args, stderr, env) => {
+    expect(await cli(args, { env })).toEqual({ status: 2, stdout: "", stderr });
   });
 
-  test("GIVEN diff HEAD config (a ref without git:) THEN exit 2 with the did-you-mean", () => {
-    const result = cli(["diff", "HEAD", "config"], { cwd: PROJECT_ROOT });
+  test("GIVEN diff HEAD config (a ref without git:) THEN exit 2 with the did-you-mean", async () => {
+    const result = await cli(["diff", "HEAD", "config"], { cwd: PROJECT_ROOT });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("hint: did you mean git:HEAD (the config directory as committed at HEAD)?");
   });

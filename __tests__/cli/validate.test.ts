@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { writeTree } from "../support/run";
+import { ADOPTED_FILE_NAME } from "../../lib/cli";
+import { ADOPTED_FILE } from "../../lib/live/adopted";
 import { cli, configDir } from "./helpers";
 
 /** The same domain with IMAP in one file and Exchange in another, plus an unknown key. */
@@ -11,23 +13,23 @@ function conflictingConfig(): string {
 }
 
 describe("mailgate validate", () => {
-  test("GIVEN a valid config WHEN validated THEN exit 0 and a one-line verdict", () => {
+  test("GIVEN a valid config WHEN validated THEN exit 0 and a one-line verdict", async () => {
     const dir = configDir();
-    const result = cli(["validate", "--config", dir]);
+    const result = await cli(["validate", "--config", dir]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`${dir}: valid\n`);
     expect(result.stderr).toBe("");
   });
 
-  test("MAILGATE_CONFIG is honoured when --config is absent", () => {
+  test("MAILGATE_CONFIG is honoured when --config is absent", async () => {
     const dir = conflictingConfig();
-    expect(cli(["validate"], { env: { MAILGATE_CONFIG: dir } }).status).toBe(1);
-    expect(cli(["validate"], { env: { MAILGATE_CONFIG: configDir() } }).status).toBe(0);
+    expect((await cli(["validate"], { env: { MAILGATE_CONFIG: dir } })).status).toBe(1);
+    expect((await cli(["validate"], { env: { MAILGATE_CONFIG: configDir() } })).status).toBe(0);
   });
 
-  test("GIVEN a conflicting config WHEN validated as text THEN exit 1 and every problem on stderr at file:line:col", () => {
+  test("GIVEN a conflicting config WHEN validated as text THEN exit 1 and every problem on stderr at file:line:col", async () => {
     const dir = conflictingConfig();
-    const result = cli(["validate", "--config", dir]);
+    const result = await cli(["validate", "--config", dir]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     const firstLines = result.stderr.split("\n").filter((line) => /^\S+:\d+:\d+: /.test(line));
@@ -37,9 +39,9 @@ describe("mailgate validate", () => {
     ]);
   });
 
-  test("--format json prints one parseable document with the contract keys, and nothing else on stdout", () => {
+  test("--format json prints one parseable document with the contract keys, and nothing else on stdout", async () => {
     const dir = conflictingConfig();
-    const result = cli(["validate", "--config", dir, "--format", "json"]);
+    const result = await cli(["validate", "--config", dir, "--format", "json"]);
     expect(result.status).toBe(1);
     const parsed = JSON.parse(result.stdout) as { diagnostics: Record<string, unknown>[] };
     expect(parsed.diagnostics.map(({ file, line, column, code, severity }) => ({ file, line, column, code, severity }))).toEqual([
@@ -51,15 +53,15 @@ describe("mailgate validate", () => {
     expect(parsed.diagnostics[1].hint).toMatch(/firewalls/);
   });
 
-  test("--format json on a valid config prints an empty list and exits 0", () => {
-    const result = cli(["validate", "--config", configDir(), "--format", "json"]);
+  test("--format json on a valid config prints an empty list and exits 0", async () => {
+    const result = await cli(["validate", "--config", configDir(), "--format", "json"]);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ diagnostics: [] });
   });
 
-  test("--format github prints one escaped workflow command per problem", () => {
+  test("--format github prints one escaped workflow command per problem", async () => {
     const dir = conflictingConfig();
-    const result = cli(["validate", "--config", dir, "--format", "github"]);
+    const result = await cli(["validate", "--config", dir, "--format", "github"]);
     expect(result.status).toBe(1);
     const commands = result.stdout.trimEnd().split("\n");
     expect(commands).toHaveLength(3);
@@ -85,9 +87,14 @@ describe("mailgate validate", () => {
   test.each([
     [["validate", "--format", "xml"], 'unknown format "xml"'],
     [["check", "--format", "json"], "check does not take --format"],
-  ])("usage errors exit 2: %j", (args, message) => {
-    const result = cli(args, { env: { MAILGATE_CONFIG: configDir() } });
+  ])("usage errors exit 2: %j", async (args, message) => {
+    const result = await cli(args, { env: { MAILGATE_CONFIG: configDir() } });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  test("GIVEN the name validate looks for before loading the adopted-rules reader THEN it is the reader's file name", () => {
+    // Without that file validate skips loading lib/live; with another name it would skip a real one.
+    expect(ADOPTED_FILE_NAME).toBe(ADOPTED_FILE);
   });
 });

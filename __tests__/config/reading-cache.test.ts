@@ -83,6 +83,26 @@ describe("the reading cache", () => {
     expect(after.calls()).toBe(1);
   });
 
+  test("a hit reads its positions only when asked; an entry gone by then (pruned by another run) gets the reader's", () => {
+    // GIVEN a clean file stored, then found
+    const dir = tempDir();
+    const text = bigText();
+    const fresh = readYamlIndexed(text, "c.yaml");
+    cachedReading(text, counted(text).read, { dir });
+    const found = counted(text);
+    const hit = cachedReading(text, found.read, { dir });
+    const gone = counted(text);
+    const hitThenGone = cachedReading(text, gone.read, { dir });
+    // WHEN the first asks for its positions at once, the second only after the entry is removed
+    expect(hit.positions.keys).toEqual(fresh.positions.keys);
+    fs.rmSync(path.join(dir, `${entryKey(text)}.v8`));
+    // THEN both have the reader's positions: from the entry, then from the reader itself
+    expect(found.calls()).toBe(0);
+    expect(hitThenGone.positions.nodes).toEqual(fresh.positions.nodes);
+    expect(hitThenGone.positions.keys).toEqual(fresh.positions.keys);
+    expect(gone.calls()).toBe(1);
+  });
+
   test("another text is another entry, small files too; a cache turned off reads every time", () => {
     const dir = tempDir();
     expect(entryKey(bigText("a"))).not.toBe(entryKey(bigText("b")));

@@ -161,9 +161,9 @@ describe("quotas: found once the policy has counted, reported at the firewall", 
     expect(diagnostics.filter((d) => d.code === code).map((d) => d.message)).toContainEqual(expect.stringContaining(says));
   });
 
-  test("GIVEN an over-quota config WHEN `mailgate validate` runs THEN exit 1 with the located error (no cdktf needed)", () => {
+  test("GIVEN an over-quota config WHEN `mailgate validate` runs THEN exit 1 with the located error (no cdktf needed)", async () => {
     const dir = writeConfigDir({ "h.yaml": big, "a.yaml": domainUsing("fw"), "fw.yaml": firewall({ target: ["securityGroupId: sg-0a1b2c3d"] }) });
-    const result = cli(["validate", "--config", dir]);
+    const result = await cli(["validate", "--config", dir]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${dir}/fw.yaml:2:3: error RULE_QUOTA_EXCEEDED: Firewall \`fw\` needs 122 IPv4 inbound rules`);
   });

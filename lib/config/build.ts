@@ -10,7 +10,8 @@ import { compareText } from "../model/text";
  */
 export function buildConfig(files: readonly FileFacts[]): Config {
   const domainFacts = files.flatMap((f) => f.domains);
-  const referenced = new Set(domainFacts.flatMap((d) => d.firewallRefs.map((r) => r.name)));
+  const referenced = new Set<string>();
+  for (const domain of domainFacts) for (const ref of domain.firewallRefs) referenced.add(ref.name);
   const hubspot = files.find((f) => f.hubspot?.hasIpRanges)?.hubspot;
   const ipRanges = hubspot?.hasIpRanges ? required(hubspot.ipRanges, "hubspot.ipRanges") : undefined;
   const terraform = files.find((f) => f.terraform)?.terraform;
@@ -52,7 +53,9 @@ function withPosition(target: FirewallTarget, at: Located): FirewallTarget {
 function domainSettings(fact: DomainFact): DomainSettings {
   const name = required(fact.name, "domain name");
   const value = required(fact.value, `settings of ${name}`);
-  const firewalls = [...new Set(fact.firewallRefs.map((r) => r.name))].sort(compareText);
+  const refs = fact.firewallRefs;
+  // Most domains name one firewall: nothing to de-duplicate or sort.
+  const firewalls = refs.length === 1 ? [refs[0].name] : [...new Set(refs.map((r) => r.name))].sort(compareText);
   return { ...value, name, firewalls };
 }
 

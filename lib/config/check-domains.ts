@@ -124,15 +124,17 @@ function checkExchange(ctx: FileContext, exchange: PlainMap, path: Path): Exchan
 function checkFirewallRefs(ctx: FileContext, list: unknown, path: Path): DomainFact["firewallRefs"] {
   if (!Array.isArray(list)) return [];
   const refs: { name: string; at: Located }[] = [];
-  const seen = new Map<string, Located>();
-  list.forEach((name, i) => {
-    if (typeof name !== "string") return;
+  // A list of one, the usual, has no repeat to look for.
+  const seen = list.length > 1 ? new Map<string, Located>() : undefined;
+  for (let i = 0; i < list.length; i++) {
+    const name: unknown = list[i];
+    if (typeof name !== "string") continue;
     const at = ctx.value([...path, i]);
-    const first = seen.get(name);
+    const first = seen?.get(name);
     if (first) ctx.report(messages.duplicateFirewallReference(name, first.position), at, [first]);
-    else seen.set(name, at);
+    else seen?.set(name, at);
     refs.push({ name, at });
-  });
+  }
   return refs;
 }
 

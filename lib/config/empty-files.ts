@@ -30,7 +30,7 @@ export function emptyFileWarnings(configDir: string): Diagnostic[] {
   const warnings: Diagnostic[] = [];
   for (const relative of found.files) {
     const read = readConfigFile(path.join(configDir, relative), MAX_CANDIDATE_BYTES);
-    if (!("text" in read) || !read.text.split(/\r?\n/).every((line) => CONTENTLESS_LINE.test(line))) continue;
+    if (!("text" in read) || hasContentLine(read.text)) continue;
     const file = displayPath(configDir, relative);
     const parsed = parseConfigFile(file, read.text);
     if (parsed.ok && parsed.value === undefined && !parsed.diagnostics.some((d) => d.severity === "error")) {
@@ -38,4 +38,16 @@ export function emptyFileWarnings(configDir: string): Diagnostic[] {
     }
   }
   return warnings;
+}
+
+/** Whether some line (split at "\n", a "\r" before it dropped) is not a contentless one; stops at the first. */
+function hasContentLine(text: string): boolean {
+  for (let start = 0; start <= text.length; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, newline > start && text[newline - 1] === "\r" ? newline - 1 : end);
+    if (!CONTENTLESS_LINE.test(line)) return true;
+    start = end + 1;
+  }
+  return false;
 }

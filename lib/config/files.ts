@@ -179,7 +179,8 @@ function readAtMost(fd: number, limit: number, expected: number): Buffer {
     // A short read of a regular file is its end.
     if (n < chunk.length) break;
   }
-  return Buffer.concat(chunks, total);
+  // Nearly always one read: its buffer as it is (concat would copy a 1 MiB file once more).
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
 /**

@@ -60,15 +60,16 @@ export class SourceFile {
    * when first read (see `locate`), so `path` must not change afterwards.
    */
   value(path: Path): Located {
-    return new LazyLocated(() => this.valueNow(path));
+    return new PathPlace(this, path, false);
   }
 
   /** Where the key of the last path segment is (for unknown keys and names used as keys); found when first read. */
   key(path: Path): Located {
-    return new LazyLocated(() => this.keyNow(path));
+    return new PathPlace(this, path, true);
   }
 
-  private valueNow(path: Path): Located {
+  /** `value(path)`, found now. */
+  valueNow(path: Path): Located {
     const found = this.walk(path);
     if (found.complete && found.edge >= 0) {
       const node = found.node;
@@ -78,7 +79,8 @@ export class SourceFile {
     return this.spanOf(found.node);
   }
 
-  private keyNow(path: Path): Located {
+  /** `key(path)`, found now. */
+  keyNow(path: Path): Located {
     const found = this.walk(path);
     if (found.complete && found.edge >= 0) return this.keySpan(found.edge);
     return this.valueNow(path);
@@ -96,10 +98,11 @@ export class SourceFile {
    * of 10,000 domains takes ~50,000 places for its facts, and reads a handful of them.
    */
   locate(start: number, end: number): Located {
-    return new LazyLocated(() => this.locateNow(start, end));
+    return new SpanPlace(this, start, end);
   }
 
-  private locateNow(start: number, end: number): Located {
+  /** `locate(start, end)`, found now. */
+  locateNow(start: number, end: number): Located {
     return locate(this.file, this.text, this.lineStarts, start, end);
   }
 
@@ -195,12 +198,11 @@ export class SourceFile {
 /**
  * A `Located` whose node, line, column and excerpt are found on first use, then kept. Read through
  * its two properties like any other (`diagnosticAt`, `{ ...at.position }`); spreading the object
- * itself would copy none of them, which nothing does.
+ * itself would copy none of them, which nothing does. Plain fields, no closure: a config of
+ * 10,000 domains keeps ~50,000 of them until it is built.
  */
-class LazyLocated implements Located {
+abstract class LazyLocated implements Located {
   private located?: Located;
-
-  constructor(private readonly find: () => Located) {}
 
   get position(): SourcePosition {
     return this.resolve().position;
@@ -215,8 +217,40 @@ class LazyLocated implements Located {
     return this.resolve();
   }
 
+  protected abstract find(): Located;
+
   private resolve(): Located {
     return (this.located ??= this.find());
+  }
+}
+
+/** The value or key at a path of a file. */
+class PathPlace extends LazyLocated {
+  constructor(
+    private readonly source: SourceFile,
+    private readonly path: Path,
+    private readonly asKey: boolean,
+  ) {
+    super();
+  }
+
+  protected find(): Located {
+    return this.asKey ? this.source.keyNow(this.path) : this.source.valueNow(this.path);
+  }
+}
+
+/** A range of source offsets of a file. */
+class SpanPlace extends LazyLocated {
+  constructor(
+    private readonly source: SourceFile,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    super();
+  }
+
+  protected find(): Located {
+    return this.source.locateNow(this.start, this.end);
   }
 }
 

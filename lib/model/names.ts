@@ -68,6 +68,7 @@ export type HostResult =
  * trimmed: a stray space in YAML usually means a quoting mistake worth seeing.
  */
 export function normalizeDomain(text: string): NameResult {
+  if (isNormalName(text) && text.includes(".")) return { ok: true, value: text };
   const early = commonProblems(text);
   if (early) return early;
   if (text.includes("@")) {
@@ -81,7 +82,7 @@ export function normalizeDomain(text: string): NameResult {
   }
   const ascii = toAsciiName(text);
   if (!ascii.ok) return ascii;
-  if (ascii.value.split(".").length < 2) {
+  if (!ascii.value.includes(".")) {
     return { ok: false, reason: "it has only one label; an email domain has at least two, like example.com" };
   }
   return ascii;
@@ -93,6 +94,7 @@ export function normalizeDomain(text: string): NameResult {
  * compare equal.
  */
 export function normalizeHost(text: string): HostResult {
+  if (isNormalName(text)) return { ok: true, value: text, kind: "name" };
   const early = commonProblems(text);
   if (early) return early;
   if (text.startsWith("[") && text.endsWith("]")) {
@@ -180,6 +182,18 @@ function toAsciiName(text: string): NameResult {
 }
 
 /**
+ * Whether `text` is a name already in normal form, which every rule of `toAsciiName` (and those
+ * before it) would accept unchanged: lower-case letters, digits, hyphens and dots only, in valid
+ * labels, within the length limit, no punycode to decode, the last label not all digits. Nearly
+ * every name of a config is one, and this one test is all it needs (10,000 domains have ~30,000).
+ */
+function isNormalName(text: string): boolean {
+  return text.length <= MAX_NAME_LENGTH && ALL_LABELS_VALID.test(text) && !text.includes("xn--") && !ALL_DIGITS_LAST_LABEL.test(text);
+}
+
+const ALL_DIGITS_LAST_LABEL = /(?:^|\.)[0-9]+$/;
+
+/**
  * Names whose every label `labelProblem` accepts: 1 to 63 letters, digits and hyphens, neither
  * first nor last a hyphen.
  */
@@ -211,6 +225,8 @@ export interface ReadUrl {
 
 /** Scheme, user info and the host as written (up to its port, path, query or fragment). */
 const URL_HOST = /^([a-z][a-z0-9+.-]*:\/\/(?:[^/\\?#]*@)?)([^/\\?#:@[\]]+)(.*)$/is;
+/** A character that is not ASCII, or a percent sign (which may escape one). */
+const NOT_PLAIN_ASCII = /[^\x00-\x7f]|%/;
 /** Stands for the host while the WHATWG parser reads the rest of the URL. */
 const STAND_IN_HOST = "stand-in.invalid";
 
@@ -241,6 +257,8 @@ export function readUrl(text: string): ReadUrl | undefined {
 }
 
 function idnaHost(text: string): { parsable: string; host: string; result: HostResult } | undefined {
+  // Plain ASCII with no escape and no `xn--` anywhere: no host in it can need IDNA (most URLs).
+  if (!NOT_PLAIN_ASCII.test(text) && !/xn--/i.test(text)) return undefined;
   const parts = URL_HOST.exec(text);
   if (!parts) return undefined;
   const [, before, written, after] = parts;

@@ -1,6 +1,11 @@
 import type { SourcePosition } from "../diagnostic";
 import { KIND_LABEL, didYouMean, error, formatPosition, quote, warning, weightBreakdown, type SecurityGroupQuotaFigures, type SettingsKind } from "./text";
 
+/** A top-level section (`terraform`, `hubspot`) that a second file defines again. */
+function duplicateSection(code: "DUPLICATE_TERRAFORM" | "DUPLICATE_HUBSPOT", section: string, first: SourcePosition) {
+  return error(code, `The \`${section}\` section is defined here and at ${formatPosition(first)}; only one file may define it.`, "merge the two sections into one file");
+}
+
 export const quotaMessages = {
   // ---- quotas (found once the policy has counted the rules; reported at the firewall's name)
   securityGroupOverQuota: (p: SecurityGroupQuotaFigures) =>
@@ -88,12 +93,7 @@ export const quotaMessages = {
       `Firewall \`${name}\` is defined here and at ${formatPosition(first)}.`,
       "rename one of them, or delete the copy",
     ),
-  duplicateTerraform: (first: SourcePosition) =>
-    error(
-      "DUPLICATE_TERRAFORM",
-      `The \`terraform\` section is defined here and at ${formatPosition(first)}; only one file may define it.`,
-      "merge the two sections into one file",
-    ),
+  duplicateTerraform: (first: SourcePosition) => duplicateSection("DUPLICATE_TERRAFORM", "terraform", first),
   invalidAccountId: (text: string) =>
     error(
       "INVALID_ACCOUNT_ID",
@@ -137,12 +137,7 @@ export const quotaMessages = {
       `Invalid \`awsProviderVersion\` ${quote(text)}: ${reason}.`,
       'write a Terraform version constraint for hashicorp/aws 5 or later, e.g. "5.100.0" (exactly the version your mirror holds) or "~> 6.25"',
     ),
-  duplicateHubspot: (first: SourcePosition) =>
-    error(
-      "DUPLICATE_HUBSPOT",
-      `The \`hubspot\` section is defined here and at ${formatPosition(first)}; only one file may define it.`,
-      "merge the two sections into one file",
-    ),
+  duplicateHubspot: (first: SourcePosition) => duplicateSection("DUPLICATE_HUBSPOT", "hubspot", first),
   duplicateSecurityGroup: (id: string, name: string, otherName: string, first: SourcePosition) =>
     error(
       "DUPLICATE_SECURITY_GROUP",
