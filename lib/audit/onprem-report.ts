@@ -1,6 +1,7 @@
 import type { Cidr } from "../model/cidr";
 import type { OnPremFirewallTarget } from "../model/config";
 import { code, listsText } from "../model/labels";
+import type { PlannedRule } from "../policy/planned-rule";
 import type { FirewallRule } from "../policy/rule";
 import { opened } from "./coverage";
 import { ruleColumns, type ArtifactReportRule, type ReportNeed, type ReportRule, type Row } from "./report-rows";
@@ -12,7 +13,17 @@ import { ruleColumns, type ArtifactReportRule, type ReportNeed, type ReportRule,
  * rule name) says where in which file the rule is, as `terraformAddress` does for AWS.
  */
 
-/** A row of a file's rule: `destinations` limit what it admits (nftables with `destinations`). */
+/** The rows of a file's rule, one per (port, CIDR) it admits: `destinations` limit what it admits (nftables with `destinations`). */
+export function artifactRows(
+  p: { readonly type: OnPremFirewallTarget["type"]; readonly target: { readonly name: string } },
+  planned: PlannedRule<unknown>,
+  artifact: string,
+  extra: Pick<ArtifactReportRule, "nftSet" | "windowsRule">,
+  destinations?: readonly Cidr[],
+): Row[] {
+  return planned.admits.map((rule) => artifactRow(p, rule, artifact, extra, destinations));
+}
+
 export function artifactRow(
   p: { readonly type: OnPremFirewallTarget["type"]; readonly target: { readonly name: string } },
   rule: FirewallRule,

@@ -13,12 +13,13 @@ import type { PrefixListPlan } from "./prefix-lists";
  * sids, files).
  */
 export type { FirewallRule, Need, PlannedRules, RuleProvenance, UnservedNeed } from "./rule";
+export type { PlannedContent, PlannedRule } from "./planned-rule";
 export type { FamilyCounts } from "./packing";
 export type { CidrIngress, IngressRule, PrefixListIngress, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";
 export type { NetworkAclInbound, NetworkAclPolicy, NetworkAclReturn } from "../kinds/network-acl/plan";
 export type { NetworkFirewallPolicy, StatefulRulePlan } from "../kinds/network-firewall/plan";
 export type { NftablesPolicy, NftRulePlan, NftSetPlan } from "../kinds/nftables/plan";
-export type { WindowsFirewallPolicy, WindowsRulePlan } from "../kinds/windows-firewall/plan";
+export type { WindowsFirewallPolicy } from "../kinds/windows-firewall/plan";
 export type { AllowlistFilePlan, AllowlistPolicy } from "../kinds/allowlist/plan";
 
 /** Policies of targets in AWS: their rules become Terraform resources in the target's stack. */

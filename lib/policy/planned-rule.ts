@@ -1,0 +1,37 @@
+import type { Cidr } from "../model/cidr";
+import type { SourceListKey } from "../model/source-lists";
+import { mergeProvenance } from "./needs";
+import type { FirewallRule, RuleProvenance } from "./rule";
+
+/**
+ * What a planned rule lets through, as the firewall writes it:
+ * - TCP to `port` from one block (`cidr`);
+ * - TCP to `port` from a set of blocks written beside the rule (`sources`: a file's, an nft set's
+ *   or a script rule's addresses, the cover of exactly these lists);
+ * - for a network ACL's return rule, TCP 1024-65535 out to one block (`returnTo`).
+ * A `FirewallRule` is the first as it stands.
+ */
+export type PlannedContent = CidrContent | SourcesContent | ReturnContent;
+export type CidrContent = { readonly port: number; readonly cidr: Cidr };
+export type SourcesContent = { readonly port: number; readonly sources: SourceListKey };
+export type ReturnContent = { readonly returnTo: Cidr };
+
+/**
+ * One rule as a target's firewall holds it, whatever the kind: what it lets through (`content`,
+ * and for a stateful rule the one server it leads to, `destination`), every (port, CIDR) pair it
+ * admits with their provenance (`admits`: one for a CIDR rule, a set's entries, none for a return
+ * rule), why it exists (the union of what it serves), and where it is written (`place`: the only
+ * part a kind defines, in lib/kinds/<kind>/plan.ts: a rule number, a sid, a set, a file). `C`
+ * narrows the content when a kind writes one form only.
+ */
+export interface PlannedRule<Place, C extends PlannedContent = PlannedContent> extends RuleProvenance {
+  readonly content: C;
+  readonly destination?: Cidr;
+  readonly admits: readonly FirewallRule[];
+  readonly place: Place;
+}
+
+/** A rule from a port's sources (`rules`: the port's cover): admits them, serves what they serve. */
+export function sourcesRule<Place>(port: number, sources: SourceListKey, rules: readonly FirewallRule[], place: Place): PlannedRule<Place, SourcesContent> {
+  return { content: { port, sources }, admits: rules, ...mergeProvenance(rules), place };
+}
