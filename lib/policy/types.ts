@@ -20,7 +20,7 @@ export type { NetworkAclInbound, NetworkAclPolicy, NetworkAclReturn } from "../k
 export type { NetworkFirewallPolicy, StatefulRulePlan } from "../kinds/network-firewall/plan";
 export type { NftablesPolicy, NftRulePlan, NftSetPlan } from "../kinds/nftables/plan";
 export type { WindowsFirewallPolicy } from "../kinds/windows-firewall/plan";
-export type { AllowlistFilePlan, AllowlistPolicy } from "../kinds/allowlist/plan";
+export type { AllowlistFile, AllowlistPolicy } from "../kinds/allowlist/plan";
 
 /** Policies of targets in AWS: their rules become Terraform resources in the target's stack. */
 export type AwsTargetPolicy = SecurityGroupPolicy | NetworkAclPolicy | NetworkFirewallPolicy;
