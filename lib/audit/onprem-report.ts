@@ -24,7 +24,7 @@ export function artifactRows(
   return planned.admits.map((rule) => artifactRow(p, rule, artifact, extra, destinations));
 }
 
-export function artifactRow(
+function artifactRow(
   p: { readonly type: OnPremFirewallTarget["type"]; readonly target: { readonly name: string } },
   rule: FirewallRule,
   artifact: string,

@@ -18,7 +18,7 @@ export type { FamilyCounts } from "./packing";
 export type { CidrIngress, IngressRule, PrefixListIngress, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";
 export type { NetworkAclInbound, NetworkAclPolicy, NetworkAclReturn } from "../kinds/network-acl/plan";
 export type { NetworkFirewallPolicy, StatefulRulePlan } from "../kinds/network-firewall/plan";
-export type { NftablesPolicy, NftRulePlan, NftSetPlan } from "../kinds/nftables/plan";
+export type { NftablesPolicy, NftSetPlan } from "../kinds/nftables/plan";
 export type { WindowsFirewallPolicy } from "../kinds/windows-firewall/plan";
 export type { AllowlistFile, AllowlistPolicy } from "../kinds/allowlist/plan";
 
