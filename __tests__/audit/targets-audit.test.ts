@@ -155,7 +155,7 @@ describe("the proof refuses plans that do not admit exactly what is required", (
   test("GIVEN a Network Firewall plan missing a destination's rules WHEN rendered THEN that destination fails", () => {
     const run = tamper((p) => ({
       ...p,
-      targets: p.targets.map((t) => (t.type === "aws-network-firewall" ? { ...t, statefulRules: t.statefulRules.filter((r) => !(r.destination.toString() === "10.0.2.0/28" && r.rule.port === 587)) } : t)),
+      targets: p.targets.map((t) => (t.type === "aws-network-firewall" ? { ...t, plannedRules: t.plannedRules.filter((r) => !(r.destination.toString() === "10.0.2.0/28" && r.content.port === 587)) } : t)),
     }));
     expect(run).toThrow("the generated rules for target nfw port 587 to 10.0.2.0/28 open 0 addresses but HubSpot's lists require 264");
   });

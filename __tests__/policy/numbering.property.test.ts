@@ -133,11 +133,11 @@ describe("numbers in the plans", () => {
       buildPolicy(config([imapDomain("example.com", ["nfw"])], [networkFirewall("nfw", { destinations })])).targets[0] as NetworkFirewallPolicy;
     const one = plan(["10.0.1.25/32"]);
     const two = plan(["10.0.1.25/32", "10.0.2.0/28"]);
-    const sids = two.statefulRules.map((r) => r.sid);
+    const sids = two.plannedRules.map((r) => r.place.sid);
     expect(new Set(sids).size).toBe(sids.length);
     expect(sids.every((s) => s >= SID_RANGE.from && s <= SID_RANGE.to)).toBe(true);
-    const key = (r: NetworkFirewallPolicy["statefulRules"][number]) => `${r.destination} ${r.rule.port} ${r.rule.cidr}`;
-    const kept = new Map(two.statefulRules.map((r) => [key(r), r.sid]));
-    expect(one.statefulRules.filter((r) => kept.get(key(r)) !== r.sid)).toEqual([]);
+    const key = (r: NetworkFirewallPolicy["plannedRules"][number]) => `${r.destination} ${r.content.port} ${r.content.cidr}`;
+    const kept = new Map(two.plannedRules.map((r) => [key(r), r.place.sid]));
+    expect(one.plannedRules.filter((r) => kept.get(key(r)) !== r.place.sid)).toEqual([]);
   });
 });

@@ -100,7 +100,7 @@ describe("successive synths keep what survives where it is", () => {
       return new Map<string, number>([
         ...acl.inbound.map((r) => [`in ${r.rule.port} ${r.rule.cidr}`, r.ruleNumber] as const),
         ...acl.outbound.map((r) => [`out ${r.cidr}`, r.ruleNumber] as const),
-        ...nfw.statefulRules.map((r) => [`sid ${r.rule.port} ${r.rule.cidr}`, r.sid] as const),
+        ...nfw.plannedRules.map((r) => [`sid ${r.content.port} ${r.content.cidr}`, r.place.sid] as const),
       ]);
     };
     let placements = NO_PLACEMENTS;

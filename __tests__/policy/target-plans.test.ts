@@ -75,8 +75,8 @@ describe("Network Firewall rule groups", () => {
       config([imapDomain("example.com", ["nfw"])], [networkFirewall("nfw", { destinations: ["10.0.2.0/28", "10.0.1.25/32"] })]),
       "nfw",
     );
-    expect(nfw.statefulRules).toHaveLength(24);
-    expect(nfw.statefulRules.slice(0, 2).map((r) => `${r.destination} ${r.rule.port} ${r.rule.cidr}`)).toEqual([
+    expect(nfw.plannedRules).toHaveLength(24);
+    expect(nfw.plannedRules.slice(0, 2).map((r) => `${r.destination} ${r.content.port} ${r.content.cidr}`)).toEqual([
       "10.0.1.25/32 587 54.174.62.128/26",
       "10.0.1.25/32 587 54.174.62.192/30",
     ]);

@@ -180,6 +180,6 @@ export function rowPlace(rule: ReportRule): string {
  * A planned rule as the report writes it: the columns every row of one (port, CIDR) rule has, in
  * the report's key order. Each kind adds where the rule is written (address, number, set).
  */
-export function ruleColumns(rule: FirewallRule): Pick<ReportRule, "fromPort" | "toPort" | "cidr" | "lists"> {
+export function ruleColumns(rule: Pick<FirewallRule, "port" | "cidr" | "lists">): Pick<ReportRule, "fromPort" | "toPort" | "cidr" | "lists"> {
   return { fromPort: rule.port, toPort: rule.port, cidr: rule.cidr.toString(), lists: rule.lists };
 }

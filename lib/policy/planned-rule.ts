@@ -1,4 +1,5 @@
 import type { Cidr } from "../model/cidr";
+import { ruleIdentity } from "../model/rule-identity";
 import type { SourceListKey } from "../model/source-lists";
 import { mergeProvenance } from "./needs";
 import type { FirewallRule, RuleProvenance } from "./rule";
@@ -34,4 +35,15 @@ export interface PlannedRule<Place, C extends PlannedContent = PlannedContent> e
 /** A rule from a port's sources (`rules`: the port's cover): admits them, serves what they serve. */
 export function sourcesRule<Place>(port: number, sources: SourceListKey, rules: readonly FirewallRule[], place: Place): PlannedRule<Place, SourcesContent> {
   return { content: { port, sources }, admits: rules, ...mergeProvenance(rules), place };
+}
+
+/** A rule from one block as it stands (`rule`), towards `destination` when given. */
+export function cidrRule<Place>(rule: FirewallRule, place: Place, destination?: Cidr): PlannedRule<Place, CidrContent> {
+  const { port, cidr, lists, domains, hosts } = rule;
+  return { content: { port, cidr }, ...(destination ? { destination } : {}), admits: [rule], lists, domains, hosts, place };
+}
+
+/** A rule's `ruleIdentity`: what placements key its group, number or sid by. A rule from a file's sources has none (nothing is placed outside AWS). */
+export function plannedIdentity(rule: PlannedRule<unknown, CidrContent | ReturnContent>): string {
+  return ruleIdentity(rule.content, rule.destination);
 }

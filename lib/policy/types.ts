@@ -17,7 +17,7 @@ export type { PlannedContent, PlannedRule } from "./planned-rule";
 export type { FamilyCounts } from "./packing";
 export type { CidrIngress, IngressRule, PrefixListIngress, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";
 export type { NetworkAclInbound, NetworkAclPolicy, NetworkAclReturn } from "../kinds/network-acl/plan";
-export type { NetworkFirewallPolicy, StatefulRulePlan } from "../kinds/network-firewall/plan";
+export type { NetworkFirewallPolicy, StatefulRule } from "../kinds/network-firewall/plan";
 export type { NftablesPolicy, NftSetPlan } from "../kinds/nftables/plan";
 export type { WindowsFirewallPolicy } from "../kinds/windows-firewall/plan";
 export type { AllowlistFile, AllowlistPolicy } from "../kinds/allowlist/plan";

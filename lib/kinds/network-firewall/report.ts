@@ -22,13 +22,13 @@ export type NetworkFirewallReportTarget = ReportTargetBase & {
 function rows(p: NetworkFirewallPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
-  return p.statefulRules.map(({ sid, destination, rule }): Row => ({
-    admits: [opened(target, rule, destination)],
-    sortSource: rule.cidr,
+  return p.plannedRules.map(({ place: { sid }, destination, admits, content, lists }): Row => ({
+    admits: admits.map((rule) => opened(target, rule, destination)),
+    sortSource: content.cidr,
     sortDestination: destination,
     row: {
       ...base,
-      ...ruleColumns(rule),
+      ...ruleColumns({ ...content, lists }),
       terraformAddress: ruleGroupAddress(target),
       destination: destination.toString(),
       sid,
