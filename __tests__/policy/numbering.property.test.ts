@@ -112,12 +112,12 @@ describe("numbers in the plans", () => {
         const before = plan(base);
         const after = plan(grown);
         for (const p of [before, after]) {
-          for (const rules of [p.inbound.map((r) => r.ruleNumber), p.outbound.map((r) => r.ruleNumber)]) {
+          for (const rules of [p.inbound.map((r) => r.place.ruleNumber), p.outbound.map((r) => r.place.ruleNumber)]) {
             expect(new Set(rules).size).toBe(rules.length);
             expect(rules.every((x) => x >= target.ruleNumbers.from && x <= target.ruleNumbers.to)).toBe(true);
           }
         }
-        const number = (p: NetworkAclPolicy) => new Map(p.inbound.map((r) => [`${r.rule.port} ${r.rule.cidr}`, r.ruleNumber]));
+        const number = (p: NetworkAclPolicy) => new Map(p.inbound.map((r) => [`${r.content.port} ${r.content.cidr}`, r.place.ruleNumber]));
         const b = number(before);
         const a = number(after);
         const moved = [...b].filter(([k, v]) => a.get(k) !== v).length;

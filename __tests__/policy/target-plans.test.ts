@@ -56,7 +56,7 @@ describe("network ACLs", () => {
     const acl = plan<NetworkAclPolicy>(config([imapDomain("example.com", ["acl"])], [networkAcl("acl")]), "acl");
     expect(acl.inbound).toHaveLength(12);
     // IMAP 143.244.82.8/30 and SMTP 143.244.82.12/30 merge into one return rule: 6, not 8.
-    expect(acl.outbound.map((r) => r.cidr.toString())).toEqual([
+    expect(acl.outbound.map((r) => r.content.returnTo.toString())).toEqual([
       "54.174.62.128/26",
       "54.174.62.192/29",
       "141.193.184.0/27",
@@ -64,7 +64,7 @@ describe("network ACLs", () => {
       "143.244.82.8/29",
       "143.244.87.0/25",
     ]);
-    expect(acl.outbound.find((r) => r.cidr.toString() === "143.244.82.8/29")).toMatchObject({ lists: ["imap", "smtp"], domains: ["example.com"] });
+    expect(acl.outbound.find((r) => r.content.returnTo.toString() === "143.244.82.8/29")).toMatchObject({ lists: ["imap", "smtp"], domains: ["example.com"] });
     expect(acl.maxRules).toBe(20);
   });
 });

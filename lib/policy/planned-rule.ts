@@ -13,7 +13,8 @@ import type { FirewallRule, RuleProvenance } from "./rule";
  * A `FirewallRule` is the first as it stands.
  */
 export type PlannedContent = CidrContent | SourcesContent | ReturnContent;
-export type CidrContent = { readonly port: number; readonly cidr: Cidr };
+/** `protocol` is always TCP: it is here so the Terraform names built from a rule's content read it (lib/terraform/names.ts). */
+export type CidrContent = { readonly protocol: "tcp"; readonly port: number; readonly cidr: Cidr };
 export type SourcesContent = { readonly port: number; readonly sources: SourceListKey };
 export type ReturnContent = { readonly returnTo: Cidr };
 
@@ -39,11 +40,16 @@ export function sourcesRule<Place>(port: number, sources: SourceListKey, rules: 
 
 /** A rule from one block as it stands (`rule`), towards `destination` when given. */
 export function cidrRule<Place>(rule: FirewallRule, place: Place, destination?: Cidr): PlannedRule<Place, CidrContent> {
-  const { port, cidr, lists, domains, hosts } = rule;
-  return { content: { port, cidr }, ...(destination ? { destination } : {}), admits: [rule], lists, domains, hosts, place };
+  const { protocol, port, cidr, lists, domains, hosts } = rule;
+  return { content: { protocol, port, cidr }, ...(destination ? { destination } : {}), admits: [rule], lists, domains, hosts, place };
 }
 
 /** A rule's `ruleIdentity`: what placements key its group, number or sid by. A rule from a file's sources has none (nothing is placed outside AWS). */
 export function plannedIdentity(rule: PlannedRule<unknown, CidrContent | ReturnContent>): string {
   return ruleIdentity(rule.content, rule.destination);
+}
+
+/** A network ACL's return rule: TCP 1024-65535 out to `block`; it admits nothing in, and serves what it returns to (`provenance`). */
+export function returnRule<Place>(block: Cidr, provenance: RuleProvenance, place: Place): PlannedRule<Place, ReturnContent> {
+  return { content: { returnTo: block }, admits: [], ...provenance, place };
 }

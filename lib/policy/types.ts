@@ -16,7 +16,7 @@ export type { FirewallRule, Need, PlannedRules, RuleProvenance, UnservedNeed } f
 export type { PlannedContent, PlannedRule } from "./planned-rule";
 export type { FamilyCounts } from "./packing";
 export type { CidrIngress, IngressRule, PrefixListIngress, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";
-export type { NetworkAclInbound, NetworkAclPolicy, NetworkAclReturn } from "../kinds/network-acl/plan";
+export type { NetworkAclPlace, NetworkAclPolicy } from "../kinds/network-acl/plan";
 export type { NetworkFirewallPolicy, StatefulRule } from "../kinds/network-firewall/plan";
 export type { NftablesPolicy, NftSetPlan } from "../kinds/nftables/plan";
 export type { WindowsFirewallPolicy } from "../kinds/windows-firewall/plan";

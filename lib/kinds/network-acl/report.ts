@@ -27,30 +27,30 @@ function rows(p: NetworkAclPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
   return [
-    ...p.inbound.map(({ ruleNumber, rule }): Row => ({
-      admits: [opened(target, rule)],
+    ...p.inbound.map(({ place: { ruleNumber }, content: rule, admits, lists }): Row => ({
+      admits: admits.map((admitted) => opened(target, admitted)),
       sortSource: rule.cidr,
       row: {
         ...base,
-        ...ruleColumns(rule),
+        ...ruleColumns({ ...rule, lists }),
         terraformAddress: networkAclInboundAddress(target, rule),
         ruleNumber,
       },
     })),
     // The ACL is stateless: the replies to the ephemeral ports need rules of their own.
-    ...p.outbound.map((r): Row => ({
+    ...p.outbound.map(({ place: { ruleNumber }, content: { returnTo }, lists }): Row => ({
       admits: [],
-      returns: r.cidr,
-      sortSource: r.cidr,
+      returns: returnTo,
+      sortSource: returnTo,
       row: {
         ...base,
         direction: "egress",
         fromPort: EPHEMERAL_PORTS.from,
         toPort: EPHEMERAL_PORTS.to,
-        cidr: r.cidr.toString(),
-        lists: r.lists,
-        terraformAddress: networkAclReturnAddress(target, r.cidr),
-        ruleNumber: r.ruleNumber,
+        cidr: returnTo.toString(),
+        lists,
+        terraformAddress: networkAclReturnAddress(target, returnTo),
+        ruleNumber,
       },
     })),
   ];
@@ -67,8 +67,8 @@ export const networkAclReport: ReportPart<NetworkAclPolicy, NetworkAclReportTarg
       ruleNumbers: { from: p.target.ruleNumbers.from, to: p.target.ruleNumbers.to },
       maxRules: p.maxRules,
       usableRules: usableNetworkAclRules(p.maxRules),
-      inbound: count(p.inbound.map((r) => r.rule.cidr)),
-      outbound: count(p.outbound.map((r) => r.cidr)),
+      inbound: count(p.inbound.map((r) => r.content.cidr)),
+      outbound: count(p.outbound.map((r) => r.content.returnTo)),
     },
   }),
   details: (target) => {
