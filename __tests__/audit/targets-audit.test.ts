@@ -146,7 +146,7 @@ describe("the proof refuses plans that do not admit exactly what is required", (
       targets: p.targets.map((t) =>
         t.type !== "aws-security-group"
           ? t
-          : { ...t, groups: t.groups.map((g) => ({ ...g, ingress: g.ingress.map((r) => (r.kind === "prefix-list" ? { ...r, prefixList: { ...r.prefixList, entries: r.prefixList.entries.slice(1) } } : r)) })) },
+          : { ...t, groups: t.groups.map((g) => ({ ...g, ingress: g.ingress.map((r) => ("prefixList" in r.content ? { ...r, content: { ...r.content, prefixList: { ...r.content.prefixList, entries: r.content.prefixList.entries.slice(1) } } } : r)) })) },
       ),
     }));
     expect(run).toThrow(/target pl port 443 open 208 addresses .* missing 54\.174\.62\.128-54\.174\.62\.191/);

@@ -14,7 +14,7 @@ describe("security groups with prefix-list sources", () => {
     );
     const policy = buildPolicy(cfg);
     const sg = policy.targets[0] as SecurityGroupPolicy;
-    expect(sg.groups[0].ingress.map((r) => (r.kind === "prefix-list" ? `${r.port} ${r.prefixList.key} weight ${r.weight}` : "cidr"))).toEqual([
+    expect(sg.groups[0].ingress.map((r) => ("prefixList" in r.content ? `${r.content.port} ${r.content.prefixList.key} weight ${r.place.weight}` : "cidr"))).toEqual([
       "443 imap+smtp/ipv4 weight 10",
       "587 smtp/ipv4 weight 10",
       "993 imap/ipv4 weight 10",
@@ -35,7 +35,7 @@ describe("security groups with prefix-list sources", () => {
     const ipRanges = { source: "t", smtp: [Cidr.of("44.10.0.0/24"), Cidr.of("2600:1f18:1::/48")], imap: [Cidr.of("44.11.0.0/24")] };
     const cfg = config([exchangeDomain("corp.example.org", ["pl"])], [existingGroup("pl", "eu-central-1", "sg-0a1b2c3d4e5f67890", { sources: "prefix-lists" })], ipRanges);
     const sg = plan<SecurityGroupPolicy>(cfg, "pl");
-    expect(sg.groups[0].ingress.map((r) => (r.kind === "prefix-list" ? `${r.prefixList.key} ${r.prefixList.entries.join(" ")}` : ""))).toEqual([
+    expect(sg.groups[0].ingress.map((r) => ("prefixList" in r.content ? `${r.content.prefixList.key} ${r.content.prefixList.entries.join(" ")}` : ""))).toEqual([
       "imap+smtp/ipv4 44.10.0.0/24 44.11.0.0/24",
       "imap+smtp/ipv6 2600:1f18:1::/48",
     ]);

@@ -2,19 +2,23 @@ import type { Cidr } from "../model/cidr";
 import { ruleIdentity } from "../model/rule-identity";
 import type { SourceListKey } from "../model/source-lists";
 import { mergeProvenance } from "./needs";
+import type { PrefixListPlan } from "./prefix-lists";
 import type { FirewallRule, RuleProvenance } from "./rule";
 
 /**
  * What a planned rule lets through, as the firewall writes it:
  * - TCP to `port` from one block (`cidr`);
+ * - TCP to `port` from a prefix list mailgate creates (`prefixList`);
  * - TCP to `port` from a set of blocks written beside the rule (`sources`: a file's, an nft set's
  *   or a script rule's addresses, the cover of exactly these lists);
  * - for a network ACL's return rule, TCP 1024-65535 out to one block (`returnTo`).
  * A `FirewallRule` is the first as it stands.
  */
-export type PlannedContent = CidrContent | SourcesContent | ReturnContent;
+export type PlannedContent = CidrContent | PrefixListContent | SourcesContent | ReturnContent;
 /** `protocol` is always TCP: it is here so the Terraform names built from a rule's content read it (lib/terraform/names.ts). */
 export type CidrContent = { readonly protocol: "tcp"; readonly port: number; readonly cidr: Cidr };
+/** A security group rule referencing a prefix list mailgate creates (its entries are the cover of the port's lists). */
+export type PrefixListContent = { readonly port: number; readonly prefixList: PrefixListPlan };
 export type SourcesContent = { readonly port: number; readonly sources: SourceListKey };
 export type ReturnContent = { readonly returnTo: Cidr };
 
@@ -45,7 +49,7 @@ export function cidrRule<Place>(rule: FirewallRule, place: Place, destination?: 
 }
 
 /** A rule's `ruleIdentity`: what placements key its group, number or sid by. A rule from a file's sources has none (nothing is placed outside AWS). */
-export function plannedIdentity(rule: PlannedRule<unknown, CidrContent | ReturnContent>): string {
+export function plannedIdentity(rule: PlannedRule<unknown, CidrContent | PrefixListContent | ReturnContent>): string {
   return ruleIdentity(rule.content, rule.destination);
 }
 

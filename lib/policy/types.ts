@@ -15,7 +15,7 @@ import type { PrefixListPlan } from "./prefix-lists";
 export type { FirewallRule, Need, PlannedRules, RuleProvenance, UnservedNeed } from "./rule";
 export type { PlannedContent, PlannedRule } from "./planned-rule";
 export type { FamilyCounts } from "./packing";
-export type { CidrIngress, IngressRule, PrefixListIngress, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";
+export type { IngressRule, SecurityGroupPlace, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";
 export type { NetworkAclPlace, NetworkAclPolicy } from "../kinds/network-acl/plan";
 export type { NetworkFirewallPolicy, StatefulRule } from "../kinds/network-firewall/plan";
 export type { NftablesPolicy, NftSetPlan } from "../kinds/nftables/plan";

@@ -27,8 +27,8 @@ function rows(p: NetworkAclPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
   return [
-    ...p.inbound.map(({ place: { ruleNumber }, content: rule, admits, lists }): Row => ({
-      admits: admits.map((admitted) => opened(target, admitted)),
+    ...p.inbound.map(({ place: { ruleNumber }, content: rule, lists }): Row => ({
+      admits: [opened(target, rule)],
       sortSource: rule.cidr,
       row: {
         ...base,

@@ -22,8 +22,8 @@ export type NetworkFirewallReportTarget = ReportTargetBase & {
 function rows(p: NetworkFirewallPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
-  return p.plannedRules.map(({ place: { sid }, destination, admits, content, lists }): Row => ({
-    admits: admits.map((rule) => opened(target, rule, destination)),
+  return p.plannedRules.map(({ place: { sid }, destination, content, lists }): Row => ({
+    admits: [opened(target, content, destination)],
     sortSource: content.cidr,
     sortDestination: destination,
     row: {

@@ -18,32 +18,33 @@ function rows(p: SecurityGroupPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
   return p.groups.flatMap((group) =>
-    group.ingress.map((ingress): Row => {
+    group.ingress.map(({ content, lists }): Row => {
       const securityGroup = group.groupName ?? p.target.securityGroupId ?? "";
-      if (ingress.kind === "cidr") {
+      const port = content.port;
+      if ("cidr" in content) {
         return {
-          admits: [opened(target, ingress.rule)],
-          sortSource: ingress.rule.cidr,
+          admits: [opened(target, content)],
+          sortSource: content.cidr,
           row: {
             ...base,
-            ...ruleColumns(ingress.rule),
-            terraformAddress: ruleAddress(target, ingress.rule),
+            ...ruleColumns({ ...content, lists }),
+            terraformAddress: ruleAddress(target, content),
             securityGroup,
           },
         };
       }
-      const pl = ingress.prefixList;
+      const pl = content.prefixList;
       return {
         // The proof expands the list as referenced, not the rules the policy meant it to hold.
-        admits: pl.entries.map((cidr) => ({ target, port: ingress.port, cidr })),
+        admits: pl.entries.map((cidr) => ({ target, port, cidr })),
         sortSource: `${pl.family} ${pl.key}`,
         row: {
           ...base,
-          fromPort: ingress.port,
-          toPort: ingress.port,
+          fromPort: port,
+          toPort: port,
           cidr: null,
-          lists: ingress.provenance.lists,
-          terraformAddress: prefixListRuleAddress(target, ingress.port, pl),
+          lists,
+          terraformAddress: prefixListRuleAddress(target, port, pl),
           securityGroup,
           prefixList: { name: prefixListName(pl), terraformAddress: prefixListAddress(pl), maxEntries: pl.maxEntries, entries: pl.entries.map(String) },
         },
