@@ -2,6 +2,7 @@ import type { Cidr } from "../model/cidr";
 import { ruleIdentity } from "../model/rule-identity";
 import type { SourceListKey } from "../model/source-lists";
 import { mergeProvenance } from "./needs";
+import type { KeyedPair } from "./placement-types";
 import type { PrefixListPlan } from "./prefix-lists";
 import type { FirewallRule, RuleProvenance } from "./rule";
 
@@ -51,6 +52,22 @@ export function cidrRule<Place>(rule: FirewallRule, place: Place, destination?: 
 /** A rule's `ruleIdentity`: what placements key its group, number or sid by. A rule from a file's sources has none (nothing is placed outside AWS). */
 export function plannedIdentity(rule: PlannedRule<unknown, CidrContent | PrefixListContent | ReturnContent>): string {
   return ruleIdentity(rule.content, rule.destination);
+}
+
+/** A rule that placements record: by its identity, in AWS (a kind outside AWS writes its files whole). */
+type PlacedRule<Place> = PlannedRule<Place, CidrContent | PrefixListContent | ReturnContent>;
+
+/** Each rule's number (rule number, sid) by its identity, as placements record them. */
+export function placedNumbers<Place>(rules: readonly PlacedRule<Place>[], numberOf: (place: Place) => number): Map<string, number> {
+  return new Map(rules.map((r) => [plannedIdentity(r), numberOf(r.place)]));
+}
+
+/** Every (port, CIDR) pair inbound rules admit, with the identity of the rule admitting it (what leaving rules are checked against). */
+export function keyedPairs(rules: readonly PlannedRule<unknown, CidrContent | PrefixListContent>[]): KeyedPair[] {
+  return rules.flatMap((rule) => {
+    const key = plannedIdentity(rule);
+    return rule.admits.map(({ port, cidr }) => ({ key, port, cidr }));
+  });
 }
 
 /** A network ACL's return rule: TCP 1024-65535 out to `block`; it admits nothing in, and serves what it returns to (`provenance`). */

@@ -7,7 +7,7 @@ import { assignStableNumbers } from "../../policy/numbering";
 import { FAMILIES } from "../../policy/packing";
 import { type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { ApplyProblem, LimitProblem } from "../../policy/problems";
-import { cidrRule, plannedIdentity, returnRule, type CidrContent, type PlannedRule, type ReturnContent } from "../../policy/planned-rule";
+import { cidrRule, keyedPairs, placedNumbers, plannedIdentity, returnRule, type CidrContent, type PlannedRule, type ReturnContent } from "../../policy/planned-rule";
 import type { FirewallRule, PlannedRules } from "../../policy/rule";
 import { identityReplaced, type PlanPart, type StackAccess } from "../plan-part";
 
@@ -175,14 +175,14 @@ export const networkAclPlan: PlanPart<NetworkAclTarget, NetworkAclPolicy> = {
   identityChange: identityReplaced("network ACL", "Every rule would be destroyed in the old ACL and created in the new one, in no particular order."),
   applyPeaks: (p, placed, left) => networkAclPeaks(p, placed, left),
   placedKeys: (p) => p.inbound.map(plannedIdentity),
-  keyedPairs: (p) => p.inbound.map((r) => ({ key: plannedIdentity(r), port: r.content.port, cidr: r.content.cidr })),
+  keyedPairs: (p) => keyedPairs(p.inbound),
   expand: expandNetworkAcl,
   fromLeaving: networkAclFromLeaving,
 };
 
 /** A direction's numbers by rule identity, as placements record them. */
 function numbered(rules: readonly PlannedRule<NetworkAclPlace, CidrContent | ReturnContent>[]): Map<string, number> {
-  return new Map(rules.map((r) => [plannedIdentity(r), r.place.ruleNumber]));
+  return placedNumbers(rules, (place) => place.ruleNumber);
 }
 
 function networkAclIdentity(target: NetworkAclTarget): TargetIdentity {

@@ -4,7 +4,7 @@ import { ruleIdentity } from "../../model/rule-identity";
 import { assignStableNumbers } from "../../policy/numbering";
 import { type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { LifecycleProblem, LimitProblem } from "../../policy/problems";
-import { cidrRule, plannedIdentity, type CidrContent, type PlannedRule } from "../../policy/planned-rule";
+import { cidrRule, placedNumbers, type CidrContent, type PlannedRule } from "../../policy/planned-rule";
 import type { FirewallRule, PlannedRules, UnservedNeed } from "../../policy/rule";
 import { nothingAdmitted, unservedNeeds } from "../../policy/unserved";
 import { identityReplaced, type LimitContext, type PlanPart } from "../plan-part";
@@ -152,7 +152,7 @@ export const networkFirewallPlan: PlanPart<NetworkFirewallTarget, NetworkFirewal
   claims: () => [],
   limits: networkFirewallLimits,
   lifecycle: networkFirewallLifecycle,
-  placement: (p, stack) => ({ stack, ...networkFirewallIdentity(p.target), sids: new Map(p.plannedRules.map((r) => [plannedIdentity(r), r.place.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity }),
+  placement: (p, stack) => ({ stack, ...networkFirewallIdentity(p.target), sids: placedNumbers(p.plannedRules, (place) => place.sid), ruleOrder: p.ruleOrder, capacity: p.capacity }),
   identity: networkFirewallIdentity,
   identityChange: identityReplaced(
     "rule group name",

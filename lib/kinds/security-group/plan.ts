@@ -4,12 +4,12 @@ import type { HubSpotList } from "../../model/ip-catalog";
 import { MAX_SECURITY_GROUP_NAME_LENGTH } from "../../model/names";
 import { mergeProvenance, unique } from "../../policy/needs";
 import { countByFamily, familyKey, FAMILIES, packGroups, type FamilyCounts } from "../../policy/packing";
-import { type IdentityField, type KeyedPair, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
+import { type IdentityField, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import { parseRuleIdentity } from "../../model/rule-identity";
 import { compareText } from "../../model/text";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan, type PrefixListRegistry } from "../../policy/prefix-lists";
 import type { ApplyProblem, LifecycleProblem, LimitProblem } from "../../policy/problems";
-import { cidrRule, plannedIdentity, type CidrContent, type PlannedRule, type PrefixListContent } from "../../policy/planned-rule";
+import { cidrRule, keyedPairs, plannedIdentity, type CidrContent, type PlannedRule, type PrefixListContent } from "../../policy/planned-rule";
 import type { FirewallRule, Need, PlannedRules, RuleProvenance } from "../../policy/rule";
 import type { Claim, PlanPart, StackAccess } from "../plan-part";
 
@@ -79,11 +79,6 @@ export function ingressKey(ingress: IngressRule): string {
   return plannedIdentity(ingress);
 }
 
-/** The port of a security group rule. */
-function portOf(ingress: IngressRule): number {
-  return ingress.content.port;
-}
-
 /** A rule from one CIDR: it weighs one. */
 function cidrIngress(rule: FirewallRule): IngressRule {
   return cidrRule(rule, { family: rule.cidr.family, weight: 1 });
@@ -114,7 +109,7 @@ export function planSecurityGroup(
       ? rules.map(cidrIngress)
       : prefixListIngress(rules, listsByPort, prefixLists);
   // packGroups packs by port and weight; each rule goes in as one item and comes out as it went in.
-  const items = ingress.map((rule) => ({ rule, port: portOf(rule), ...rule.place }));
+  const items = ingress.map((rule) => ({ rule, port: rule.content.port, ...rule.place }));
   const chunks = target.create
     ? packGroups(items, maxRules, previous?.groups ? { groups: previous.groups, keyOf: (item) => ingressKey(item.rule), occupied: leavingWeights(previous.groups, ingress, prefixLists) } : undefined).map((chunk) =>
         chunk.map((item) => item.rule),
@@ -416,15 +411,6 @@ function securityGroupIdentityChange(target: SecurityGroupTarget, field: Identit
   };
 }
 
-function securityGroupPairs(p: SecurityGroupPolicy): KeyedPair[] {
-  return p.groups.flatMap((g) =>
-    g.ingress.flatMap((ingress) => {
-      const key = ingressKey(ingress);
-      return ingress.admits.map((r) => ({ key, port: portOf(ingress), cidr: r.cidr }));
-    }),
-  );
-}
-
 export const securityGroupPlan: PlanPart<SecurityGroupTarget, SecurityGroupPolicy> = {
   plan(target, { needs, rules, placed, placedUnderOwnName, prefixLists }) {
     const planned = planSecurityGroup(target, rules, listsByPort(needs), prefixLists, placed);
@@ -453,7 +439,7 @@ export const securityGroupPlan: PlanPart<SecurityGroupTarget, SecurityGroupPolic
   identityChange: securityGroupIdentityChange,
   applyPeaks: securityGroupPeaks,
   placedKeys: (p) => p.groups.flatMap((g) => g.ingress.map(ingressKey)),
-  keyedPairs: securityGroupPairs,
+  keyedPairs: (p) => keyedPairs(p.groups.flatMap((g) => g.ingress)),
   expand: expandSecurityGroup,
   fromLeaving: securityGroupFromLeaving,
 };
