@@ -2,9 +2,8 @@ import type { Cidr } from "../model/cidr";
 import type { OnPremFirewallTarget } from "../model/config";
 import { code, listsText } from "../model/labels";
 import type { PlannedRule } from "../policy/planned-rule";
-import type { FirewallRule } from "../policy/rule";
-import { opened } from "./coverage";
-import { ruleColumns, type ArtifactReportRule, type ReportNeed, type ReportRule, type Row } from "./report-rows";
+import { plannedRows } from "./planned-rows";
+import { type ArtifactReportRule, type ReportNeed, type ReportRule, type Row } from "./report-rows";
 
 /**
  * What the report's rows and target entries of targets outside AWS (nftables, Windows Firewall,
@@ -21,30 +20,8 @@ export function artifactRows(
   extra: Pick<ArtifactReportRule, "nftSet" | "windowsRule">,
   destinations?: readonly Cidr[],
 ): Row[] {
-  return planned.admits.map((rule) => artifactRow(p, rule, artifact, extra, destinations));
-}
-
-function artifactRow(
-  p: { readonly type: OnPremFirewallTarget["type"]; readonly target: { readonly name: string } },
-  rule: FirewallRule,
-  artifact: string,
-  extra: Pick<ArtifactReportRule, "nftSet" | "windowsRule">,
-  destinations?: readonly Cidr[],
-): Row {
   const target = p.target.name;
-  return {
-    admits: destinations === undefined ? [opened(target, rule)] : destinations.map((destination) => opened(target, rule, destination)),
-    sortSource: rule.cidr,
-    row: {
-      target,
-      type: p.type,
-      direction: "ingress",
-      protocol: "tcp",
-      ...ruleColumns(rule),
-      artifact,
-      ...extra,
-    },
-  };
+  return plannedRows(target, planned, ({ direction, ...columns }) => ({ target, type: p.type, direction, protocol: "tcp", ...columns, artifact, ...extra }), destinations);
 }
 
 /** What every entry of a target outside AWS starts with, in the report's key order. */
