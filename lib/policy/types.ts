@@ -9,8 +9,9 @@ import type { PrefixListPlan } from "./prefix-lists";
 
 /**
  * The plan's types, imported by everything downstream: per target, the exact rules
- * (`FirewallRule`s) and how its kind lays them out (lib/kinds/<kind>/plan.ts: groups, numbers,
- * sids, files).
+ * (`FirewallRule`s), the rules its firewall holds (`PlannedRule`s, each placed where its kind
+ * writes it: a rule number, a sid, a set, a file) and its kind's aggregates
+ * (lib/kinds/<kind>/plan.ts: groups and their weights, sets, files, capacity).
  */
 export type { FirewallRule, Need, PlannedRules, RuleProvenance, UnservedNeed } from "./rule";
 export type { PlannedContent, PlannedRule } from "./planned-rule";
