@@ -170,7 +170,7 @@ describe("audit report", () => {
       ...honest,
       targets: honest.targets.map((t) =>
         t.type === "aws-security-group" && t.target.name === "mail-use1"
-          ? { ...t, groups: t.groups.map((g) => ({ ...g, ingress: g.ingress.filter((r) => !(r.kind === "cidr" && r.port === 587 && r.rule.cidr.toString() === "143.244.87.0/25")) })) }
+          ? { ...t, groups: t.groups.map((g) => ({ ...g, ingress: g.ingress.filter((r) => !("cidr" in r.content && r.content.port === 587 && r.content.cidr.toString() === "143.244.87.0/25")) })) }
           : t,
       ),
     };
@@ -193,7 +193,7 @@ describe("audit report", () => {
               groups: t.groups.map((g) => ({
                 ...g,
                 ingress: g.ingress.map((r) =>
-                  r.kind === "cidr" && r.port === 993 && r.rule.cidr.toString() === "143.244.87.0/25" ? { ...r, rule: { ...r.rule, cidr: Cidr.of("143.244.86.0/23") } } : r,
+                  "cidr" in r.content && r.content.port === 993 && r.content.cidr.toString() === "143.244.87.0/25" ? { ...r, content: { ...r.content, cidr: Cidr.of("143.244.86.0/23") } } : r,
                 ),
               })),
             },

@@ -146,7 +146,7 @@ describe("the proof refuses plans that do not admit exactly what is required", (
       targets: p.targets.map((t) =>
         t.type !== "aws-security-group"
           ? t
-          : { ...t, groups: t.groups.map((g) => ({ ...g, ingress: g.ingress.map((r) => (r.kind === "prefix-list" ? { ...r, prefixList: { ...r.prefixList, entries: r.prefixList.entries.slice(1) } } : r)) })) },
+          : { ...t, groups: t.groups.map((g) => ({ ...g, ingress: g.ingress.map((r) => ("prefixList" in r.content ? { ...r, content: { ...r.content, prefixList: { ...r.content.prefixList, entries: r.content.prefixList.entries.slice(1) } } } : r)) })) },
       ),
     }));
     expect(run).toThrow(/target pl port 443 open 208 addresses .* missing 54\.174\.62\.128-54\.174\.62\.191/);
@@ -155,7 +155,7 @@ describe("the proof refuses plans that do not admit exactly what is required", (
   test("GIVEN a Network Firewall plan missing a destination's rules WHEN rendered THEN that destination fails", () => {
     const run = tamper((p) => ({
       ...p,
-      targets: p.targets.map((t) => (t.type === "aws-network-firewall" ? { ...t, statefulRules: t.statefulRules.filter((r) => !(r.destination.toString() === "10.0.2.0/28" && r.rule.port === 587)) } : t)),
+      targets: p.targets.map((t) => (t.type === "aws-network-firewall" ? { ...t, plannedRules: t.plannedRules.filter((r) => !(r.destination.toString() === "10.0.2.0/28" && r.content.port === 587)) } : t)),
     }));
     expect(run).toThrow("the generated rules for target nfw port 587 to 10.0.2.0/28 open 0 addresses but HubSpot's lists require 264");
   });

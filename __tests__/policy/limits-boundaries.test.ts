@@ -94,14 +94,14 @@ describe("network ACL rule numbers stay inside `ruleNumbers`, at both ends", () 
   function withNumber(direction: "inbound" | "outbound", ruleNumber: number): FirewallPolicy {
     const changed: NetworkAclPolicy =
       direction === "inbound"
-        ? { ...acl, inbound: acl.inbound.map((r, i) => (i === 0 ? { ...r, ruleNumber } : r)) }
-        : { ...acl, outbound: acl.outbound.map((r, i) => (i === 0 ? { ...r, ruleNumber } : r)) };
+        ? { ...acl, inbound: acl.inbound.map((r, i) => (i === 0 ? { ...r, place: { ruleNumber } } : r)) }
+        : { ...acl, outbound: acl.outbound.map((r, i) => (i === 0 ? { ...r, place: { ruleNumber } } : r)) };
     return { ...policy, targets: [changed] };
   }
 
   test("GIVEN the planner's numbers WHEN checked THEN all inside 100-199, no problem", () => {
     expect([acl.inbound.length, acl.outbound.length]).toEqual([12, 6]);
-    expect([...acl.inbound, ...acl.outbound].every((r) => r.ruleNumber >= 100 && r.ruleNumber <= 199)).toBe(true);
+    expect([...acl.inbound, ...acl.outbound].every((r) => r.place.ruleNumber >= 100 && r.place.ruleNumber <= 199)).toBe(true);
     expect(problems(policy)).toEqual([]);
   });
 

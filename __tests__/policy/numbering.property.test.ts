@@ -112,12 +112,12 @@ describe("numbers in the plans", () => {
         const before = plan(base);
         const after = plan(grown);
         for (const p of [before, after]) {
-          for (const rules of [p.inbound.map((r) => r.ruleNumber), p.outbound.map((r) => r.ruleNumber)]) {
+          for (const rules of [p.inbound.map((r) => r.place.ruleNumber), p.outbound.map((r) => r.place.ruleNumber)]) {
             expect(new Set(rules).size).toBe(rules.length);
             expect(rules.every((x) => x >= target.ruleNumbers.from && x <= target.ruleNumbers.to)).toBe(true);
           }
         }
-        const number = (p: NetworkAclPolicy) => new Map(p.inbound.map((r) => [`${r.rule.port} ${r.rule.cidr}`, r.ruleNumber]));
+        const number = (p: NetworkAclPolicy) => new Map(p.inbound.map((r) => [`${r.content.port} ${r.content.cidr}`, r.place.ruleNumber]));
         const b = number(before);
         const a = number(after);
         const moved = [...b].filter(([k, v]) => a.get(k) !== v).length;
@@ -133,11 +133,11 @@ describe("numbers in the plans", () => {
       buildPolicy(config([imapDomain("example.com", ["nfw"])], [networkFirewall("nfw", { destinations })])).targets[0] as NetworkFirewallPolicy;
     const one = plan(["10.0.1.25/32"]);
     const two = plan(["10.0.1.25/32", "10.0.2.0/28"]);
-    const sids = two.statefulRules.map((r) => r.sid);
+    const sids = two.plannedRules.map((r) => r.place.sid);
     expect(new Set(sids).size).toBe(sids.length);
     expect(sids.every((s) => s >= SID_RANGE.from && s <= SID_RANGE.to)).toBe(true);
-    const key = (r: NetworkFirewallPolicy["statefulRules"][number]) => `${r.destination} ${r.rule.port} ${r.rule.cidr}`;
-    const kept = new Map(two.statefulRules.map((r) => [key(r), r.sid]));
-    expect(one.statefulRules.filter((r) => kept.get(key(r)) !== r.sid)).toEqual([]);
+    const key = (r: NetworkFirewallPolicy["plannedRules"][number]) => `${r.destination} ${r.content.port} ${r.content.cidr}`;
+    const kept = new Map(two.plannedRules.map((r) => [key(r), r.place.sid]));
+    expect(one.plannedRules.filter((r) => kept.get(key(r)) !== r.place.sid)).toEqual([]);
   });
 });

@@ -98,9 +98,9 @@ describe("successive synths keep what survives where it is", () => {
       const acl = policy.targets.find((t) => t.type === "aws-network-acl") as NetworkAclPolicy;
       const nfw = policy.targets.find((t) => t.type === "aws-network-firewall") as NetworkFirewallPolicy;
       return new Map<string, number>([
-        ...acl.inbound.map((r) => [`in ${r.rule.port} ${r.rule.cidr}`, r.ruleNumber] as const),
-        ...acl.outbound.map((r) => [`out ${r.cidr}`, r.ruleNumber] as const),
-        ...nfw.statefulRules.map((r) => [`sid ${r.rule.port} ${r.rule.cidr}`, r.sid] as const),
+        ...acl.inbound.map((r) => [`in ${r.content.port} ${r.content.cidr}`, r.place.ruleNumber] as const),
+        ...acl.outbound.map((r) => [`out ${r.content.returnTo}`, r.place.ruleNumber] as const),
+        ...nfw.plannedRules.map((r) => [`sid ${r.content.port} ${r.content.cidr}`, r.place.sid] as const),
       ]);
     };
     let placements = NO_PLACEMENTS;

@@ -145,7 +145,7 @@ describe("two phases when rules leave while others arrive for the same addresses
     const second = step(config({ firewalls: { mail: [...CREATED, "sources: prefix-lists"] } }), first);
     expect(codes(second)).toEqual(["warning TWO_PHASE_APPLY a.yaml:13:3"]);
     const group = second.expand?.targets[0]?.type === "aws-security-group" ? second.expand.targets[0].groups[0] : undefined;
-    expect(group?.ingress.map((i) => i.kind).sort()).toEqual(["cidr", "cidr", "cidr", "cidr", "prefix-list", "prefix-list"]);
+    expect(group?.ingress.map((i) => ("cidr" in i.content ? "cidr" : "prefix-list")).sort()).toEqual(["cidr", "cidr", "cidr", "cidr", "prefix-list", "prefix-list"]);
     expect(second.expand?.prefixLists.map((p) => p.key)).toEqual(["imap/ipv4", "smtp/ipv4"]);
   });
 });

@@ -14,7 +14,7 @@ describe("security groups with prefix-list sources", () => {
     );
     const policy = buildPolicy(cfg);
     const sg = policy.targets[0] as SecurityGroupPolicy;
-    expect(sg.groups[0].ingress.map((r) => (r.kind === "prefix-list" ? `${r.port} ${r.prefixList.key} weight ${r.weight}` : "cidr"))).toEqual([
+    expect(sg.groups[0].ingress.map((r) => ("prefixList" in r.content ? `${r.content.port} ${r.content.prefixList.key} weight ${r.place.weight}` : "cidr"))).toEqual([
       "443 imap+smtp/ipv4 weight 10",
       "587 smtp/ipv4 weight 10",
       "993 imap/ipv4 weight 10",
@@ -35,7 +35,7 @@ describe("security groups with prefix-list sources", () => {
     const ipRanges = { source: "t", smtp: [Cidr.of("44.10.0.0/24"), Cidr.of("2600:1f18:1::/48")], imap: [Cidr.of("44.11.0.0/24")] };
     const cfg = config([exchangeDomain("corp.example.org", ["pl"])], [existingGroup("pl", "eu-central-1", "sg-0a1b2c3d4e5f67890", { sources: "prefix-lists" })], ipRanges);
     const sg = plan<SecurityGroupPolicy>(cfg, "pl");
-    expect(sg.groups[0].ingress.map((r) => (r.kind === "prefix-list" ? `${r.prefixList.key} ${r.prefixList.entries.join(" ")}` : ""))).toEqual([
+    expect(sg.groups[0].ingress.map((r) => ("prefixList" in r.content ? `${r.content.prefixList.key} ${r.content.prefixList.entries.join(" ")}` : ""))).toEqual([
       "imap+smtp/ipv4 44.10.0.0/24 44.11.0.0/24",
       "imap+smtp/ipv6 2600:1f18:1::/48",
     ]);
@@ -56,7 +56,7 @@ describe("network ACLs", () => {
     const acl = plan<NetworkAclPolicy>(config([imapDomain("example.com", ["acl"])], [networkAcl("acl")]), "acl");
     expect(acl.inbound).toHaveLength(12);
     // IMAP 143.244.82.8/30 and SMTP 143.244.82.12/30 merge into one return rule: 6, not 8.
-    expect(acl.outbound.map((r) => r.cidr.toString())).toEqual([
+    expect(acl.outbound.map((r) => r.content.returnTo.toString())).toEqual([
       "54.174.62.128/26",
       "54.174.62.192/29",
       "141.193.184.0/27",
@@ -64,7 +64,7 @@ describe("network ACLs", () => {
       "143.244.82.8/29",
       "143.244.87.0/25",
     ]);
-    expect(acl.outbound.find((r) => r.cidr.toString() === "143.244.82.8/29")).toMatchObject({ lists: ["imap", "smtp"], domains: ["example.com"] });
+    expect(acl.outbound.find((r) => r.content.returnTo.toString() === "143.244.82.8/29")).toMatchObject({ lists: ["imap", "smtp"], domains: ["example.com"] });
     expect(acl.maxRules).toBe(20);
   });
 });
@@ -75,8 +75,8 @@ describe("Network Firewall rule groups", () => {
       config([imapDomain("example.com", ["nfw"])], [networkFirewall("nfw", { destinations: ["10.0.2.0/28", "10.0.1.25/32"] })]),
       "nfw",
     );
-    expect(nfw.statefulRules).toHaveLength(24);
-    expect(nfw.statefulRules.slice(0, 2).map((r) => `${r.destination} ${r.rule.port} ${r.rule.cidr}`)).toEqual([
+    expect(nfw.plannedRules).toHaveLength(24);
+    expect(nfw.plannedRules.slice(0, 2).map((r) => `${r.destination} ${r.content.port} ${r.content.cidr}`)).toEqual([
       "10.0.1.25/32 587 54.174.62.128/26",
       "10.0.1.25/32 587 54.174.62.192/30",
     ]);

@@ -16,8 +16,11 @@ export interface OpenedRule {
   readonly destination?: Cidr;
 }
 
-/** What a planned rule of `target` admits, for the proof (towards `destination` only, when given). */
-export function opened(target: string, rule: FirewallRule, destination?: Cidr): OpenedRule {
+/**
+ * What a rule of `target` opens from one block, for the proof (towards `destination` only, when
+ * given): a CIDR rule's as written (its content), a file's entry, a prefix list's entry.
+ */
+export function opened(target: string, rule: Pick<FirewallRule, "port" | "cidr">, destination?: Cidr): OpenedRule {
   return { target, port: rule.port, cidr: rule.cidr, ...(destination ? { destination } : {}) };
 }
 

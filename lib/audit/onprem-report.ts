@@ -1,9 +1,9 @@
 import type { Cidr } from "../model/cidr";
 import type { OnPremFirewallTarget } from "../model/config";
 import { code, listsText } from "../model/labels";
-import type { FirewallRule } from "../policy/rule";
-import { opened } from "./coverage";
-import { ruleColumns, type ArtifactReportRule, type ReportNeed, type ReportRule, type Row } from "./report-rows";
+import type { PlannedRule } from "../policy/planned-rule";
+import { plannedRows } from "./planned-rows";
+import { type ArtifactReportRule, type ReportNeed, type ReportRule, type Row } from "./report-rows";
 
 /**
  * What the report's rows and target entries of targets outside AWS (nftables, Windows Firewall,
@@ -12,28 +12,16 @@ import { ruleColumns, type ArtifactReportRule, type ReportNeed, type ReportRule,
  * rule name) says where in which file the rule is, as `terraformAddress` does for AWS.
  */
 
-/** A row of a file's rule: `destinations` limit what it admits (nftables with `destinations`). */
-export function artifactRow(
+/** The rows of a file's rule, one per (port, CIDR) it admits: `destinations` limit what it admits (nftables with `destinations`). */
+export function artifactRows(
   p: { readonly type: OnPremFirewallTarget["type"]; readonly target: { readonly name: string } },
-  rule: FirewallRule,
+  planned: PlannedRule<unknown>,
   artifact: string,
   extra: Pick<ArtifactReportRule, "nftSet" | "windowsRule">,
   destinations?: readonly Cidr[],
-): Row {
+): Row[] {
   const target = p.target.name;
-  return {
-    admits: destinations === undefined ? [opened(target, rule)] : destinations.map((destination) => opened(target, rule, destination)),
-    sortSource: rule.cidr,
-    row: {
-      target,
-      type: p.type,
-      direction: "ingress",
-      protocol: "tcp",
-      ...ruleColumns(rule),
-      artifact,
-      ...extra,
-    },
-  };
+  return plannedRows(target, planned, ({ direction, ...columns }) => ({ target, type: p.type, direction, protocol: "tcp", ...columns, artifact, ...extra }), destinations);
 }
 
 /** What every entry of a target outside AWS starts with, in the report's key order. */

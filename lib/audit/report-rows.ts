@@ -7,7 +7,6 @@ import type { Cidr } from "../model/cidr";
 import type { AwsFirewallType, FirewallType, OnPremFirewallType } from "../model/config";
 import type { HubSpotList } from "../model/ip-catalog";
 import type { FamilyCounts } from "../policy/packing";
-import type { FirewallRule } from "../policy/rule";
 import type { OpenedRule } from "./coverage";
 
 /** Where the HubSpot lists behind every rule came from. */
@@ -174,12 +173,4 @@ export interface Row {
 export function rowPlace(rule: ReportRule): string {
   if ("terraformAddress" in rule) return rule.terraformAddress;
   return [rule.artifact, rule.nftSet ?? rule.windowsRule ?? ""].join(" ");
-}
-
-/**
- * A planned rule as the report writes it: the columns every row of one (port, CIDR) rule has, in
- * the report's key order. Each kind adds where the rule is written (address, number, set).
- */
-export function ruleColumns(rule: FirewallRule): Pick<ReportRule, "fromPort" | "toPort" | "cidr" | "lists"> {
-  return { fromPort: rule.port, toPort: rule.port, cidr: rule.cidr.toString(), lists: rule.lists };
 }

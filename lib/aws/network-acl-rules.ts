@@ -32,7 +32,7 @@ export class NetworkAclRules extends Construct {
     super(scope, id);
     const { target, inbound, outbound } = props.policy;
     const was = target.renamedFrom;
-    for (const { ruleNumber, rule } of inbound) {
+    for (const { place: { ruleNumber }, content: rule } of inbound) {
       const name = networkAclInboundResourceName(target.name, rule);
       const resource = new NetworkAclRule(this, name, {
         networkAclId: target.networkAclId,
@@ -48,7 +48,7 @@ export class NetworkAclRules extends Construct {
       resource.overrideLogicalId(name);
       moveFromOldName(resource, was === undefined ? undefined : networkAclInboundResourceName(was, rule));
     }
-    for (const { ruleNumber, cidr } of outbound) {
+    for (const { place: { ruleNumber }, content: { returnTo: cidr } } of outbound) {
       const name = networkAclReturnResourceName(target.name, cidr);
       const resource = new NetworkAclRule(this, name, {
         networkAclId: target.networkAclId,

@@ -19,7 +19,7 @@ export interface NetworkFirewallRulesProps {
 export class NetworkFirewallRules extends Construct {
   constructor(scope: Construct, id: string, props: NetworkFirewallRulesProps) {
     super(scope, id);
-    const { target, statefulRules, capacity, ruleOrder } = props.policy;
+    const { target, plannedRules, capacity, ruleOrder } = props.policy;
     const group = new NetworkfirewallRuleGroup(this, "rule-group", {
       name: escapeTerraformString(target.ruleGroupName),
       type: "STATEFUL",
@@ -28,7 +28,7 @@ export class NetworkFirewallRules extends Construct {
       ruleGroup: {
         statefulRuleOptions: { ruleOrder },
         rulesSource: {
-          statefulRule: statefulRules.map(({ sid, destination, rule }) => ({
+          statefulRule: plannedRules.map(({ place: { sid }, destination, content: rule }) => ({
             action: "PASS",
             header: {
               protocol: "TCP",

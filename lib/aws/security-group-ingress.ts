@@ -67,23 +67,23 @@ export class SecurityGroupIngress extends Construct {
       }
       this.securityGroupIds.push(groupId);
 
-      for (const ingress of plan.ingress) {
-        const common = { securityGroupId: groupId, ipProtocol: "tcp", fromPort: ingress.port, toPort: ingress.port };
+      for (const { content, lists } of plan.ingress) {
+        const port = content.port;
+        const common = { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port };
         const nameFor = (targetName: string) =>
-          ingress.kind === "cidr" ? ruleResourceName(targetName, ingress.rule) : prefixListRuleResourceName(targetName, ingress.port, ingress.prefixList);
+          "cidr" in content ? ruleResourceName(targetName, content) : prefixListRuleResourceName(targetName, port, content.prefixList);
         const name = nameFor(target.name);
         const source =
-          ingress.kind === "cidr"
-            ? ingress.rule.cidr.family === 4
-              ? { cidrIpv4: ingress.rule.cidr.toString() }
-              : { cidrIpv6: ingress.rule.cidr.toString() }
-            : { prefixListId: required(props.prefixListIds.get(ingress.prefixList.key), ingress.prefixList.key) };
-        const provenance = ingress.kind === "cidr" ? ingress.rule : ingress.provenance;
+          "cidr" in content
+            ? content.cidr.family === 4
+              ? { cidrIpv4: content.cidr.toString() }
+              : { cidrIpv6: content.cidr.toString() }
+            : { prefixListId: required(props.prefixListIds.get(content.prefixList.key), content.prefixList.key) };
         const resource = new VpcSecurityGroupIngressRule(this, name, {
           ...common,
           ...source,
-          description: escapeTerraformString(ruleDescription({ lists: provenance.lists, port: ingress.port, target: target.name })),
-          tags: { MailgateTarget: target.name, MailgateLists: provenance.lists.join("+") },
+          description: escapeTerraformString(ruleDescription({ lists, port, target: target.name })),
+          tags: { MailgateTarget: target.name, MailgateLists: lists.join("+") },
           // A rule that moves to another group (a lower `maxRules`) is replaced: created in its new
           // group before it leaves the old one, so its addresses stay admitted throughout. AWS
           // allows the same rule in two groups; validate counts the moment both exist.

@@ -8,8 +8,9 @@ import type { FirewallRule, Need } from "../policy/rule";
 
 /**
  * The policy's part of a kind of target (lib/kinds/plans.ts holds one per kind): how the kind lays
- * out the one rule shape (`FirewallRule`), what AWS or the firewall would refuse of that layout,
- * and what placements remember of it. `T` is the kind's target, `P` its plan.
+ * out the rules its domains need (`FirewallRule`s) as the rules its firewall holds (`PlannedRule`s,
+ * lib/policy/planned-rule.ts), what AWS or the firewall would refuse of that layout, and what
+ * placements remember of it. `T` is the kind's target, `P` its plan.
  */
 export interface PlanPart<T, P> {
   /** The target's plan from the rules its domains need. Never fails: what it cannot hold is left for `limits`. */

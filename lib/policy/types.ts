@@ -9,17 +9,19 @@ import type { PrefixListPlan } from "./prefix-lists";
 
 /**
  * The plan's types, imported by everything downstream: per target, the exact rules
- * (`FirewallRule`s) and how its kind lays them out (lib/kinds/<kind>/plan.ts: groups, numbers,
- * sids, files).
+ * (`FirewallRule`s), the rules its firewall holds (`PlannedRule`s, each placed where its kind
+ * writes it: a rule number, a sid, a set, a file) and its kind's aggregates
+ * (lib/kinds/<kind>/plan.ts: groups and their weights, sets, files, capacity).
  */
 export type { FirewallRule, Need, PlannedRules, RuleProvenance, UnservedNeed } from "./rule";
+export type { PlannedContent, PlannedRule } from "./planned-rule";
 export type { FamilyCounts } from "./packing";
-export type { CidrIngress, IngressRule, PrefixListIngress, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";
-export type { NetworkAclInbound, NetworkAclPolicy, NetworkAclReturn } from "../kinds/network-acl/plan";
-export type { NetworkFirewallPolicy, StatefulRulePlan } from "../kinds/network-firewall/plan";
-export type { NftablesPolicy, NftRulePlan, NftSetPlan } from "../kinds/nftables/plan";
-export type { WindowsFirewallPolicy, WindowsRulePlan } from "../kinds/windows-firewall/plan";
-export type { AllowlistFilePlan, AllowlistPolicy } from "../kinds/allowlist/plan";
+export type { IngressRule, SecurityGroupPlace, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";
+export type { NetworkAclPlace, NetworkAclPolicy } from "../kinds/network-acl/plan";
+export type { NetworkFirewallPolicy, StatefulRule } from "../kinds/network-firewall/plan";
+export type { NftablesPolicy, NftSetPlan } from "../kinds/nftables/plan";
+export type { WindowsFirewallPolicy } from "../kinds/windows-firewall/plan";
+export type { AllowlistFile, AllowlistPolicy } from "../kinds/allowlist/plan";
 
 /** Policies of targets in AWS: their rules become Terraform resources in the target's stack. */
 export type AwsTargetPolicy = SecurityGroupPolicy | NetworkAclPolicy | NetworkFirewallPolicy;

@@ -21,7 +21,7 @@ const cfg = config(
 const required = requiredAccess(cfg, catalogFor(cfg.ipRanges));
 const stateless = statelessTargets(cfg);
 /** The outbound rules the policy gives each ACL, as the proof reads them. */
-const returns = buildPolicy(cfg).targets.flatMap((p) => (p.type === "aws-network-acl" ? p.outbound.map((r) => ({ target: p.target.name, cidr: r.cidr })) : []));
+const returns = buildPolicy(cfg).targets.flatMap((p) => (p.type === "aws-network-acl" ? p.outbound.map((r) => ({ target: p.target.name, cidr: r.content.returnTo })) : []));
 
 const prove = (opened: readonly { target: string; cidr: Cidr }[]) => proveReturnTraffic(opened, required, stateless, EPHEMERAL);
 

@@ -76,7 +76,7 @@ describe("a Network Firewall rule group keeps the rule order and capacity it was
     const within = validateFiles(nfw(["name: hubspot-mail", "destinations: [10.0.1.25, 10.0.1.26]"]), before);
     expect(within.diagnostics).toEqual([]);
     const kept = within.policy?.targets[0];
-    expect(kept?.type === "aws-network-firewall" && [kept.statefulRules.length, kept.capacity, kept.capacitySource]).toEqual([24, 30, "kept"]);
+    expect(kept?.type === "aws-network-firewall" && [kept.plannedRules.length, kept.capacity, kept.capacitySource]).toEqual([24, 30, "kept"]);
 
     const past = validateFiles(nfw(["name: hubspot-mail", "destinations: [10.0.1.25, 10.0.1.26, 10.0.1.27]"]), before);
     expect(past.config).toBeUndefined();
@@ -94,7 +94,7 @@ describe("a Network Firewall rule group keeps the rule order and capacity it was
     const replaced = validateFiles(nfw([...three, "replaceRuleGroup: true"]), before);
     expect(replaced.diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["warning RULE_GROUP_REPLACED fw.yaml:2:3"]);
     const p = replaced.policy?.targets[0];
-    expect(p?.type === "aws-network-firewall" && [p.statefulRules.length, p.capacity]).toEqual([36, 80]);
+    expect(p?.type === "aws-network-firewall" && [p.plannedRules.length, p.capacity]).toEqual([36, 80]);
     if (!replaced.placements) throw new Error("invalid config");
     const after = validateFiles(nfw([...three, "replaceRuleGroup: true"]), renderPlacements(replaced.placements));
     expect(after.diagnostics.map((d) => `${d.severity} ${d.code} ${where(d)}`)).toEqual(["warning REPLACEMENT_NOT_NEEDED fw.yaml:2:3"]);

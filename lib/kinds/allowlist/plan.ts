@@ -4,6 +4,7 @@ import type { HubSpotList } from "../../model/ip-catalog";
 import { SOURCE_LIST_KEYS, type SourceListKey } from "../../model/source-lists";
 import { portSources, type OnPremPlan } from "../../policy/port-sources";
 import type { LimitProblem } from "../../policy/problems";
+import { sourcesRule, type PlannedRule, type SourcesContent } from "../../policy/planned-rule";
 import type { FirewallRule } from "../../policy/rule";
 import { OUTSIDE_AWS, type PlanPart } from "../plan-part";
 import { allowlistFile } from "./target";
@@ -11,14 +12,12 @@ import { allowlistFile } from "./target";
 /** @default of `allowlist.maxEntries`: the smallest documented limit (README, "Firewalls outside AWS"). */
 export const DEFAULT_ALLOWLIST_MAX_ENTRIES = 50_000;
 
-/** One address list file: the sources of every port that needs exactly these lists. */
-export interface AllowlistFilePlan {
+/** One address list file: the source of every port that needs exactly these lists (the rules placed in it). */
+export interface AllowlistFile {
   /** `firewalls/<target>-<key>.txt` */
   readonly file: string;
   readonly key: SourceListKey;
   readonly lists: readonly HubSpotList[];
-  /** The ports whose policy rule names this file as its source, ascending. */
-  readonly ports: readonly number[];
   /** The minimal exact cover of the lists (IPv4 first). */
   readonly entries: readonly Cidr[];
 }
@@ -29,7 +28,14 @@ export interface AllowlistPolicy extends OnPremPlan {
   /** `target.maxEntries` with its default applied. */
   readonly maxEntries: number;
   /** Sorted by key (`imap`, `imap-smtp`, `smtp`). */
-  readonly files: readonly AllowlistFilePlan[];
+  readonly files: readonly AllowlistFile[];
+  /** Per port, TCP from the file of its lists; sorted by port. */
+  readonly plannedRules: readonly PlannedRule<{ readonly file: string }, SourcesContent>[];
+}
+
+/** The ports whose rule takes its sources from `file`, ascending. */
+export function portsOf(p: AllowlistPolicy, file: string): number[] {
+  return p.plannedRules.filter((r) => r.place.file === file).map((r) => r.content.port);
 }
 
 /**
@@ -37,16 +43,12 @@ export interface AllowlistPolicy extends OnPremPlan {
  * same lists has the same cover (it depends only on the lists), so the file is the port's rules.
  */
 export function planAllowlist(target: AllowlistTarget, rules: readonly FirewallRule[]): AllowlistPolicy {
-  const byKey = new Map<SourceListKey, { lists: readonly HubSpotList[]; ports: number[]; entries: readonly Cidr[] }>();
-  for (const p of portSources(rules)) {
-    const entry = byKey.get(p.key);
-    if (entry) entry.ports.push(p.port);
-    else byKey.set(p.key, { lists: p.lists, ports: [p.port], entries: p.rules.map((r) => r.cidr) });
+  const ports = portSources(rules);
+  const byKey = new Map<SourceListKey, AllowlistFile>();
+  for (const p of ports) {
+    if (!byKey.has(p.key)) byKey.set(p.key, { file: allowlistFile(target.name, p.key), key: p.key, lists: p.lists, entries: p.rules.map((r) => r.cidr) });
   }
-  const files = SOURCE_LIST_KEYS.filter((key) => byKey.has(key)).map((key) => {
-    const { lists, ports, entries } = byKey.get(key) as { lists: readonly HubSpotList[]; ports: number[]; entries: readonly Cidr[] };
-    return { file: allowlistFile(target.name, key), key, lists, ports, entries };
-  });
+  const files = SOURCE_LIST_KEYS.flatMap((key) => byKey.get(key) ?? []);
   return {
     type: "allowlist",
     target,
@@ -54,6 +56,7 @@ export function planAllowlist(target: AllowlistTarget, rules: readonly FirewallR
     maxEntries: target.maxEntries ?? DEFAULT_ALLOWLIST_MAX_ENTRIES,
     artifacts: files.map((f) => f.file),
     files,
+    plannedRules: ports.map((p) => sourcesRule(p.port, p.key, p.rules, { file: allowlistFile(target.name, p.key) })),
   };
 }
 

@@ -1,9 +1,9 @@
-import { artifactRow, artifactRuleTable, fileApplyNote, onPremTargetBase } from "../../audit/onprem-report";
+import { artifactRows, artifactRuleTable, fileApplyNote, onPremTargetBase } from "../../audit/onprem-report";
 import type { ReportTargetCommon } from "../../audit/report-rows";
 import type { HubSpotList } from "../../model/ip-catalog";
 import { code } from "../../model/labels";
 import type { ReportPart } from "../report-part";
-import type { AllowlistPolicy } from "./plan";
+import { portsOf, type AllowlistPolicy } from "./plan";
 
 export type AllowlistReportTarget = ReportTargetCommon & {
   readonly type: "allowlist";
@@ -15,15 +15,12 @@ export type AllowlistReportTarget = ReportTargetCommon & {
 };
 
 export const allowlistReport: ReportPart<AllowlistPolicy, AllowlistReportTarget> = {
-  rows: (p) => {
-    const fileOf = new Map(p.files.flatMap((f) => f.ports.map((port) => [port, f.file] as const)));
-    return p.rules.map((rule) => artifactRow(p, rule, fileOf.get(rule.port) ?? "", {}));
-  },
+  rows: (p) => p.plannedRules.flatMap((r) => artifactRows(p, r, r.place.file, {})),
   target: (p, rules, needs) => ({
     ...onPremTargetBase(p, rules, needs),
     allowlist: {
       maxEntries: p.maxEntries,
-      files: p.files.map((f) => ({ file: f.file, lists: f.lists, ports: f.ports, entries: f.entries.length })),
+      files: p.files.map((f) => ({ file: f.file, lists: f.lists, ports: portsOf(p, f.file), entries: f.entries.length })),
     },
   }),
   details: (target) => [

@@ -31,10 +31,10 @@ function networkAcl(policy: NetworkAclPolicy, required: ReadonlyMap<number, read
     const same = entry.action === "allow" && entry.protocol === "6" && entry.cidr.toString() === cidr.toString() && entry.ports?.from === from && entry.ports?.to === to;
     if (!same) differences.push({ kind: "drift", id: ruleId(entry), message: `${ruleId(entry)} is ${entryText(entry)}; planned (${address}): ${what}` });
   };
-  for (const { ruleNumber, rule } of policy.inbound) expect(false, ruleNumber, rule.cidr, rule.port, rule.port, networkAclInboundAddress(target.name, rule), rule.port);
+  for (const { place: { ruleNumber }, content: rule } of policy.inbound) expect(false, ruleNumber, rule.cidr, rule.port, rule.port, networkAclInboundAddress(target.name, rule), rule.port);
   // Return traffic: the planned outbound rules, each present as planned. Whether an earlier
   // outbound deny hides them is not evaluated (README: left out).
-  for (const { ruleNumber, cidr } of policy.outbound) expect(true, ruleNumber, cidr, 1024, 65535, networkAclReturnAddress(target.name, cidr));
+  for (const { place: { ruleNumber }, content: { returnTo: cidr } } of policy.outbound) expect(true, ruleNumber, cidr, 1024, 65535, networkAclReturnAddress(target.name, cidr));
   for (const entry of acl.entries) {
     const inRange = entry.ruleNumber >= target.ruleNumbers.from && entry.ruleNumber <= target.ruleNumbers.to;
     if (inRange && !(entry.egress ? plannedNumbers.out : plannedNumbers.in).has(entry.ruleNumber)) {

@@ -7,7 +7,8 @@ import { assignStableNumbers } from "../../policy/numbering";
 import { FAMILIES } from "../../policy/packing";
 import { type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { ApplyProblem, LimitProblem } from "../../policy/problems";
-import type { FirewallRule, PlannedRules, RuleProvenance } from "../../policy/rule";
+import { cidrRule, keyedPairs, placedNumbers, plannedIdentity, returnRule, type CidrContent, type PlannedRule, type ReturnContent } from "../../policy/planned-rule";
+import type { FirewallRule, PlannedRules } from "../../policy/rule";
 import { identityReplaced, type PlanPart, type StackAccess } from "../plan-part";
 
 /** AWS default: rules per network ACL, per direction and address family (at most 40). */
@@ -22,16 +23,9 @@ export function usableNetworkAclRules(maxRules: number): number {
   return maxRules - 1;
 }
 
-/** A numbered network ACL rule admitting one (port, CIDR) pair. */
-export interface NetworkAclInbound {
+/** Where a network ACL rule is: its number (inbound and outbound are numbered apart). */
+export interface NetworkAclPlace {
   readonly ruleNumber: number;
-  readonly rule: FirewallRule;
-}
-
-/** A numbered outbound rule admitting TCP 1024-65535 to one source block: the return traffic. */
-export interface NetworkAclReturn extends RuleProvenance {
-  readonly ruleNumber: number;
-  readonly cidr: Cidr;
 }
 
 export interface NetworkAclPolicy extends PlannedRules {
@@ -39,10 +33,10 @@ export interface NetworkAclPolicy extends PlannedRules {
   readonly target: NetworkAclTarget;
   /** `target.maxRules` with its default applied. */
   readonly maxRules: number;
-  /** One per rule, sorted like `rules`. */
-  readonly inbound: readonly NetworkAclInbound[];
-  /** The minimal exact cover of every inbound source, sorted by `Cidr.compare`. */
-  readonly outbound: readonly NetworkAclReturn[];
+  /** One numbered rule per (port, CIDR) rule, sorted like `rules`. */
+  readonly inbound: readonly PlannedRule<NetworkAclPlace, CidrContent>[];
+  /** The return traffic: one numbered rule per block of the minimal exact cover of every inbound source, sorted by `Cidr.compare`. */
+  readonly outbound: readonly PlannedRule<NetworkAclPlace, ReturnContent>[];
 }
 
 /**
@@ -60,22 +54,20 @@ export function planNetworkAcl(target: NetworkAclTarget, rules: readonly Firewal
   // Every number the last synth used is taken until this apply ends: kept by its rule, or
   // leaving with a rule that is removed or renumbered (assignStableNumbers' `reserved`).
   const inboundNumbers = assignStableNumbers(rules.map((rule) => ruleIdentity(rule)), from, to, previous?.inbound, previous?.inbound?.values());
-  const inbound = rules.map((rule) => ({ ruleNumber: inboundNumbers.get(ruleIdentity(rule)) ?? 0, rule }));
+  const inbound = rules.map((rule) => cidrRule(rule, { ruleNumber: inboundNumbers.get(ruleIdentity(rule)) ?? 0 }));
 
   const returnBlocks = minimalCover(rules.map((r) => r.cidr));
   const outboundNumbers = assignStableNumbers(returnBlocks.map((cidr) => ruleIdentity({ returnTo: cidr })), from, to, previous?.outbound, previous?.outbound?.values());
-  const outbound = returnBlocks.map((cidr) => ({
-    ruleNumber: outboundNumbers.get(ruleIdentity({ returnTo: cidr })) ?? 0,
-    cidr,
-    ...mergeProvenance(rules.filter((r) => r.cidr.overlaps(cidr))),
-  }));
+  const outbound = returnBlocks.map((cidr) =>
+    returnRule(cidr, mergeProvenance(rules.filter((r) => r.cidr.overlaps(cidr))), { ruleNumber: outboundNumbers.get(ruleIdentity({ returnTo: cidr })) ?? 0 }),
+  );
   return {
     type: "aws-network-acl",
     target,
     maxRules: target.maxRules ?? DEFAULT_NETWORK_ACL_MAX_RULES,
     rules,
     inbound,
-    outbound: outbound.sort((a, b) => Cidr.compare(a.cidr, b.cidr)),
+    outbound: outbound.sort((a, b) => Cidr.compare(a.content.returnTo, b.content.returnTo)),
   };
 }
 
@@ -84,8 +76,8 @@ function networkAclLimits(p: NetworkAclPolicy): LimitProblem[] {
   const problems: LimitProblem[] = [];
   const { from, to } = p.target.ruleNumbers;
   const directions = [
-    ["inbound", p.inbound.map((r) => ({ family: r.rule.cidr.family, ruleNumber: r.ruleNumber }))],
-    ["outbound", p.outbound.map((r) => ({ family: r.cidr.family, ruleNumber: r.ruleNumber }))],
+    ["inbound", p.inbound.map((r) => ({ family: r.content.cidr.family, ruleNumber: r.place.ruleNumber }))],
+    ["outbound", p.outbound.map((r) => ({ family: r.content.returnTo.family, ruleNumber: r.place.ruleNumber }))],
   ] as const;
   for (const [direction, rules] of directions) {
     for (const family of FAMILIES) {
@@ -106,8 +98,8 @@ function networkAclPeaks(p: NetworkAclPolicy, placed: TargetPlacement, left: Lea
   const problems: ApplyProblem[] = [];
   const usable = usableNetworkAclRules(p.maxRules);
   const directions = [
-    { name: "inbound", now: new Map(p.inbound.map((r) => [ruleIdentity(r.rule), r.ruleNumber])), was: [placed.inbound, left?.inbound] },
-    { name: "outbound", now: new Map(p.outbound.map((r) => [ruleIdentity({ returnTo: r.cidr }), r.ruleNumber])), was: [placed.outbound, left?.outbound] },
+    { name: "inbound", now: numbered(p.inbound), was: [placed.inbound, left?.inbound] },
+    { name: "outbound", now: numbered(p.outbound), was: [placed.outbound, left?.outbound] },
   ] as const;
   for (const { name, now, was } of directions) {
     // A (key, number) pair is one rule: the same pair in both maps is counted once.
@@ -134,22 +126,22 @@ function familyOfKey(key: string): IpFamily | undefined {
 }
 
 function expandNetworkAcl(p: NetworkAclPolicy, rules: LeavingRules): NetworkAclPolicy {
-  const inboundKeys = new Set(p.inbound.map((r) => ruleIdentity(r.rule)));
-  const outboundKeys = new Set(p.outbound.map((r) => ruleIdentity({ returnTo: r.cidr })));
+  const inboundKeys = new Set(p.inbound.map(plannedIdentity));
+  const outboundKeys = new Set(p.outbound.map(plannedIdentity));
   const inbound = [...(rules.inbound ?? [])]
     .filter(([key]) => !inboundKeys.has(key))
     .flatMap(([key, ruleNumber]) => {
       const parsed = parseRuleIdentity(key);
-      return parsed && parsed.kind === "cidr" ? [{ ruleNumber, rule: leavingRule(parsed.port, parsed.cidr) }] : [];
+      return parsed && parsed.kind === "cidr" ? [cidrRule(leavingRule(parsed.port, parsed.cidr), { ruleNumber })] : [];
     });
   const outbound = [...(rules.outbound ?? [])]
     .filter(([key]) => !outboundKeys.has(key))
     .flatMap(([key, ruleNumber]) => {
       const cidr = Cidr.parse(key);
-      return cidr instanceof Cidr ? [{ ruleNumber, cidr, lists: [], domains: [], hosts: [] }] : [];
+      return cidr instanceof Cidr ? [returnRule(cidr, { lists: [], domains: [], hosts: [] }, { ruleNumber })] : [];
     });
   if (inbound.length === 0 && outbound.length === 0) return p;
-  return { ...p, inbound: [...p.inbound, ...inbound], outbound: [...p.outbound, ...outbound], rules: [...p.rules, ...inbound.map((r) => r.rule)] };
+  return { ...p, inbound: [...p.inbound, ...inbound], outbound: [...p.outbound, ...outbound], rules: [...p.rules, ...inbound.flatMap((r) => r.admits)] };
 }
 
 /** A rule rebuilt from its key: it no longer serves a domain. */
@@ -176,17 +168,22 @@ export const networkAclPlan: PlanPart<NetworkAclTarget, NetworkAclPolicy> = {
   placement: (p, stack) => ({
     stack,
     ...networkAclIdentity(p.target),
-    inbound: new Map(p.inbound.map((r) => [ruleIdentity(r.rule), r.ruleNumber])),
-    outbound: new Map(p.outbound.map((r) => [ruleIdentity({ returnTo: r.cidr }), r.ruleNumber])),
+    inbound: numbered(p.inbound),
+    outbound: numbered(p.outbound),
   }),
   identity: networkAclIdentity,
   identityChange: identityReplaced("network ACL", "Every rule would be destroyed in the old ACL and created in the new one, in no particular order."),
   applyPeaks: (p, placed, left) => networkAclPeaks(p, placed, left),
-  placedKeys: (p) => p.inbound.map((r) => ruleIdentity(r.rule)),
-  keyedPairs: (p) => p.inbound.map((r) => ({ key: ruleIdentity(r.rule), port: r.rule.port, cidr: r.rule.cidr })),
+  placedKeys: (p) => p.inbound.map(plannedIdentity),
+  keyedPairs: (p) => keyedPairs(p.inbound),
   expand: expandNetworkAcl,
   fromLeaving: networkAclFromLeaving,
 };
+
+/** A direction's numbers by rule identity, as placements record them. */
+function numbered(rules: readonly PlannedRule<NetworkAclPlace, CidrContent | ReturnContent>[]): Map<string, number> {
+  return placedNumbers(rules, (place) => place.ruleNumber);
+}
 
 function networkAclIdentity(target: NetworkAclTarget): TargetIdentity {
   return { networkAclId: target.networkAclId };

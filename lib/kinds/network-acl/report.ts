@@ -1,9 +1,8 @@
 import { awsRowBase, awsTargetBase } from "../../audit/aws-report";
-import { opened } from "../../audit/coverage";
-import { ruleColumns, type AwsReportRule, type ReportTargetBase, type Row } from "../../audit/report-rows";
+import { plannedRows } from "../../audit/planned-rows";
+import type { AwsReportRule, ReportTargetBase, Row } from "../../audit/report-rows";
 import type { Cidr } from "../../model/cidr";
 import { code, listsText } from "../../model/labels";
-import { EPHEMERAL_PORTS } from "../../model/ports";
 import type { FamilyCounts } from "../../policy/packing";
 import { networkAclInboundAddress, networkAclReturnAddress } from "../../terraform/names";
 import type { ReportPart } from "../report-part";
@@ -27,32 +26,9 @@ function rows(p: NetworkAclPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
   return [
-    ...p.inbound.map(({ ruleNumber, rule }): Row => ({
-      admits: [opened(target, rule)],
-      sortSource: rule.cidr,
-      row: {
-        ...base,
-        ...ruleColumns(rule),
-        terraformAddress: networkAclInboundAddress(target, rule),
-        ruleNumber,
-      },
-    })),
+    ...p.inbound.flatMap((rule) => plannedRows(target, rule, (columns) => ({ ...base, ...columns, terraformAddress: networkAclInboundAddress(target, rule.content), ruleNumber: rule.place.ruleNumber }))),
     // The ACL is stateless: the replies to the ephemeral ports need rules of their own.
-    ...p.outbound.map((r): Row => ({
-      admits: [],
-      returns: r.cidr,
-      sortSource: r.cidr,
-      row: {
-        ...base,
-        direction: "egress",
-        fromPort: EPHEMERAL_PORTS.from,
-        toPort: EPHEMERAL_PORTS.to,
-        cidr: r.cidr.toString(),
-        lists: r.lists,
-        terraformAddress: networkAclReturnAddress(target, r.cidr),
-        ruleNumber: r.ruleNumber,
-      },
-    })),
+    ...p.outbound.flatMap((rule) => plannedRows(target, rule, (columns) => ({ ...base, ...columns, terraformAddress: networkAclReturnAddress(target, rule.content.returnTo), ruleNumber: rule.place.ruleNumber }))),
   ];
 }
 
@@ -67,8 +43,8 @@ export const networkAclReport: ReportPart<NetworkAclPolicy, NetworkAclReportTarg
       ruleNumbers: { from: p.target.ruleNumbers.from, to: p.target.ruleNumbers.to },
       maxRules: p.maxRules,
       usableRules: usableNetworkAclRules(p.maxRules),
-      inbound: count(p.inbound.map((r) => r.rule.cidr)),
-      outbound: count(p.outbound.map((r) => r.cidr)),
+      inbound: count(p.inbound.map((r) => r.content.cidr)),
+      outbound: count(p.outbound.map((r) => r.content.returnTo)),
     },
   }),
   details: (target) => {

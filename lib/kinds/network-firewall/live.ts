@@ -28,10 +28,10 @@ function networkFirewall(policy: NetworkFirewallPolicy, required: ReadonlyMap<nu
   const liveKeys = new Map<string, StatefulRuleLive>();
   for (const r of group.rules) if (r.sourcePort === "ANY" && r.direction === "FORWARD" && r.protocol === "TCP") liveKeys.set(headerKey(r.action, r.source, r.destination, r.destinationPort), r);
   const matched = new Set<StatefulRuleLive>();
-  for (const p of policy.statefulRules) {
-    const r = liveKeys.get(headerKey("PASS", p.rule.cidr.toString(), p.destination.toString(), String(p.rule.port)));
+  for (const { content: rule, destination, place: { sid } } of policy.plannedRules) {
+    const r = liveKeys.get(headerKey("PASS", rule.cidr.toString(), destination.toString(), String(rule.port)));
     if (r) matched.add(r);
-    else differences.push({ kind: "missing", id: `${address} sid ${p.sid}`, port: p.rule.port, message: `planned rule sid ${p.sid} of ${address} (PASS TCP ${p.rule.cidr.toString()} ANY -> ${p.destination.toString()} ${p.rule.port}) is not in ${group.arn}` });
+    else differences.push({ kind: "missing", id: `${address} sid ${sid}`, port: rule.port, message: `planned rule sid ${sid} of ${address} (PASS TCP ${rule.cidr.toString()} ANY -> ${destination.toString()} ${rule.port}) is not in ${group.arn}` });
   }
 
   const exposed = new Set<StatefulRuleLive>();

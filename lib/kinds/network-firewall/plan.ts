@@ -4,6 +4,7 @@ import { ruleIdentity } from "../../model/rule-identity";
 import { assignStableNumbers } from "../../policy/numbering";
 import { type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { LifecycleProblem, LimitProblem } from "../../policy/problems";
+import { cidrRule, placedNumbers, type CidrContent, type PlannedRule } from "../../policy/planned-rule";
 import type { FirewallRule, PlannedRules, UnservedNeed } from "../../policy/rule";
 import { nothingAdmitted, unservedNeeds } from "../../policy/unserved";
 import { identityReplaced, type LimitContext, type PlanPart } from "../plan-part";
@@ -11,12 +12,8 @@ import { identityReplaced, type LimitContext, type PlanPart } from "../plan-part
 /** AWS: a stateful rule group's capacity is at most 30,000. */
 export const MAX_STATEFUL_CAPACITY = 30_000;
 
-/** One 5-tuple PASS rule: TCP from `rule.cidr`, any port, to `destination` on `rule.port`. */
-export interface StatefulRulePlan {
-  readonly sid: number;
-  readonly destination: Cidr;
-  readonly rule: FirewallRule;
-}
+/** One 5-tuple PASS rule: TCP from one block, any port, to `destination` on the port; its place is its sid. */
+export type StatefulRule = PlannedRule<{ readonly sid: number }, CidrContent> & { readonly destination: Cidr };
 
 export interface NetworkFirewallPolicy extends PlannedRules {
   readonly type: "aws-network-firewall";
@@ -29,7 +26,7 @@ export interface NetworkFirewallPolicy extends PlannedRules {
   /** `target.ruleOrder`, else the order the group was created with, else AWS's default. */
   readonly ruleOrder: RuleOrder;
   /** Per destination, the rules of its address family; sorted by destination, port, CIDR. */
-  readonly statefulRules: readonly StatefulRulePlan[];
+  readonly plannedRules: readonly StatefulRule[];
   /**
    * Needs no rule serves: a list none of whose addresses shares a family with any destination
    * (IPv4-only lists, IPv6-only destinations). `checkLimits` refuses them. Sorted.
@@ -97,15 +94,15 @@ export const SID_RANGE = { from: 1_000_000, to: 1_999_999 } as const;
  * says what changing one does).
  */
 export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readonly FirewallRule[], previous?: TargetPlacement): NetworkFirewallPolicy {
-  const pairs: Omit<StatefulRulePlan, "sid">[] = [];
+  const pairs: { destination: Cidr; rule: FirewallRule; key: string }[] = [];
   for (const destination of [...target.destinations].sort(Cidr.compare)) {
-    for (const rule of rules) if (rule.cidr.family === destination.family) pairs.push({ destination, rule });
+    for (const rule of rules) if (rule.cidr.family === destination.family) pairs.push({ destination, rule, key: ruleIdentity(rule, destination) });
   }
-  const sids = assignStableNumbers(pairs.map((pair) => ruleIdentity(pair.rule, pair.destination)), SID_RANGE.from, SID_RANGE.to, previous?.sids);
-  const statefulRules = pairs.map((pair) => ({ ...pair, sid: sids.get(ruleIdentity(pair.rule, pair.destination)) ?? 0 }));
+  const sids = assignStableNumbers(pairs.map((pair) => pair.key), SID_RANGE.from, SID_RANGE.to, previous?.sids);
+  const plannedRules = pairs.map(({ destination, rule, key }) => ({ ...cidrRule(rule, { sid: sids.get(key) ?? 0 }, destination), destination }));
   const remembered = rememberedRuleGroup(previous);
-  const kept = remembered !== undefined && statefulRules.length <= remembered.capacity ? remembered.capacity : undefined;
-  const computed = computedCapacity(statefulRules.length);
+  const kept = remembered !== undefined && plannedRules.length <= remembered.capacity ? remembered.capacity : undefined;
+  const computed = computedCapacity(plannedRules.length);
   return {
     type: "aws-network-firewall",
     target,
@@ -116,7 +113,7 @@ export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readon
     // itself must render the same report (`check` right after synth is fresh).
     capacitySource: target.capacity !== undefined ? "given" : kept !== undefined && kept !== computed ? "kept" : "computed",
     ruleOrder: target.ruleOrder ?? remembered?.ruleOrder ?? DEFAULT_RULE_ORDER,
-    statefulRules,
+    plannedRules,
     unserved: [],
   };
 }
@@ -125,8 +122,8 @@ export function planNetworkFirewall(target: NetworkFirewallTarget, rules: readon
 function networkFirewallLimits(p: NetworkFirewallPolicy, { catalog }: LimitContext): LimitProblem[] {
   const problems: LimitProblem[] = [];
   if (p.unserved.length > 0) problems.push(nothingAdmitted(p.target, p.unserved, catalog));
-  if (p.statefulRules.length > p.capacity) {
-    problems.push({ kind: "capacity", target: p.target, rules: p.statefulRules.length, capacity: p.capacity, given: p.capacityGiven });
+  if (p.plannedRules.length > p.capacity) {
+    problems.push({ kind: "capacity", target: p.target, rules: p.plannedRules.length, capacity: p.capacity, given: p.capacityGiven });
   }
   return problems;
 }
@@ -140,7 +137,7 @@ function networkFirewallLifecycle(p: NetworkFirewallPolicy, placed: TargetPlacem
     problems.push({ kind: "rule-order-changed", target: p.target, was: created.ruleOrder, now: p.ruleOrder, inferred: created.inferred });
   }
   if (p.capacity !== created.capacity) {
-    problems.push({ kind: "rule-group-replaced", target: p.target, was: created.capacity, now: p.capacity, rules: p.statefulRules.length });
+    problems.push({ kind: "rule-group-replaced", target: p.target, was: created.capacity, now: p.capacity, rules: p.plannedRules.length });
   } else if (p.target.replaceRuleGroup) {
     problems.push({ kind: "replacement-not-needed", target: p.target });
   }
@@ -155,7 +152,7 @@ export const networkFirewallPlan: PlanPart<NetworkFirewallTarget, NetworkFirewal
   claims: () => [],
   limits: networkFirewallLimits,
   lifecycle: networkFirewallLifecycle,
-  placement: (p, stack) => ({ stack, ...networkFirewallIdentity(p.target), sids: new Map(p.statefulRules.map((r) => [ruleIdentity(r.rule, r.destination), r.sid])), ruleOrder: p.ruleOrder, capacity: p.capacity }),
+  placement: (p, stack) => ({ stack, ...networkFirewallIdentity(p.target), sids: placedNumbers(p.plannedRules, (place) => place.sid), ruleOrder: p.ruleOrder, capacity: p.capacity }),
   identity: networkFirewallIdentity,
   identityChange: identityReplaced(
     "rule group name",

@@ -1,6 +1,6 @@
 import { awsRowBase, awsTargetBase } from "../../audit/aws-report";
-import { opened } from "../../audit/coverage";
-import { ruleColumns, type ReportTargetBase, type Row } from "../../audit/report-rows";
+import { plannedRows } from "../../audit/planned-rows";
+import type { ReportTargetBase, Row } from "../../audit/report-rows";
 import { code, listsText, plural } from "../../model/labels";
 import { ruleGroupAddress } from "../../terraform/names";
 import type { ReportPart } from "../report-part";
@@ -22,18 +22,9 @@ export type NetworkFirewallReportTarget = ReportTargetBase & {
 function rows(p: NetworkFirewallPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
-  return p.statefulRules.map(({ sid, destination, rule }): Row => ({
-    admits: [opened(target, rule, destination)],
-    sortSource: rule.cidr,
-    sortDestination: destination,
-    row: {
-      ...base,
-      ...ruleColumns(rule),
-      terraformAddress: ruleGroupAddress(target),
-      destination: destination.toString(),
-      sid,
-    },
-  }));
+  return p.plannedRules.flatMap((rule) =>
+    plannedRows(target, rule, (columns) => ({ ...base, ...columns, terraformAddress: ruleGroupAddress(target), destination: rule.destination.toString(), sid: rule.place.sid })),
+  );
 }
 
 export const networkFirewallReport: ReportPart<NetworkFirewallPolicy, NetworkFirewallReportTarget> = {

@@ -6,6 +6,7 @@ import { compareText } from "../../model/text";
 import { FAMILIES } from "../../policy/packing";
 import { portSources, type OnPremPlan } from "../../policy/port-sources";
 import type { LimitProblem } from "../../policy/problems";
+import { sourcesRule, type PlannedRule, type SourcesContent } from "../../policy/planned-rule";
 import type { FirewallRule, UnservedNeed } from "../../policy/rule";
 import { nothingAdmitted, unservedNeeds } from "../../policy/unserved";
 import { OUTSIDE_AWS, type PlanPart } from "../plan-part";
@@ -21,15 +22,15 @@ export interface NftSetPlan {
   readonly entries: readonly Cidr[];
 }
 
-/** One rule of mailgate's chain: `tcp dport <port> [ip daddr {...}] ip saddr @<set> accept`. */
-export interface NftRulePlan {
-  readonly port: number;
-  readonly family: IpFamily;
+/**
+ * Where a rule of mailgate's chain is written, `tcp dport <port> [ip daddr {...}] ip saddr @<set> accept`:
+ * the set it matches (its entries are what the rule admits), the family of both, and the
+ * destinations of that family it is limited to (empty: any address of the host).
+ */
+export interface NftRulePlace {
   readonly set: string;
-  /** The destinations of this family the rule is limited to; empty: any address of the host. */
+  readonly family: IpFamily;
   readonly destinations: readonly Cidr[];
-  /** The (port, CIDR) pairs the rule admits: the set's entries. */
-  readonly rules: readonly FirewallRule[];
 }
 
 export interface NftablesPolicy extends OnPremPlan {
@@ -42,8 +43,8 @@ export interface NftablesPolicy extends OnPremPlan {
    * config no longer needs is emptied on the next load rather than left holding old addresses.
    */
   readonly ownedSets: readonly { readonly name: string; readonly family: IpFamily }[];
-  /** Sorted by port, then family. */
-  readonly chainRules: readonly NftRulePlan[];
+  /** The chain's rules, sorted by port, then family. */
+  readonly plannedRules: readonly PlannedRule<NftRulePlace, SourcesContent>[];
   /**
    * With `destinations`: the needs no rule serves, as for Network Firewall (a list with no
    * address of any destination's family). `checkLimits` refuses them (`NOTHING_ADMITTED`). Sorted.
@@ -61,7 +62,7 @@ export interface NftablesPolicy extends OnPremPlan {
 export function planNftables(target: NftablesTarget, rules: readonly FirewallRule[], unserved: readonly UnservedNeed[]): NftablesPolicy {
   const families = nftFamilies(target);
   const sets = new Map<string, NftSetPlan>();
-  const chainRules: NftRulePlan[] = [];
+  const plannedRules: PlannedRule<NftRulePlace, SourcesContent>[] = [];
   for (const port of portSources(rules)) {
     for (const family of families) {
       const familyRules = port.rules.filter((r) => r.cidr.family === family);
@@ -70,7 +71,7 @@ export function planNftables(target: NftablesTarget, rules: readonly FirewallRul
       if (target.destinations !== undefined && destinations.length === 0) continue;
       const name = nftSetName(target.chain, port.key, family);
       if (!sets.has(name)) sets.set(name, { name, key: port.key, lists: port.lists, family, entries: familyRules.map((r) => r.cidr) });
-      chainRules.push({ port: port.port, family, set: name, destinations, rules: familyRules });
+      plannedRules.push(sourcesRule(port.port, port.key, familyRules, { set: name, family, destinations }));
     }
   }
   return {
@@ -80,7 +81,7 @@ export function planNftables(target: NftablesTarget, rules: readonly FirewallRul
     artifacts: nftablesTarget.files(target),
     sets: [...sets.values()].sort((a, b) => compareText(a.name, b.name)),
     ownedSets: nftOwnedSets(target),
-    chainRules,
+    plannedRules,
     unserved,
   };
 }

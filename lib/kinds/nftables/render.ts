@@ -48,10 +48,10 @@ export function renderNftables(p: NftablesPolicy, catalog: IpCatalog): string {
     lines.push(`add element ${table} ${set.name} {`, ...set.entries.map((e, i) => `\t${e.toString()}${i < set.entries.length - 1 ? "," : ""}`), "}");
   }
   lines.push("");
-  for (const rule of p.chainRules) {
-    const match = rule.family === 4 ? "ip" : "ip6";
-    const daddr = rule.destinations.length > 0 ? ` ${match} daddr { ${rule.destinations.map(String).join(", ")} }` : "";
-    lines.push(`# ${portComment(p, rule.port)}`, `add rule ${table} ${chain} tcp dport ${rule.port}${daddr} ${match} saddr @${rule.set} accept`);
+  for (const { content: { port }, place } of p.plannedRules) {
+    const match = place.family === 4 ? "ip" : "ip6";
+    const daddr = place.destinations.length > 0 ? ` ${match} daddr { ${place.destinations.map(String).join(", ")} }` : "";
+    lines.push(`# ${portComment(p, port)}`, `add rule ${table} ${chain} tcp dport ${port}${daddr} ${match} saddr @${place.set} accept`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,4 @@
-import { artifactRow, artifactRuleTable, fileApplyNote, onPremTargetBase } from "../../audit/onprem-report";
+import { artifactRows, artifactRuleTable, fileApplyNote, onPremTargetBase } from "../../audit/onprem-report";
 import type { ReportTargetCommon } from "../../audit/report-rows";
 import type { HubSpotList } from "../../model/ip-catalog";
 import { code, FAMILY_LABEL } from "../../model/labels";
@@ -21,7 +21,7 @@ export type NftablesReportTarget = ReportTargetCommon & {
 export const nftablesReport: ReportPart<NftablesPolicy, NftablesReportTarget> = {
   // With `destinations` a rule admits each destination of its family; without, any address of the host.
   rows: (p) =>
-    p.chainRules.flatMap((r) => r.rules.map((rule) => artifactRow(p, rule, p.artifacts[0], { nftSet: r.set }, p.target.destinations === undefined ? undefined : r.destinations))),
+    p.plannedRules.flatMap((r) => artifactRows(p, r, p.artifacts[0], { nftSet: r.place.set }, p.target.destinations === undefined ? undefined : r.place.destinations)),
   target: (p, rules, needs) => ({
     ...onPremTargetBase(p, rules, needs),
     nftables: {

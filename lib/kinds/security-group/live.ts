@@ -74,21 +74,22 @@ function securityGroup(policy: SecurityGroupPolicy, required: ReadonlyMap<number
   const planned: PlannedSg[] = [];
   for (const [i, plan] of policy.groups.entries()) {
     const groupId = groupIds[i];
-    for (const ingress of plan.ingress) {
-      if (ingress.kind === "cidr") {
-        const address = ruleAddress(target.name, ingress.rule);
-        const what = `tcp/${ingress.port} from ${ingress.rule.cidr.toString()}`;
-        if (groupId === undefined) differences.push({ kind: "missing", id: address, port: ingress.port, message: `planned rule ${address} (${what}) is not in AWS` });
-        else planned.push({ groupId, port: ingress.port, source: `cidr:${ingress.rule.cidr.toString()}`, address, what });
+    for (const { content } of plan.ingress) {
+      const port = content.port;
+      if ("cidr" in content) {
+        const address = ruleAddress(target.name, content);
+        const what = `tcp/${port} from ${content.cidr.toString()}`;
+        if (groupId === undefined) differences.push({ kind: "missing", id: address, port, message: `planned rule ${address} (${what}) is not in AWS` });
+        else planned.push({ groupId, port, source: `cidr:${content.cidr.toString()}`, address, what });
         continue;
       }
-      const name = prefixListName(ingress.prefixList);
-      const address = prefixListRuleAddress(target.name, ingress.port, ingress.prefixList);
+      const name = prefixListName(content.prefixList);
+      const address = prefixListRuleAddress(target.name, port, content.prefixList);
       const list = findPrefixList(live, name, target.region, target.account, target.name);
-      const what = `tcp/${ingress.port} from prefix list ${name}${list ? ` (${list.id})` : ""}`;
-      if (groupId === undefined) differences.push({ kind: "missing", id: address, port: ingress.port, message: `planned rule ${address} (${what}) is not in AWS` });
-      else planned.push({ groupId, port: ingress.port, source: list ? `pl:${list.id}` : undefined, address, what });
-      if (list) prefixListDrift(live, list, ingress.prefixList.entries, differences);
+      const what = `tcp/${port} from prefix list ${name}${list ? ` (${list.id})` : ""}`;
+      if (groupId === undefined) differences.push({ kind: "missing", id: address, port, message: `planned rule ${address} (${what}) is not in AWS` });
+      else planned.push({ groupId, port, source: list ? `pl:${list.id}` : undefined, address, what });
+      if (list) prefixListDrift(live, list, content.prefixList.entries, differences);
     }
   }
 
@@ -233,6 +234,6 @@ export const securityGroupLive: LivePart<SecurityGroupTarget, SecurityGroupPolic
     return lines;
   },
   importable: (p) =>
-    p.groups.flatMap((group) => group.ingress.map((ingress) => (ingress.kind === "cidr" ? ruleAddress(p.target.name, ingress.rule) : prefixListRuleAddress(p.target.name, ingress.port, ingress.prefixList)))),
+    p.groups.flatMap((group) => group.ingress.map(({ content }) => ("cidr" in content ? ruleAddress(p.target.name, content) : prefixListRuleAddress(p.target.name, content.port, content.prefixList)))),
   adoption: (p) => (p.target.create ? "created" : "existing"),
 };

@@ -4,11 +4,12 @@ import type { HubSpotList } from "../../model/ip-catalog";
 import { MAX_SECURITY_GROUP_NAME_LENGTH } from "../../model/names";
 import { mergeProvenance, unique } from "../../policy/needs";
 import { countByFamily, familyKey, FAMILIES, packGroups, type FamilyCounts } from "../../policy/packing";
-import { type IdentityField, type KeyedPair, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
-import { parseRuleIdentity, ruleIdentity } from "../../model/rule-identity";
+import { type IdentityField, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
+import { parseRuleIdentity } from "../../model/rule-identity";
 import { compareText } from "../../model/text";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan, type PrefixListRegistry } from "../../policy/prefix-lists";
 import type { ApplyProblem, LifecycleProblem, LimitProblem } from "../../policy/problems";
+import { cidrRule, keyedPairs, plannedIdentity, type CidrContent, type PlannedRule, type PrefixListContent } from "../../policy/planned-rule";
 import type { FirewallRule, Need, PlannedRules, RuleProvenance } from "../../policy/rule";
 import type { Claim, PlanPart, StackAccess } from "../plan-part";
 
@@ -32,30 +33,18 @@ export function groupsPerInterfaceLimit(maxRules: number): number {
   return Math.min(SECURITY_GROUPS_PER_INTERFACE.max, Math.floor(RULES_TIMES_GROUPS_MAX / maxRules));
 }
 
-/** One security group rule resource: a single CIDR, or a reference to a prefix list. */
-export type IngressRule = CidrIngress | PrefixListIngress;
-
-export interface CidrIngress {
-  readonly kind: "cidr";
-  readonly port: number;
+/**
+ * How a security group rule is held: what it weighs against its group's quota for its family. A
+ * CIDR rule counts once; AWS counts a rule referencing a prefix list as the list's `max_entries`.
+ * (The group holding it is the `SecurityGroupPlan` it is in.)
+ */
+export interface SecurityGroupPlace {
   readonly family: IpFamily;
-  /** A CIDR rule counts once. */
-  readonly weight: 1;
-  readonly rule: FirewallRule;
-}
-
-export interface PrefixListIngress {
-  readonly kind: "prefix-list";
-  readonly port: number;
-  readonly family: IpFamily;
-  /** AWS counts a rule referencing a prefix list as the list's `max_entries` rules. */
   readonly weight: number;
-  readonly prefixList: PrefixListPlan;
-  /** The (port, CIDR) pairs this rule admits: the list's entries, with their provenance. */
-  readonly rules: readonly FirewallRule[];
-  /** The union of the covered rules' provenance (the port's lists, domains and servers). */
-  readonly provenance: RuleProvenance;
 }
+
+/** One security group rule resource: from a single CIDR, or referencing a prefix list (admitting the port's rules it covers). */
+export type IngressRule = PlannedRule<SecurityGroupPlace, CidrContent | PrefixListContent>;
 
 /** One security group of a target and the rules it holds. */
 export interface SecurityGroupPlan {
@@ -87,7 +76,17 @@ export interface SecurityGroupPolicy extends PlannedRules {
 
 /** A security group rule's `ruleIdentity`: its CIDR rule's, or (port, prefix list key) for a rule referencing a list. */
 export function ingressKey(ingress: IngressRule): string {
-  return ruleIdentity(ingress.kind === "cidr" ? ingress.rule : ingress);
+  return plannedIdentity(ingress);
+}
+
+/** A rule from one CIDR: it weighs one. */
+function cidrIngress(rule: FirewallRule): IngressRule {
+  return cidrRule(rule, { family: rule.cidr.family, weight: 1 });
+}
+
+/** What the rules weigh against a group's quota, per family. */
+function weightOf(ingress: readonly IngressRule[]): FamilyCounts {
+  return countByFamily(ingress.map((r) => r.place));
 }
 
 /**
@@ -107,16 +106,20 @@ export function planSecurityGroup(
   const maxRules = target.maxRules ?? DEFAULT_SECURITY_GROUP_MAX_RULES;
   const ingress: IngressRule[] =
     sources === "cidrs"
-      ? rules.map((rule) => ({ kind: "cidr", port: rule.port, family: rule.cidr.family, weight: 1, rule }))
+      ? rules.map(cidrIngress)
       : prefixListIngress(rules, listsByPort, prefixLists);
+  // packGroups packs by port and weight; each rule goes in as one item and comes out as it went in.
+  const items = ingress.map((rule) => ({ rule, port: rule.content.port, ...rule.place }));
   const chunks = target.create
-    ? packGroups(ingress, maxRules, previous?.groups ? { groups: previous.groups, keyOf: ingressKey, occupied: leavingWeights(previous.groups, ingress, prefixLists) } : undefined)
+    ? packGroups(items, maxRules, previous?.groups ? { groups: previous.groups, keyOf: (item) => ingressKey(item.rule), occupied: leavingWeights(previous.groups, ingress, prefixLists) } : undefined).map((chunk) =>
+        chunk.map((item) => item.rule),
+      )
     : [ingress];
   const groups: SecurityGroupPlan[] = chunks.map((chunk, i) => ({
     index: i + 1,
     ...(target.create ? { groupName: i === 0 ? target.create.groupName : `${target.create.groupName}-${i + 1}` } : {}),
     ingress: chunk,
-    weight: countByFamily(chunk),
+    weight: weightOf(chunk),
   }));
   return { type: "aws-security-group", target, sources, maxRules, rules, groups };
 }
@@ -155,10 +158,15 @@ function prefixListIngress(
       if (!prefixList || !sameCidrs(prefixList.entries, covered.map((r) => r.cidr))) {
         throw new Error(`internal: prefix list for tcp/${port} IPv${family} does not match the port's rules`);
       }
-      ingress.push({ kind: "prefix-list", port, family, weight: prefixList.maxEntries, prefixList, rules: covered, provenance: mergeProvenance(covered) });
+      ingress.push(prefixListIngressOf(port, prefixList, covered, mergeProvenance(covered)));
     }
   }
   return ingress;
+}
+
+/** A rule referencing `prefixList` on `port`, admitting `covered`: it weighs the list's max_entries. */
+function prefixListIngressOf(port: number, prefixList: PrefixListPlan, covered: readonly FirewallRule[], provenance: RuleProvenance): IngressRule {
+  return { content: { port, prefixList }, admits: covered, ...provenance, place: { family: prefixList.family, weight: prefixList.maxEntries } };
 }
 
 function sameCidrs(a: readonly Cidr[], b: readonly Cidr[]): boolean {
@@ -179,14 +187,14 @@ export function groupNameKey(region: string, vpcId: string, groupName: string): 
 function securityGroupLimits(p: SecurityGroupPolicy, claimed: ReadonlyMap<string, string>): LimitProblem[] {
   const problems: LimitProblem[] = [];
   const target = p.target;
-  for (const pl of uniqueLists(p.groups.flatMap((g) => g.ingress).flatMap((r) => (r.kind === "prefix-list" ? [r.prefixList] : [])))) {
+  for (const pl of uniqueLists(p.groups.flatMap((g) => g.ingress).flatMap(prefixListOf))) {
     if (pl.entries.length > PREFIX_LIST_ENTRIES_PER_REQUEST) problems.push({ kind: "prefix-list-too-large", target, prefixList: pl });
   }
   if (target.securityGroupId !== undefined) {
     const groupId = target.securityGroupId;
     for (const family of FAMILIES) {
-      const rules = p.groups.flatMap((g) => g.ingress).filter((r) => r.family === family);
-      const needed = countByFamily(rules)[familyKey(family)];
+      const rules = p.groups.flatMap((g) => g.ingress).filter((r) => r.place.family === family);
+      const needed = weightOf(rules)[familyKey(family)];
       if (needed <= p.maxRules) continue;
       problems.push({
         kind: "security-group-quota",
@@ -195,7 +203,7 @@ function securityGroupLimits(p: SecurityGroupPolicy, claimed: ReadonlyMap<string
         family,
         needed,
         allowed: p.maxRules,
-        cidrRules: rules.filter((r) => r.kind === "cidr").length,
+        cidrRules: rules.filter((r) => "cidr" in r.content).length,
         prefixListRules: prefixListUse(rules),
         cidrAlternative: p.rules.filter((r) => r.cidr.family === family).length,
       });
@@ -203,8 +211,8 @@ function securityGroupLimits(p: SecurityGroupPolicy, claimed: ReadonlyMap<string
     return problems;
   }
   for (const rule of p.groups.flatMap((g) => g.ingress)) {
-    if (rule.kind === "prefix-list" && rule.weight > p.maxRules) {
-      problems.push({ kind: "rule-heavier-than-quota", target, port: rule.port, prefixList: rule.prefixList, allowed: p.maxRules });
+    if ("prefixList" in rule.content && rule.place.weight > p.maxRules) {
+      problems.push({ kind: "rule-heavier-than-quota", target, port: rule.content.port, prefixList: rule.content.prefixList, allowed: p.maxRules });
     }
   }
   const create = target.create;
@@ -230,13 +238,17 @@ function securityGroupLimits(p: SecurityGroupPolicy, claimed: ReadonlyMap<string
 
 function prefixListUse(rules: readonly IngressRule[]): { prefixList: PrefixListPlan; rules: number }[] {
   const byKey = new Map<string, { prefixList: PrefixListPlan; rules: number }>();
-  for (const r of rules) {
-  if (r.kind !== "prefix-list") continue;
-  const entry = byKey.get(r.prefixList.key) ?? { prefixList: r.prefixList, rules: 0 };
-  entry.rules++;
-  byKey.set(r.prefixList.key, entry);
+  for (const prefixList of rules.flatMap(prefixListOf)) {
+    const entry = byKey.get(prefixList.key) ?? { prefixList, rules: 0 };
+    entry.rules++;
+    byKey.set(prefixList.key, entry);
   }
   return [...byKey.values()].sort((a, b) => compareText(a.prefixList.key, b.prefixList.key));
+}
+
+/** The prefix list a rule references: none for a CIDR rule. */
+function prefixListOf(rule: IngressRule): PrefixListPlan[] {
+  return "prefixList" in rule.content ? [rule.content.prefixList] : [];
 }
 
 function uniqueLists(lists: readonly PrefixListPlan[]): PrefixListPlan[] {
@@ -268,7 +280,7 @@ function securityGroupLifecycle(p: SecurityGroupPolicy, placed: TargetPlacement 
       problems.push({ kind: "new-group", target: created, groupName: group.groupName ?? "", index: group.index });
     }
     for (const ingress of group.ingress) {
-      if (ingress.kind === "prefix-list" && ingress.prefixList.grownFrom !== undefined) grown ??= ingress.prefixList;
+      for (const prefixList of prefixListOf(ingress)) if (prefixList.grownFrom !== undefined) grown ??= prefixList;
       const was = home.get(ingressKey(ingress));
       if (was !== undefined && was !== group.index) moved = true;
     }
@@ -315,9 +327,9 @@ function expandSecurityGroup(p: SecurityGroupPolicy, rules: LeavingRules, prefix
       .map((key) => leavingIngress(key, rules.lists?.get(key), prefixLists))
       .filter((ingress): ingress is IngressRule => ingress !== undefined);
     if (leavingHere.length === 0) return group;
-    for (const ingress of leavingHere) extra.push(...(ingress.kind === "cidr" ? [ingress.rule] : ingress.rules));
+    for (const ingress of leavingHere) extra.push(...ingress.admits);
     const ingress = [...group.ingress, ...leavingHere];
-    return { ...group, ingress, weight: countByFamily(ingress) };
+    return { ...group, ingress, weight: weightOf(ingress) };
   });
   return { ...p, groups, rules: [...p.rules, ...extra] };
 }
@@ -331,20 +343,12 @@ function leavingIngress(key: string, label: string | undefined, prefixLists: Pre
   const parsed = parseRuleIdentity(key);
   if (!parsed) return undefined;
   if (parsed.kind === "cidr") {
-    return { kind: "cidr", port: parsed.port, family: parsed.cidr.family, weight: 1, rule: leavingRule(parsed.port, parsed.cidr, listsOf(label)) };
+    return cidrIngress(leavingRule(parsed.port, parsed.cidr, listsOf(label)));
   }
   const prefixList = prefixLists.get(parsed.lists, parsed.family);
   if (!prefixList) return undefined;
   const rules = prefixList.entries.map((cidr) => leavingRule(parsed.port, cidr, parsed.lists));
-  return {
-    kind: "prefix-list",
-    port: parsed.port,
-    family: parsed.family,
-    weight: prefixList.maxEntries,
-    prefixList,
-    rules,
-    provenance: { lists: parsed.lists, domains: [], hosts: [] },
-  };
+  return prefixListIngressOf(parsed.port, prefixList, rules, { lists: parsed.lists, domains: [], hosts: [] });
 }
 
 /** `imap+smtp` as recorded; placements of earlier versions have no lists: say both, the widest truth. */
@@ -407,15 +411,6 @@ function securityGroupIdentityChange(target: SecurityGroupTarget, field: Identit
   };
 }
 
-function securityGroupPairs(p: SecurityGroupPolicy): KeyedPair[] {
-  return p.groups.flatMap((g) =>
-    g.ingress.flatMap((ingress) => {
-      const key = ingressKey(ingress);
-      return ingress.kind === "cidr" ? [{ key, port: ingress.port, cidr: ingress.rule.cidr }] : ingress.rules.map((r) => ({ key, port: ingress.port, cidr: r.cidr }));
-    }),
-  );
-}
-
 export const securityGroupPlan: PlanPart<SecurityGroupTarget, SecurityGroupPolicy> = {
   plan(target, { needs, rules, placed, placedUnderOwnName, prefixLists }) {
     const planned = planSecurityGroup(target, rules, listsByPort(needs), prefixLists, placed);
@@ -425,7 +420,7 @@ export const securityGroupPlan: PlanPart<SecurityGroupTarget, SecurityGroupPolic
   },
   // A created group lives as long as its target: servers are attached to it.
   keptWhileDefined: (_target, placed) => (placed.groups?.length ?? 0) > 0,
-  prefixListsUsed: (p) => p.groups.flatMap((g) => g.ingress.flatMap((r) => (r.kind === "prefix-list" ? [r.prefixList] : []))),
+  prefixListsUsed: (p) => p.groups.flatMap((g) => g.ingress.flatMap(prefixListOf)),
   claims: (p): Claim[] =>
     p.target.create ? p.groups.flatMap((g) => (g.groupName !== undefined ? [{ key: groupNameKey(p.target.region, p.target.create?.vpcId ?? "", g.groupName), target: p.target.name }] : [])) : [],
   limits: (p, { claimed }) => securityGroupLimits(p, claimed),
@@ -437,14 +432,14 @@ export const securityGroupPlan: PlanPart<SecurityGroupTarget, SecurityGroupPolic
       ...securityGroupIdentity(p.target),
       ...(p.createdAs !== undefined ? { createdAs: p.createdAs } : {}),
       groups: p.groups.map((g) => g.ingress.map(ingressKey)),
-      lists: new Map(ingress.map((i) => [ingressKey(i), (i.kind === "cidr" ? i.rule : i.provenance).lists.join("+")])),
+      lists: new Map(ingress.map((i) => [ingressKey(i), i.lists.join("+")])),
     };
   },
   identity: securityGroupIdentity,
   identityChange: securityGroupIdentityChange,
   applyPeaks: securityGroupPeaks,
   placedKeys: (p) => p.groups.flatMap((g) => g.ingress.map(ingressKey)),
-  keyedPairs: securityGroupPairs,
+  keyedPairs: (p) => keyedPairs(p.groups.flatMap((g) => g.ingress)),
   expand: expandSecurityGroup,
   fromLeaving: securityGroupFromLeaving,
 };

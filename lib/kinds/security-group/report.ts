@@ -1,6 +1,6 @@
 import { awsRowBase, awsTargetBase, sourceText } from "../../audit/aws-report";
-import { opened } from "../../audit/coverage";
-import { ruleColumns, type AwsReportRule, type ReportGroup, type ReportTargetBase, type Row } from "../../audit/report-rows";
+import { plannedRows } from "../../audit/planned-rows";
+import { type AwsReportRule, type ReportGroup, type ReportTargetBase, type Row } from "../../audit/report-rows";
 import { code, listsText } from "../../model/labels";
 import { groupAddress, prefixListAddress, prefixListName, prefixListRuleAddress, ruleAddress } from "../../terraform/names";
 import type { ReportPart } from "../report-part";
@@ -17,39 +17,23 @@ export type SecurityGroupReportTarget = ReportTargetBase & {
 function rows(p: SecurityGroupPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
-  return p.groups.flatMap((group) =>
-    group.ingress.map((ingress): Row => {
-      const securityGroup = group.groupName ?? p.target.securityGroupId ?? "";
-      if (ingress.kind === "cidr") {
-        return {
-          admits: [opened(target, ingress.rule)],
-          sortSource: ingress.rule.cidr,
-          row: {
-            ...base,
-            ...ruleColumns(ingress.rule),
-            terraformAddress: ruleAddress(target, ingress.rule),
-            securityGroup,
-          },
-        };
-      }
-      const pl = ingress.prefixList;
-      return {
-        // The proof expands the list as referenced, not the rules the policy meant it to hold.
-        admits: pl.entries.map((cidr) => ({ target, port: ingress.port, cidr })),
-        sortSource: `${pl.family} ${pl.key}`,
-        row: {
-          ...base,
-          fromPort: ingress.port,
-          toPort: ingress.port,
-          cidr: null,
-          lists: ingress.provenance.lists,
-          terraformAddress: prefixListRuleAddress(target, ingress.port, pl),
-          securityGroup,
-          prefixList: { name: prefixListName(pl), terraformAddress: prefixListAddress(pl), maxEntries: pl.maxEntries, entries: pl.entries.map(String) },
-        },
-      };
-    }),
-  );
+  return p.groups.flatMap((group) => {
+    const securityGroup = group.groupName ?? p.target.securityGroupId ?? "";
+    return group.ingress.flatMap((rule) => {
+      const content = rule.content;
+      return plannedRows(target, rule, (columns) =>
+        "cidr" in content
+          ? { ...base, ...columns, terraformAddress: ruleAddress(target, content), securityGroup }
+          : {
+              ...base,
+              ...columns,
+              terraformAddress: prefixListRuleAddress(target, content.port, content.prefixList),
+              securityGroup,
+              prefixList: { name: prefixListName(content.prefixList), terraformAddress: prefixListAddress(content.prefixList), maxEntries: content.prefixList.maxEntries, entries: content.prefixList.entries.map(String) },
+            },
+      );
+    });
+  });
 }
 
 function details(target: SecurityGroupReportTarget): string[] {

@@ -1,23 +1,16 @@
 import type { WindowsFirewallTarget } from "../../model/config";
 import { SOURCE_LIST_LABEL, type SourceListKey } from "../../model/source-lists";
 import { portSources, type OnPremPlan } from "../../policy/port-sources";
+import { sourcesRule, type PlannedRule, type SourcesContent } from "../../policy/planned-rule";
 import type { FirewallRule } from "../../policy/rule";
 import { OUTSIDE_AWS, type PlanPart } from "../plan-part";
 import { windowsFirewallTarget } from "./target";
 
-/** One `New-NetFirewallRule`: TCP to one port from the port's sources. */
-export interface WindowsRulePlan {
-  readonly displayName: string;
-  readonly port: number;
-  readonly key: SourceListKey;
-  readonly rules: readonly FirewallRule[];
-}
-
 export interface WindowsFirewallPolicy extends OnPremPlan {
   readonly type: "windows-firewall";
   readonly target: WindowsFirewallTarget;
-  /** Sorted by port. */
-  readonly windowsRules: readonly WindowsRulePlan[];
+  /** One `New-NetFirewallRule` per port, from the port's sources; sorted by port. */
+  readonly plannedRules: readonly PlannedRule<{ readonly displayName: string }, SourcesContent>[];
 }
 
 /** `mailgate-mail-win tcp/993 (HubSpot IMAP)`: stable, so a reader finds the rule in `Get-NetFirewallRule`. */
@@ -32,7 +25,7 @@ export function planWindowsFirewall(target: WindowsFirewallTarget, rules: readon
     target,
     rules,
     artifacts: windowsFirewallTarget.files(target),
-    windowsRules: portSources(rules).map((p) => ({ displayName: windowsRuleName(target.group, p.port, p.key), port: p.port, key: p.key, rules: p.rules })),
+    plannedRules: portSources(rules).map((p) => sourcesRule(p.port, p.key, p.rules, { displayName: windowsRuleName(target.group, p.port, p.key) })),
   };
 }
 

@@ -25,16 +25,17 @@ export function renderWindowsFirewall(p: WindowsFirewallPolicy, catalog: IpCatal
     "",
     "Get-NetFirewallRule -Group $group -ErrorAction SilentlyContinue | Remove-NetFirewallRule",
   ];
-  for (const rule of p.windowsRules) {
+  for (const rule of p.plannedRules) {
+    const port = rule.content.port;
     lines.push(
       "",
-      `# ${portComment(p, rule.port)}`,
-      `New-NetFirewallRule -DisplayName '${rule.displayName}' -Group $group -Direction Inbound -Protocol TCP -LocalPort ${rule.port} -Action Allow -RemoteAddress @(`,
-      ...rule.rules.map((r, i) => `    '${r.cidr.toString()}'${i < rule.rules.length - 1 ? "," : ""}`),
+      `# ${portComment(p, port)}`,
+      `New-NetFirewallRule -DisplayName '${rule.place.displayName}' -Group $group -Direction Inbound -Protocol TCP -LocalPort ${port} -Action Allow -RemoteAddress @(`,
+      ...rule.admits.map((r, i) => `    '${r.cidr.toString()}'${i < rule.admits.length - 1 ? "," : ""}`),
       ") | Out-Null",
     );
   }
-  lines.push("", `Write-Output "mailgate: group '$group' now holds ${p.windowsRules.length} inbound rule${p.windowsRules.length === 1 ? "" : "s"}."`);
+  lines.push("", `Write-Output "mailgate: group '$group' now holds ${p.plannedRules.length} inbound rule${p.plannedRules.length === 1 ? "" : "s"}."`);
   // LF: PowerShell reads it, and `check` compares bytes as on every other artifact.
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,4 @@
-import { artifactRow, artifactRuleTable, fileApplyNote, onPremTargetBase } from "../../audit/onprem-report";
+import { artifactRows, artifactRuleTable, fileApplyNote, onPremTargetBase } from "../../audit/onprem-report";
 import type { ReportTargetCommon } from "../../audit/report-rows";
 import { code } from "../../model/labels";
 import type { ReportPart } from "../report-part";
@@ -14,12 +14,12 @@ export type WindowsFirewallReportTarget = ReportTargetCommon & {
 };
 
 export const windowsFirewallReport: ReportPart<WindowsFirewallPolicy, WindowsFirewallReportTarget> = {
-  rows: (p) => p.windowsRules.flatMap((r) => r.rules.map((rule) => artifactRow(p, rule, p.artifacts[0], { windowsRule: r.displayName }))),
+  rows: (p) => p.plannedRules.flatMap((r) => artifactRows(p, r, p.artifacts[0], { windowsRule: r.place.displayName })),
   target: (p, rules, needs) => ({
     ...onPremTargetBase(p, rules, needs),
     windowsFirewall: {
       group: p.target.group,
-      rules: p.windowsRules.map((r) => ({ displayName: r.displayName, port: r.port, remoteAddresses: r.rules.length })),
+      rules: p.plannedRules.map((r) => ({ displayName: r.place.displayName, port: r.content.port, remoteAddresses: r.admits.length })),
     },
   }),
   details: (target) => [
