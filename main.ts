@@ -6,12 +6,15 @@ import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import { addStacks } from "./lib/aws/stacks";
 import { readAdopted } from "./lib/live/adopted";
-import { ArtifactsWorker, type ArtifactsInProgress, type StackSummary } from "./lib/io/artifacts-in-worker";
+import { leavingAccess, withRemovedTargets } from "./lib/policy/leaving";
+import { ArtifactsWorker, type ArtifactsInProgress } from "./lib/io/artifacts-in-worker";
 import { stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { OWNED_DIRECTORIES, prepareInputs } from "./lib/pipeline";
 import type { Diagnostic } from "./lib/config/diagnostic";
 import { debugEnabled, EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
 import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
+import { readWrittenStacks, type WrittenStack } from "./lib/verify/terraform-json";
+import { expectationOf, verifyTerraform, type Expectation } from "./lib/verify/verify-terraform";
 
 const USAGE = `Usage: npm run synth [-- --config DIR] [--out DIR] [--terraform-out DIR] [--phase expand]
 
@@ -62,25 +65,28 @@ export async function synth(argv: readonly string[]): Promise<number> {
  *    artifacts worker (lib/io/artifacts-in-worker.ts), on the machine's other core, while this
  *    thread constructs the stacks and cdktf synthesizes them;
  * 2. cdktf synthesizes into a staging directory beside its output directory (CDKTF_OUTDIR, which
- *    `cdktf synth --output` sets), never into the output directory itself, and the worker's second
- *    proof reads back what it wrote;
+ *    `cdktf synth --output` sets), never into the output directory itself, and the second proof
+ *    reads back what it wrote;
  * 3. once both halves succeeded, the staged stacks, then the staged artifacts, are renamed into place.
  * A failure before 3 (invalid config, a bug, a full disk, a directory in the way) leaves every
  * earlier output as it was. Messages keep the order of a synth done on one thread: a failure to
  * render (a bug the audit's proof finds) is reported alone, before any diagnostic is printed.
  */
 async function synthWith(worker: ArtifactsWorker, settings: Settings, shown: ShownOutputs): Promise<number> {
-  const prepared = buildApp(worker, settings);
+  const prepared = await buildApp(worker, settings);
   if (typeof prepared === "number") return prepared;
   const { terraform, artifacts, diagnostics } = prepared;
+  let stacks: StackSummary[] | undefined;
   let failure: unknown;
-  let synthesized = false;
   try {
-    if ("error" in prepared) failure = prepared.error;
-    else {
+    if (!("error" in prepared)) {
       prepared.app.synth();
-      synthesized = true;
-    }
+      // The second proof, on the JSON cdktf just wrote to the staging directory: what Terraform will
+      // read, read back without cdktf. A failure throws (exit 70, one line) before anything moves.
+      const written = readWrittenStacks(terraform.dir);
+      verifyTerraform(written, prepared.expected);
+      stacks = summarizeStacks(written);
+    } else failure = prepared.error;
   } catch (error) {
     failure = error;
   }
@@ -94,13 +100,8 @@ async function synthWith(worker: ArtifactsWorker, settings: Settings, shown: Sho
     terraform.abort();
     throw error;
   }
-  let stacks: StackSummary[];
   try {
-    if (!synthesized) throw failure;
-    // The second proof, on the JSON cdktf just wrote to the staging directory: what Terraform will
-    // read, read back without cdktf (by the worker). A failure throws (exit 70, one line) before
-    // anything moves.
-    stacks = await artifacts.verified(terraform.dir);
+    if (failure !== undefined || stacks === undefined) throw failure;
     terraform.commit();
   } catch (error) {
     terraform.abort();
@@ -111,6 +112,22 @@ async function synthWith(worker: ArtifactsWorker, settings: Settings, shown: Sho
   // cdktf-cli shows the app's stdout and lists the stacks itself; the summary is for npm run synth.
   if (!runByCdktfCli(process.env)) process.stdout.write(summary(shown, stacks, fileCount, staged.removed));
   return EXIT.ok;
+}
+
+/** A stack as synthesized: its folder under the Terraform output, and how many resources it declares. */
+interface StackSummary {
+  readonly folder: string;
+  readonly resources: number;
+}
+
+/** Each stack cdktf wrote, with the resources its JSON declares, in folder order. */
+function summarizeStacks(written: readonly WrittenStack[]): StackSummary[] {
+  return written
+    .map((stack) => {
+      const resources = Object.values(stack.json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      return { folder: stack.folder, resources };
+    })
+    .sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
 }
 
 /** One line per stack, then one for the artifacts directory, with paths as the user gave them. */
@@ -151,17 +168,23 @@ function shownPath(p: string): string {
 }
 
 /**
- * Everything before cdktf writes: validate, hand the artifacts (and the second proof) to the
- * worker, construct the stacks.
+ * Everything before cdktf writes: validate, hand the artifacts to the worker, construct the
+ * stacks, and work out what the written Terraform must hold (verified once cdktf has written it).
  * A function of its own so that the config and the policy are garbage once it returns: cdktf's
  * synth allocates heavily, and every full collection during it would otherwise mark them again.
  * An error once the worker has its job is returned, not thrown: the worker's outcome decides
  * what is reported (see synthWith).
  */
-function buildApp(
+async function buildApp(
   worker: ArtifactsWorker,
   settings: Settings,
-): number | ({ terraform: StagedDirectory; artifacts: ArtifactsInProgress; diagnostics: readonly (readonly Diagnostic[])[] } & ({ app: App } | { error: unknown })) {
+): Promise<
+  | number
+  | ({ terraform: StagedDirectory; artifacts: ArtifactsInProgress; diagnostics: readonly (readonly Diagnostic[])[] } & (
+      | { app: App; expected: Expectation }
+      | { error: unknown }
+    ))
+> {
   // The artifacts directory holds the last synth's placements; CI=true adds CI's warnings.
   const prepared = prepareInputs(settings.configDir, { outDir: settings.outDir, env: process.env });
   if (!prepared.ok) {
@@ -189,8 +212,7 @@ function buildApp(
   }
   // firewalls/ is mailgate's own: files a removed target left there go with this commit.
   const { config, policy, placements, prefill } = prepared;
-  const inputs = { config, policy, placements, prefill, ...(expanding ? { expand: prepared.expand } : {}) };
-  const artifacts = worker.start({ inputs, outDir: settings.outDir, ownedDirectories: OWNED_DIRECTORIES });
+  const artifacts = worker.start({ inputs: { config, policy, placements, prefill }, outDir: settings.outDir, ownedDirectories: OWNED_DIRECTORIES });
   try {
     const app = new App({ outdir: terraform.dir });
     // The expand phase keeps the rules leaving targets that stay; the contract phase is the config alone.
@@ -200,7 +222,12 @@ function buildApp(
       assume: settings.assume,
       adopted: adopted.adopted,
     });
-    return { app, terraform, artifacts, diagnostics };
+    // The audit proved the policy; the verifier proves what cdktf writes, against the config alone.
+    // The expand phase keeps the rules leaving targets (removed ones included); they are allowed too.
+    const expected = expanding
+      ? expectationOf(withRemovedTargets(prepared.config, prepared.expand), leavingAccess(prepared.expand, prepared.policy))
+      : expectationOf(prepared.config);
+    return { app, terraform, artifacts, diagnostics, expected };
   } catch (error) {
     return { terraform, artifacts, diagnostics, error };
   }

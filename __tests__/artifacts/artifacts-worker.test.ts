@@ -4,9 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as v8 from "node:v8";
-import { App } from "cdktf";
 import { afterAll, describe, expect, test } from "vitest";
-import { addStacks } from "../../lib/aws/stacks";
 import { ArtifactsWorker } from "../../lib/io/artifacts-in-worker";
 import { reviveCidrs } from "../../lib/io/artifacts-worker";
 import { EXIT, OutputError } from "../../lib/io/report-errors";
@@ -103,57 +101,6 @@ describe("ArtifactsWorker", () => {
     } finally {
       await worker.stop();
     }
-  });
-});
-
-describe("ArtifactsWorker: the second proof", () => {
-  const cfg = config([imapDomain("example.com", ["mail"])], [createdGroup("mail", "us-east-1")]);
-
-  /** The stacks as cdktf writes them for `cfg`, in a directory of their own. */
-  function synthesized(): string {
-    const dir = tempDir();
-    const app = new App({ outdir: dir });
-    addStacks(app, buildPolicy(cfg));
-    app.synth();
-    return dir;
-  }
-
-  async function verifiedBy(terraformDir: string) {
-    const policy = buildPolicy(cfg);
-    const worker = new ArtifactsWorker();
-    try {
-      const job = worker.start({
-        inputs: { config: cfg, policy, placements: placementsOf(policy, NO_PLACEMENTS), prefill: prefillSettings(cfg, policy.catalog) },
-        outDir: path.join(tempDir(), "generated"),
-        ownedDirectories: OWNED_DIRECTORIES,
-      });
-      (await job.staged).abort();
-      return await job.verified(terraformDir).then(
-        (stacks) => ({ stacks }),
-        (error: unknown) => ({ error: error as Error }),
-      );
-    } finally {
-      await worker.stop();
-    }
-  }
-
-  test("GIVEN the stacks cdktf wrote WHEN the worker proves them THEN it counts each stack's resources", async () => {
-    const dir = synthesized();
-    const file = path.join(dir, "stacks", "mailgate-us-east-1", "cdk.tf.json");
-    const resources = Object.values((JSON.parse(fs.readFileSync(file, "utf8")) as { resource: Record<string, object> }).resource).reduce((n, r) => n + Object.keys(r).length, 0);
-    expect(await verifiedBy(dir)).toEqual({ stacks: [{ folder: "stacks/mailgate-us-east-1", resources }] });
-  });
-
-  test("GIVEN a written rule opened to everything WHEN the worker proves the stacks THEN it rejects with the coverage proof's failure", async () => {
-    const dir = synthesized();
-    const file = path.join(dir, "stacks", "mailgate-us-east-1", "cdk.tf.json");
-    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { resource: Record<string, Record<string, { cidr_ipv4?: string }>> };
-    const rules = json.resource.aws_vpc_security_group_ingress_rule;
-    const [name] = Object.keys(rules).filter((key) => rules[key].cidr_ipv4 !== undefined);
-    rules[name].cidr_ipv4 = "0.0.0.0/0";
-    fs.writeFileSync(file, JSON.stringify(json));
-    const outcome = await verifiedBy(dir);
-    expect("error" in outcome && outcome.error.message).toMatch(/^the generated rules for target mail port \d+ open .* extra 0\.0\.0\.0-/);
   });
 });
 

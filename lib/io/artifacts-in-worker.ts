@@ -1,6 +1,5 @@
 // Synth's side of the artifacts worker (artifacts-worker.ts): the artifacts are rendered and
-// staged, and what the stacks must hold is worked out, on another thread while this one
-// constructs and synthesizes the stacks; then the worker proves what cdktf wrote. Nothing is
+// staged on another thread while this one constructs and synthesizes the stacks. Nothing is
 // committed here: the worker stages, synth commits (or aborts) once both halves succeeded.
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -12,14 +11,12 @@ import { OutputError } from "./exit-codes";
 import { packageRoot } from "./package-root";
 import { stagedFromRecord, type StagedArtifacts, type StagingRecord } from "./write-atomic";
 
-/** What the artifacts are rendered from (lib/io/render-artifacts.ts), and the written Terraform proven against. */
+/** What the artifacts are rendered from (lib/io/render-artifacts.ts). */
 export interface ArtifactInputs {
   readonly config: Config;
   readonly policy: FirewallPolicy;
   readonly placements: Placements;
   readonly prefill: PrefillSettings;
-  /** The expand phase's policy, when the stacks are its (MAILGATE_PHASE=expand). */
-  readonly expand?: FirewallPolicy;
 }
 
 /** The one message synth posts. */
@@ -37,30 +34,12 @@ interface ErrorData {
 
 export interface WorkerFailure {
   readonly kind: "failed";
-  readonly stage: "render" | "stage" | "verify";
+  readonly stage: "render" | "stage";
   readonly error: ErrorData & { readonly output?: { readonly path: string; readonly cause: ErrorData; readonly aftermath: string } };
 }
 
-/** A stack as synthesized: its folder under the Terraform output, and how many resources it declares. */
-export interface StackSummary {
-  readonly folder: string;
-  readonly resources: number;
-}
-
-/**
- * What the worker posts: `rendered`, `staged`, and (once synth asked) `verified`, each unless
- * `failed` came instead.
- */
-export type WorkerMessage =
-  | { readonly kind: "rendered"; readonly fileCount: number }
-  | { readonly kind: "staged"; readonly record: StagingRecord }
-  | { readonly kind: "verified"; readonly stacks: readonly StackSummary[] }
-  | WorkerFailure;
-
-/** The second message synth posts: the staging directory cdktf has written the stacks to. */
-export interface VerifyJob {
-  readonly terraformDir: string;
-}
+/** What the worker posts: `rendered`, then `staged` or `failed`; or `failed` alone. */
+export type WorkerMessage = { readonly kind: "rendered"; readonly fileCount: number } | { readonly kind: "staged"; readonly record: StagingRecord } | WorkerFailure;
 
 /** Artifacts being rendered and staged by the worker. */
 export interface ArtifactsInProgress {
@@ -68,13 +47,6 @@ export interface ArtifactsInProgress {
   readonly rendered: Promise<number>;
   /** Resolves once every file is staged; rejects with the first error, nothing left behind. */
   readonly staged: Promise<StagedArtifacts>;
-  /**
-   * The second proof, once cdktf has written the stacks to `terraformDir`: the worker reads them
-   * back and proves them against the config (lib/verify), with what they must hold worked out
-   * while cdktf ran. Resolves to each stack's resource count; rejects with the proof's error.
-   * Only after `staged` resolved.
-   */
-  verified(terraformDir: string): Promise<StackSummary[]>;
 }
 
 /**
@@ -121,15 +93,7 @@ export class ArtifactsWorker {
     // Handled wherever synth gives up before awaiting them (another error is thrown instead).
     rendered.catch(() => undefined);
     staged.catch(() => undefined);
-    const verified = async (terraformDir: string) => {
-      await staged;
-      this.worker.postMessage({ terraformDir } satisfies VerifyJob);
-      const message = await this.next();
-      if (message.kind === "failed") throw errorOf(message);
-      if (message.kind !== "verified") throw new Error(`the artifacts worker sent ${message.kind} instead of verified`);
-      return [...message.stacks];
-    };
-    return { rendered, staged, verified };
+    return { rendered, staged };
   }
 
   async stop(): Promise<void> {

@@ -1,65 +1,30 @@
 // The artifacts worker's thread (started by artifacts-in-worker.ts): renders the artifacts from
-// the validated inputs synth posts, stages them beside their final names, and works out what the
-// stacks must hold. Synth meanwhile constructs and synthesizes the stacks on its own thread; the
-// machine's second core does this. Posts `rendered`, then `staged` (what it wrote, as data, for
-// synth to commit or abort); once synth posts where cdktf wrote the stacks, proves them and posts
-// `verified`, then ends. `failed` instead of any of them (after removing whatever it wrote).
+// the validated inputs synth posts, and stages them beside their final names. Synth meanwhile
+// constructs and synthesizes the stacks on its own thread; the machine's second core does this.
+// Posts `rendered`, then `staged` (what it wrote, as data, for synth to commit or abort) or
+// `failed` (after removing whatever it wrote), then ends.
 import { parentPort } from "node:worker_threads";
 import { Cidr } from "../model/cidr";
 import { renderArtifacts } from "./render-artifacts";
 import { stageArtifactsToRecord } from "./write-atomic";
 import { OutputError } from "./exit-codes";
-import { leavingAccess, withRemovedTargets } from "../policy/leaving";
-import { readWrittenStacks, type WrittenStack } from "../verify/terraform-json";
-import { expectationOf, verifyTerraform, type Expectation } from "../verify/verify-terraform";
-import type { ArtifactInputs, ArtifactsJob, StackSummary, VerifyJob, WorkerFailure, WorkerMessage } from "./artifacts-in-worker";
+import type { ArtifactsJob, WorkerFailure, WorkerMessage } from "./artifacts-in-worker";
 
 if (parentPort) {
   const port = parentPort;
-  const post = (message: WorkerMessage) => port.postMessage(message);
   port.once("message", (job: ArtifactsJob) => {
+    const post = (message: WorkerMessage) => port.postMessage(message);
     let stage: WorkerFailure["stage"] = "render";
     try {
-      const inputs = reviveCidrs(job.inputs);
-      const artifacts = renderArtifacts(inputs.config, inputs.policy, inputs.placements, inputs.prefill);
+      const { config, policy, placements, prefill } = reviveCidrs(job.inputs);
+      const artifacts = renderArtifacts(config, policy, placements, prefill);
       post({ kind: "rendered", fileCount: artifacts.size });
       stage = "stage";
       post({ kind: "staged", record: stageArtifactsToRecord(job.outDir, artifacts, { ownedDirectories: job.ownedDirectories }) });
-      stage = "verify";
-      const expected = expectationFor(inputs);
-      port.once("message", ({ terraformDir }: VerifyJob) => {
-        try {
-          const written = readWrittenStacks(terraformDir);
-          verifyTerraform(written, expected);
-          post({ kind: "verified", stacks: summarizeStacks(written) });
-        } catch (error) {
-          post({ kind: "failed", stage: "verify", error: describeError(error) });
-        }
-      });
     } catch (error) {
       post({ kind: "failed", stage, error: describeError(error) });
     }
   });
-}
-
-/**
- * What the written Terraform must hold. The audit proved the policy; the verifier proves what
- * cdktf writes, against the config alone. The expand phase keeps the rules leaving targets
- * (removed ones included); they are allowed too.
- */
-function expectationFor(inputs: ArtifactInputs): Expectation {
-  const { config, policy, expand } = inputs;
-  return expand ? expectationOf(withRemovedTargets(config, expand), leavingAccess(expand, policy)) : expectationOf(config);
-}
-
-/** Each stack cdktf wrote, with the resources its JSON declares, in folder order. */
-function summarizeStacks(written: readonly WrittenStack[]): StackSummary[] {
-  return written
-    .map((stack) => {
-      const resources = Object.values(stack.json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-      return { folder: stack.folder, resources };
-    })
-    .sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
 }
 
 /** An error as data: structured cloning keeps an Error's message but not its class or fields. */
