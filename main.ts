@@ -211,8 +211,8 @@ async function buildApp(
     throw error;
   }
   // firewalls/ is mailgate's own: files a removed target left there go with this commit.
-  const { config, policy, placements, prefill } = prepared;
-  const artifacts = worker.start({ inputs: { config, policy, placements, prefill }, outDir: settings.outDir, ownedDirectories: OWNED_DIRECTORIES });
+  const { config, policy, placements, previous } = prepared;
+  const artifacts = worker.start({ inputs: { config, policy, placements, previous }, outDir: settings.outDir, ownedDirectories: OWNED_DIRECTORIES });
   try {
     const app = new App({ outdir: terraform.dir });
     // The expand phase keeps the rules leaving targets that stay; the contract phase is the config alone.

@@ -5,7 +5,15 @@ import { messages } from "./config/messages";
 import type { Config } from "./model/config";
 import type { FirewallPolicy } from "./policy/firewall-policy";
 import type { Placements } from "./policy/placements";
-import { NO_PREVIOUS_PREFILL, parsePrefillJson, PREFILL_JSON_FILE, prefillSettings, type PrefillSettings, type PreviousPrefill } from "./artifacts/prefill";
+import {
+  NO_PREVIOUS_PREFILL,
+  parsePrefillJson,
+  PREFILL_JSON_FILE,
+  prefillSettings,
+  previousForConfig,
+  type PrefillSettings,
+  type PreviousPrefill,
+} from "./artifacts/prefill";
 import { prefillArtifacts, renderArtifacts } from "./io/render-artifacts";
 import type { Artifacts } from "./io/write-atomic";
 import { validateConfig, type ValidateOptions } from "./validate";
@@ -24,13 +32,15 @@ export type PreparedInputs =
       readonly placements: Placements;
       /** The expand phase's policy: `policy` plus the rules leaving targets that stay (lib/policy/leaving.ts). */
       readonly expand: FirewallPolicy;
-      /** The prefill settings in the artifacts, domains to remove in HubSpot included. */
-      readonly prefill: PrefillSettings;
+      /** The last synth's prefill settings, as much as the new ones read of them (`previousForConfig`). */
+      readonly previous: PreviousPrefill;
     };
 
 export type Prepared =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
   | (Extract<PreparedInputs, { ok: true }> & {
+      /** The prefill settings in `artifacts`, domains to remove in HubSpot included. */
+      readonly prefill: PrefillSettings;
       /** Everything for the artifacts directory, rendered in memory so nothing is written on error. */
       readonly artifacts: Artifacts;
     });
@@ -49,7 +59,9 @@ export const OWNED_DIRECTORIES: readonly string[] = ["firewalls"];
  */
 export function prepare(configDir: string, options: ValidateOptions = {}): Prepared {
   const inputs = prepareInputs(configDir, options);
-  return inputs.ok ? { ...inputs, artifacts: renderArtifacts(inputs.config, inputs.policy, inputs.placements, inputs.prefill) } : inputs;
+  if (!inputs.ok) return inputs;
+  const prefill = prefillSettings(inputs.config, inputs.policy.catalog, inputs.previous);
+  return { ...inputs, prefill, artifacts: renderArtifacts(inputs.config, inputs.policy, inputs.placements, prefill) };
 }
 
 /**
@@ -61,7 +73,7 @@ export function prepareInputs(configDir: string, options: ValidateOptions = {}):
   const previous = options.outDir === undefined ? NO_PREVIOUS_PREFILL : readPreviousPrefill(options.outDir);
   if ("error" in previous) return { ok: false, diagnostics: [...diagnostics, previous.error].sort(compareDiagnostics) };
   if (!config || !policy || !placements || !expand) return { ok: false, diagnostics };
-  return { ok: true, diagnostics, config, policy, placements, expand, prefill: prefillSettings(config, policy.catalog, previous) };
+  return { ok: true, diagnostics, config, policy, placements, expand, previous: previousForConfig(config, previous) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { reviveCidrs } from "../../lib/io/artifacts-worker";
 import { EXIT, OutputError } from "../../lib/io/report-errors";
 import { buildPolicy, type FirewallPolicy } from "../../lib/policy/firewall-policy";
 import { NO_PLACEMENTS, placementsOf } from "../../lib/policy/placements";
-import { prefillSettings } from "../../lib/artifacts/prefill";
+import { prefillSettings, previousForConfig, type PreviousPrefill } from "../../lib/artifacts/prefill";
 import { OWNED_DIRECTORIES, prepare, renderArtifacts } from "../../lib/pipeline";
 import { PROJECT_ROOT, readTree, removeTempDirs, runTs, tempDir, writeTree } from "../support/run";
 import { config, createdGroup, imapDomain } from "../support/configs";
@@ -24,9 +24,11 @@ describe("the artifacts' inputs as the worker receives them (structured clone)",
   test.each(SHIPPED)("GIVEN %s WHEN its inputs are cloned and revived THEN every artifact renders to the same bytes", (dir) => {
     const prepared = prepare(dir);
     if (!prepared.ok) throw new Error(`${dir} is invalid`);
-    const { config: cfg, policy, placements, prefill } = prepared;
-    const clone = reviveCidrs(v8.deserialize(v8.serialize({ config: cfg, policy, placements, prefill })) as typeof prepared);
-    expect([...renderArtifacts(clone.config, clone.policy, clone.placements, clone.prefill)]).toEqual([...prepared.artifacts]);
+    const { config: cfg, policy, placements, previous } = prepared;
+    const clone = reviveCidrs(v8.deserialize(v8.serialize({ config: cfg, policy, placements, previous })) as typeof prepared);
+    expect([...renderArtifacts(clone.config, clone.policy, clone.placements, prefillSettings(clone.config, clone.policy.catalog, clone.previous))]).toEqual([
+      ...prepared.artifacts,
+    ]);
   });
 
   test("GIVEN a clone that is not revived THEN the bytes differ (what the test above guards against)", () => {
@@ -44,11 +46,27 @@ describe("the artifacts' inputs as the worker receives them (structured clone)",
   });
 });
 
+describe("previousForConfig: the last synth's prefill settings as the worker receives them", () => {
+  test("GIVEN previous settings with kept, removed and already-removed domains WHEN cut down THEN the new settings are the same", () => {
+    const cfg = config([imapDomain("kept.example", ["mail"])], [createdGroup("mail", "us-east-1")]);
+    const exchange = (domain: string) => ({ domain, kind: "exchange" as const, exchangeUrl: `https://${domain}/EWS/Exchange.asmx` });
+    const previous: PreviousPrefill = { domains: [exchange("kept.example"), exchange("b.example")], removed: [exchange("a.example"), exchange("b.example")] };
+    const { catalog } = buildPolicy(cfg);
+    const cut = previousForConfig(cfg, previous);
+    expect(cut.domains).toEqual([]);
+    expect(cut.removed.map((d) => d.domain)).toEqual(["b.example", "a.example", "b.example"]);
+    expect(prefillSettings(cfg, catalog, cut)).toEqual(prefillSettings(cfg, catalog, previous));
+  });
+});
+
 describe("ArtifactsWorker", () => {
   const cfg = config([imapDomain("example.com", ["mail"])], [createdGroup("mail", "us-east-1")]);
 
+  /** The last synth listed a domain this config no longer has: the prefill settings keep it as removed. */
+  const previous: PreviousPrefill = { domains: [{ domain: "gone.example", kind: "exchange", exchangeUrl: "https://outlook.office365.com/EWS/Exchange.asmx" }], removed: [] };
+
   function inputsOf(policy: FirewallPolicy) {
-    return { config: cfg, policy, placements: placementsOf(policy, NO_PLACEMENTS), prefill: prefillSettings(cfg, policy.catalog) };
+    return { config: cfg, policy, placements: placementsOf(policy, NO_PLACEMENTS), previous: previousForConfig(cfg, previous) };
   }
 
   test("GIVEN valid inputs WHEN staged by the worker and committed THEN the directory holds exactly what renderArtifacts renders, no temporary file", async () => {
@@ -57,7 +75,8 @@ describe("ArtifactsWorker", () => {
     const worker = new ArtifactsWorker();
     try {
       const job = worker.start({ inputs, outDir: out, ownedDirectories: OWNED_DIRECTORIES });
-      const expected = renderArtifacts(inputs.config, inputs.policy, inputs.placements, inputs.prefill);
+      const expected = renderArtifacts(inputs.config, inputs.policy, inputs.placements, prefillSettings(cfg, inputs.policy.catalog, previous));
+      expect(expected.get("prefill-settings.json")).toContain("gone.example");
       expect(await job.rendered).toBe(expected.size);
       (await job.staged).commit();
       expect(readTree(out)).toEqual(Object.fromEntries([...expected].sort(([a], [b]) => (a < b ? -1 : 1))));

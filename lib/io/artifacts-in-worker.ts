@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { Config } from "../model/config";
 import type { FirewallPolicy } from "../policy/firewall-policy";
 import type { Placements } from "../policy/placements";
-import type { PrefillSettings } from "../artifacts/prefill";
+import type { PreviousPrefill } from "../artifacts/prefill";
 import { OutputError } from "./exit-codes";
 import { packageRoot } from "./package-root";
 import { stagedFromRecord, type StagedArtifacts, type StagingRecord } from "./write-atomic";
@@ -16,7 +16,8 @@ export interface ArtifactInputs {
   readonly config: Config;
   readonly policy: FirewallPolicy;
   readonly placements: Placements;
-  readonly prefill: PrefillSettings;
+  /** The last synth's prefill settings, as much as the new ones read (`previousForConfig`). */
+  readonly previous: PreviousPrefill;
 }
 
 /** The one message synth posts. */

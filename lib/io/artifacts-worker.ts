@@ -5,6 +5,7 @@
 // `failed` (after removing whatever it wrote), then ends.
 import { parentPort } from "node:worker_threads";
 import { Cidr } from "../model/cidr";
+import { prefillSettings } from "../artifacts/prefill";
 import { renderArtifacts } from "./render-artifacts";
 import { stageArtifactsToRecord } from "./write-atomic";
 import { OutputError } from "./exit-codes";
@@ -16,8 +17,8 @@ if (parentPort) {
     const post = (message: WorkerMessage) => port.postMessage(message);
     let stage: WorkerFailure["stage"] = "render";
     try {
-      const { config, policy, placements, prefill } = reviveCidrs(job.inputs);
-      const artifacts = renderArtifacts(config, policy, placements, prefill);
+      const { config, policy, placements, previous } = reviveCidrs(job.inputs);
+      const artifacts = renderArtifacts(config, policy, placements, prefillSettings(config, policy.catalog, previous));
       post({ kind: "rendered", fileCount: artifacts.size });
       stage = "stage";
       post({ kind: "staged", record: stageArtifactsToRecord(job.outDir, artifacts, { ownedDirectories: job.ownedDirectories }) });
