@@ -7,10 +7,8 @@ import { App } from "cdktf";
 import { addStacks } from "./lib/aws/stacks";
 import { readAdopted } from "./lib/live/adopted";
 import { leavingAccess, withRemovedTargets } from "./lib/policy/leaving";
-import { ArtifactsWorker, type ArtifactsInProgress } from "./lib/io/artifacts-in-worker";
-import { stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
-import { OWNED_DIRECTORIES, prepareInputs } from "./lib/pipeline";
-import type { Diagnostic } from "./lib/config/diagnostic";
+import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
+import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
 import { debugEnabled, EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
 import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
 import { readWrittenStacks, type WrittenStack } from "./lib/verify/terraform-json";
@@ -48,69 +46,26 @@ export async function synth(argv: readonly string[]): Promise<number> {
   // formats a whole stack for every token it makes (one per rule's tags at least): mapped through
   // source maps, that was most of the time spent constructing the stacks.
   if (!debugEnabled(process.env)) process.setSourceMapsEnabled(false);
-  // Started first: it loads its modules while this thread validates.
-  const worker = new ArtifactsWorker();
+  const built = await buildApp(settings);
+  if (typeof built === "number") return built;
+  const { app, terraform, artifacts, expected } = built;
+  let stacks: StackSummary[];
   try {
-    return await synthWith(worker, settings, shown);
-  } finally {
-    await worker.stop();
-  }
-}
-
-/**
- * Validate, then the two outputs, which must change together: Terraform (written by cdktf) and
- * the artifacts. Both are staged beside their final places, and only then moved there by
- * renames, the least that can fail:
- * 1. the artifacts are rendered and written to temporary files beside their final names by the
- *    artifacts worker (lib/io/artifacts-in-worker.ts), on the machine's other core, while this
- *    thread constructs the stacks and cdktf synthesizes them;
- * 2. cdktf synthesizes into a staging directory beside its output directory (CDKTF_OUTDIR, which
- *    `cdktf synth --output` sets), never into the output directory itself, and the second proof
- *    reads back what it wrote;
- * 3. once both halves succeeded, the staged stacks, then the staged artifacts, are renamed into place.
- * A failure before 3 (invalid config, a bug, a full disk, a directory in the way) leaves every
- * earlier output as it was. Messages keep the order of a synth done on one thread: a failure to
- * render (a bug the audit's proof finds) is reported alone, before any diagnostic is printed.
- */
-async function synthWith(worker: ArtifactsWorker, settings: Settings, shown: ShownOutputs): Promise<number> {
-  const prepared = await buildApp(worker, settings);
-  if (typeof prepared === "number") return prepared;
-  const { terraform, artifacts, diagnostics } = prepared;
-  let stacks: StackSummary[] | undefined;
-  let failure: unknown;
-  try {
-    if (!("error" in prepared)) {
-      prepared.app.synth();
-      // The second proof, on the JSON cdktf just wrote to the staging directory: what Terraform will
-      // read, read back without cdktf. A failure throws (exit 70, one line) before anything moves.
-      const written = readWrittenStacks(terraform.dir);
-      verifyTerraform(written, prepared.expected);
-      stacks = summarizeStacks(written);
-    } else failure = prepared.error;
-  } catch (error) {
-    failure = error;
-  }
-  let fileCount: number;
-  let staged: StagedArtifacts;
-  try {
-    fileCount = await artifacts.rendered;
-    for (const found of diagnostics) printDiagnostics(found);
-    staged = await artifacts.staged;
-  } catch (error) {
-    terraform.abort();
-    throw error;
-  }
-  try {
-    if (failure !== undefined || stacks === undefined) throw failure;
+    app.synth();
+    // The second proof, on the JSON cdktf just wrote to the staging directory: what Terraform will
+    // read, read back without cdktf. A failure throws (exit 70, one line) before anything moves.
+    const written = readWrittenStacks(terraform.dir);
+    verifyTerraform(written, expected);
+    stacks = summarizeStacks(written);
     terraform.commit();
   } catch (error) {
     terraform.abort();
-    staged.abort();
+    artifacts.abort();
     throw classified(error, settings);
   }
-  staged.commit();
+  artifacts.commit();
   // cdktf-cli shows the app's stdout and lists the stacks itself; the summary is for npm run synth.
-  if (!runByCdktfCli(process.env)) process.stdout.write(summary(shown, stacks, fileCount, staged.removed));
+  if (!runByCdktfCli(process.env)) process.stdout.write(summary(shown, stacks, built.fileCount, artifacts.removed));
   return EXIT.ok;
 }
 
@@ -168,51 +123,48 @@ function shownPath(p: string): string {
 }
 
 /**
- * Everything before cdktf writes: validate, hand the artifacts to the worker, construct the
- * stacks, and work out what the written Terraform must hold (verified once cdktf has written it).
- * A function of its own so that the config and the policy are garbage once it returns: cdktf's
- * synth allocates heavily, and every full collection during it would otherwise mark them again.
- * An error once the worker has its job is returned, not thrown: the worker's outcome decides
- * what is reported (see synthWith).
+ * Everything before cdktf writes: validate, stage the artifacts, construct the stacks, and work
+ * out what the written Terraform must hold (verified once cdktf has written it).
+ * A function of its own so that the config, the policy and the rendered artifacts are garbage
+ * once it returns: cdktf's synth allocates heavily, and every full collection during it would
+ * otherwise mark them again.
+ *
+ * Two outputs must change together: Terraform (written by cdktf) and the artifacts. Both are
+ * staged beside their final places, and only then moved there by renames, the least that can
+ * fail:
+ * 1. the artifacts are written to temporary files beside their final names, in the background
+ *    while the stacks are constructed and verified;
+ * 2. cdktf synthesizes into a staging directory beside its output directory (CDKTF_OUTDIR, which
+ *    `cdktf synth --output` sets), never into the output directory itself;
+ * 3. the staged stacks, then the staged artifacts, are renamed into place.
+ * A failure before 3 (invalid config, a bug, a full disk, a directory in the way) leaves every
+ * earlier output as it was.
  */
-async function buildApp(
-  worker: ArtifactsWorker,
-  settings: Settings,
-): Promise<
-  | number
-  | ({ terraform: StagedDirectory; artifacts: ArtifactsInProgress; diagnostics: readonly (readonly Diagnostic[])[] } & (
-      | { app: App; expected: Expectation }
-      | { error: unknown }
-    ))
-> {
+async function buildApp(settings: Settings): Promise<{ app: App; terraform: StagedDirectory; artifacts: StagedArtifacts; fileCount: number; expected: Expectation } | number> {
   // The artifacts directory holds the last synth's placements; CI=true adds CI's warnings.
-  const prepared = prepareInputs(settings.configDir, { outDir: settings.outDir, env: process.env });
-  if (!prepared.ok) {
-    printDiagnostics(prepared.diagnostics);
-    return EXIT.invalidConfig;
-  }
+  const prepared = prepare(settings.configDir, { outDir: settings.outDir, env: process.env });
+  printDiagnostics(prepared.diagnostics);
+  if (!prepared.ok) return EXIT.invalidConfig;
   // Rules made by hand that `mailgate adopt` recorded: imported, not created. A damaged file stops
   // synth before anything is staged, as a damaged placements.json does.
   const expanding = settings.phase === "expand";
   const adopted = readAdopted(settings.outDir, expanding ? prepared.expand : prepared.policy);
   if ("error" in adopted) {
-    printDiagnostics(prepared.diagnostics);
     printDiagnostics([adopted.error]);
     return EXIT.invalidConfig;
   }
-  const diagnostics = [prepared.diagnostics, adopted.diagnostics];
+  printDiagnostics(adopted.diagnostics);
 
   // Stack folders no longer in the manifest go, with their .terraform/, as with cdktf synth.
-  let terraform: StagedDirectory;
+  const terraform = stageDirectory(terraformOutdir(), { pruneUnder: "stacks" });
+  let staging: Promise<StagedArtifacts>;
   try {
-    terraform = stageDirectory(terraformOutdir(), { pruneUnder: "stacks" });
+    // firewalls/ is mailgate's own: files a removed target left there go with this commit.
+    staging = stageArtifactsInBackground(settings.outDir, prepared.artifacts, { ownedDirectories: OWNED_DIRECTORIES });
   } catch (error) {
-    for (const found of diagnostics) printDiagnostics(found);
+    terraform.abort();
     throw error;
   }
-  // firewalls/ is mailgate's own: files a removed target left there go with this commit.
-  const { config, policy, placements, previous } = prepared;
-  const artifacts = worker.start({ inputs: { config, policy, placements, previous }, outDir: settings.outDir, ownedDirectories: OWNED_DIRECTORIES });
   try {
     const app = new App({ outdir: terraform.dir });
     // The expand phase keeps the rules leaving targets that stay; the contract phase is the config alone.
@@ -227,9 +179,11 @@ async function buildApp(
     const expected = expanding
       ? expectationOf(withRemovedTargets(prepared.config, prepared.expand), leavingAccess(prepared.expand, prepared.policy))
       : expectationOf(prepared.config);
-    return { app, terraform, artifacts, diagnostics, expected };
+    return { app, terraform, artifacts: await staging, fileCount: prepared.artifacts.size, expected };
   } catch (error) {
-    return { terraform, artifacts, diagnostics, error };
+    terraform.abort();
+    await staging.then((staged) => staged.abort(), () => undefined);
+    throw classified(error, settings);
   }
 }
 

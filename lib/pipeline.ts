@@ -4,24 +4,24 @@ import { readConfigFile } from "./config/files";
 import { messages } from "./config/messages";
 import type { Config } from "./model/config";
 import type { FirewallPolicy } from "./policy/firewall-policy";
-import type { Placements } from "./policy/placements";
+import { NO_PLACEMENTS, PLACEMENTS_FILE, placementsOf, renderPlacements, type Placements } from "./policy/placements";
 import {
   NO_PREVIOUS_PREFILL,
   parsePrefillJson,
   PREFILL_JSON_FILE,
   prefillSettings,
-  previousForConfig,
+  renderPrefillJson,
+  renderPrefillMarkdown,
   type PrefillSettings,
   type PreviousPrefill,
 } from "./artifacts/prefill";
-import { prefillArtifacts, renderArtifacts } from "./io/render-artifacts";
 import type { Artifacts } from "./io/write-atomic";
+import { renderReport } from "./artifacts/report-files";
+import { buildReport } from "./audit/report";
+import { renderFirewallArtifacts } from "./firewalls/render";
 import { validateConfig, type ValidateOptions } from "./validate";
 
-export { prefillArtifacts, renderArtifacts };
-
-/** What the stacks and the artifacts are made from: `Prepared` without the rendered artifacts. */
-export type PreparedInputs =
+export type Prepared =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
   | {
       readonly ok: true;
@@ -32,18 +32,11 @@ export type PreparedInputs =
       readonly placements: Placements;
       /** The expand phase's policy: `policy` plus the rules leaving targets that stay (lib/policy/leaving.ts). */
       readonly expand: FirewallPolicy;
-      /** The last synth's prefill settings, as much as the new ones read of them (`previousForConfig`). */
-      readonly previous: PreviousPrefill;
-    };
-
-export type Prepared =
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
-  | (Extract<PreparedInputs, { ok: true }> & {
       /** The prefill settings in `artifacts`, domains to remove in HubSpot included. */
       readonly prefill: PrefillSettings;
       /** Everything for the artifacts directory, rendered in memory so nothing is written on error. */
       readonly artifacts: Artifacts;
-    });
+    };
 
 /**
  * Directories of the artifacts directory that mailgate owns whole: synth removes the files in them
@@ -52,28 +45,26 @@ export type Prepared =
  */
 export const OWNED_DIRECTORIES: readonly string[] = ["firewalls"];
 
+/** The prefill JSON and its walk-through, as they appear among the artifacts. */
+export function prefillArtifacts(prefill: PrefillSettings): [string, string][] {
+  return [
+    [PREFILL_JSON_FILE, renderPrefillJson(prefill)],
+    ["prefill-settings.md", renderPrefillMarkdown(prefill)],
+  ];
+}
+
 /**
  * Everything up to (not including) writing: load, validate (quotas included), policy, artifacts.
  * No I/O but reads. `options.outDir` is read for the last synth's placements and prefill settings.
  * Throws `CoverageError` (a bug, exit 70) if the policy's rules fail the audit's coverage proof.
  */
 export function prepare(configDir: string, options: ValidateOptions = {}): Prepared {
-  const inputs = prepareInputs(configDir, options);
-  if (!inputs.ok) return inputs;
-  const prefill = prefillSettings(inputs.config, inputs.policy.catalog, inputs.previous);
-  return { ...inputs, prefill, artifacts: renderArtifacts(inputs.config, inputs.policy, inputs.placements, prefill) };
-}
-
-/**
- * `prepare` up to the rendering: synth renders the artifacts in a worker thread
- * (lib/io/artifacts-worker.ts) while it constructs the stacks.
- */
-export function prepareInputs(configDir: string, options: ValidateOptions = {}): PreparedInputs {
   const { config, policy, placements, expand, diagnostics } = validateConfig(configDir, options);
   const previous = options.outDir === undefined ? NO_PREVIOUS_PREFILL : readPreviousPrefill(options.outDir);
   if ("error" in previous) return { ok: false, diagnostics: [...diagnostics, previous.error].sort(compareDiagnostics) };
   if (!config || !policy || !placements || !expand) return { ok: false, diagnostics };
-  return { ok: true, diagnostics, config, policy, placements, expand, previous: previousForConfig(config, previous) };
+  const prefill = prefillSettings(config, policy.catalog, previous);
+  return { ok: true, diagnostics, config, policy, placements, expand, prefill, artifacts: renderArtifacts(config, policy, placements, prefill) };
 }
 
 /**
@@ -110,4 +101,23 @@ export function readPreviousPrefill(outDir: string): PreviousPrefill | { readonl
   }
   const parsed = parsePrefillJson(read.text);
   return "error" in parsed ? refused(parsed.error) : parsed;
+}
+
+/**
+ * Every file mailgate owns in the artifacts directory, as exact bytes. Synth writes these and
+ * `check` compares them with the disk, so both see the same bytes by construction.
+ */
+export function renderArtifacts(
+  config: Config,
+  policy: FirewallPolicy,
+  placements: Placements = placementsOf(policy, NO_PLACEMENTS),
+  prefill: PrefillSettings = prefillSettings(config, policy.catalog),
+): Artifacts {
+  return new Map([
+    ...prefillArtifacts(prefill),
+    ...renderReport(buildReport(config, policy, placements)),
+    [PLACEMENTS_FILE, renderPlacements(placements)],
+    // Targets outside AWS: firewalls/<target>.nft, .ps1, <target>-<list>.txt.
+    ...renderFirewallArtifacts(policy),
+  ]);
 }

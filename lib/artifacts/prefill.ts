@@ -55,16 +55,6 @@ export function prefillSettings(config: Config, catalog: IpCatalog, previous: Pr
   };
 }
 
-/**
- * `previous` cut down to what `prefillSettings` reads of it for `config`: the domains the config
- * no longer has, in the same order. The same settings result; synth sends this to its artifacts
- * worker instead of every domain twice.
- */
-export function previousForConfig(config: Config, previous: PreviousPrefill): PreviousPrefill {
-  const current = new Set(config.domains.map((d) => d.name));
-  return { domains: [], removed: [...previous.domains, ...previous.removed].filter((d) => !current.has(d.domain)) };
-}
-
 function byDomain(a: PrefillDomain, b: PrefillDomain): number {
   return a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0;
 }

@@ -46,7 +46,14 @@ export function writeArtifactsAtomically(outDir: string, artifacts: Artifacts, o
  * throws `OutputError` and leaves nothing behind.
  */
 export function stageArtifacts(outDir: string, artifacts: Artifacts, options: StageOptions = {}): StagedArtifacts {
-  return stagedFromRecord(stageArtifactsToRecord(outDir, artifacts, options));
+  const staging = new Staging(outDir);
+  try {
+    for (const file of staging.plan(artifacts, options)) fs.writeFileSync(file.temporary, file.content);
+  } catch (error) {
+    staging.abort();
+    throw new OutputError(staging.current, error);
+  }
+  return staging.staged();
 }
 
 /**
@@ -71,35 +78,6 @@ export function stageArtifactsInBackground(outDir: string, artifacts: Artifacts,
     staging.abort();
     throw new OutputError(files[failed].final, (results[failed] as PromiseRejectedResult).reason);
   });
-}
-
-/**
- * A staging as plain data (structured-cloneable): the temporary files written, what the commit
- * removes, and the directory the staging created. Another thread stages (lib/io/artifacts-worker.ts)
- * and hands this over; `stagedFromRecord` commits or aborts it here.
- */
-export interface StagingRecord {
-  readonly outDir: string;
-  readonly files: readonly (readonly [temporary: string, final: string])[];
-  readonly removals: readonly string[];
-  readonly created: string | undefined;
-}
-
-/** `stageArtifacts`, returning what it wrote as data (see `StagingRecord`). */
-export function stageArtifactsToRecord(outDir: string, artifacts: Artifacts, options: StageOptions = {}): StagingRecord {
-  const staging = new Staging(outDir);
-  try {
-    for (const file of staging.plan(artifacts, options)) fs.writeFileSync(file.temporary, file.content);
-  } catch (error) {
-    staging.abort();
-    throw new OutputError(staging.current, error);
-  }
-  return staging.record();
-}
-
-/** The staging another thread recorded, to commit or abort here. */
-export function stagedFromRecord(record: StagingRecord): StagedArtifacts {
-  return Staging.fromRecord(record).staged();
 }
 
 interface StagedFile {
@@ -145,18 +123,6 @@ class Staging {
       fs.accessSync(dir, fs.constants.W_OK);
     }
     return planned;
-  }
-
-  record(): StagingRecord {
-    return { outDir: this.outDir, files: this.files.map(([t, f]) => [t, f] as const), removals: [...this.removals], created: this.created };
-  }
-
-  static fromRecord(record: StagingRecord): Staging {
-    const staging = new Staging(record.outDir);
-    staging.files.push(...record.files.map(([t, f]) => [t, f] as [string, string]));
-    staging.removals = [...record.removals];
-    staging.created = record.created;
-    return staging;
   }
 
   abort(): void {
