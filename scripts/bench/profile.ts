@@ -36,6 +36,7 @@ const { values } = parseArgs({
 // Pipeline functions whose inclusive time is shown; names that no longer exist just show 0.
 const STAGES = [
   "prepare",
+  "prepareInputs",
   "validateConfig",
   "loadConfig",
   "parseConfigFiles",
@@ -53,9 +54,13 @@ const STAGES = [
   "needsByTarget",
   "renderReport",
   "stageArtifactsInBackground",
+  "postMessage",
   "addStacks",
+  "expectationOf",
   "verifyEmittedRules",
   "synth",
+  "readWrittenStacks",
+  "verifyTerraform",
   "commit",
 ];
 

@@ -4,6 +4,7 @@
 //   npm run bench -- [--sizes 100,1000,10000] [--runs 3] [--targets 200] [--accounts 5]
 //                    [--seed 1] [--runner tsx|cjs|run-ts] [--only sizes|validate] [--baseline DIR] [--keep]
 //
+// With --baseline DIR, that checkout's synth also runs in turn with this one's and the floor.
 // Synth and the floor run as cdktf.json runs the app (`tsx main.ts`; `--runner cjs` for
 // `node --require tsx/cjs`); "validate CLI" runs as `npm run validate` does (its package.json
 // script, minus npm's own start-up).
@@ -121,6 +122,9 @@ interface Row {
   readonly synthCpuMs: number | undefined;
   readonly floorCpuMs: number | undefined;
   readonly floorMatches: boolean;
+  /** With --baseline: that checkout's synth, run in turn with this one's and the floor. */
+  readonly baselineMs?: number;
+  readonly baselineCpuMs?: number;
 }
 
 /** Stops the bench with a message (after `measure`'s cleanup, unlike process.exit). */
@@ -173,17 +177,25 @@ function measure(domains: number): Row {
     const differences = compareOutputs(mgEnv.CDKTF_OUTDIR, floorEnv.CDKTF_OUTDIR);
     if (differences.length > 0) log(`WARNING: the floor's output differs from mailgate's, so the ratio is not like for like:\n  ${differences.join("\n  ")}`);
 
+    // The baseline checkout's synth, into outputs of its own (its first run there is its warm-up).
+    const baseEnv = { ...mgEnv, CDKTF_OUTDIR: path.join(work, "baseline.out"), MAILGATE_OUT: path.join(work, "baseline-generated") };
+    if (baseline) mustSucceed("baseline synth (warm-up)", runEntry("main.ts", [], baseEnv, runner, baseline));
+
     const synth: ChildRun[] = [];
     const floor: ChildRun[] = [];
+    const base: ChildRun[] = [];
+    const contenders = ["mailgate", "floor", ...(baseline ? ["baseline"] : [])];
     for (let r = 0; r < runs; r++) {
-      // Alternate, and alternate who goes first, so drift in machine load hits both alike.
-      const order = r % 2 === 0 ? ["mailgate", "floor"] : ["floor", "mailgate"];
+      // Alternate, and turn who goes first, so drift in machine load hits all alike.
+      const order = contenders.map((_, k) => contenders[(k + r) % contenders.length]);
       for (const which of order) {
         if (which === "mailgate") synth.push(mustSucceed("mailgate synth", runEntry("main.ts", [], mgEnv, runner)));
-        else floor.push(mustSucceed("floor synth", runEntry("scripts/bench/floor-app.ts", [], floorEnv, runner)));
+        else if (which === "floor") floor.push(mustSucceed("floor synth", runEntry("scripts/bench/floor-app.ts", [], floorEnv, runner)));
+        else base.push(mustSucceed("baseline synth", runEntry("main.ts", [], baseEnv, runner, baseline)));
       }
     }
-    log(`synth: ${synth.map((s) => seconds(s.ms)).join(", ")}; floor: ${floor.map((s) => seconds(s.ms)).join(", ")}`);
+    const listed = (list: ChildRun[]) => list.map((s) => `${seconds(s.ms)} (CPU ${cpu(s.cpuMs)})`).join(", ");
+    log(`synth: ${listed(synth)}; floor: ${listed(floor)}${baseline ? `; baseline synth: ${listed(base)}` : ""}`);
     const medianOf = (list: ChildRun[], figure: "peakRssKb" | "cpuMs") => {
       const known = list.map((s) => s[figure]).filter((k): k is number => k !== undefined);
       return known.length > 0 ? median(known) : undefined;
@@ -203,6 +215,7 @@ function measure(domains: number): Row {
       synthCpuMs: medianOf(synth, "cpuMs"),
       floorCpuMs: medianOf(floor, "cpuMs"),
       floorMatches: differences.length === 0,
+      ...(baseline ? { baselineMs: median(base.map((s) => s.ms)), baselineCpuMs: medianOf(base, "cpuMs") } : {}),
     };
   } finally {
     if (values.keep) log(`kept ${work}`);
@@ -426,6 +439,13 @@ if (rows.length > 0) {
     `CPU time (user + system) of synth / floor, less sensitive to other load: ${rows
       .map((r) => `${r.domains.toLocaleString("en-US")}: ${cpu(r.synthCpuMs)} / ${cpu(r.floorCpuMs)} = ${r.synthCpuMs && r.floorCpuMs ? `${(r.synthCpuMs / r.floorCpuMs).toFixed(2)}x` : "n/a"}`)
       .join("; ")}.`,
+    ...rows
+      .filter((r) => r.baselineMs !== undefined)
+      .map(
+        (r) =>
+          `Baseline ${baseline} at ${r.domains.toLocaleString("en-US")}: synth ${seconds(r.baselineMs ?? 0)} = ${((r.baselineMs ?? 0) / r.floorMs).toFixed(2)}x the floor's wall time` +
+          ` (this checkout ${(r.synthMs / r.floorMs).toFixed(2)}x); CPU ${cpu(r.baselineCpuMs)} = ${r.baselineCpuMs && r.floorCpuMs ? `${(r.baselineCpuMs / r.floorCpuMs).toFixed(2)}x` : "n/a"} (this checkout ${r.synthCpuMs && r.floorCpuMs ? `${(r.synthCpuMs / r.floorCpuMs).toFixed(2)}x` : "n/a"}).`,
+      ),
   );
 }
 if (layouts.length > 0) {
