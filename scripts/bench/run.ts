@@ -12,7 +12,8 @@
 // Then validate as a process, against its targets (issue 23): 10,000 domains as 20 files of 500
 // and as 2 files of 5,000 (the largest the 1 MiB file limit allows), at most 1 s of CPU each; the
 // shipped example, at most 0.3 s of wall time, as the process and as `npm run validate`, npm
-// included. Each beside its floor (bare Node, npm's own start-up), with the reading cache warm and
+// included. Each beside its floors (bare Node, npm's own start-up, and for the 10,000 domains yaml's
+// parser alone over the same files: the least a first reading can cost with that one reader), with the reading cache warm and
 // off, and with --baseline DIR (another checkout, e.g. `git worktree add /tmp/base <commit>` with
 // node_modules linked) alternating with this one, so before and after come from one run.
 // `--only validate` runs just this part, `--only sizes` just the first.
@@ -279,6 +280,19 @@ function alternate(contenders: readonly Contender[]): Figure[] {
   });
 }
 
+/**
+ * yaml's own Lexer and Parser over the config's files, in a process of its own: the least a first
+ * reading can cost while that library stays the one reader (no document, values or checks).
+ */
+function yamlParseFloor(configDir: string): Contender {
+  const script = path.join(__dirname, "yaml-parse-floor.cjs");
+  return {
+    label: "floor: yaml's parser alone, every file",
+    how: `node scripts/bench/yaml-parse-floor.cjs`,
+    run: () => runCommand(process.execPath, [script, configDir], {}),
+  };
+}
+
 /** Bare Node starting and exiting: no process can validate faster. */
 function nodeFloor(): Contender {
   return { label: "floor: bare Node start-up", how: "node -e ''", run: () => runCommand(process.execPath, ["-e", ""], {}) };
@@ -288,7 +302,7 @@ function nodeFloor(): Contender {
  * validate as `npm run validate` starts it, in this checkout with its reading cache warm (what a
  * second run on unchanged files costs) and turned off (a first run), and in `--baseline`.
  */
-function validateContenders(env: Record<string, string>, cacheDir: string, target: Figure["target"]): Contender[] {
+function validateContenders(env: Record<string, string>, cacheDir: string, target: Figure["target"], configDir?: string): Contender[] {
   const how = `${startOf(validateRunner)} lib/cli.ts validate`;
   const validate = (extra: Record<string, string>, root?: string) => () => runEntry("lib/cli.ts", ["validate"], { ...env, ...extra }, validateRunner, root);
   return [
@@ -296,6 +310,7 @@ function validateContenders(env: Record<string, string>, cacheDir: string, targe
     { label: "mailgate, no reading cache", how, run: validate({ MAILGATE_CACHE_DIR: "off" }), target },
     ...(baseline ? [{ label: `baseline ${baseline}`, how, run: validate({ MAILGATE_CACHE_DIR: cacheDir }, baseline) }] : []),
     nodeFloor(),
+    ...(configDir ? [yamlParseFloor(configDir)] : []),
   ];
 }
 
@@ -312,7 +327,7 @@ function measureLayout(perFile: number): LayoutRow {
     log(`\n== validate, ${LAYOUT_DOMAINS.toLocaleString("en-US")} domains as ${domainFiles} files of ${perFile.toLocaleString("en-US")} (${stats.files} files in all, largest ${(largestFileBytes / 1024).toFixed(0)} KiB)`);
     // An empty artifacts directory: nothing remembered from the repository's own config.
     const env = { MAILGATE_CONFIG: configDir, MAILGATE_OUT: path.join(work, "generated") };
-    const figures = alternate(validateContenders(env, path.join(work, "cache"), { on: "cpu", ms: TARGET_LAYOUT_CPU_MS }));
+    const figures = alternate(validateContenders(env, path.join(work, "cache"), { on: "cpu", ms: TARGET_LAYOUT_CPU_MS }, configDir));
     return {
       name: `${LAYOUT_DOMAINS.toLocaleString("en-US")} domains, ${domainFiles} files of ${perFile.toLocaleString("en-US")}`,
       files: stats.files,
