@@ -29,9 +29,9 @@ export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS
     // Once per domain, not per (domain, target): needs are read-only, so targets can share them.
     const domainNeeds = needsOf(domain);
     for (const targetName of domain.firewalls) {
-      const needs = needsByTarget.get(targetName) ?? [];
-      needs.push(...domainNeeds);
-      needsByTarget.set(targetName, needs);
+      const needs = needsByTarget.get(targetName);
+      if (needs) for (const need of domainNeeds) needs.push(need);
+      else needsByTarget.set(targetName, [...domainNeeds]);
     }
   }
   const prefixLists = new PrefixListRegistry(catalog, previous.prefixLists);

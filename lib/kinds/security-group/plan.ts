@@ -2,7 +2,7 @@ import { Cidr, type IpFamily } from "../../model/cidr";
 import type { SecurityGroupSources, SecurityGroupTarget } from "../../model/config";
 import type { HubSpotList } from "../../model/ip-catalog";
 import { MAX_SECURITY_GROUP_NAME_LENGTH } from "../../model/names";
-import { mergeProvenance, unique } from "../../policy/needs";
+import { mergeProvenance } from "../../policy/needs";
 import { countByFamily, familyKey, FAMILIES, packGroups, type FamilyCounts } from "../../policy/packing";
 import { type IdentityField, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import { parseRuleIdentity } from "../../model/rule-identity";
@@ -257,9 +257,14 @@ function uniqueLists(lists: readonly PrefixListPlan[]): PrefixListPlan[] {
 
 /** Per port, the HubSpot lists some need sends there (sorted). */
 function listsByPort(needs: readonly Need[]): Map<number, HubSpotList[]> {
-  const byPort = new Map<number, HubSpotList[]>();
-  for (const need of needs) byPort.set(need.endpoint.port, unique([...(byPort.get(need.endpoint.port) ?? []), need.list]));
-  return byPort;
+  // One Set per port, sorted once at the end: per need, it was a copy and a sort of the port's lists.
+  const byPort = new Map<number, Set<HubSpotList>>();
+  for (const need of needs) {
+    const lists = byPort.get(need.endpoint.port);
+    if (lists) lists.add(need.list);
+    else byPort.set(need.endpoint.port, new Set([need.list]));
+  }
+  return new Map([...byPort].map(([port, lists]) => [port, [...lists].sort(compareText)]));
 }
 
 /**
