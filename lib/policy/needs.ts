@@ -34,8 +34,10 @@ export function needsOf(domain: DomainSettings): Need[] {
  * then names every need whose list overlaps it, so a rule shared by many domains says so.
  */
 export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRule[] {
+  // Indexed loops over needs (tens of thousands): an unoptimised for-of allocates per step.
   const byPort = new Map<number, Need[]>();
-  for (const need of needs) {
+  for (let i = 0; i < needs.length; i++) {
+    const need = needs[i];
     const portNeeds = byPort.get(need.endpoint.port);
     if (portNeeds) portNeeds.push(need);
     else byPort.set(need.endpoint.port, [need]);
@@ -65,8 +67,8 @@ export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRu
 function listsOf(needs: readonly Need[]): readonly HubSpotList[] {
   let imap = false;
   let smtp = false;
-  for (const need of needs) {
-    if (need.list === "imap") imap = true;
+  for (let i = 0; i < needs.length; i++) {
+    if (needs[i].list === "imap") imap = true;
     else smtp = true;
     if (imap && smtp) return BOTH_LISTS;
   }
@@ -81,17 +83,29 @@ const SMTP_ONLY: readonly HubSpotList[] = ["smtp"];
  * The domains and servers of the needs whose list is `served`, each sorted and unique, in one
  * pass over the port's needs (no filtered copy, no mapped copies). Needs come in domain order
  * (buildPolicy reads the config's sorted domains), so dropping adjacent repeats usually leaves
- * the domains sorted and unique already; `unique` sorts them otherwise.
+ * the domains sorted and unique already, with nothing to sort.
  */
 function provenanceOf(needs: readonly Need[], served: readonly HubSpotList[]): RuleProvenance {
   const domains: string[] = [];
-  const hosts = new Set<string>();
-  for (const need of needs) {
+  const hosts: string[] = [];
+  for (let i = 0; i < needs.length; i++) {
+    const need = needs[i];
     if (!served.includes(need.list)) continue;
     if (domains.length === 0 || domains[domains.length - 1] !== need.domain) domains.push(need.domain);
-    hosts.add(endpointText(need.endpoint));
+    hosts.push(endpointText(need.endpoint));
   }
-  return { lists: served as HubSpotList[], domains: unique(domains), hosts: [...hosts].sort(compareText) };
+  return { lists: served as HubSpotList[], domains: sortedUnique(domains), hosts: sortedUnique(hosts) };
+}
+
+/** `values` (a fresh array, sorted in place) sorted and unique; as it is when already so, as domains usually are. */
+function sortedUnique(values: string[]): string[] {
+  for (let i = 1; i < values.length; i++) {
+    if (values[i - 1] >= values[i]) {
+      values.sort(compareText);
+      return values.filter((value, j) => j === 0 || value !== values[j - 1]);
+    }
+  }
+  return values;
 }
 
 /**

@@ -257,12 +257,14 @@ function uniqueLists(lists: readonly PrefixListPlan[]): PrefixListPlan[] {
 
 /** Per port, the HubSpot lists some need sends there (sorted). */
 function listsByPort(needs: readonly Need[]): Map<number, HubSpotList[]> {
-  // One Set per port, sorted once at the end: per need, it was a copy and a sort of the port's lists.
+  // One Set per port, sorted once at the end: per need, it was a copy and a sort of the port's
+  // lists. Indexed: an unoptimised for-of allocates per step, and there is a step per need.
   const byPort = new Map<number, Set<HubSpotList>>();
-  for (const need of needs) {
-    const lists = byPort.get(need.endpoint.port);
-    if (lists) lists.add(need.list);
-    else byPort.set(need.endpoint.port, new Set([need.list]));
+  for (let i = 0; i < needs.length; i++) {
+    const { endpoint, list } = needs[i];
+    const lists = byPort.get(endpoint.port);
+    if (lists) lists.add(list);
+    else byPort.set(endpoint.port, new Set([list]));
   }
   return new Map([...byPort].map(([port, lists]) => [port, [...lists].sort(compareText)]));
 }
