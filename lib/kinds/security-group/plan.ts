@@ -433,13 +433,24 @@ export const securityGroupPlan: PlanPart<SecurityGroupTarget, SecurityGroupPolic
   limits: (p, { claimed }) => securityGroupLimits(p, claimed),
   lifecycle: securityGroupLifecycle,
   placement(p, stack) {
-    const ingress = p.groups.flatMap((g) => g.ingress);
+    // Each rule's key once (it was built twice), and each lists array labelled once: rules
+    // share a few of them (one per port and lists overlapped).
+    const groups = p.groups.map((g) => g.ingress.map(ingressKey));
+    const labels = new Map<readonly HubSpotList[], string>();
+    const lists = new Map<string, string>();
+    p.groups.forEach((g, i) =>
+      g.ingress.forEach((rule, j) => {
+        let label = labels.get(rule.lists);
+        if (label === undefined) labels.set(rule.lists, (label = rule.lists.join("+")));
+        lists.set(groups[i][j], label);
+      }),
+    );
     return {
       stack,
       ...securityGroupIdentity(p.target),
       ...(p.createdAs !== undefined ? { createdAs: p.createdAs } : {}),
-      groups: p.groups.map((g) => g.ingress.map(ingressKey)),
-      lists: new Map(ingress.map((i) => [ingressKey(i), i.lists.join("+")])),
+      groups,
+      lists,
     };
   },
   identity: securityGroupIdentity,
