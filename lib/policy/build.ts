@@ -25,13 +25,17 @@ import type { FirewallPolicy, Need, TargetPolicy } from "./types";
 export function buildPolicy(config: Config, previous: Placements = NO_PLACEMENTS): FirewallPolicy {
   const catalog = catalogFor(config.ipRanges);
   const needsByTarget = new Map<string, Need[]>();
-  for (const domain of config.domains) {
+  // Indexed loops: this runs once per domain while the code is still cold, and an unoptimised
+  // for-of allocates an iterator and a result per step (~4 MB of garbage at 10,000 domains).
+  const domains = config.domains;
+  for (let d = 0; d < domains.length; d++) {
     // Once per domain, not per (domain, target): needs are read-only, so targets can share them.
-    const domainNeeds = needsOf(domain);
-    for (const targetName of domain.firewalls) {
-      const needs = needsByTarget.get(targetName) ?? [];
-      needs.push(...domainNeeds);
-      needsByTarget.set(targetName, needs);
+    const domainNeeds = needsOf(domains[d]);
+    const firewalls = domains[d].firewalls;
+    for (let f = 0; f < firewalls.length; f++) {
+      const needs = needsByTarget.get(firewalls[f]);
+      if (needs) for (let n = 0; n < domainNeeds.length; n++) needs.push(domainNeeds[n]);
+      else needsByTarget.set(firewalls[f], domainNeeds.slice());
     }
   }
   const prefixLists = new PrefixListRegistry(catalog, previous.prefixLists);

@@ -34,8 +34,10 @@ export function needsOf(domain: DomainSettings): Need[] {
  * then names every need whose list overlaps it, so a rule shared by many domains says so.
  */
 export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRule[] {
+  // Indexed loops over needs (tens of thousands): an unoptimised for-of allocates per step.
   const byPort = new Map<number, Need[]>();
-  for (const need of needs) {
+  for (let i = 0; i < needs.length; i++) {
+    const need = needs[i];
     const portNeeds = byPort.get(need.endpoint.port);
     if (portNeeds) portNeeds.push(need);
     else byPort.set(need.endpoint.port, [need]);
@@ -44,23 +46,66 @@ export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRu
   const rules: FirewallRule[] = [];
   for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
     const portNeeds = byPort.get(port) ?? [];
-    const lists = unique(portNeeds.map((n) => n.list));
     // A block serves the needs whose list overlaps it, so its provenance depends only on which
     // of the port's lists it overlaps: at most three cases per port, each worked out once and
     // shared (read-only) by its rules. Per rule, it was a sort of every domain on the port.
     const provenance = new Map<string, RuleProvenance>();
-    for (const { cidr, served } of coverOf(catalog, lists)) {
+    for (const { cidr, served } of coverOf(catalog, listsOf(portNeeds))) {
       const key = served.join(" ");
       let shared = provenance.get(key);
       if (!shared) {
-        const needs = portNeeds.filter((need) => served.includes(need.list));
-        shared = { lists: served, domains: unique(needs.map((n) => n.domain)), hosts: unique(needs.map((n) => endpointText(n.endpoint))) };
+        shared = provenanceOf(portNeeds, served);
         provenance.set(key, shared);
       }
       rules.push({ protocol: "tcp", port, cidr, ...shared });
     }
   }
   return rules;
+}
+
+/** The lists some of these needs name, sorted and unique (there are only two). */
+function listsOf(needs: readonly Need[]): readonly HubSpotList[] {
+  let imap = false;
+  let smtp = false;
+  for (let i = 0; i < needs.length; i++) {
+    if (needs[i].list === "imap") imap = true;
+    else smtp = true;
+    if (imap && smtp) return BOTH_LISTS;
+  }
+  return imap ? IMAP_ONLY : SMTP_ONLY;
+}
+
+const BOTH_LISTS: readonly HubSpotList[] = ["imap", "smtp"];
+const IMAP_ONLY: readonly HubSpotList[] = ["imap"];
+const SMTP_ONLY: readonly HubSpotList[] = ["smtp"];
+
+/**
+ * The domains and servers of the needs whose list is `served`, each sorted and unique, in one
+ * pass over the port's needs (no filtered copy, no mapped copies). Needs come in domain order
+ * (buildPolicy reads the config's sorted domains), so dropping adjacent repeats usually leaves
+ * the domains sorted and unique already, with nothing to sort.
+ */
+function provenanceOf(needs: readonly Need[], served: readonly HubSpotList[]): RuleProvenance {
+  const domains: string[] = [];
+  const hosts: string[] = [];
+  for (let i = 0; i < needs.length; i++) {
+    const need = needs[i];
+    if (!served.includes(need.list)) continue;
+    if (domains.length === 0 || domains[domains.length - 1] !== need.domain) domains.push(need.domain);
+    hosts.push(endpointText(need.endpoint));
+  }
+  return { lists: served as HubSpotList[], domains: sortedUnique(domains), hosts: sortedUnique(hosts) };
+}
+
+/** `values` (a fresh array, sorted in place) sorted and unique; as it is when already so, as domains usually are. */
+function sortedUnique(values: string[]): string[] {
+  for (let i = 1; i < values.length; i++) {
+    if (values[i - 1] >= values[i]) {
+      values.sort(compareText);
+      return values.filter((value, j) => j === 0 || value !== values[j - 1]);
+    }
+  }
+  return values;
 }
 
 /**
@@ -93,12 +138,14 @@ export function endpointText({ host, port }: Endpoint): string {
 export function unique<T extends string>(values: readonly T[]): T[] {
   // Domains usually come already in order (buildPolicy reads the config's sorted domains, two
   // needs each): then dropping adjacent repeats gives the same list without a Set and a sort.
+  let repeats = false;
   for (let i = 1; i < values.length; i++) {
-    if (compareText(values[i - 1], values[i]) > 0) return [...new Set(values)].sort(compareText);
+    const order = compareText(values[i - 1], values[i]);
+    if (order > 0) return [...new Set(values)].sort(compareText);
+    if (order === 0) repeats = true;
   }
-  return values.filter((value, i) => i === 0 || value !== values[i - 1]);
+  return repeats ? values.filter((value, i) => i === 0 || value !== values[i - 1]) : [...values];
 }
-
 
 /** The union of several rules' lists, domains and servers, each sorted and unique. */
 export function mergeProvenance(rules: readonly RuleProvenance[]): RuleProvenance {

@@ -44,6 +44,8 @@ export function sourcesRule<Place>(port: number, sources: SourceListKey, rules: 
 }
 
 /** A rule from one block as it stands (`rule`), towards `destination` when given. */
+export function cidrRule<Place>(rule: FirewallRule, place: Place, destination: Cidr): PlannedRule<Place, CidrContent> & { readonly destination: Cidr };
+export function cidrRule<Place>(rule: FirewallRule, place: Place, destination?: Cidr): PlannedRule<Place, CidrContent>;
 export function cidrRule<Place>(rule: FirewallRule, place: Place, destination?: Cidr): PlannedRule<Place, CidrContent> {
   const { protocol, port, cidr, lists, domains, hosts } = rule;
   return { content: { protocol, port, cidr }, ...(destination ? { destination } : {}), admits: [rule], lists, domains, hosts, place };

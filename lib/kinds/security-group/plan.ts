@@ -2,7 +2,7 @@ import { Cidr, type IpFamily } from "../../model/cidr";
 import type { SecurityGroupSources, SecurityGroupTarget } from "../../model/config";
 import type { HubSpotList } from "../../model/ip-catalog";
 import { MAX_SECURITY_GROUP_NAME_LENGTH } from "../../model/names";
-import { mergeProvenance, unique } from "../../policy/needs";
+import { mergeProvenance } from "../../policy/needs";
 import { countByFamily, familyKey, FAMILIES, packGroups, type FamilyCounts } from "../../policy/packing";
 import { type IdentityField, type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import { parseRuleIdentity } from "../../model/rule-identity";
@@ -257,9 +257,16 @@ function uniqueLists(lists: readonly PrefixListPlan[]): PrefixListPlan[] {
 
 /** Per port, the HubSpot lists some need sends there (sorted). */
 function listsByPort(needs: readonly Need[]): Map<number, HubSpotList[]> {
-  const byPort = new Map<number, HubSpotList[]>();
-  for (const need of needs) byPort.set(need.endpoint.port, unique([...(byPort.get(need.endpoint.port) ?? []), need.list]));
-  return byPort;
+  // One Set per port, sorted once at the end: per need, it was a copy and a sort of the port's
+  // lists. Indexed: an unoptimised for-of allocates per step, and there is a step per need.
+  const byPort = new Map<number, Set<HubSpotList>>();
+  for (let i = 0; i < needs.length; i++) {
+    const { endpoint, list } = needs[i];
+    const lists = byPort.get(endpoint.port);
+    if (lists) lists.add(list);
+    else byPort.set(endpoint.port, new Set([list]));
+  }
+  return new Map([...byPort].map(([port, lists]) => [port, [...lists].sort(compareText)]));
 }
 
 /**
@@ -426,13 +433,24 @@ export const securityGroupPlan: PlanPart<SecurityGroupTarget, SecurityGroupPolic
   limits: (p, { claimed }) => securityGroupLimits(p, claimed),
   lifecycle: securityGroupLifecycle,
   placement(p, stack) {
-    const ingress = p.groups.flatMap((g) => g.ingress);
+    // Each rule's key once (it was built twice), and each lists array labelled once: rules
+    // share a few of them (one per port and lists overlapped).
+    const groups = p.groups.map((g) => g.ingress.map(ingressKey));
+    const labels = new Map<readonly HubSpotList[], string>();
+    const lists = new Map<string, string>();
+    p.groups.forEach((g, i) =>
+      g.ingress.forEach((rule, j) => {
+        let label = labels.get(rule.lists);
+        if (label === undefined) labels.set(rule.lists, (label = rule.lists.join("+")));
+        lists.set(groups[i][j], label);
+      }),
+    );
     return {
       stack,
       ...securityGroupIdentity(p.target),
       ...(p.createdAs !== undefined ? { createdAs: p.createdAs } : {}),
-      groups: p.groups.map((g) => g.ingress.map(ingressKey)),
-      lists: new Map(ingress.map((i) => [ingressKey(i), i.lists.join("+")])),
+      groups,
+      lists,
     };
   },
   identity: securityGroupIdentity,
