@@ -1,7 +1,7 @@
 import { Cidr } from "../model/cidr";
 import type { HubSpotList } from "../model/ip-catalog";
 import type { SourceListKey } from "../model/source-lists";
-import type { FirewallRule, PlannedRules } from "./rule";
+import type { FirewallRule, RequiredRules } from "./rule";
 
 /**
  * Targets outside AWS: their rules are files under `<artifacts>/firewalls/` that someone loads on
@@ -42,7 +42,7 @@ export function portSources(rules: readonly FirewallRule[]): PortSources[] {
 }
 
 /** What the plan of every target outside AWS holds. */
-export interface OnPremPlan extends PlannedRules {
+export interface OnPremPlan extends RequiredRules {
   /** Every file the target writes, relative to the artifacts directory, sorted. */
   readonly artifacts: readonly string[];
 }

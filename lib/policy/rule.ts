@@ -42,8 +42,8 @@ export interface Need {
   readonly endpoint: Endpoint;
 }
 
-/** What every kind's plan holds, whatever else it lays out. */
-export interface PlannedRules {
+/** What every kind's plan holds, whatever else it lays out: the rules HubSpot requires, which the kind plans as `PlannedRule`s. */
+export interface RequiredRules {
   /**
    * The exact (port, source CIDR) pairs HubSpot needs, whatever renders them. Sorted by port,
    * then `Cidr.compare`. Unique per (port, cidr).

@@ -13,7 +13,7 @@ import type { PrefixListPlan } from "./prefix-lists";
  * writes it: a rule number, a sid, a set, a file) and its kind's aggregates
  * (lib/kinds/<kind>/plan.ts: groups and their weights, sets, files, capacity).
  */
-export type { FirewallRule, Need, PlannedRules, RuleProvenance, UnservedNeed } from "./rule";
+export type { FirewallRule, Need, RequiredRules, RuleProvenance, UnservedNeed } from "./rule";
 export type { PlannedContent, PlannedRule } from "./planned-rule";
 export type { FamilyCounts } from "./packing";
 export type { IngressRule, SecurityGroupPlace, SecurityGroupPlan, SecurityGroupPolicy } from "../kinds/security-group/plan";

@@ -8,7 +8,7 @@ import { FAMILIES } from "../../policy/packing";
 import { type LeavingRules, type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { ApplyProblem, LimitProblem } from "../../policy/problems";
 import { cidrRule, keyedPairs, placedNumbers, plannedIdentity, returnRule, type CidrContent, type PlannedRule, type ReturnContent } from "../../policy/planned-rule";
-import type { FirewallRule, PlannedRules } from "../../policy/rule";
+import type { FirewallRule, RequiredRules } from "../../policy/rule";
 import { identityReplaced, type PlanPart, type StackAccess } from "../plan-part";
 
 /** AWS default: rules per network ACL, per direction and address family (at most 40). */
@@ -28,7 +28,7 @@ export interface NetworkAclPlace {
   readonly ruleNumber: number;
 }
 
-export interface NetworkAclPolicy extends PlannedRules {
+export interface NetworkAclPolicy extends RequiredRules {
   readonly type: "aws-network-acl";
   readonly target: NetworkAclTarget;
   /** `target.maxRules` with its default applied. */

@@ -5,7 +5,7 @@ import { assignStableNumbers } from "../../policy/numbering";
 import { type TargetIdentity, type TargetPlacement } from "../../policy/placement-types";
 import type { LifecycleProblem, LimitProblem } from "../../policy/problems";
 import { cidrRule, placedNumbers, type CidrContent, type PlannedRule } from "../../policy/planned-rule";
-import type { FirewallRule, PlannedRules, UnservedNeed } from "../../policy/rule";
+import type { FirewallRule, RequiredRules, UnservedNeed } from "../../policy/rule";
 import { nothingAdmitted, unservedNeeds } from "../../policy/unserved";
 import { identityReplaced, type LimitContext, type PlanPart } from "../plan-part";
 
@@ -15,7 +15,7 @@ export const MAX_STATEFUL_CAPACITY = 30_000;
 /** One 5-tuple PASS rule: TCP from one block, any port, to `destination` on the port; its place is its sid. */
 export type StatefulRule = PlannedRule<{ readonly sid: number }, CidrContent> & { readonly destination: Cidr };
 
-export interface NetworkFirewallPolicy extends PlannedRules {
+export interface NetworkFirewallPolicy extends RequiredRules {
   readonly type: "aws-network-firewall";
   readonly target: NetworkFirewallTarget;
   /** The rule group's capacity: `target.capacity`, the capacity it was created with while its rules fit, or computed. */

@@ -10,7 +10,7 @@ import { compareText } from "../../model/text";
 import { PREFIX_LIST_ENTRIES_PER_REQUEST, type PrefixListPlan, type PrefixListRegistry } from "../../policy/prefix-lists";
 import type { ApplyProblem, LifecycleProblem, LimitProblem } from "../../policy/problems";
 import { cidrRule, keyedPairs, plannedIdentity, type CidrContent, type PlannedRule, type PrefixListContent } from "../../policy/planned-rule";
-import type { FirewallRule, Need, PlannedRules, RuleProvenance } from "../../policy/rule";
+import type { FirewallRule, Need, RequiredRules, RuleProvenance } from "../../policy/rule";
 import type { Claim, PlanPart, StackAccess } from "../plan-part";
 
 /**
@@ -58,7 +58,7 @@ export interface SecurityGroupPlan {
   readonly weight: FamilyCounts;
 }
 
-export interface SecurityGroupPolicy extends PlannedRules {
+export interface SecurityGroupPolicy extends RequiredRules {
   readonly type: "aws-security-group";
   readonly target: SecurityGroupTarget;
   /** `target.sources` with its default applied. */
