@@ -109,6 +109,15 @@ describe("two phases: how many rules leave and arrive for the same addresses", (
     ]);
   });
 
+  test("GIVEN sources switched from prefix lists back to CIDR rules WHEN validated THEN two phases: the list rules leave while CIDR rules admitting their entries arrive", () => {
+    const first = step(config({ firewalls: { mail: [...EXISTING, "sources: prefix-lists"] } }));
+    const second = step(config({ firewalls: { mail: EXISTING } }), first);
+    expect(said(second)).toEqual([
+      "warning TWO_PHASE_APPLY: Firewall `mail`: 2 rules leave while 4 are created in their place. Applied at once, Terraform may delete the old ones before the new ones exist, and HubSpot would be unadmitted meanwhile.",
+    ]);
+    expect(second.expand?.prefixLists.map((p) => p.key)).toEqual(["imap/ipv4", "smtp/ipv4"]);
+  });
+
   test("GIVEN a rule group's /27 widened WHEN validated THEN no two phases: a rule group changes in place, in one request", () => {
     const first = step(config({ firewalls: { nfw: NFW } }));
     const second = step(config({ imap: WIDE_IMAP, smtp: WIDE_SMTP, firewalls: { nfw: NFW } }), first);
