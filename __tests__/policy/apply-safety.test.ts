@@ -34,6 +34,12 @@ describe("an unconfirmed rename names what the two targets share", () => {
     expect(second.diagnostics.map((d) => d.code)).toEqual(["EMPTY_STACK", "TARGET_REMOVED"]);
   });
 
+  test("GIVEN a created group removed and a new target creating another group name in the same VPC WHEN validated THEN no rename is suspected: only the VPC is shared", () => {
+    const first = step(config({ firewalls: { mail: CREATED } }));
+    const second = step(config({ firewalls: { other: [...CREATED.slice(0, 3), "name: hubspot-mail-2"] } }), first);
+    expect(second.diagnostics.map((d) => d.code)).toEqual(["TARGET_REMOVED"]);
+  });
+
   test("GIVEN a new target with another identity beside a removed one WHEN validated THEN no rename is suspected", () => {
     const first = step(config({ firewalls: { mail: EXISTING } }));
     const other = [EXISTING[0] ?? "", EXISTING[1] ?? "", "securityGroupId: sg-0a1b2c3d4e5f67891"];
@@ -96,6 +102,15 @@ describe("two phases: how many rules leave and arrive for the same addresses", (
   test("GIVEN one list's /27 widened while the other port keeps that /27 WHEN validated THEN 1 leaves while 1 arrives: a rule on another port admitting the same addresses is no replacement", () => {
     const first = step(config({ firewalls: { mail: EXISTING } }));
     const second = step(config({ imap: WIDE_IMAP, firewalls: { mail: EXISTING } }), first);
+    expect(said(second)).toEqual([
+      "warning TWO_PHASE_APPLY: Firewall `mail`: 1 rule leaves while 1 is created in their place. Applied at once, Terraform may delete the old ones before the new ones exist, and HubSpot would be unadmitted meanwhile.",
+    ]);
+  });
+
+  test("GIVEN imap's /27 widened while smtp's port holds two blocks inside that /27 WHEN validated THEN 1 rule leaves while 1 arrives: the smtp rules are not counted", () => {
+    const smtp = "141.193.184.0/28, 141.193.184.20/30";
+    const first = step(config({ smtp, firewalls: { mail: EXISTING } }));
+    const second = step(config({ smtp, imap: WIDE_IMAP, firewalls: { mail: EXISTING } }), first);
     expect(said(second)).toEqual([
       "warning TWO_PHASE_APPLY: Firewall `mail`: 1 rule leaves while 1 is created in their place. Applied at once, Terraform may delete the old ones before the new ones exist, and HubSpot would be unadmitted meanwhile.",
     ]);
