@@ -171,12 +171,16 @@ describe("a config's fingerprint and renames", () => {
 describe("the expand phase's extra targets and access", () => {
   test("GIVEN a removed target and one that stays WHEN verifying the expand phase THEN the removed one is an idle target, after the config's own idle ones", () => {
     const first = step(config({ firewalls: { gone: CREATED, keep: EXISTING } }));
-    const second = step(config({ firewalls: { keep: EXISTING } }), first);
+    const IDLE = [...CREATED.slice(0, 3), "name: hubspot-idle"];
+    const files = config({ firewalls: { keep: EXISTING, idle: IDLE } });
+    files["a.yaml"] = (files["a.yaml"] ?? "").replace("firewalls: [keep, idle]", "firewalls: [keep]");
+    const second = step(files, first);
     if (!second.config || !second.expand) throw new Error("invalid config");
+    expect((second.config.idleFirewalls ?? []).map((t) => t.name)).toEqual(["idle"]);
     expect(second.expand.targets.map((t) => t.target.name)).toEqual(["gone", "keep"]);
     const verified = withRemovedTargets(second.config, second.expand);
     expect(verified.firewalls.map((t) => t.name)).toEqual(["keep"]);
-    expect((verified.idleFirewalls ?? []).map((t) => t.name)).toEqual([...(second.config.idleFirewalls ?? []).map((t) => t.name), "gone"]);
+    expect((verified.idleFirewalls ?? []).map((t) => t.name)).toEqual(["idle", "gone"]);
     expect(withRemovedTargets(second.config, second.policy ?? second.expand)).toBe(second.config);
     const access = leavingAccess(second.expand, second.policy ?? second.expand);
     expect([...access].map(([name, ports]) => [name, [...ports].map(([port, cidrs]) => [port, cidrs.map(String).sort()]).sort()])).toEqual([
