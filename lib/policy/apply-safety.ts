@@ -29,7 +29,11 @@ export type { ApplyProblem } from "./problems";
 
 
 
-export function checkApply(config: Config, policy: FirewallPolicy, previous: Placements, leaving: Leaving): ApplyProblem[] {
+/**
+ * `leavingLists`: the prefix lists the leaving rules reference, as the expand phase holds them
+ * (the expand policy's): a list only leaving rules use is in no other policy.
+ */
+export function checkApply(config: Config, policy: FirewallPolicy, previous: Placements, leaving: Leaving, leavingLists: FirewallPolicy["prefixLists"] = policy.prefixLists): ApplyProblem[] {
   const problems: ApplyProblem[] = [];
   const all = [...config.firewalls, ...(config.idleFirewalls ?? [])];
   const aws = all.filter(isAwsTarget);
@@ -62,7 +66,7 @@ export function checkApply(config: Config, policy: FirewallPolicy, previous: Pla
     // What the apply starts from: the last synth's rules, and those it recorded as still leaving.
     const left = leaving.get(p.target.name);
     problems.push(...planPartOf(p).applyPeaks(p, placed, left, (key, family) => keyWeight(key, family, policy, previous)));
-    const twoPhase = needsTwoPhases(p.target, leaving, policy);
+    const twoPhase = needsTwoPhases(p.target, leaving, policy, leavingLists);
     if (twoPhase) problems.push(twoPhase);
   }
   return problems;
@@ -112,7 +116,7 @@ function keyWeight(key: string, family: IpFamily, policy: FirewallPolicy, previo
 }
 
 /** Leaving rules and new ones admitting some of the same addresses on one port: only two applies are gap-free. */
-function needsTwoPhases(target: AwsFirewallTarget, leaving: Leaving, policy: FirewallPolicy): ApplyProblem | undefined {
+function needsTwoPhases(target: AwsFirewallTarget, leaving: Leaving, policy: FirewallPolicy, leavingLists: FirewallPolicy["prefixLists"]): ApplyProblem | undefined {
   const rules = leaving.get(target.name);
   if (!rules) return undefined;
   const p = policy.targets.find((t) => t.target.name === target.name);
@@ -123,7 +127,7 @@ function needsTwoPhases(target: AwsFirewallTarget, leaving: Leaving, policy: Fir
   // placements are then this commit's own, and only `leaving` remembers the old state).
   const current = new Set(planPartOf(p).placedKeys(p));
   const leavingPairs = [...(rules.groups ?? []).flat(), ...(rules.inbound?.keys() ?? [])]
-    .flatMap((key) => pairsOf(key, policy))
+    .flatMap((key) => pairsOf(key, leavingLists))
     .filter((pair) => !current.has(pair.key));
   const created = planPartOf(p).keyedPairs(p);
   const overlapping = leavingPairs.filter((l) => created.some((c) => c.port === l.port && c.cidr.overlaps(l.cidr)));
@@ -133,10 +137,10 @@ function needsTwoPhases(target: AwsFirewallTarget, leaving: Leaving, policy: Fir
   return { kind: "two-phase", target, stack: stackName(target), leaving: leavingCount, created: createdCount };
 }
 
-function pairsOf(key: string, policy: FirewallPolicy): KeyedPair[] {
+function pairsOf(key: string, lists: FirewallPolicy["prefixLists"]): KeyedPair[] {
   const parsed = parseRuleIdentity(key);
   if (!parsed) return [];
   if (parsed.kind === "cidr") return [{ key, port: parsed.port, cidr: parsed.cidr }];
-  const list = policy.prefixLists.find((pl) => pl.key === prefixListKey(parsed.lists, parsed.family));
+  const list = lists.find((pl) => pl.key === prefixListKey(parsed.lists, parsed.family));
   return (list?.entries ?? []).map((cidr) => ({ key, port: parsed.port, cidr }));
 }

@@ -39,7 +39,7 @@ export function planConfig(config: Config, previous: Placements): PlannedConfig 
   const problems: PolicyProblem[] = [
     ...checkLimits(policy).map((problem) => ({ from: "limit" as const, problem })),
     ...checkLifecycle(policy, previous, emptyStacks).map((problem) => ({ from: "lifecycle" as const, problem })),
-    ...checkApply(config, policy, previous, leaving).map((problem) => ({ from: "apply" as const, problem })),
+    ...checkApply(config, policy, previous, leaving, expand.prefixLists).map((problem) => ({ from: "apply" as const, problem })),
   ];
   return { policy, placements, expand, problems };
 }
