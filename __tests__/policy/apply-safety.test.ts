@@ -150,6 +150,19 @@ describe("the peak counts a prefix-list rule as its list's entries", () => {
     ]);
   });
 
+  test("GIVEN lists with IPv6 blocks on prefix lists switched to CIDR rules WHEN validated THEN each family's peak counts only that family's leaving list rules, each at its list's max_entries", () => {
+    const imap = "141.193.184.0/27, 143.244.82.8/30, 2600:1f18:1::/48";
+    const smtp = "141.193.184.0/27, 143.244.82.12/30, 2600:1f18:2::/48";
+    const first = step(config({ imap, smtp, firewalls: { mail: [...EXISTING, "sources: prefix-lists"] } }));
+    expect(said(first)).toEqual([]);
+    expect(first.placements?.prefixLists).toEqual(new Map([["imap/ipv4", 5], ["imap/ipv6", 5], ["smtp/ipv4", 5], ["smtp/ipv6", 5]]));
+    const second = step(config({ imap, smtp, firewalls: { mail: [...EXISTING, "maxRules: 4"] } }), first);
+    // IPv4: the 4 CIDR rules it gains and 2 leaving list rules of 5 each; IPv6: 2 and 2 x 5.
+    const peak = (family: string, total: number, kept: number) =>
+      `error APPLY_PEAK_OVER_QUOTA: Firewall \`mail\`: while the change is applied, security group sg-0a1b2c3d4e5f67890 (${family}) holds ${total} rules at once (the ${kept} it keeps or gains, and 2 leaving that are removed only after the new ones exist), but only 4 fit. AWS would refuse a create halfway through the apply.`;
+    expect(said(second).filter((s) => s.includes("APPLY_PEAK"))).toEqual([peak("IPv4", 14, 4), peak("IPv6", 12, 2)]);
+  });
+
   test("GIVEN an existing group on prefix lists whose smtp port changes while the smtp list grows WHEN validated THEN the leaving rule weighs its list's max_entries as this change sizes it", () => {
     const first = step(config({ firewalls: { mail: [...EXISTING, "sources: prefix-lists", "maxRules: 30"] } }));
     const smtp = "141.193.184.0/27, 143.244.82.12/30, 54.1.0.0/24, 54.2.0.0/24, 54.3.0.0/24, 54.4.0.0/24";
