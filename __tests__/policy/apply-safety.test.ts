@@ -81,6 +81,17 @@ describe("a removed target's warning says what it destroys", () => {
     ]);
   });
 
+  test("GIVEN a created-group target deleted, placed by a version that recorded no groups WHEN validated THEN TARGET_REMOVED says its one group goes", () => {
+    const first = step(config({ firewalls: { mail: CREATED, keep: ACL } }));
+    if (!first.placements) throw new Error("invalid config");
+    const old = JSON.parse(renderPlacements(first.placements)) as { targets: Record<string, Record<string, unknown>> };
+    delete old.targets.mail?.groups;
+    const gone = validateFiles(config({ firewalls: { keep: ACL } }), JSON.stringify(old, null, 2));
+    expect(said(gone)).toEqual([
+      "warning TARGET_REMOVED: Firewall `mail` is gone from the config: the contract apply of mailgate-us-east-1 (the second phase; the expand apply keeps them) destroys its security group and every rule in it. AWS refuses to delete a security group that network interfaces still use: detach it first.",
+    ]);
+  });
+
   test("GIVEN an existing-group target deleted WHEN validated THEN TARGET_REMOVED says only its rules go, with nothing to detach", () => {
     const first = step(config({ firewalls: { mail: EXISTING, keep: ACL } }));
     const gone = step(config({ firewalls: { keep: ACL } }), first);
