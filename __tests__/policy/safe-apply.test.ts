@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { assignStableNumbers } from "../../lib/policy/numbering";
 import { renderPlacements } from "../../lib/policy/placements";
-import type { FirewallPolicy } from "../../lib/policy/types";
 import { removeTempDirs, where } from "../config/helpers";
-import { validateFiles } from "../support/validate-dir";
+import { ACL, config, CREATED, EXISTING, NFW, opened, step } from "./safe-apply-steps";
 
 // Safe apply (issue 19): what an apply does while it runs. Terraform orders no delete of one
 // resource before the create of another, so each edit is judged at its worst moments: every
@@ -13,51 +12,8 @@ import { validateFiles } from "../support/validate-dir";
 
 afterAll(removeTempDirs);
 
-const DOMAIN = [
-  "domains:",
-  "  - domain: example.com",
-  "    imap:",
-  "      incoming: { host: imap.example.com, port: 993 }",
-  "      outgoing: { host: smtp.example.com, port: 587 }",
-];
-
-/** A config of custom lists (easy to widen) and the firewalls given, all used by one domain. */
-function config(o: { imap?: string; smtp?: string; firewalls: Record<string, string[]> }): Record<string, string> {
-  const names = Object.keys(o.firewalls);
-  return {
-    "a.yaml": [
-      "hubspot:",
-      "  ipRanges:",
-      "    source: test",
-      `    smtp: [${o.smtp ?? "141.193.184.0/27, 143.244.82.12/30"}]`,
-      `    imap: [${o.imap ?? "141.193.184.0/27, 143.244.82.8/30"}]`,
-      ...DOMAIN,
-      `    firewalls: [${names.join(", ")}]`,
-      "firewalls:",
-      ...names.flatMap((name) => [`  ${name}:`, ...(o.firewalls[name] ?? []).map((l) => `    ${l}`)]),
-      "",
-    ].join("\n"),
-  };
-}
-
-const CREATED = ["type: aws-security-group", "region: us-east-1", "vpcId: vpc-0a1b2c3d4e5f67890", "name: hubspot-mail"];
-const EXISTING = ["type: aws-security-group", "region: us-east-1", "securityGroupId: sg-0a1b2c3d4e5f67890"];
-const ACL = ["type: aws-network-acl", "region: us-east-1", "networkAclId: acl-0a1b2c3d4e5f67890", "ruleNumbers: { from: 100, to: 120 }"];
-const NFW = ["type: aws-network-firewall", "region: us-east-1", "name: hubspot-mail", "destinations: [10.0.1.25]"];
-
-/** Validates `files` against the placements of `before` (a result of this function), as a synth after it would. */
-function step(files: Record<string, string>, before?: { placements?: unknown }) {
-  const placements = before?.placements;
-  return validateFiles(files, placements === undefined ? undefined : renderPlacements(placements as Parameters<typeof renderPlacements>[0]));
-}
-
 const codes = (r: { diagnostics: readonly { severity: string; code: string; position: { file: string; line: number; column: number } }[] }) =>
   r.diagnostics.map((d) => `${d.severity} ${d.code} ${where(d as never)}`);
-
-/** Every (target, port, CIDR) a policy opens, as text. */
-function opened(policy: FirewallPolicy | undefined): string[] {
-  return (policy?.targets ?? []).flatMap((t) => t.rules.map((r) => `${t.target.name} tcp/${r.port} ${r.cidr.toString()}`)).sort();
-}
 
 describe("numbers are never re-taken within one apply", () => {
   test("GIVEN numbers the last synth used for rules that leave WHEN new keys are numbered THEN none takes one of them", () => {
