@@ -15,6 +15,7 @@ import { didYouMean } from "./config/suggest";
 import { fromUser, parseCommandLine, settingsFromEnv, userDirectory } from "./settings";
 import type { Placements } from "./policy/placements";
 import { packageVersion } from "./io/package-root";
+import { ADOPTED_FILE } from "./live/adopted-file";
 
 /** One command of the CLI: its help text and what it accepts. */
 interface CommandSpec {
@@ -302,16 +303,10 @@ async function validate(configDir: string, outDir: string, format: DiagnosticFor
  * an error here already, and an entry the config no longer plans a warning.
  */
 async function withAdopted(diagnostics: readonly Diagnostic[], policy: FirewallPolicy | undefined, outDir: string): Promise<readonly Diagnostic[]> {
-  if (!policy || hasErrors(diagnostics) || !mayExist(path.join(outDir, ADOPTED_FILE_NAME))) return diagnostics;
+  if (!policy || hasErrors(diagnostics) || !mayExist(path.join(outDir, ADOPTED_FILE))) return diagnostics;
   const adopted = (await import("./live/adopted")).readAdopted(outDir, policy);
   return [...diagnostics, ...("error" in adopted ? [adopted.error] : adopted.diagnostics)].sort(compareDiagnostics);
 }
-
-/**
- * lib/live/adopted.ts's `ADOPTED_FILE`, named here too: without the file (the usual case) that
- * module, and every kind's live part with it, is never loaded. A test checks the two agree.
- */
-export const ADOPTED_FILE_NAME = "adopted.json";
 
 /** False only when nothing is there (ENOENT, ENOTDIR), as readAdopted reads that; anything else is its to judge. */
 function mayExist(file: string): boolean {

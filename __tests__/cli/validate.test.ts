@@ -1,7 +1,5 @@
 import { describe, expect, test } from "vitest";
 import { writeTree } from "../support/run";
-import { ADOPTED_FILE_NAME } from "../../lib/cli";
-import { ADOPTED_FILE } from "../../lib/live/adopted";
 import { cli, configDir } from "./helpers";
 
 /** The same domain with IMAP in one file and Exchange in another, plus an unknown key. */
@@ -91,10 +89,5 @@ describe("mailgate validate", () => {
     const result = await cli(args, { env: { MAILGATE_CONFIG: configDir() } });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
-  });
-
-  test("GIVEN the name validate looks for before loading the adopted-rules reader THEN it is the reader's file name", () => {
-    // Without that file validate skips loading lib/live; with another name it would skip a real one.
-    expect(ADOPTED_FILE_NAME).toBe(ADOPTED_FILE);
   });
 });

@@ -14,7 +14,9 @@ import { stackName } from "../model/stack";
 import { isAwsPolicy, type FirewallPolicy } from "../policy/firewall-policy";
 import { importableRules } from "../kinds/lives";
 
-export const ADOPTED_FILE = "adopted.json";
+import { ADOPTED_FILE } from "./adopted-file";
+
+export { ADOPTED_FILE };
 
 /** Stack -> Terraform address -> `sgr-` id. */
 export type Adopted = ReadonlyMap<string, ReadonlyMap<string, string>>;
