@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import { addStacks } from "./lib/aws/stacks";
-import { readAdopted } from "./lib/live/adopted";
+import { withoutCreationStacks } from "./lib/aws/creation-stacks";
+import { adoptedFileMayExist } from "./lib/live/adopted-file";
 import { leavingAccess, withRemovedTargets } from "./lib/policy/leaving";
 import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
@@ -148,7 +149,10 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
   // Rules made by hand that `mailgate adopt` recorded: imported, not created. A damaged file stops
   // synth before anything is staged, as a damaged placements.json does.
   const expanding = settings.phase === "expand";
-  const adopted = readAdopted(settings.outDir, expanding ? prepared.expand : prepared.policy);
+  // The reader, and every kind's live part with it, loads only when adopt has written its file.
+  const adopted = adoptedFileMayExist(settings.outDir)
+    ? (await import("./lib/live/adopted")).readAdopted(settings.outDir, expanding ? prepared.expand : prepared.policy)
+    : { adopted: undefined, diagnostics: [] };
   if ("error" in adopted) {
     printDiagnostics([adopted.error]);
     return EXIT.invalidConfig;
@@ -168,12 +172,16 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
   try {
     const app = new App({ outdir: terraform.dir });
     // The expand phase keeps the rules leaving targets that stay; the contract phase is the config alone.
-    addStacks(app, expanding ? prepared.expand : prepared.policy, {
-      terraform: prepared.config.terraform,
-      placements: prepared.placements,
-      assume: settings.assume,
-      adopted: adopted.adopted,
-    });
+    const construct = () =>
+      addStacks(app, expanding ? prepared.expand : prepared.policy, {
+        terraform: prepared.config.terraform,
+        placements: prepared.placements,
+        assume: settings.assume,
+        adopted: adopted.adopted,
+      });
+    // Where cdktf made each token is shown only with DEBUG=mailgate (lib/aws/creation-stacks.ts).
+    if (debugEnabled(process.env)) construct();
+    else withoutCreationStacks(construct);
     // The audit proved the policy; the verifier proves what cdktf writes, against the config alone.
     // The expand phase keeps the rules leaving targets (removed ones included); they are allowed too.
     const expected = expanding

@@ -15,7 +15,7 @@ import { didYouMean } from "./config/suggest";
 import { fromUser, parseCommandLine, settingsFromEnv, userDirectory } from "./settings";
 import type { Placements } from "./policy/placements";
 import { packageVersion } from "./io/package-root";
-import { ADOPTED_FILE } from "./live/adopted-file";
+import { adoptedFileMayExist } from "./live/adopted-file";
 
 /** One command of the CLI: its help text and what it accepts. */
 interface CommandSpec {
@@ -303,20 +303,9 @@ async function validate(configDir: string, outDir: string, format: DiagnosticFor
  * an error here already, and an entry the config no longer plans a warning.
  */
 async function withAdopted(diagnostics: readonly Diagnostic[], policy: FirewallPolicy | undefined, outDir: string): Promise<readonly Diagnostic[]> {
-  if (!policy || hasErrors(diagnostics) || !mayExist(path.join(outDir, ADOPTED_FILE))) return diagnostics;
+  if (!policy || hasErrors(diagnostics) || !adoptedFileMayExist(outDir)) return diagnostics;
   const adopted = (await import("./live/adopted")).readAdopted(outDir, policy);
   return [...diagnostics, ...("error" in adopted ? [adopted.error] : adopted.diagnostics)].sort(compareDiagnostics);
-}
-
-/** False only when nothing is there (ENOENT, ENOTDIR), as readAdopted reads that; anything else is its to judge. */
-function mayExist(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code !== "ENOENT" && code !== "ENOTDIR";
-  }
 }
 
 async function check(configDir: string, outDir: string, io: CliIo): Promise<number> {
