@@ -4,7 +4,7 @@ import { normalizeDomain, normalizeHost, readUrl, type HostResult } from "../mod
 import { FileContext, isPlainMap, isPort, type PlainMap } from "./context";
 import type { DomainFact, ExchangeValue, ImapValue, SettingsKind } from "./facts";
 import { messages } from "./messages";
-import { BOUNDS } from "./schema";
+import { BOUNDS } from "../kinds/schema-bounds";
 import { comparePositions, type Located, type Path } from "./source";
 
 const SETTINGS_KINDS: readonly SettingsKind[] = ["imap", "exchange"];

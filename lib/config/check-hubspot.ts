@@ -4,7 +4,7 @@ import { FileContext, isPlainMap } from "./context";
 import type { HubspotFact } from "./facts";
 import { checkCidrList } from "./check-cidr-list";
 import { messages, type Problem, type SourceTextProblem } from "./messages";
-import { BOUNDS } from "./schema";
+import { BOUNDS } from "../kinds/schema-bounds";
 import type { Located, Path } from "./source";
 
 /** Checks the `hubspot` section of one file (its shape is checked by the schema). */

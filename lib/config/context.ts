@@ -1,6 +1,6 @@
 import type { Diagnostic } from "./diagnostic";
 import type { Problem } from "./messages";
-import { BOUNDS } from "./schema";
+import { BOUNDS } from "../kinds/schema-bounds";
 import { diagnosticAt, type Located, type Path, type SourceFile } from "./source";
 
 /** What the per-file value checks share: the file, and where their diagnostics go. */

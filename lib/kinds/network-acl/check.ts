@@ -6,7 +6,7 @@ import type { Path } from "../../config/source";
 import { checkPattern, optionalInt } from "../check-fields";
 import type { CheckPart, NameAt } from "../check-part";
 import type { NetworkAclTarget } from "./target";
-import { BOUNDS } from "../schema-fields";
+import { BOUNDS } from "../schema-bounds";
 
 const NETWORK_ACL_ID = /^acl-([0-9a-f]{8}|[0-9a-f]{17})$/;
 

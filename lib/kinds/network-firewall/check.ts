@@ -7,7 +7,7 @@ import type { Path } from "../../config/source";
 import { optionalChoice, optionalInt } from "../check-fields";
 import type { CheckPart, NameAt } from "../check-part";
 import type { NetworkFirewallTarget } from "./target";
-import { BOUNDS, RULE_ORDERS } from "../schema-fields";
+import { BOUNDS, RULE_ORDERS } from "../schema-bounds";
 
 /** AWS Network Firewall: rule group names are 1-128 characters of this alphabet. */
 const RULE_GROUP_NAME_CHARS = /^[a-zA-Z0-9-]$/;

@@ -7,7 +7,7 @@ import type { Path } from "../../config/source";
 import { checkPattern, optionalChoice, optionalInt } from "../check-fields";
 import type { CheckPart, NameAt } from "../check-part";
 import type { SecurityGroupTarget } from "./target";
-import { BOUNDS } from "../schema-fields";
+import { BOUNDS } from "../schema-bounds";
 import type { SecurityGroupSources } from "./target";
 
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
