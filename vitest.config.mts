@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
@@ -41,6 +42,10 @@ class SlowestFirst extends BaseSequencer {
 }
 
 export default defineConfig({
+  resolve: {
+    // lib/config/shape-loader.ts loads shape.ts with require, which vitest cannot do for TypeScript.
+    alias: [{ find: /^\.\/shape-loader$/, replacement: path.resolve("__tests__/support/shape-loader.ts") }],
+  },
   test: {
     include: ["__tests__/**/*.test.ts"],
     // Both cores: most files are pure and fast, the few subprocess tests wait on children.

@@ -7,7 +7,7 @@ import type { FileFacts } from "./facts";
 import { bytePosition, displayPath, findConfigFiles, LIMITS, readConfigFile, type ReadProblem } from "./files";
 import { messages, type Problem } from "./messages";
 import { parseConfigFiles, type ConfigText } from "./parse";
-import { checkShape } from "./shape";
+import { checkShapeOnce } from "./shape-verdicts";
 import { comparePositions, diagnosticAt, excerpt } from "./source";
 import { checkValues } from "./values";
 
@@ -70,7 +70,7 @@ export function loadConfig(configDir: string): LoadResult {
     // Shape errors in a file whose YAML is broken would only be noise.
     if (!parsed.ok) complete = false;
     if (!parsed.ok || parsed.value === undefined) continue;
-    diagnostics.addAll(checkShape(parsed.source, parsed.value));
+    diagnostics.addAll(checkShapeOnce(parsed.source, parsed.value));
     const values = checkValues(parsed.source, parsed.value);
     diagnostics.addAll(values.diagnostics);
     facts.push(values.facts);

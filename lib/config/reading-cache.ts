@@ -36,11 +36,16 @@ export const MAX_BYTES = 64 * 1024 * 1024;
 
 /** Where entries go, or undefined when caching is off. */
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return cacheFolder("readings", env);
+}
+
+/** `<mailgate's cache directory>/<name>`, or undefined when caching is off. */
+export function cacheFolder(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const chosen = env.MAILGATE_CACHE_DIR;
   if (chosen === "off") return undefined;
-  if (chosen) return path.resolve(chosen, "readings");
+  if (chosen) return path.resolve(chosen, name);
   const base = env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-  return path.join(base, "mailgate", "readings");
+  return path.join(base, "mailgate", name);
 }
 
 /**
