@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseConfigFile } from "../../lib/config/parse";
-import { checkShapeOnce, MAX_VERDICTS, schemaModules } from "../../lib/config/shape-verdicts";
+import { checkShapeOnce, fingerprintOf, MAX_VERDICTS, schemaModules } from "../../lib/config/shape-verdicts";
 import { runTs, tempDir } from "../support/run";
 
 const VALID = "domains:\n  - domain: a.example.com\n    imap: { incoming: { host: imap.a.example.com, port: 993 }, outgoing: { host: smtp.a.example.com, port: 587 } }\n";
@@ -49,22 +49,72 @@ describe("shape verdicts", () => {
     expect(checkShapeOnce(third.source, parsed(BAD_PORT).value, dir).map((d) => d.code)).toEqual(["INVALID_PORT"]);
   });
 
-  test(`past a quarter more than ${MAX_VERDICTS} passes, the newest ${MAX_VERDICTS} are kept`, () => {
+  test(`past a quarter more than ${MAX_VERDICTS} passes, the newest ${MAX_VERDICTS} are kept, the oldest going first, then by name`, () => {
     const dir = tempDir("mailgate-shapes-");
-    const old = Date.now() / 1000 - 3600;
-    for (let i = 0; i < MAX_VERDICTS + MAX_VERDICTS / 4; i++) {
-      const marker = path.join(dir, `old-${i}`);
-      fs.writeFileSync(marker, "");
-      fs.utimesSync(marker, old + i, old + i);
+    const limit = MAX_VERDICTS + MAX_VERDICTS / 4;
+    const hourAgo = Date.now() / 1000 - 3600;
+    const names = Array.from({ length: limit }, (_, i) => `old-${String(i).padStart(4, "0")}`);
+    for (const [i, name] of names.entries()) {
+      fs.writeFileSync(path.join(dir, name), "");
+      // Two older ones, then the rest recorded at one same moment (ties go by name).
+      const at = i < 2 ? hourAgo - 60 + i : hourAgo;
+      fs.utimesSync(path.join(dir, name), at, at);
     }
     const valid = parsed(VALID);
     checkShapeOnce(valid.source, valid.value, dir);
-    const left = fs.readdirSync(dir);
+    const left = fs.readdirSync(dir).sort();
     expect(left).toHaveLength(MAX_VERDICTS);
-    // The new pass stays; the oldest went.
+    // The new pass stays; the two oldest went, then the last names of the tie.
     expect(left.filter((name) => !name.startsWith("old-"))).toHaveLength(1);
-    expect(left).not.toContain("old-0");
-    expect(left).toContain(`old-${MAX_VERDICTS + MAX_VERDICTS / 4 - 1}`);
+    expect(left.filter((name) => name.startsWith("old-"))).toEqual(names.slice(2, MAX_VERDICTS + 1));
+  });
+
+  test(`up to a quarter more than ${MAX_VERDICTS} passes, none goes`, () => {
+    const dir = tempDir("mailgate-shapes-");
+    const limit = MAX_VERDICTS + MAX_VERDICTS / 4;
+    for (let i = 0; i < limit - 1; i++) fs.writeFileSync(path.join(dir, `old-${i}`), "");
+    const valid = parsed(VALID);
+    checkShapeOnce(valid.source, valid.value, dir);
+    expect(fs.readdirSync(dir)).toHaveLength(limit);
+  });
+
+  test("without a directory given, passes go to <MAILGATE_CACHE_DIR>/shapes, and off records none", () => {
+    const cache = tempDir("mailgate-shapes-env-");
+    const valid = parsed(`# env\n${VALID}`);
+    const saved = process.env.MAILGATE_CACHE_DIR;
+    try {
+      process.env.MAILGATE_CACHE_DIR = "off";
+      expect(checkShapeOnce(valid.source, valid.value)).toEqual([]);
+      process.env.MAILGATE_CACHE_DIR = cache;
+      expect(fs.existsSync(path.join(cache, "shapes"))).toBe(false);
+      expect(checkShapeOnce(valid.source, valid.value)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.MAILGATE_CACHE_DIR;
+      else process.env.MAILGATE_CACHE_DIR = saved;
+    }
+    expect(fs.readdirSync(path.join(cache, "shapes"))).toHaveLength(1);
+  });
+
+  test("the schema's fingerprint changes with any schema module's bytes, place or absence, and with zod's version", () => {
+    const dir = tempDir("mailgate-shapes-fp-");
+    fs.mkdirSync(path.join(dir, "config"));
+    fs.mkdirSync(path.join(dir, "kinds"));
+    const one = path.join(dir, "config", "schema.ts");
+    const two = path.join(dir, "kinds", "schema.ts");
+    fs.writeFileSync(one, "export const a = 1;\n");
+    fs.writeFileSync(two, "export const b = 2;\n");
+    const base = fingerprintOf([one, two], "4.3.6");
+    expect(fingerprintOf([one, two], "4.3.6")).toBe(base);
+    expect(fingerprintOf([one, two], "4.3.7")).not.toBe(base);
+    expect(fingerprintOf([two, one], "4.3.6")).not.toBe(base);
+    expect(fingerprintOf([one], "4.3.6")).not.toBe(base);
+    expect(fingerprintOf([one, path.join(dir, "kinds", "gone.ts")], "4.3.6")).not.toBe(base);
+    // The same bytes under another folder are another module.
+    fs.mkdirSync(path.join(dir, "other"));
+    fs.copyFileSync(two, path.join(dir, "other", "schema.ts"));
+    expect(fingerprintOf([one, path.join(dir, "other", "schema.ts")], "4.3.6")).not.toBe(base);
+    fs.writeFileSync(two, "export const b = 3;\n");
+    expect(fingerprintOf([one, two], "4.3.6")).not.toBe(base);
   });
 
   test("the schema's fingerprint covers lib/config's schema and every kind's", () => {

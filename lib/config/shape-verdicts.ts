@@ -38,17 +38,22 @@ let fingerprint: string | undefined;
 
 /** zod's version and the source of the schema's modules (`schemaModules`). */
 function schemaFingerprint(): string {
-  if (fingerprint !== undefined) return fingerprint;
-  const hash = crypto.createHash("sha256").update(`zod ${zodVersion()}\0`);
-  for (const file of schemaModules()) {
+  return (fingerprint ??= fingerprintOf(schemaModules(), zodVersion()));
+}
+
+/** The SHA-256 of a zod version and of each module's place (its folder and name) and bytes; a missing module counts as such. */
+export function fingerprintOf(modules: readonly string[], zod: string): string {
+  const hash = crypto.createHash("sha256").update(`zod ${zod}\0`);
+  for (const file of modules) {
+    hash.update(`${path.basename(path.dirname(file))}/${path.basename(file)}\0`);
     try {
-      hash.update(path.basename(path.dirname(file))).update("/").update(path.basename(file)).update("\0").update(fs.readFileSync(file));
+      hash.update(fs.readFileSync(file));
     } catch {
-      hash.update(`missing ${file}`);
+      hash.update("(missing)");
     }
     hash.update("\0");
   }
-  return (fingerprint = hash.digest("base64url"));
+  return hash.digest("base64url");
 }
 
 /** The modules that decide the shape: lib/config's schema and its translation, the kinds' shared fields, every kind's schema. */
