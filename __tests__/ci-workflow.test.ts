@@ -172,4 +172,24 @@ describe("the CI workflow teams adopt", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test.each([".github/workflows/mailgate.yml", "templates/workflows/mailgate.yml"])(
+    "%s: every job that runs mailgate restores its cache folder before the first mailgate step; only the review job saves it",
+    (file) => {
+      const jobs = (parse(fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8")) as { jobs: Record<string, Job> }).jobs;
+      // The folder lib/config/reading-cache.ts uses on a runner (no XDG_CACHE_HOME there).
+      expect(readme).toContain("`~/.cache/mailgate`");
+      const runsMailgate = (step: Step) => /npm run (?:--silent )?(?:validate|check|diff|synth)|mailgate (?:validate|check|diff|synth|plan)/.test(step.run ?? "");
+      const withMailgate = Object.entries(jobs).filter(([, job]) => job.steps.some(runsMailgate));
+      expect(withMailgate.map(([name]) => name).sort()).toEqual(["apply-contract", "apply-expand", "plan", "review"]);
+      for (const [name, job] of withMailgate) {
+        const cache = job.steps.findIndex((step) => /^actions\/cache(\/restore)?@/.test(step.uses ?? ""));
+        expect(cache, name).toBeGreaterThanOrEqual(0);
+        expect(cache, name).toBeLessThan(job.steps.findIndex(runsMailgate));
+        expect(job.steps[cache].with?.path, name).toBe("~/.cache/mailgate");
+        expect(String(job.steps[cache].with?.["restore-keys"]), name).toBe("mailgate-${{ runner.os }}-");
+        expect(job.steps[cache].uses?.split("@")[0], name).toBe(name === "review" ? "actions/cache" : "actions/cache/restore");
+      }
+    },
+  );
 });
