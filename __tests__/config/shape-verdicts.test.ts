@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseConfigFile } from "../../lib/config/parse";
-import { checkShapeOnce, fingerprintOf, MAX_VERDICTS, schemaModules } from "../../lib/config/shape-verdicts";
+import { checkShapeOnce, fingerprintOf, MAX_VERDICTS, schemaModules, zodVersion } from "../../lib/config/shape-verdicts";
 import { runTs, tempDir } from "../support/run";
 
 const VALID = "domains:\n  - domain: a.example.com\n    imap: { incoming: { host: imap.a.example.com, port: 993 }, outgoing: { host: smtp.a.example.com, port: 587 } }\n";
@@ -115,6 +115,12 @@ describe("shape verdicts", () => {
     expect(fingerprintOf([one, path.join(dir, "other", "schema.ts")], "4.3.6")).not.toBe(base);
     fs.writeFileSync(two, "export const b = 3;\n");
     expect(fingerprintOf([one, two], "4.3.6")).not.toBe(base);
+    // A module gone is not the same as one emptied.
+    const empty = path.join(dir, "kinds", "empty.ts");
+    fs.writeFileSync(empty, "");
+    expect(fingerprintOf([one, empty], "4.3.6")).not.toBe(fingerprintOf([one, path.join(dir, "kinds", "absent.ts")], "4.3.6"));
+    // The version that counts is the installed zod's.
+    expect(zodVersion()).toBe((JSON.parse(fs.readFileSync(require.resolve("zod/package.json"), "utf8")) as { version: string }).version);
   });
 
   test("the schema's fingerprint covers lib/config's schema and every kind's", () => {

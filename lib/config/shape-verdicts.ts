@@ -79,7 +79,8 @@ function kindFolders(kinds: string): string[] {
   }
 }
 
-function zodVersion(): string {
+/** The installed zod's version, "unknown" when it cannot be read. */
+export function zodVersion(): string {
   try {
     return String((JSON.parse(fs.readFileSync(require.resolve("zod/package.json"), "utf8")) as { version?: unknown }).version);
   } catch {
