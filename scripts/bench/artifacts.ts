@@ -1,0 +1,108 @@
+// In-process timing of `renderArtifacts` (lib/pipeline.ts) on one generated config: the prefill
+// files, the audit report (`buildReport`) and its four files, placements.json and the firewall
+// files of targets outside AWS. The config is loaded and validated once; only the rendering is
+// repeated, after a warm-up, so the figures are steady-state CPU, not module loading.
+//
+//   node --expose-gc scripts/run-ts.cjs scripts/bench/artifacts.ts [--domains 10000] [--targets 200]
+//                                       [--accounts 5] [--runs 15] [--warmup 5]
+//
+// Prints the median and minimum per stage and in all, the garbage collection time and the bytes
+// allocated per run (from V8's GC profiler: what each collection found used, less what the last
+// one left, summed). A benchmark: it prints figures and asserts nothing about time.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import * as v8 from "node:v8";
+import { buildReport } from "../../lib/audit/report";
+import { renderReport } from "../../lib/artifacts/report-files";
+import { prefillSettings } from "../../lib/artifacts/prefill";
+import { prefillArtifacts, renderArtifacts } from "../../lib/pipeline";
+import { validateConfig } from "../../lib/validate";
+import { generateConfig } from "./generate-config";
+
+const { values } = parseArgs({
+  options: {
+    domains: { type: "string", default: "10000" },
+    targets: { type: "string", default: "200" },
+    accounts: { type: "string", default: "5" },
+    seed: { type: "string", default: "1" },
+    runs: { type: "string", default: "15" },
+    warmup: { type: "string", default: "5" },
+  },
+});
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "mailgate-bench-artifacts-"));
+try {
+  const configDir = path.join(work, "config");
+  generateConfig(configDir, { domains: Number(values.domains), targets: Number(values.targets), accounts: Number(values.accounts), seed: Number(values.seed) });
+  const { config, policy, placements, diagnostics } = validateConfig(configDir);
+  if (!config || !policy || !placements) throw new Error(`the generated config does not validate: ${diagnostics.map((d) => d.message).join("; ")}`);
+  const prefill = prefillSettings(config, policy.catalog);
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) process.stderr.write("run with node --expose-gc for steadier figures (a collection before each run)\n");
+
+  // Stages timed apart as well, to see where a change moved the total.
+  const stages: Record<string, () => unknown> = {
+    renderArtifacts: () => renderArtifacts(config, policy, placements, prefill),
+    buildReport: () => buildReport(config, policy, placements),
+    renderReport: (() => {
+      const report = buildReport(config, policy, placements);
+      return () => renderReport(report);
+    })(),
+    prefillArtifacts: () => prefillArtifacts(prefill),
+  };
+
+  const runs = Number(values.runs);
+  const warmup = Number(values.warmup);
+  const lines = [`renderArtifacts at ${values.domains} domains, ${values.targets} targets, ${values.accounts} accounts: ${runs} runs after ${warmup} warm-up`];
+  lines.push("stage              median ms    min ms   GC ms (median)   MB allocated (median)");
+  let bytes = 0;
+  for (const [name, run] of Object.entries(stages)) {
+    for (let i = 0; i < warmup; i++) run();
+    const times: number[] = [];
+    const gcTimes: number[] = [];
+    const allocated: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      gc?.();
+      const profiler = new v8.GCProfiler();
+      profiler.start();
+      const before = v8.getHeapStatistics().used_heap_size;
+      const started = performance.now();
+      const result = run();
+      times.push(performance.now() - started);
+      const after = v8.getHeapStatistics().used_heap_size;
+      const { statistics } = profiler.stop() as GcProfile;
+      // Allocated = growth between collections, plus the growth since the last one.
+      let total = 0;
+      let base = before;
+      for (const s of statistics) {
+        total += s.beforeGC.heapStatistics.usedHeapSize - base;
+        base = s.afterGC.heapStatistics.usedHeapSize;
+      }
+      total += after - base;
+      allocated.push(total);
+      gcTimes.push(statistics.reduce((sum, s) => sum + s.cost, 0) / 1000);
+      if (name === "renderArtifacts" && i === 0) bytes = [...(result as Map<string, string>).values()].reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+    }
+    lines.push(
+      `${name.padEnd(18)} ${median(times).toFixed(1).padStart(9)} ${Math.min(...times).toFixed(1).padStart(9)} ${median(gcTimes).toFixed(1).padStart(15)} ${(median(allocated) / 1e6).toFixed(1).padStart(23)}`,
+    );
+  }
+  lines.push(`output: ${(bytes / 1e6).toFixed(1)} MB of artifacts`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+interface GcProfile {
+  statistics: { cost: number; beforeGC: { heapStatistics: { usedHeapSize: number } }; afterGC: { heapStatistics: { usedHeapSize: number } } }[];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
