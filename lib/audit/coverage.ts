@@ -21,7 +21,8 @@ export interface OpenedRule {
  * given): a CIDR rule's as written (its content), a file's entry, a prefix list's entry.
  */
 export function opened(target: string, rule: Pick<FirewallRule, "port" | "cidr">, destination?: Cidr): OpenedRule {
-  return { target, port: rule.port, cidr: rule.cidr, ...(destination ? { destination } : {}) };
+  // Two literals, not a spread of `{ destination }`: a spread takes V8's slow path, once per opened block.
+  return destination ? { target, port: rule.port, cidr: rule.cidr, destination } : { target, port: rule.port, cidr: rule.cidr };
 }
 
 /** Addresses as a decimal count (IPv6 counts overflow a JSON number) and as merged ranges. */
