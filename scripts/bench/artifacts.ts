@@ -7,7 +7,8 @@
 //                                       [--accounts 5] [--runs 15] [--warmup 5]
 //
 // Each run ends with the UTF-8 length of every file, as writing it would (see `measured`).
-// Prints the median and minimum per stage and in all, the garbage collection time and the bytes
+// Prints the median and minimum per stage and in all (wall time, and the process's CPU time, GC
+// threads included: steadier on a machine shared with other work), the garbage collection time and the bytes
 // allocated per run (from V8's GC profiler: what each collection found used, less what the last
 // one left, summed). A benchmark: it prints figures and asserts nothing about time.
 import * as fs from "node:fs";
@@ -66,11 +67,12 @@ try {
   const runs = Number(values.runs);
   const warmup = Number(values.warmup);
   const lines = [`renderArtifacts at ${values.domains} domains, ${values.targets} targets, ${values.accounts} accounts: ${runs} runs after ${warmup} warm-up`];
-  lines.push("stage              median ms    min ms   GC ms (median)   MB allocated (median)");
+  lines.push("stage              median ms    min ms   CPU ms (median, min)   GC ms (median)   MB allocated (median)");
   let bytes = 0;
   for (const [name, run] of Object.entries(stages)) {
     for (let i = 0; i < warmup; i++) run();
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     const gcTimes: number[] = [];
     const allocated: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -79,8 +81,11 @@ try {
       profiler.start();
       const before = v8.getHeapStatistics().used_heap_size;
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const result = run();
       times.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      cpuTimes.push((used.user + used.system) / 1000);
       const after = v8.getHeapStatistics().used_heap_size;
       const { statistics } = profiler.stop() as GcProfile;
       // Allocated = growth between collections, plus the growth since the last one.
@@ -96,7 +101,7 @@ try {
       if (name === "renderArtifacts") bytes = result;
     }
     lines.push(
-      `${name.padEnd(18)} ${median(times).toFixed(1).padStart(9)} ${Math.min(...times).toFixed(1).padStart(9)} ${median(gcTimes).toFixed(1).padStart(15)} ${(median(allocated) / 1e6).toFixed(1).padStart(23)}`,
+      `${name.padEnd(18)} ${median(times).toFixed(1).padStart(9)} ${Math.min(...times).toFixed(1).padStart(9)} ${`${median(cpuTimes).toFixed(1)}, ${Math.min(...cpuTimes).toFixed(1)}`.padStart(22)} ${median(gcTimes).toFixed(1).padStart(15)} ${(median(allocated) / 1e6).toFixed(1).padStart(23)}`,
     );
   }
   lines.push(`output: ${(bytes / 1e6).toFixed(1)} MB of artifacts`);
