@@ -250,6 +250,13 @@ describe("audit report", () => {
       expect(md.indexOf("## exchange-dmz")).toBeLessThan(md.indexOf("## mail-use1"));
     });
 
+    test("the summary counts each target's ports apart, a port two targets share twice", () => {
+      expect(md).toContain("Summary: 24 rules on 4 ports of 2 targets; 4 of 4 ports proven exact.");
+      // east opens 143, 587 and 993; west 143 again.
+      const shared = CONFIGS[1][1];
+      expect(renderReportMarkdown(buildReport(shared, buildPolicy(shared)))).toMatch(/^Summary: \d+ rules on 4 ports of 2 targets;/m);
+    });
+
     test("free text from config cannot inject Markdown", () => {
       const custom = config([imapDomain("example.com", ["a"])], [createdGroup("a")], {
         source: "see [here](http://evil) | <b>",
