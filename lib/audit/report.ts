@@ -9,7 +9,7 @@ import { reportPartOf } from "../kinds/reports";
 import { endpointText, isAwsPolicy, needsOf, unique, type FirewallPolicy } from "../policy/firewall-policy";
 import type { Placements } from "../policy/placements";
 import { prefixListsUsedBy } from "../policy/build";
-import { assertCoverage, proveCoverage, proveReturnTraffic } from "./coverage";
+import { assertCoverage, proveCoverage, proveReturnTraffic, type OpenedRule } from "./coverage";
 import { requiredAccessOf, requiredDestinations, statelessTargets } from "./required";
 import { rowPlace } from "./report-rows";
 import type { AwsReportTarget, FirewallReport, ReportCatalog, ReportNeed, ReportPrefixList, ReportStack, ReportTarget, Row } from "./report-types";
@@ -26,17 +26,21 @@ export { compareText } from "../model/text";
  */
 export function buildReport(config: Config, policy: FirewallPolicy, placements?: Placements): FirewallReport {
   const catalog = reportCatalog(policy.catalog);
-  const rows = policy.targets.flatMap((p) => reportPartOf(p).rows(p));
+  // Loops that push, not flatMaps: thousands of rows, each with a handful of blocks.
+  const rows: Row[] = [];
+  for (const p of policy.targets) for (const row of reportPartOf(p).rows(p)) rows.push(row);
   rows.sort(compareRows);
+  const admits: OpenedRule[] = [];
+  const returns: { target: string; cidr: Cidr }[] = [];
+  for (const r of rows) {
+    for (const opened of r.admits) admits.push(opened);
+    if (r.returns) returns.push({ target: r.row.target, cidr: r.returns });
+  }
 
   const required = requiredAccessOf(config);
-  const coverage = proveCoverage(
-    rows.flatMap((r) => r.admits),
-    required,
-    requiredDestinations(config),
-  );
+  const coverage = proveCoverage(admits, required, requiredDestinations(config));
   const returnTraffic = proveReturnTraffic(
-    rows.flatMap((r) => (r.returns ? [{ target: r.row.target, cidr: r.returns }] : [])),
+    returns,
     required,
     statelessTargets(config),
     EPHEMERAL_PORTS,

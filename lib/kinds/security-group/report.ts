@@ -17,11 +17,13 @@ export type SecurityGroupReportTarget = ReportTargetBase & {
 function rows(p: SecurityGroupPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
-  return p.groups.flatMap((group) => {
+  // Loops that push, not nested flatMaps: thousands of rules, most of them one row each.
+  const out: Row[] = [];
+  for (const group of p.groups) {
     const securityGroup = group.groupName ?? p.target.securityGroupId ?? "";
-    return group.ingress.flatMap((rule) => {
+    for (const rule of group.ingress) {
       const content = rule.content;
-      return plannedRows(target, rule, (columns) =>
+      const ruleRows = plannedRows(target, rule, (columns) =>
         "cidr" in content
           ? ruleRow(base, columns, ruleAddress(target, content), securityGroup)
           : ruleRow(base, columns, prefixListRuleAddress(target, content.port, content.prefixList), securityGroup, {
@@ -31,8 +33,10 @@ function rows(p: SecurityGroupPolicy): Row[] {
               entries: content.prefixList.entries.map(String),
             }),
       );
-    });
-  });
+      for (const row of ruleRows) out.push(row);
+    }
+  }
+  return out;
 }
 
 /**
