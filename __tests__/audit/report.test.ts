@@ -101,6 +101,15 @@ describe("audit report", () => {
     expect(report.targets.some((t) => t.needs.some((n) => n.domains.includes("example.io")))).toBe(false);
   });
 
+  test("GIVEN domains sharing one mail server WHEN reported THEN their need lists the server once, among the others in text order", () => {
+    const shared = (name: string, host: string) => ({ ...imapDomain(name, ["mail"]), incoming: { host, port: 993 } });
+    // `mx.example` sorts before `mx.example-b` as a host, after it as `host:port` (`:` > `-`).
+    const cfg = config([shared("a.example", "mx.example"), shared("b.example", "mx.example-b"), shared("c.example", "mx.example")], [createdGroup("mail")]);
+    const imap = buildReport(cfg, buildPolicy(cfg)).targets[0].needs.find((n) => n.list === "imap");
+    expect(imap?.domains).toEqual(["a.example", "b.example", "c.example"]);
+    expect(imap?.hosts).toEqual(["mx.example-b:993", "mx.example:993"]);
+  });
+
   test("GIVEN any config WHEN reported THEN every rule's port and lists are needed by some domain, and every need has a rule", () => {
     for (const [, cfg] of CONFIGS) {
       const report = buildReport(cfg, buildPolicy(cfg));
