@@ -72,6 +72,24 @@ describe("the flowchart at the top of firewall-rules.md", () => {
     expect(renderFlowchart(buildReport(reversed, buildPolicy(reversed)))).toEqual(lines);
   });
 
+  test("GIVEN two lists on one port WHEN drawn THEN the port's first five servers of both lists together, then a count", () => {
+    // d.example reads mail over IMAP on 465, where the many-* domains submit theirs.
+    const mixed = config([...cfg.domains, imapDomain("d.example", ["mail"], { imap: 465 })], [...cfg.firewalls]);
+    const { edges, label } = readFlowchart(renderFlowchart(buildReport(mixed, buildPolicy(mixed))));
+    const drawn = edges.map(([from, to]) => `${label(from)} -> ${label(to)}`).filter((edge) => edge.startsWith("tcp/465 -> "));
+    expect(drawn).toEqual([
+      "tcp/465 -> imap.d.example:465",
+      ...Array.from({ length: 4 }, (_, i) => `tcp/465 -> smtp.many-${i}.example:465`),
+      "tcp/465 -> +3 more servers",
+    ]);
+  });
+
+  test("GIVEN a report whose servers are out of order (built by hand) WHEN drawn THEN the same text as in order", () => {
+    const report = buildReport(cfg, buildPolicy(cfg));
+    const shuffled = { ...report, targets: report.targets.map((t) => ({ ...t, needs: t.needs.map((n) => ({ ...n, hosts: [...n.hosts].reverse() })) })) };
+    expect(renderFlowchart(shuffled)).toEqual(lines);
+  });
+
   test("GIVEN no targets THEN no flowchart", () => {
     const none = config([imapDomain("a.example", [])], []);
     expect(renderFlowchart(buildReport(none, buildPolicy(none)))).toEqual([]);

@@ -101,6 +101,15 @@ describe("audit report", () => {
     expect(report.targets.some((t) => t.needs.some((n) => n.domains.includes("example.io")))).toBe(false);
   });
 
+  test("GIVEN domains sharing one mail server WHEN reported THEN their need lists the server once, among the others in text order", () => {
+    const shared = (name: string, host: string) => ({ ...imapDomain(name, ["mail"]), incoming: { host, port: 993 } });
+    // `mx.example` sorts before `mx.example-b` as a host, after it as `host:port` (`:` > `-`).
+    const cfg = config([shared("a.example", "mx.example"), shared("b.example", "mx.example-b"), shared("c.example", "mx.example")], [createdGroup("mail")]);
+    const imap = buildReport(cfg, buildPolicy(cfg)).targets[0].needs.find((n) => n.list === "imap");
+    expect(imap?.domains).toEqual(["a.example", "b.example", "c.example"]);
+    expect(imap?.hosts).toEqual(["mx.example-b:993", "mx.example:993"]);
+  });
+
   test("GIVEN any config WHEN reported THEN every rule's port and lists are needed by some domain, and every need has a rule", () => {
     for (const [, cfg] of CONFIGS) {
       const report = buildReport(cfg, buildPolicy(cfg));
@@ -248,6 +257,13 @@ describe("audit report", () => {
       expect(mail).toContain("Summary: 18 rules on 3 ports (tcp/465, tcp/587, tcp/993) for 2 domains on 4 mail servers.");
       expect(md).toContain("- Security group: existing `sg-0a1b2c3d4e5f67890` (mailgate adds rules only)");
       expect(md.indexOf("## exchange-dmz")).toBeLessThan(md.indexOf("## mail-use1"));
+    });
+
+    test("the summary counts each target's ports apart, a port two targets share twice", () => {
+      expect(md).toContain("Summary: 24 rules on 4 ports of 2 targets; 4 of 4 ports proven exact.");
+      // east opens 143, 587 and 993; west 143 again.
+      const shared = CONFIGS[1][1];
+      expect(renderReportMarkdown(buildReport(shared, buildPolicy(shared)))).toMatch(/^Summary: \d+ rules on 4 ports of 2 targets;/m);
     });
 
     test("free text from config cannot inject Markdown", () => {

@@ -1,6 +1,7 @@
 import type { Config, DomainSettings } from "../model/config";
 import type { IpCatalog } from "../model/ip-catalog";
 import { normalizeDomain, normalizeHost, readUrl } from "../model/names";
+import { trimmedFileText } from "./lines";
 
 /** `generated/prefill-settings.json`, shape fixed by DESIGN.md (extra keys may be added). */
 export interface PrefillSettings {
@@ -151,7 +152,7 @@ export function renderPrefillMarkdown(settings: PrefillSettings): string {
         `| Exchange URL | \`${d.exchangeUrl}\` |\n`,
     );
   }
-  return `${lines.join("\n").trimEnd()}\n`;
+  return trimmedFileText(lines);
 }
 
 /**

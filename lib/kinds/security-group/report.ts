@@ -1,6 +1,6 @@
 import { awsRowBase, awsTargetBase, sourceText } from "../../audit/aws-report";
-import { plannedRows } from "../../audit/planned-rows";
-import { type AwsReportRule, type ReportGroup, type ReportTargetBase, type Row } from "../../audit/report-rows";
+import { plannedRows, type RuleColumns } from "../../audit/planned-rows";
+import { type AwsReportRule, type ReportGroup, type ReportPrefixListRef, type ReportTargetBase, type Row } from "../../audit/report-rows";
 import { code, listsText } from "../../model/labels";
 import { groupAddress, prefixListAddress, prefixListName, prefixListRuleAddress, ruleAddress } from "../../terraform/names";
 import type { ReportPart } from "../report-part";
@@ -17,23 +17,39 @@ export type SecurityGroupReportTarget = ReportTargetBase & {
 function rows(p: SecurityGroupPolicy): Row[] {
   const target = p.target.name;
   const base = awsRowBase(p);
-  return p.groups.flatMap((group) => {
+  // Loops that push, not nested flatMaps: thousands of rules, most of them one row each.
+  const out: Row[] = [];
+  for (const group of p.groups) {
     const securityGroup = group.groupName ?? p.target.securityGroupId ?? "";
-    return group.ingress.flatMap((rule) => {
+    for (const rule of group.ingress) {
       const content = rule.content;
-      return plannedRows(target, rule, (columns) =>
+      const ruleRows = plannedRows(target, rule, (columns) =>
         "cidr" in content
-          ? { ...base, ...columns, terraformAddress: ruleAddress(target, content), securityGroup }
-          : {
-              ...base,
-              ...columns,
-              terraformAddress: prefixListRuleAddress(target, content.port, content.prefixList),
-              securityGroup,
-              prefixList: { name: prefixListName(content.prefixList), terraformAddress: prefixListAddress(content.prefixList), maxEntries: content.prefixList.maxEntries, entries: content.prefixList.entries.map(String) },
-            },
+          ? ruleRow(base, columns, ruleAddress(target, content), securityGroup)
+          : ruleRow(base, columns, prefixListRuleAddress(target, content.port, content.prefixList), securityGroup, {
+              name: prefixListName(content.prefixList),
+              terraformAddress: prefixListAddress(content.prefixList),
+              maxEntries: content.prefixList.maxEntries,
+              entries: content.prefixList.entries.map(String),
+            }),
       );
-    });
-  });
+      for (const row of ruleRows) out.push(row);
+    }
+  }
+  return out;
+}
+
+/**
+ * A rule's row, key by key in the report's order (`base`'s keys, the rule's, then the group's).
+ * Written out rather than `{ ...base, ...columns, ... }`: a spread after the first one takes V8's
+ * slow path, and that was most of building the rows (~20 ms of 6,000 rows at 10,000 domains).
+ */
+function ruleRow(base: ReturnType<typeof awsRowBase>, columns: RuleColumns, terraformAddress: string, securityGroup: string, prefixList?: ReportPrefixListRef): AwsReportRule {
+  const { target, type, region, stack, protocol } = base;
+  const { direction, fromPort, toPort, cidr, lists } = columns;
+  return prefixList
+    ? { target, type, region, stack, direction, protocol, fromPort, toPort, cidr, lists, terraformAddress, securityGroup, prefixList }
+    : { target, type, region, stack, direction, protocol, fromPort, toPort, cidr, lists, terraformAddress, securityGroup };
 }
 
 function details(target: SecurityGroupReportTarget): string[] {
