@@ -57,7 +57,9 @@ export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRu
         shared = provenanceOf(portNeeds, served);
         provenance.set(key, shared);
       }
-      rules.push({ protocol: "tcp", port, cidr, ...shared });
+      // Written out, not `{ ...shared }`: a spread copies property by property in the runtime,
+      // and this runs once per rule (tens of thousands at 10,000 domains).
+      rules.push({ protocol: "tcp", port, cidr, lists: shared.lists, domains: shared.domains, hosts: shared.hosts });
     }
   }
   return rules;
