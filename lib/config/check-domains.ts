@@ -53,11 +53,10 @@ export function checkDomain(ctx: FileContext, entry: PlainMap, path: Path): Doma
   const exchange = isPlainMap(entry.exchange) ? checkExchange(ctx, entry.exchange, path) : undefined;
   const value = settings.length === 1 ? (imap ?? exchange) : undefined;
   const firewallRefs = checkFirewallRefs(ctx, entry.firewalls, path);
-  // Built in place rather than with conditional spreads: one fact per domain, 10,000 at scale.
-  const fact: { -readonly [K in keyof DomainFact]: DomainFact[K] } = { at, domainAt, settings, firewallRefs };
-  if (name !== undefined) fact.name = name;
-  if (value) fact.value = value;
-  return fact;
+  // One literal with every field (undefined when absent), rather than conditional spreads or
+  // fields added afterwards: one fact per domain, 10,000 at scale, and a field added later
+  // allocates the object a second store for its properties.
+  return { at, domainAt, name, settings, value, firewallRefs };
 }
 
 function checkDomainName(ctx: FileContext, text: string, at: Located): string | undefined {

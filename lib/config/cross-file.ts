@@ -50,8 +50,10 @@ function checkDomainSettings(domains: readonly DomainFact[]): Diagnostic[] {
   for (let d = 0; d < domains.length; d++) {
     const { name, settings } = domains[d];
     if (name === undefined || settings.length === 0) continue;
-    if (settings.length > 1 || seen.has(name)) (repeated ??= new Set()).add(name);
-    else seen.add(name);
+    // One hash lookup per name, not has() then add(): the set grows unless the name was there.
+    const size = seen.size;
+    seen.add(name);
+    if (settings.length > 1 || seen.size === size) (repeated ??= new Set()).add(name);
   }
   if (repeated === undefined) return diagnostics;
   const occurrences: { name: string; domain: DomainFact; kind: SettingsKind; at: Located }[] = [];
