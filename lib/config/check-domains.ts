@@ -44,10 +44,9 @@ export function checkDomain(ctx: FileContext, entry: PlainMap, path: Path): Doma
           : [];
   // Both kinds in one entry (an error): in the order written. One needs no sort, nor its position.
   if (settings.length > 1) settings.sort((a, b) => comparePositions(a.at.position, b.at.position));
-  const at = ctx.value(path);
   if (settings.length === 0) {
     const shown = name ?? (typeof entry.domain === "string" ? entry.domain : "(unnamed)");
-    ctx.report(messages.missingSettings(shown), at);
+    ctx.report(messages.missingSettings(shown), ctx.value(path));
   }
   const imap = isPlainMap(entry.imap) ? checkImap(ctx, entry.imap, path) : undefined;
   const exchange = isPlainMap(entry.exchange) ? checkExchange(ctx, entry.exchange, path) : undefined;
@@ -56,7 +55,7 @@ export function checkDomain(ctx: FileContext, entry: PlainMap, path: Path): Doma
   // One literal with every field (undefined when absent), rather than conditional spreads or
   // fields added afterwards: one fact per domain, 10,000 at scale, and a field added later
   // allocates the object a second store for its properties.
-  return { at, domainAt, name, settings, value, firewallRefs };
+  return { domainAt, name, settings, value, firewallRefs };
 }
 
 function checkDomainName(ctx: FileContext, text: string, at: Located): string | undefined {
