@@ -3,15 +3,18 @@
 // cross-file checks, building the config and the policy, and the limits:
 //
 //   node --expose-gc scripts/run-ts.cjs scripts/bench/validate-stages.ts [--domains 10000]
-//     [--targets 200] [--accounts 5] [--runs 15]
+//     [--targets 200] [--accounts 5] [--runs 15] [--alloc]
 //
 // Prints median and minimum of wall and CPU time (process.cpuUsage: user + system, which also
 // counts the GC's helper threads), and the garbage collections each run triggered (count and
-// pause time, from PerformanceObserver "gc" entries). Asserts nothing about time: the figures
-// are for comparing two commits on one machine.
+// pause time, from PerformanceObserver "gc" entries). With --alloc, also the bytes validateConfig
+// allocates per run (V8's sampling heap profiler, counting what the collector already freed),
+// in total and by function: unlike time, that figure hardly moves with the machine's load.
+// Asserts nothing about time: the figures are for comparing two commits on one machine.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Session } from "node:inspector";
 import { PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../lib/config/load";
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     targets: { type: "string", default: "200" },
     accounts: { type: "string", default: "5" },
     runs: { type: "string", default: "15" },
+    alloc: { type: "boolean", default: false },
   },
 });
 
@@ -96,7 +100,40 @@ async function main(): Promise<void> {
   console.log(`${values.domains} domains, ${values.targets} targets, ${values.accounts} accounts; ${runs} runs each, ms (median, min)${collect ? "" : " [run with --expose-gc for a clean heap per run]"}`);
   for (const [name, s] of Object.entries(samples)) report(name, s);
   observer.disconnect();
+  if (values.alloc) await reportAllocation(() => validateConfig(configDir), 5);
   fs.rmSync(scratch, { recursive: true, force: true });
+}
+
+interface SamplingNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly SamplingNode[];
+}
+
+/** Bytes allocated per run of `run`, sampled every 4 KiB, in total and for the top functions. */
+async function reportAllocation(run: () => unknown, runs: number): Promise<void> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params: object = {}) =>
+    new Promise<T>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
+  await post("HeapProfiler.enable");
+  await post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  for (let i = 0; i < runs; i++) run();
+  const { profile } = await post<{ profile: { head: SamplingNode } }>("HeapProfiler.stopSampling");
+  session.disconnect();
+  const bySite = new Map<string, number>();
+  const visit = (node: SamplingNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const site = `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
+    bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child);
+  };
+  visit(profile.head);
+  const mb = (bytes: number) => (bytes / runs / 1e6).toFixed(2).padStart(6);
+  let total = 0;
+  for (const bytes of bySite.values()) total += bytes;
+  console.log(`validateConfig allocates ${mb(total)} MB per run (sampled over ${runs} runs); by function:`);
+  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${mb(bytes)} ${site}`);
 }
 
 void main();
