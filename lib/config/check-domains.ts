@@ -2,10 +2,12 @@ import { Cidr, isCidr } from "../model/cidr";
 import type { Endpoint } from "../model/config";
 import { normalizeDomain, normalizeHost, readUrl, type HostResult } from "../model/names";
 import { FileContext, isPlainMap, isPort, type PlainMap } from "./context";
-import type { DomainFact, ExchangeValue, ImapValue, SettingsKind } from "./facts";
+import type { DomainFact, ExchangeValue, ImapValue } from "./facts";
 import { messages, type Problem } from "./messages";
 import { BOUNDS } from "../kinds/schema-bounds";
 import { comparePositions, type Located, type Path } from "./source";
+
+type Setting = DomainFact["settings"][number];
 
 const EWS_PATH = "/ews/exchange.asmx";
 const HTTPS_PORT = 443;
@@ -28,20 +30,10 @@ const IMAP_PORTS: ReadonlySet<number> = new Set([143, 993]);
 export function checkDomain(ctx: FileContext, entry: PlainMap, path: Path): DomainFact {
   const domainAt = ctx.valueBelow(path, "domain");
   const name = typeof entry.domain === "string" ? checkDomainName(ctx, entry.domain, domainAt) : undefined;
-  // Array literals of the length needed: an empty array grown by push reserves 17 slots.
-  const hasImap = entry.imap !== undefined;
-  const hasExchange = entry.exchange !== undefined;
-  const settings: { kind: SettingsKind; at: Located }[] =
-    hasImap && hasExchange
-      ? [
-          { kind: "imap", at: ctx.keyBelow(path, "imap") },
-          { kind: "exchange", at: ctx.keyBelow(path, "exchange") },
-        ]
-      : hasImap
-        ? [{ kind: "imap", at: ctx.keyBelow(path, "imap") }]
-        : hasExchange
-          ? [{ kind: "exchange", at: ctx.keyBelow(path, "exchange") }]
-          : [];
+  const imapKey: Setting | undefined = entry.imap !== undefined ? { kind: "imap", at: ctx.keyBelow(path, "imap") } : undefined;
+  const exchangeKey: Setting | undefined = entry.exchange !== undefined ? { kind: "exchange", at: ctx.keyBelow(path, "exchange") } : undefined;
+  // An array literal of the length needed: an empty array grown by push reserves 17 slots.
+  const settings = imapKey && exchangeKey ? [imapKey, exchangeKey] : imapKey ? [imapKey] : exchangeKey ? [exchangeKey] : [];
   // Both kinds in one entry (an error): in the order written. One needs no sort, nor its position.
   if (settings.length > 1) settings.sort((a, b) => comparePositions(a.at.position, b.at.position));
   if (settings.length === 0) {

@@ -88,12 +88,13 @@ const IMAP_ONLY: readonly HubSpotList[] = ["imap"];
 const SMTP_ONLY: readonly HubSpotList[] = ["smtp"];
 
 /**
- * The domains and servers of the needs whose list is `served`, each sorted and unique, in one
- * pass over the port's needs (no filtered copy, no mapped copies). Needs come in domain order
- * (buildPolicy reads the config's sorted domains), so dropping adjacent repeats usually leaves
- * the domains sorted and unique already, with nothing to sort.
+ * The domains and servers of the needs of one list (`served` is IMAP_ONLY or SMTP_ONLY; both
+ * lists' provenance is `unionOf` these), each sorted and unique, in one pass over the port's
+ * needs (no filtered copy, no mapped copies). Needs come in domain order (buildPolicy reads the
+ * config's sorted domains), so dropping adjacent repeats usually leaves the domains sorted and
+ * unique already, with nothing to sort.
  */
-function provenanceOf(needs: readonly Need[], served: typeof IMAP_ONLY | typeof SMTP_ONLY): RuleProvenance {
+function provenanceOf(needs: readonly Need[], served: readonly HubSpotList[]): RuleProvenance {
   const list = served[0];
   const domains: string[] = [];
   const hosts: string[] = [];
