@@ -20,6 +20,11 @@ export function buildConfig(files: readonly FileFacts[]): Config {
   const hubspot = files.find((f) => f.hubspot?.hasIpRanges)?.hubspot;
   const ipRanges = hubspot?.hasIpRanges ? required(hubspot.ipRanges, "hubspot.ipRanges") : undefined;
   const terraform = files.find((f) => f.terraform)?.terraform;
+  const firewalls: FirewallTarget[] = [];
+  const idleFirewalls: FirewallTarget[] = [];
+  for (const file of files) {
+    for (const f of file.firewalls) (referenced.has(f.name) ? firewalls : idleFirewalls).push(withPosition(required(f.target, `firewall ${f.name}`), f.at));
+  }
   return {
     ...(terraform ? { terraform: required(terraform.settings, "terraform") } : {}),
     ...(ipRanges
@@ -33,16 +38,8 @@ export function buildConfig(files: readonly FileFacts[]): Config {
         }
       : {}),
     domains: domainFacts.map(domainSettings).sort((a, b) => compareText(a.name, b.name)),
-    firewalls: files
-      .flatMap((f) => f.firewalls)
-      .filter((f) => referenced.has(f.name))
-      .map((f) => withPosition(required(f.target, `firewall ${f.name}`), f.at))
-      .sort((a, b) => compareText(a.name, b.name)),
-    idleFirewalls: files
-      .flatMap((f) => f.firewalls)
-      .filter((f) => !referenced.has(f.name))
-      .map((f) => withPosition(required(f.target, `firewall ${f.name}`), f.at))
-      .sort((a, b) => compareText(a.name, b.name)),
+    firewalls: firewalls.sort((a, b) => compareText(a.name, b.name)),
+    idleFirewalls: idleFirewalls.sort((a, b) => compareText(a.name, b.name)),
   };
 }
 

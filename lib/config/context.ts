@@ -22,6 +22,16 @@ export class FileContext {
   key(path: Path): Located {
     return this.source.key(path);
   }
+
+  /** `value([...base, a, b])`, the path built only if the place is read (see `SourceFile.valueBelow`). */
+  valueBelow(base: Path, a: PropertyKey, b?: PropertyKey): Located {
+    return this.source.valueBelow(base, a, b);
+  }
+
+  /** `key([...base, a, b])`, the path built only if the place is read. */
+  keyBelow(base: Path, a: PropertyKey, b?: PropertyKey): Located {
+    return this.source.keyBelow(base, a, b);
+  }
 }
 
 export type PlainMap = Record<string, unknown>;

@@ -41,16 +41,28 @@ export function checkAcrossFiles(files: readonly FileFacts[], complete: boolean)
  */
 function checkDomainSettings(domains: readonly DomainFact[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const all = domains.flatMap((domain) => {
+  // A name met once can be neither a duplicate nor a conflict: first the names met more than
+  // once (a second entry, or both kinds in one), in one loop with no object per domain. Only
+  // their settings are then put in position order (stable, as before), so a valid config never
+  // needs a position here: reading one builds its file's YAML document (source.ts).
+  const seen = new Set<string>();
+  let repeated: Set<string> | undefined;
+  for (let d = 0; d < domains.length; d++) {
+    const { name, settings } = domains[d];
+    if (name === undefined || settings.length === 0) continue;
+    // One hash lookup per name, not has() then add(): the set grows unless the name was there.
+    const size = seen.size;
+    seen.add(name);
+    if (settings.length > 1 || seen.size === size) (repeated ??= new Set()).add(name);
+  }
+  if (repeated === undefined) return diagnostics;
+  const occurrences: { name: string; domain: DomainFact; kind: SettingsKind; at: Located }[] = [];
+  for (const domain of domains) {
     const name = domain.name;
-    return name === undefined ? [] : domain.settings.map((s) => ({ name, domain, kind: s.kind, at: s.at }));
-  });
-  // A name met once can be neither a duplicate nor a conflict. Only the others are put in
-  // position order (stable, as before), so a valid config never needs a position here: reading
-  // one builds its file's YAML document (source.ts).
-  const count = new Map<string, number>();
-  for (const { name } of all) count.set(name, (count.get(name) ?? 0) + 1);
-  const occurrences = all.filter((o) => (count.get(o.name) ?? 0) > 1).sort((a, b) => comparePositions(a.at.position, b.at.position));
+    if (name === undefined || !repeated.has(name)) continue;
+    for (const s of domain.settings) occurrences.push({ name, domain, kind: s.kind, at: s.at });
+  }
+  occurrences.sort((a, b) => comparePositions(a.at.position, b.at.position));
   const firstByKind = new Map<string, Located & { domain: DomainFact }>();
   const reportedDuplicate = new Set<DomainFact>();
   for (const { name, domain, kind, at } of occurrences) {
@@ -176,15 +188,25 @@ function checkHubspotSections(sections: readonly HubspotFact[]): Diagnostic[] {
 
 /** Every referenced firewall must exist; every defined one should be used (else it does nothing). */
 function checkReferences(domains: readonly DomainFact[], firewalls: readonly FirewallFact[]): Diagnostic[] {
-  const names = new Set(firewalls.map((f) => f.name));
-  const defined = [...names].sort();
-  const referenced = new Set(domains.flatMap((d) => d.firewallRefs.map((r) => r.name)));
-  return [
-    ...domains.flatMap((d) =>
-      d.firewallRefs
-        .filter((r) => !names.has(r.name))
-        .map((r) => diagnosticAt(messages.undefinedFirewall(r.name, didYouMean(r.name, defined)), r.at)),
-    ),
-    ...firewalls.filter((f) => !referenced.has(f.name)).map((f) => diagnosticAt(messages.unusedFirewall(f.name), f.at)),
-  ];
+  // Each defined name, and whether some domain uses it: one lookup per reference, not a
+  // has() on the defined names and an add() to the used ones.
+  const used = new Map<string, boolean>();
+  for (const f of firewalls) used.set(f.name, false);
+  // Only a name that is not defined needs the sorted list (for "did you mean").
+  let defined: string[] | undefined;
+  const diagnostics: Diagnostic[] = [];
+  // Indexed loops, no flatMap: once per domain and reference, 10,000 and more at scale.
+  for (let d = 0; d < domains.length; d++) {
+    const refs = domains[d].firewallRefs;
+    for (let r = 0; r < refs.length; r++) {
+      const ref = refs[r];
+      const seen = used.get(ref.name);
+      if (seen === false) used.set(ref.name, true);
+      if (seen !== undefined) continue;
+      defined ??= [...used.keys()].sort();
+      diagnostics.push(diagnosticAt(messages.undefinedFirewall(ref.name, didYouMean(ref.name, defined)), ref.at));
+    }
+  }
+  for (const f of firewalls) if (!used.get(f.name)) diagnostics.push(diagnosticAt(messages.unusedFirewall(f.name), f.at));
+  return diagnostics;
 }

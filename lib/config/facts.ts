@@ -32,8 +32,6 @@ export interface TerraformFact {
 export type SettingsKind = "imap" | "exchange";
 
 export interface DomainFact {
-  /** The entry mapping. */
-  readonly at: Located;
   /** The `domain` value. */
   readonly domainAt: Located;
   /** Normalised name, when valid. */

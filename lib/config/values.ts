@@ -18,9 +18,12 @@ export function checkValues(source: SourceFile, value: unknown): { diagnostics: 
 
   const domains: DomainFact[] = [];
   if (Array.isArray(value.domains)) {
-    value.domains.forEach((entry, i) => {
+    const entries: unknown[] = value.domains;
+    // A plain loop: a callback per entry costs a closure call, 10,000 times at scale.
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       if (isPlainMap(entry)) domains.push(checkDomain(ctx, entry, ["domains", i]));
-    });
+    }
   }
   const firewalls: FirewallFact[] = [];
   if (isPlainMap(value.firewalls)) {

@@ -47,17 +47,25 @@ export function rulesFor(needs: readonly Need[], catalog: IpCatalog): FirewallRu
   for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
     const portNeeds = byPort.get(port) ?? [];
     // A block serves the needs whose list overlaps it, so its provenance depends only on which
-    // of the port's lists it overlaps: at most three cases per port, each worked out once and
-    // shared (read-only) by its rules. Per rule, it was a sort of every domain on the port.
-    const provenance = new Map<string, RuleProvenance>();
-    for (const { cidr, served } of coverOf(catalog, listsOf(portNeeds))) {
-      const key = served.join(" ");
-      let shared = provenance.get(key);
-      if (!shared) {
-        shared = provenanceOf(portNeeds, served);
-        provenance.set(key, shared);
-      }
-      rules.push({ protocol: "tcp", port, cidr, ...shared });
+    // of the port's lists it overlaps: at most three cases per port (coverOf gives each case one
+    // array, so they are told apart by identity, with no key text per block), each worked out
+    // once and shared (read-only) by its rules. Both lists' is the union of each list's, merged
+    // rather than worked out again from every need.
+    let imapOnly: RuleProvenance | undefined;
+    let smtpOnly: RuleProvenance | undefined;
+    let both: RuleProvenance | undefined;
+    const cover = coverOf(catalog, listsOf(portNeeds));
+    for (let b = 0; b < cover.length; b++) {
+      const { cidr, served } = cover[b];
+      const shared =
+        served === IMAP_ONLY
+          ? (imapOnly ??= provenanceOf(portNeeds, IMAP_ONLY))
+          : served === SMTP_ONLY
+            ? (smtpOnly ??= provenanceOf(portNeeds, SMTP_ONLY))
+            : (both ??= unionOf((imapOnly ??= provenanceOf(portNeeds, IMAP_ONLY)), (smtpOnly ??= provenanceOf(portNeeds, SMTP_ONLY))));
+      // Written out, not `{ ...shared }`: a spread copies property by property in the runtime,
+      // and this runs once per rule (tens of thousands at 10,000 domains).
+      rules.push({ protocol: "tcp", port, cidr, lists: shared.lists, domains: shared.domains, hosts: shared.hosts });
     }
   }
   return rules;
@@ -80,29 +88,60 @@ const IMAP_ONLY: readonly HubSpotList[] = ["imap"];
 const SMTP_ONLY: readonly HubSpotList[] = ["smtp"];
 
 /**
- * The domains and servers of the needs whose list is `served`, each sorted and unique, in one
- * pass over the port's needs (no filtered copy, no mapped copies). Needs come in domain order
- * (buildPolicy reads the config's sorted domains), so dropping adjacent repeats usually leaves
- * the domains sorted and unique already, with nothing to sort.
+ * The domains and servers of the needs of one list (`served` is IMAP_ONLY or SMTP_ONLY; both
+ * lists' provenance is `unionOf` these), each sorted and unique, in one pass over the port's
+ * needs (no filtered copy, no mapped copies). Needs come in domain order (buildPolicy reads the
+ * config's sorted domains), so dropping adjacent repeats usually leaves the domains sorted and
+ * unique already, with nothing to sort.
  */
 function provenanceOf(needs: readonly Need[], served: readonly HubSpotList[]): RuleProvenance {
+  const list = served[0];
   const domains: string[] = [];
   const hosts: string[] = [];
   for (let i = 0; i < needs.length; i++) {
     const need = needs[i];
-    if (!served.includes(need.list)) continue;
+    if (need.list !== list) continue;
     if (domains.length === 0 || domains[domains.length - 1] !== need.domain) domains.push(need.domain);
     hosts.push(endpointText(need.endpoint));
   }
   return { lists: served as HubSpotList[], domains: sortedUnique(domains), hosts: sortedUnique(hosts) };
 }
 
+/** The provenance of a block both lists overlap, from each list's own. */
+function unionOf(imap: RuleProvenance, smtp: RuleProvenance): RuleProvenance {
+  return { lists: BOTH_LISTS as HubSpotList[], domains: mergeSorted(imap.domains, smtp.domains), hosts: mergeSorted(imap.hosts, smtp.hosts) };
+}
+
+/** Two sorted, unique lists as one, sorted and unique. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const merged: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) merged.push(a[i++]);
+    else if (b[j] < a[i]) merged.push(b[j++]);
+    else {
+      merged.push(a[i++]);
+      j++;
+    }
+  }
+  while (i < a.length) merged.push(a[i++]);
+  while (j < b.length) merged.push(b[j++]);
+  return merged;
+}
+
 /** `values` (a fresh array, sorted in place) sorted and unique; as it is when already so, as domains usually are. */
 function sortedUnique(values: string[]): string[] {
   for (let i = 1; i < values.length; i++) {
     if (values[i - 1] >= values[i]) {
-      values.sort(compareText);
-      return values.filter((value, j) => j === 0 || value !== values[j - 1]);
+      // The default order of strings is compareText's (UTF-16 code units), and V8 sorts by it
+      // without calling back into JavaScript per comparison: a third faster for the hosts of
+      // every (target, port), sorted on every validate.
+      values.sort();
+      let kept = 1;
+      for (let j = 1; j < values.length; j++) if (values[j] !== values[kept - 1]) values[kept++] = values[j];
+      values.length = kept;
+      return values;
     }
   }
   return values;
@@ -113,22 +152,28 @@ function sortedUnique(values: string[]): string[] {
  * There are three combinations of lists and hundreds of (target, port) pairs asking for them, so
  * each is aggregated once per catalog.
  */
-function coverOf(catalog: IpCatalog, lists: readonly HubSpotList[]): readonly { cidr: Cidr; served: HubSpotList[] }[] {
+function coverOf(catalog: IpCatalog, lists: readonly HubSpotList[]): readonly { cidr: Cidr; served: readonly HubSpotList[] }[] {
   let byLists = covers.get(catalog);
   if (!byLists) covers.set(catalog, (byLists = new Map()));
   const key = lists.join(" ");
   let cover = byLists.get(key);
   if (!cover) {
-    cover = minimalCover(lists.flatMap((list) => catalog.lists[list])).map((cidr) => ({
-      cidr,
-      served: lists.filter((list) => catalog.lists[list].some((entry) => entry.overlaps(cidr))),
-    }));
+    cover = minimalCover(lists.flatMap((list) => catalog.lists[list])).map((cidr) => ({ cidr, served: servedBy(catalog, lists, cidr) }));
     byLists.set(key, cover);
   }
   return cover;
 }
 
-const covers = new WeakMap<IpCatalog, Map<string, readonly { cidr: Cidr; served: HubSpotList[] }[]>>();
+/** Which of `lists` overlap `cidr`: one of the three shared arrays, so rulesFor can tell them apart by identity. */
+function servedBy(catalog: IpCatalog, lists: readonly HubSpotList[], cidr: Cidr): readonly HubSpotList[] {
+  const overlaps = (list: HubSpotList) => lists.includes(list) && catalog.lists[list].some((entry) => entry.overlaps(cidr));
+  const imap = overlaps("imap");
+  const smtp = overlaps("smtp");
+  // Every block of the cover lies in the union of `lists`, so it overlaps at least one of them.
+  return imap && smtp ? BOTH_LISTS : imap ? IMAP_ONLY : SMTP_ONLY;
+}
+
+const covers = new WeakMap<IpCatalog, Map<string, readonly { cidr: Cidr; served: readonly HubSpotList[] }[]>>();
 
 /** `host:port`, with IPv6 literals bracketed so the port stays unambiguous (RFC 3986). */
 export function endpointText({ host, port }: Endpoint): string {
