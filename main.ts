@@ -8,7 +8,7 @@ import { addStacks } from "./lib/aws/stacks";
 import { withoutCreationStacks } from "./lib/aws/creation-stacks";
 import { adoptedFileMayExist } from "./lib/live/adopted-file";
 import { leavingAccess, withRemovedTargets } from "./lib/policy/leaving";
-import { stageArtifactsInBackground, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
+import { stageArtifacts, stageDirectory, type StagedArtifacts, type StagedDirectory } from "./lib/io/write-atomic";
 import { OWNED_DIRECTORIES, prepare } from "./lib/pipeline";
 import { debugEnabled, EXIT, OutputError, printDiagnostics, runGuarded, UsageError } from "./lib/io/report-errors";
 import { fromUser, settingsFromEnv, userDirectory, type Settings } from "./lib/settings";
@@ -133,8 +133,7 @@ function shownPath(p: string): string {
  * Two outputs must change together: Terraform (written by cdktf) and the artifacts. Both are
  * staged beside their final places, and only then moved there by renames, the least that can
  * fail:
- * 1. the artifacts are written to temporary files beside their final names, in the background
- *    while the stacks are constructed and verified;
+ * 1. the artifacts are written to temporary files beside their final names;
  * 2. cdktf synthesizes into a staging directory beside its output directory (CDKTF_OUTDIR, which
  *    `cdktf synth --output` sets), never into the output directory itself;
  * 3. the staged stacks, then the staged artifacts, are renamed into place.
@@ -161,10 +160,10 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
 
   // Stack folders no longer in the manifest go, with their .terraform/, as with cdktf synth.
   const terraform = stageDirectory(terraformOutdir(), { pruneUnder: "stacks" });
-  let staging: Promise<StagedArtifacts>;
+  let artifacts: StagedArtifacts;
   try {
     // firewalls/ is mailgate's own: files a removed target left there go with this commit.
-    staging = stageArtifactsInBackground(settings.outDir, prepared.artifacts, { ownedDirectories: OWNED_DIRECTORIES });
+    artifacts = stageArtifacts(settings.outDir, prepared.artifacts, { ownedDirectories: OWNED_DIRECTORIES });
   } catch (error) {
     terraform.abort();
     throw error;
@@ -187,10 +186,10 @@ async function buildApp(settings: Settings): Promise<{ app: App; terraform: Stag
     const expected = expanding
       ? expectationOf(withRemovedTargets(prepared.config, prepared.expand), leavingAccess(prepared.expand, prepared.policy))
       : expectationOf(prepared.config);
-    return { app, terraform, artifacts: await staging, fileCount: prepared.artifacts.size, expected };
+    return { app, terraform, artifacts, fileCount: prepared.artifacts.size, expected };
   } catch (error) {
     terraform.abort();
-    await staging.then((staged) => staged.abort(), () => undefined);
+    artifacts.abort();
     throw classified(error, settings);
   }
 }

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { stageArtifacts, stageArtifactsInBackground, stageDirectory, writeArtifactsAtomically } from "../../lib/io/write-atomic";
+import { stageArtifacts, stageDirectory, writeArtifactsAtomically } from "../../lib/io/write-atomic";
 import { EXIT, OutputError } from "../../lib/io/report-errors";
 import { PROJECT_ROOT, readTree, runTs, tempDir, writeTree } from "../support/run";
 import { shippedExample } from "./support";
@@ -125,21 +125,21 @@ describe("the atomic writer", () => {
     expect(fs.readdirSync(parent)).toEqual([]);
   });
 
-  test("GIVEN a write that fails in the background WHEN staged THEN the promise rejects with OutputError, and no temporary file or earlier output changed", async () => {
+  test("GIVEN a write that fails WHEN staged THEN it throws OutputError naming the file, and no temporary file or earlier output changed", () => {
     const dir = tempDir();
     writeArtifactsAtomically(dir, new Map([["a.json", "old a\n"]]));
     // The temporary name is taken by a directory: only the write itself can fail on it.
     fs.mkdirSync(path.join(dir, `b.md.tmp-${process.pid}`));
-    const staging = stageArtifactsInBackground(dir, new Map([["a.json", "new a\n"], ["b.md", "new b\n"]]));
-    await expect(staging).rejects.toThrow(OutputError);
-    await expect(staging).rejects.toThrow(/b\.md/);
+    const stage = () => stageArtifacts(dir, new Map([["a.json", "new a\n"], ["b.md", "new b\n"]]));
+    expect(stage).toThrow(OutputError);
+    expect(stage).toThrow(/b\.md/);
     expect(fs.readdirSync(dir).sort()).toEqual(["a.json", `b.md.tmp-${process.pid}`]);
     expect(fs.readFileSync(path.join(dir, "a.json"), "utf8")).toBe("old a\n");
   });
 
-  test("GIVEN artifacts staged in the background WHEN committed THEN exactly the new files", async () => {
+  test("GIVEN staged artifacts WHEN not yet committed THEN only temporary files hold them", () => {
     const dir = tempDir();
-    const staged = await stageArtifactsInBackground(dir, new Map([["a.json", "a\n"], ["sub/b.md", "b\n"]]));
+    const staged = stageArtifacts(dir, new Map([["a.json", "a\n"], ["sub/b.md", "b\n"]]));
     expect(readTree(dir)).toEqual({ [`a.json.tmp-${process.pid}`]: "a\n", [`sub/b.md.tmp-${process.pid}`]: "b\n" });
     staged.commit();
     expect(readTree(dir)).toEqual({ "a.json": "a\n", "sub/b.md": "b\n" });
@@ -165,9 +165,9 @@ describe("the atomic writer: a directory mailgate owns (firewalls/)", () => {
     return dir;
   }
 
-  test("GIVEN files in firewalls/ that the new artifacts do not include WHEN staged and committed THEN exactly those are removed, the team's files elsewhere stay", async () => {
+  test("GIVEN files in firewalls/ that the new artifacts do not include WHEN staged and committed THEN exactly those are removed, the team's files elsewhere stay", () => {
     const dir = earlierOutput();
-    const staged = await stageArtifactsInBackground(dir, new Map([["a.json", "new a\n"], ["firewalls/kept.nft", "new kept\n"]]), OWNED);
+    const staged = stageArtifacts(dir, new Map([["a.json", "new a\n"], ["firewalls/kept.nft", "new kept\n"]]), OWNED);
     expect(staged.removed).toEqual(["firewalls/gone-imap.txt", "firewalls/gone.ps1"]);
     // Nothing is removed before the commit.
     expect(fs.existsSync(path.join(dir, "firewalls", "gone.ps1"))).toBe(true);

@@ -53,7 +53,7 @@ const STAGES = [
   "buildReport",
   "needsByTarget",
   "renderReport",
-  "stageArtifactsInBackground",
+  "stageArtifacts",
   "postMessage",
   "addStacks",
   "expectationOf",
