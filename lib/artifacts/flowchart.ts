@@ -1,4 +1,5 @@
 import { LIST_LABEL } from "../model/labels";
+import { mergeSortedUnique } from "../model/text";
 import type { FirewallReport, ReportNeed } from "../audit/report-types";
 
 /** Per port, at most this many mail servers are drawn; the rest are counted. */
@@ -53,33 +54,13 @@ export function renderFlowchart(report: FirewallReport): string[] {
  */
 function sortedHosts(needs: readonly ReportNeed[]): readonly string[] {
   let merged: readonly string[] = [];
-  for (const need of needs) merged = mergeSorted(merged, isSortedUnique(need.hosts) ? need.hosts : [...new Set(need.hosts)].sort());
+  for (const need of needs) merged = mergeSortedUnique(merged, isSortedUnique(need.hosts) ? need.hosts : [...new Set(need.hosts)].sort());
   return merged;
 }
 
 function isSortedUnique(values: readonly string[]): boolean {
   for (let i = 1; i < values.length; i++) if (!(values[i - 1] < values[i])) return false;
   return true;
-}
-
-/** Two sorted, unique lists as one, each value once. */
-function mergeSorted(a: readonly string[], b: readonly string[]): readonly string[] {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] < b[j]) out.push(a[i++]);
-    else if (b[j] < a[i]) out.push(b[j++]);
-    else {
-      out.push(a[i++]);
-      j++;
-    }
-  }
-  while (i < a.length) out.push(a[i++]);
-  while (j < b.length) out.push(b[j++]);
-  return out;
 }
 
 /** Mermaid's entity escape for the characters that would end a quoted label. */

@@ -3,7 +3,7 @@ import type { DomainSettings, Endpoint } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import { minimalCover } from "./aggregate";
 import type { FirewallRule, Need, RuleProvenance } from "./rule";
-import { compareText } from "../model/text";
+import { compareText, mergeSortedUnique } from "../model/text";
 
 export { compareText };
 
@@ -109,25 +109,7 @@ function provenanceOf(needs: readonly Need[], served: readonly HubSpotList[]): R
 
 /** The provenance of a block both lists overlap, from each list's own. */
 function unionOf(imap: RuleProvenance, smtp: RuleProvenance): RuleProvenance {
-  return { lists: BOTH_LISTS as HubSpotList[], domains: mergeSorted(imap.domains, smtp.domains), hosts: mergeSorted(imap.hosts, smtp.hosts) };
-}
-
-/** Two sorted, unique lists as one, sorted and unique. */
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  const merged: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] < b[j]) merged.push(a[i++]);
-    else if (b[j] < a[i]) merged.push(b[j++]);
-    else {
-      merged.push(a[i++]);
-      j++;
-    }
-  }
-  while (i < a.length) merged.push(a[i++]);
-  while (j < b.length) merged.push(b[j++]);
-  return merged;
+  return { lists: BOTH_LISTS as HubSpotList[], domains: mergeSortedUnique(imap.domains, smtp.domains), hosts: mergeSortedUnique(imap.hosts, smtp.hosts) };
 }
 
 /** `values` (a fresh array, sorted in place) sorted and unique; as it is when already so, as domains usually are. */
