@@ -4,9 +4,9 @@ import type { Config } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import { EPHEMERAL_PORTS } from "../model/ports";
 import { stackName } from "../model/stack";
-import { compareText } from "../model/text";
+import { compareText, sortedUnique } from "../model/text";
 import { reportPartOf } from "../kinds/reports";
-import { endpointText, isAwsPolicy, needsOf, unique, type FirewallPolicy } from "../policy/firewall-policy";
+import { endpointText, isAwsPolicy, needsOf, type FirewallPolicy } from "../policy/firewall-policy";
 import type { Placements } from "../policy/placements";
 import { prefixListsUsedBy } from "../policy/build";
 import { assertCoverage, proveCoverage, proveReturnTraffic, type OpenedRule } from "./coverage";
@@ -116,24 +116,13 @@ function needsByTarget(config: Config): Map<string, ReportNeed[]> {
       for (const list of [...byList.keys()].sort(compareText)) {
         const entry = byList.get(list) as Entry;
         // Sorted as texts: `a-b:993` sorts before `a:993`, though host `a` sorts before `a-b`.
-        const hosts = withoutRepeats(entry.hosts.map((host) => endpointText({ host, port })).sort(compareText));
+        const hosts = sortedUnique(entry.hosts.map((host) => endpointText({ host, port })));
         needs.push({ port, list, domains: sortedUnique(entry.domains), hosts });
       }
     }
     result.set(target, needs);
   }
   return result;
-}
-
-/** The config's domains come sorted (buildConfig), so this is usually one pass; a config built in code may not be. */
-function sortedUnique(values: string[]): string[] {
-  for (let i = 1; i < values.length; i++) if (!(values[i - 1] < values[i])) return unique(values);
-  return values;
-}
-
-/** A sorted list without its repeats. */
-function withoutRepeats(sorted: string[]): string[] {
-  return sorted.filter((value, i) => i === 0 || value !== sorted[i - 1]);
 }
 
 function compareRows(a: Row, b: Row): number {

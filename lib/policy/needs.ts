@@ -3,7 +3,7 @@ import type { DomainSettings, Endpoint } from "../model/config";
 import type { HubSpotList, IpCatalog } from "../model/ip-catalog";
 import { minimalCover } from "./aggregate";
 import type { FirewallRule, Need, RuleProvenance } from "./rule";
-import { compareText, mergeSortedUnique } from "../model/text";
+import { compareText, mergeSortedUnique, sortedUnique } from "../model/text";
 
 export { compareText };
 
@@ -110,23 +110,6 @@ function provenanceOf(needs: readonly Need[], served: readonly HubSpotList[]): R
 /** The provenance of a block both lists overlap, from each list's own. */
 function unionOf(imap: RuleProvenance, smtp: RuleProvenance): RuleProvenance {
   return { lists: BOTH_LISTS as HubSpotList[], domains: mergeSortedUnique(imap.domains, smtp.domains), hosts: mergeSortedUnique(imap.hosts, smtp.hosts) };
-}
-
-/** `values` (a fresh array, sorted in place) sorted and unique; as it is when already so, as domains usually are. */
-function sortedUnique(values: string[]): string[] {
-  for (let i = 1; i < values.length; i++) {
-    if (values[i - 1] >= values[i]) {
-      // The default order of strings is compareText's (UTF-16 code units), and V8 sorts by it
-      // without calling back into JavaScript per comparison: a third faster for the hosts of
-      // every (target, port), sorted on every validate.
-      values.sort();
-      let kept = 1;
-      for (let j = 1; j < values.length; j++) if (values[j] !== values[kept - 1]) values[kept++] = values[j];
-      values.length = kept;
-      return values;
-    }
-  }
-  return values;
 }
 
 /**
