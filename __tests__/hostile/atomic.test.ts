@@ -137,6 +137,15 @@ describe("the atomic writer", () => {
     expect(fs.readFileSync(path.join(dir, "a.json"), "utf8")).toBe("old a\n");
   });
 
+  test("GIVEN a write that fails before the last file WHEN staged THEN the error names the file that failed", () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, `a.json.tmp-${process.pid}`));
+    const stage = () => stageArtifacts(dir, new Map([["a.json", "new a\n"], ["b.md", "new b\n"]]));
+    expect(stage).toThrow(/^cannot write \S*\/a\.json: /);
+    expect(stage).not.toThrow(/b\.md/);
+    expect(fs.readdirSync(dir)).toEqual([`a.json.tmp-${process.pid}`]);
+  });
+
   test("GIVEN staged artifacts WHEN not yet committed THEN only temporary files hold them", () => {
     const dir = tempDir();
     const staged = stageArtifacts(dir, new Map([["a.json", "a\n"], ["sub/b.md", "b\n"]]));

@@ -48,7 +48,11 @@ export function writeArtifactsAtomically(outDir: string, artifacts: Artifacts, o
 export function stageArtifacts(outDir: string, artifacts: Artifacts, options: StageOptions = {}): StagedArtifacts {
   const staging = new Staging(outDir);
   try {
-    for (const file of staging.plan(artifacts, options)) writeTextSync(file.temporary, file.content);
+    for (const file of staging.plan(artifacts, options)) {
+      // A failed write names its own file, not the last one planned.
+      staging.current = file.final;
+      writeTextSync(file.temporary, file.content);
+    }
   } catch (error) {
     staging.abort();
     throw new OutputError(staging.current, error);
