@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_AWS_PROVIDER_VERSION } from "../model/config";
-import { BOUNDS } from "../kinds/schema-fields";
+import { BOUNDS } from "../kinds/schema-bounds";
 import { firewallTarget } from "../kinds/schemas";
-
-export { BOUNDS, RULE_ORDERS } from "../kinds/schema-fields";
 
 /**
  * The shape of one config file (format version 1), and nothing more: value rules (domain names,

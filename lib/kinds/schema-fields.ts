@@ -1,11 +1,10 @@
 import { z } from "zod";
 
 /**
- * What the schema of every kind's entry under `firewalls:` shares (lib/kinds/<kind>/schema.ts),
- * with the format's numeric bounds (./schema-bounds.ts, kept free of zod so the checks load without it).
+ * What the schema of every kind's entry under `firewalls:` shares (lib/kinds/<kind>/schema.ts).
+ * The format's numeric bounds are in ./schema-bounds.ts, free of zod, so the value checks load
+ * without it.
  */
-
-export { BOUNDS, RULE_ORDERS } from "./schema-bounds";
 
 export const region = z.string().meta({ description: "AWS region, e.g. us-east-1" });
 

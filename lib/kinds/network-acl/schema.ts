@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { awsAccess, BOUNDS, region } from "../schema-fields";
+import { awsAccess, region } from "../schema-fields";
+import { BOUNDS } from "../schema-bounds";
 
 const ruleNumber = z.int().min(BOUNDS.ruleNumber.min).max(BOUNDS.ruleNumber.max);
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { awsAccess, BOUNDS, region, RULE_ORDERS } from "../schema-fields";
+import { awsAccess, region } from "../schema-fields";
+import { BOUNDS, RULE_ORDERS } from "../schema-bounds";
 
 /** A stateful Network Firewall rule group mailgate creates. */
 export const networkFirewallSchema = z.strictObject({

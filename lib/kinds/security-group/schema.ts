@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { awsAccess, BOUNDS, region } from "../schema-fields";
+import { awsAccess, region } from "../schema-fields";
+import { BOUNDS } from "../schema-bounds";
 
 /** A security group mailgate creates (`vpcId` + `name`) or adds rules to (`securityGroupId`). */
 export const securityGroupSchema = z.strictObject({
